@@ -1,0 +1,233 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace CircuitBreaker;
+
+/// <summary>
+/// One event on the risk pipeline: a 64-byte unmanaged value (one cache line) with a 24-byte header and a
+/// 40-byte payload union. The ring holds these by value, so publishing copies 64 bytes and allocates nothing.
+/// Prices and quantities are in human units (as on the tape); the evaluator converts them with the instrument's
+/// tick and lot. Build one with the static factories (<see cref="Trade"/>, <see cref="Fill"/>, ...).
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+public struct RiskEvent
+{
+    /// <summary>Size in bytes: one cache line.</summary>
+    public const int SizeInBytes = 64;
+
+    /// <summary>What the payload holds.</summary>
+    [FieldOffset(0)] public RiskEventKind Kind;
+    /// <summary>Side (orders, fills, trade aggressor).</summary>
+    [FieldOffset(1)] public Side Side;
+    /// <summary>Sub-kind: <see cref="OrderAction"/>, <see cref="ChainEventKind"/>, <see cref="AdminAction"/>, or 1 when a trade has an aggressor.</summary>
+    [FieldOffset(2)] public byte SubKind;
+    /// <summary>Reason code (orders: the gate's <see cref="RejectReason"/>; admin: the reason given).</summary>
+    [FieldOffset(3)] public byte Reason;
+    /// <summary>Instrument (or the underlying's instrument for oracle prices); <c>-1</c> when none.</summary>
+    [FieldOffset(4)] public int Instrument;
+    /// <summary>Event time in nanoseconds. Every window and cool-down runs on it.</summary>
+    [FieldOffset(8)] public long TimeNs;
+    /// <summary>Account; <c>-1</c> when none.</summary>
+    [FieldOffset(16)] public int Account;
+    /// <summary>Auxiliary id: venue, oracle source, pool, admin scope target; <c>-1</c> when none.</summary>
+    [FieldOffset(20)] public int Aux;
+
+    /// <summary>Payload for <see cref="RiskEventKind.Trade"/>.</summary>
+    [FieldOffset(24)] public TradePayload TradeData;
+    /// <summary>Payload for <see cref="RiskEventKind.Quote"/>.</summary>
+    [FieldOffset(24)] public QuotePayload QuoteData;
+    /// <summary>Payload for <see cref="RiskEventKind.Oracle"/>.</summary>
+    [FieldOffset(24)] public OraclePayload OracleData;
+    /// <summary>Payload for <see cref="RiskEventKind.Order"/>.</summary>
+    [FieldOffset(24)] public OrderPayload OrderData;
+    /// <summary>Payload for <see cref="RiskEventKind.Fill"/>.</summary>
+    [FieldOffset(24)] public FillPayload FillData;
+    /// <summary>Payload for <see cref="RiskEventKind.Position"/>.</summary>
+    [FieldOffset(24)] public PositionPayload PositionData;
+    /// <summary>Payload for <see cref="RiskEventKind.Chain"/>.</summary>
+    [FieldOffset(24)] public ChainPayload ChainData;
+    /// <summary>Payload for <see cref="RiskEventKind.Admin"/>.</summary>
+    [FieldOffset(24)] public AdminPayload AdminData;
+
+    /// <summary>A public trade.</summary>
+    public static RiskEvent Trade(long timeNs, InstrumentId instrument, double price, double quantity, Side? aggressor = null, int venue = -1)
+    {
+        var e = Header(RiskEventKind.Trade, timeNs, instrument, AccountId.None, venue);
+        e.Side = aggressor ?? Side.Buy;
+        e.SubKind = aggressor.HasValue ? (byte)1 : (byte)0;
+        e.TradeData = new TradePayload { Price = price, Quantity = quantity };
+        return e;
+    }
+
+    /// <summary>Top of book.</summary>
+    public static RiskEvent Quote(long timeNs, InstrumentId instrument, double bid, double ask, double bidQuantity = double.NaN, double askQuantity = double.NaN, int venue = -1)
+    {
+        var e = Header(RiskEventKind.Quote, timeNs, instrument, AccountId.None, venue);
+        e.QuoteData = new QuotePayload { Bid = bid, Ask = ask, BidQuantity = bidQuantity, AskQuantity = askQuantity };
+        return e;
+    }
+
+    /// <summary>An oracle price for an instrument or the instrument standing for an underlying.</summary>
+    public static RiskEvent Oracle(long timeNs, InstrumentId instrument, double price, int source = -1)
+    {
+        var e = Header(RiskEventKind.Oracle, timeNs, instrument, AccountId.None, source);
+        e.OracleData = new OraclePayload { Price = price };
+        return e;
+    }
+
+    /// <summary>The gate's decision on an order request (published by the breaker after <c>Check</c>).</summary>
+    public static RiskEvent OrderDecision(in OrderRequest order, RejectReason reason)
+    {
+        var e = Header(RiskEventKind.Order, order.TimeNs, order.Instrument, order.Account, -1);
+        e.Side = order.Side;
+        e.SubKind = (byte)order.Action;
+        e.Reason = (byte)reason;
+        e.OrderData = new OrderPayload { OrderId = order.OrderId, Price = order.Price, Quantity = order.Quantity };
+        return e;
+    }
+
+    /// <summary>An execution of one of the engine's orders.</summary>
+    public static RiskEvent Fill(long timeNs, InstrumentId instrument, AccountId account, long orderId, Side side, double price, double quantity, int venue = -1)
+    {
+        var e = Header(RiskEventKind.Fill, timeNs, instrument, account, venue);
+        e.Side = side;
+        e.FillData = new FillPayload { OrderId = orderId, Price = price, Quantity = quantity };
+        return e;
+    }
+
+    /// <summary>The engine's view of a position and its sensitivities.</summary>
+    public static RiskEvent Position(long timeNs, InstrumentId instrument, AccountId account, double quantity, double delta = double.NaN, double gamma = double.NaN, double vega = double.NaN, double notional = double.NaN, double pnl = double.NaN)
+    {
+        var e = Header(RiskEventKind.Position, timeNs, instrument, account, -1);
+        e.PositionData = new PositionPayload { Quantity = quantity, Delta = delta, Notional = notional, Pnl = pnl, Gamma = (float)gamma, Vega = (float)vega };
+        return e;
+    }
+
+    /// <summary>An on-chain event. <paramref name="asset"/> and <paramref name="pool"/> are ids the caller assigns (e.g. from the registry's asset table).</summary>
+    public static RiskEvent Chain(long timeNs, ChainEventKind kind, int asset, double amount, AccountId account = default, long block = -1, long txHash = 0, int pool = -1, InstrumentId instrument = default)
+    {
+        var e = Header(RiskEventKind.Chain, timeNs, instrument == default ? InstrumentId.None : instrument, account == default ? AccountId.None : account, pool);
+        e.SubKind = (byte)kind;
+        e.ChainData = new ChainPayload { Amount = amount, Block = block, TxHash = txHash, Asset = asset };
+        return e;
+    }
+
+    /// <summary>An operator command on a scope. <paramref name="target"/> is the dense id of the scope's target (ignored for global).</summary>
+    public static RiskEvent Admin(long timeNs, AdminAction action, Scope scope, int target, RejectReason reason = RejectReason.Manual)
+    {
+        var e = Header(RiskEventKind.Admin, timeNs, InstrumentId.None, AccountId.None, target);
+        e.SubKind = (byte)action;
+        e.Reason = (byte)reason;
+        e.AdminData = new AdminPayload { Scope = scope };
+        return e;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static RiskEvent Header(RiskEventKind kind, long timeNs, InstrumentId instrument, AccountId account, int aux)
+    {
+        Unsafe.SkipInit(out RiskEvent e);
+        e = default;
+        e.Kind = kind;
+        e.TimeNs = timeNs;
+        e.Instrument = instrument.Value;
+        e.Account = account.Value;
+        e.Aux = aux;
+        return e;
+    }
+}
+
+/// <summary>A public trade.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct TradePayload
+{
+    /// <summary>Price in human units.</summary>
+    public double Price;
+    /// <summary>Quantity in human units.</summary>
+    public double Quantity;
+}
+
+/// <summary>Top of book. Quantities are NaN when not given.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct QuotePayload
+{
+    /// <summary>Best bid.</summary>
+    public double Bid;
+    /// <summary>Best ask.</summary>
+    public double Ask;
+    /// <summary>Quantity at the best bid.</summary>
+    public double BidQuantity;
+    /// <summary>Quantity at the best ask.</summary>
+    public double AskQuantity;
+}
+
+/// <summary>An oracle price.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct OraclePayload
+{
+    /// <summary>Price in human units.</summary>
+    public double Price;
+}
+
+/// <summary>An order request and the gate's decision (in the header's <see cref="RiskEvent.Reason"/>).</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct OrderPayload
+{
+    /// <summary>Order id, unique per account.</summary>
+    public long OrderId;
+    /// <summary>Price in human units.</summary>
+    public double Price;
+    /// <summary>Quantity in human units.</summary>
+    public double Quantity;
+}
+
+/// <summary>An execution.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct FillPayload
+{
+    /// <summary>The order this fill executes.</summary>
+    public long OrderId;
+    /// <summary>Price in human units.</summary>
+    public double Price;
+    /// <summary>Quantity in human units (positive).</summary>
+    public double Quantity;
+}
+
+/// <summary>The engine's view of a position. Unset values are NaN. Gamma and vega are single precision to fit the line.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct PositionPayload
+{
+    /// <summary>Signed quantity in human units.</summary>
+    public double Quantity;
+    /// <summary>Delta.</summary>
+    public double Delta;
+    /// <summary>Notional.</summary>
+    public double Notional;
+    /// <summary>PnL as the engine sees it.</summary>
+    public double Pnl;
+    /// <summary>Gamma.</summary>
+    public float Gamma;
+    /// <summary>Vega.</summary>
+    public float Vega;
+}
+
+/// <summary>An on-chain event; the kind is in the header's <see cref="RiskEvent.SubKind"/>, the pool in <see cref="RiskEvent.Aux"/>.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct ChainPayload
+{
+    /// <summary>Amount of the asset.</summary>
+    public double Amount;
+    /// <summary>Block number; -1 when unknown.</summary>
+    public long Block;
+    /// <summary>Hash of the transaction id; 0 when unknown.</summary>
+    public long TxHash;
+    /// <summary>Asset id.</summary>
+    public int Asset;
+}
+
+/// <summary>An operator command; the action is in <see cref="RiskEvent.SubKind"/>, the target id in <see cref="RiskEvent.Aux"/>.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct AdminPayload
+{
+    /// <summary>Scope of the command.</summary>
+    public Scope Scope;
+}

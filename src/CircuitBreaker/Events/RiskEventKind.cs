@@ -1,0 +1,56 @@
+namespace CircuitBreaker;
+
+/// <summary>What a <see cref="RiskEvent"/> carries. One value per record type of the event tape (spec v1).</summary>
+public enum RiskEventKind : byte
+{
+    /// <summary>Empty slot; never published.</summary>
+    None = 0,
+    /// <summary>A public trade on the market (<see cref="TradePayload"/>).</summary>
+    Trade = 1,
+    /// <summary>Top of book (<see cref="QuotePayload"/>).</summary>
+    Quote = 2,
+    /// <summary>Oracle / reference price (<see cref="OraclePayload"/>).</summary>
+    Oracle = 3,
+    /// <summary>The gate's decision on an order request (<see cref="OrderPayload"/>).</summary>
+    Order = 4,
+    /// <summary>An execution of one of the engine's orders (<see cref="FillPayload"/>).</summary>
+    Fill = 5,
+    /// <summary>The engine's view of a position with sensitivities (<see cref="PositionPayload"/>).</summary>
+    Position = 6,
+    /// <summary>An on-chain event (<see cref="ChainPayload"/>).</summary>
+    Chain = 7,
+    /// <summary>An operator command (<see cref="AdminPayload"/>).</summary>
+    Admin = 8,
+}
+
+/// <summary>Kind of an on-chain event.</summary>
+public enum ChainEventKind : byte
+{
+    /// <summary>Borrow (e.g. a flash loan leg).</summary>
+    Borrow,
+    /// <summary>Repay.</summary>
+    Repay,
+    /// <summary>Swap in a pool.</summary>
+    Swap,
+    /// <summary>Collateral deposit.</summary>
+    Deposit,
+    /// <summary>Collateral withdrawal.</summary>
+    Withdraw,
+    /// <summary>Transfer.</summary>
+    Transfer,
+    /// <summary>Liquidation.</summary>
+    Liquidation,
+}
+
+/// <summary>An operator command.</summary>
+public enum AdminAction : byte
+{
+    /// <summary>Halt a scope.</summary>
+    Halt,
+    /// <summary>Resume a scope (staged recovery may apply).</summary>
+    Resume,
+    /// <summary>Put a scope in reduce-only.</summary>
+    ReduceOnly,
+    /// <summary>Acknowledge an incident.</summary>
+    Ack,
+}

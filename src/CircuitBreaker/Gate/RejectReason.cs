@@ -1,0 +1,73 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Why the pre-trade gate rejected an order, or why a scope tripped. A reason code, never an exception string.
+/// Values are stable (they appear in reports and journals); new ones are appended.
+/// </summary>
+public enum RejectReason : byte
+{
+    /// <summary>Not rejected.</summary>
+    None = 0,
+    /// <summary>The instrument id was not issued by the registry.</summary>
+    UnknownInstrument = 1,
+    /// <summary>The account id was not issued by the registry.</summary>
+    UnknownAccount = 2,
+    /// <summary>Price is NaN or infinite.</summary>
+    NonFinitePrice = 3,
+    /// <summary>Quantity is NaN or infinite.</summary>
+    NonFiniteQuantity = 4,
+    /// <summary>Price is zero or negative where the instrument kind does not allow it, or too large to represent in ticks.</summary>
+    InvalidPrice = 5,
+    /// <summary>Quantity is zero, negative, or too large to represent in lots.</summary>
+    InvalidQuantity = 6,
+    /// <summary>Price is not a multiple of the instrument's tick.</summary>
+    OffTick = 7,
+    /// <summary>Quantity is not a multiple of the instrument's lot.</summary>
+    OffLot = 8,
+    /// <summary>Quantity below the instrument's minimum order quantity.</summary>
+    MinOrderQuantity = 9,
+    /// <summary>Quantity above the maximum order quantity (fat finger).</summary>
+    MaxOrderQuantity = 10,
+    /// <summary>Notional (price × quantity × multiplier) above the maximum order notional.</summary>
+    MaxOrderNotional = 11,
+    /// <summary>Price outside the collar around the reference price.</summary>
+    PriceCollar = 12,
+    /// <summary>No reference price, or a stale one, and the collar rule is to reject.</summary>
+    StaleReference = 13,
+    /// <summary>Position plus working orders on this side would exceed the instrument's long/short limit.</summary>
+    MaxPosition = 14,
+    /// <summary>Account gross notional exposure (positions plus working orders) would exceed the limit.</summary>
+    MaxGrossExposure = 15,
+    /// <summary>Account net notional exposure would exceed the limit.</summary>
+    MaxNetExposure = 16,
+    /// <summary>Too many open orders on the instrument or the account.</summary>
+    MaxOpenOrders = 17,
+    /// <summary>Order submit rate over the sliding window exceeded (new orders).</summary>
+    OrderRate = 18,
+    /// <summary>Message rate over the sliding window exceeded (new + replace + cancel). Cancels are never rejected for rate.</summary>
+    MessageRate = 19,
+    /// <summary>The order id is already working for this account.</summary>
+    DuplicateOrderId = 20,
+    /// <summary>The order would cross a resting order of the same account on the other side.</summary>
+    SelfMatch = 21,
+    /// <summary>The account's daily realised plus unrealised loss is at or beyond its limit.</summary>
+    MaxDailyLoss = 22,
+    /// <summary>A scope in force (instrument, group, account or global) is halted.</summary>
+    Halted = 23,
+    /// <summary>A scope in force is reduce-only and the order would increase or flip the position.</summary>
+    ReduceOnly = 24,
+    /// <summary>Cancel or replace of an order id that is not working.</summary>
+    UnknownOrder = 25,
+    /// <summary>The risk pipeline could not keep up (ring full under the fail-closed policy).</summary>
+    RiskPipelineBackpressure = 26,
+    /// <summary>The evaluator stopped making progress (watchdog).</summary>
+    RiskPipelineStalled = 27,
+    /// <summary>The order table is full (configured capacity of working orders); fail-closed.</summary>
+    OrderTableFull = 28,
+    /// <summary>An operator command changed the trading state.</summary>
+    Manual = 29,
+    /// <summary>Throttled by an incident playbook.</summary>
+    Throttled = 30,
+    /// <summary>Quantity × price overflows the notional arithmetic.</summary>
+    NotionalOverflow = 31,
+}
