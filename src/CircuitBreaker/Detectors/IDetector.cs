@@ -1,0 +1,42 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// A detector on the evaluator thread. It sees every event in sequence (single-threaded: no locks needed), keeps
+/// O(1) preallocated state per instrument/account, and reports findings to the sink. It must not allocate in
+/// <see cref="Observe"/> after construction, must give no verdict before its baseline has warmed up, and must
+/// raise one finding per episode (hysteresis + cool-down in event time). A detector that throws is quarantined
+/// by the evaluator and the fault is reported.
+/// </summary>
+public interface IDetector
+{
+    /// <summary>Stable name (used in reports and configuration).</summary>
+    string Name { get; }
+
+    /// <summary>Observes one event. Event time is <see cref="RiskEvent.TimeNs"/>; never read the wall clock.</summary>
+    void Observe(in RiskEvent e, IFindingSink sink);
+}
+
+/// <summary>Receives findings on the evaluator thread. Implementations must not allocate.</summary>
+public interface IFindingSink
+{
+    /// <summary>Reports a finding.</summary>
+    void Raise(in Finding finding);
+}
+
+/// <summary>What a detector may know of the instruments: sizes and specs, read at construction.</summary>
+public sealed class DetectorContext
+{
+    /// <summary>Creates a context over a registry.</summary>
+    /// <param name="registry">Instruments, groups and accounts.</param>
+    /// <param name="accountCapacity">Accounts to size per-account state for (default: the registry's count, at least 1);
+    /// accounts registered later with an id at or above it are ignored by detectors.</param>
+    public DetectorContext(InstrumentRegistry registry, int accountCapacity = 0)
+    {
+        Registry = registry;
+        AccountCapacity = Math.Max(Math.Max(1, accountCapacity), registry.AccountCount);
+    }
+    /// <summary>Number of accounts per-account arrays are sized for.</summary>
+    public int AccountCapacity { get; }
+    /// <summary>The registry (instrument specs, groups, accounts). Size per-instrument arrays from it at construction.</summary>
+    public InstrumentRegistry Registry { get; }
+}

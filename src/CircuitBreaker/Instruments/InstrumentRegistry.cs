@@ -1,0 +1,128 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace CircuitBreaker;
+
+/// <summary>
+/// Issues dense <see cref="InstrumentId"/>, <see cref="AccountId"/> and <see cref="GroupId"/> values from symbols at setup,
+/// so the hot path never touches a string. Registration allocates and is not thread-safe: do it before trading starts.
+/// Lookups by id are O(1) array reads.
+/// </summary>
+public sealed class InstrumentRegistry
+{
+    private readonly List<InstrumentSpec> _instruments = new();
+    private readonly Dictionary<string, InstrumentId> _instrumentBySymbol = new(StringComparer.Ordinal);
+    private readonly List<string> _accounts = new();
+    private readonly Dictionary<string, AccountId> _accountByName = new(StringComparer.Ordinal);
+    private readonly List<string> _groups = new();
+    private readonly Dictionary<string, GroupId> _groupByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InstrumentId> _underlyingReference = new(StringComparer.Ordinal);
+
+    /// <summary>Number of instruments.</summary>
+    public int InstrumentCount => _instruments.Count;
+    /// <summary>Number of accounts.</summary>
+    public int AccountCount => _accounts.Count;
+    /// <summary>Number of groups.</summary>
+    public int GroupCount => _groups.Count;
+    /// <summary>All instruments in id order.</summary>
+    public IReadOnlyList<InstrumentSpec> Instruments => _instruments;
+
+    /// <summary>Registers an instrument and returns its id. Throws <see cref="ArgumentException"/> listing every problem.</summary>
+    /// <param name="symbol">Unique symbol.</param>
+    /// <param name="kind">Product kind.</param>
+    /// <param name="tick">Price increment, finite and &gt; 0.</param>
+    /// <param name="lot">Quantity increment, finite and &gt; 0.</param>
+    /// <param name="multiplier">Contract multiplier, finite and &gt; 0 (default 1).</param>
+    /// <param name="underlying">Underlying name (default: the symbol).</param>
+    /// <param name="group">Risk group (default: the underlying).</param>
+    /// <param name="barrier">Barrier level (barrier options only).</param>
+    /// <param name="barrierKind">Barrier kind (barrier options only).</param>
+    /// <param name="strike">Strike (options only).</param>
+    public InstrumentId AddInstrument(string symbol, InstrumentKind kind, double tick, double lot, double multiplier = 1,
+        string? underlying = null, string? group = null, double barrier = double.NaN, BarrierKind barrierKind = BarrierKind.None,
+        double strike = double.NaN)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(symbol)) errors.Add("symbol must be non-empty");
+        else if (_instrumentBySymbol.ContainsKey(symbol)) errors.Add($"symbol '{symbol}' is already registered");
+        if (!double.IsFinite(tick) || tick <= 0) errors.Add($"tick must be finite and > 0 (was {tick})");
+        if (!double.IsFinite(lot) || lot <= 0) errors.Add($"lot must be finite and > 0 (was {lot})");
+        if (!double.IsFinite(multiplier) || multiplier <= 0) errors.Add($"multiplier must be finite and > 0 (was {multiplier})");
+        if (kind == InstrumentKind.BarrierOption && (barrierKind == BarrierKind.None || !double.IsFinite(barrier) || barrier <= 0))
+            errors.Add("a barrier option needs a barrier kind and a finite barrier > 0");
+        if (kind != InstrumentKind.BarrierOption && barrierKind != BarrierKind.None)
+            errors.Add("only barrier options take a barrier");
+        if (errors.Count > 0)
+            throw new ArgumentException($"instrument '{symbol}': " + string.Join("; ", errors), nameof(symbol));
+
+        string und = string.IsNullOrWhiteSpace(underlying) ? symbol : underlying!;
+        string grp = string.IsNullOrWhiteSpace(group) ? und : group!;
+        var id = new InstrumentId(_instruments.Count);
+        var spec = new InstrumentSpec(id, symbol, kind, tick, lot, multiplier, und, GetOrAddGroup(grp), grp,
+            kind == InstrumentKind.BarrierOption ? barrier : double.NaN, barrierKind, strike);
+        _instruments.Add(spec);
+        _instrumentBySymbol.Add(symbol, id);
+        _underlyingReference.TryAdd(und, id);
+        return id;
+    }
+
+    /// <summary>Registers (or returns) an account.</summary>
+    public AccountId GetOrAddAccount(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (_accountByName.TryGetValue(name, out var id)) return id;
+        id = new AccountId(_accounts.Count);
+        _accounts.Add(name);
+        _accountByName.Add(name, id);
+        return id;
+    }
+
+    /// <summary>Registers (or returns) a risk group.</summary>
+    public GroupId GetOrAddGroup(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (_groupByName.TryGetValue(name, out var id)) return id;
+        id = new GroupId(_groups.Count);
+        _groups.Add(name);
+        _groupByName.Add(name, id);
+        return id;
+    }
+
+    /// <summary>The instrument registered under <paramref name="symbol"/>.</summary>
+    public bool TryGetInstrument(string symbol, out InstrumentId id) => _instrumentBySymbol.TryGetValue(symbol, out id);
+
+    /// <summary>
+    /// Resolves a symbol or an underlying name (oracle prices may name an underlying): the instrument itself, else
+    /// the first instrument registered on that underlying.
+    /// </summary>
+    public bool TryResolvePriceSymbol(string symbolOrUnderlying, out InstrumentId id)
+        => _instrumentBySymbol.TryGetValue(symbolOrUnderlying, out id) || _underlyingReference.TryGetValue(symbolOrUnderlying, out id);
+
+    /// <summary>The account registered under <paramref name="name"/>.</summary>
+    public bool TryGetAccount(string name, out AccountId id) => _accountByName.TryGetValue(name, out id);
+    /// <summary>The group registered under <paramref name="name"/>.</summary>
+    public bool TryGetGroup(string name, out GroupId id) => _groupByName.TryGetValue(name, out id);
+
+    /// <summary>The spec of <paramref name="id"/>; throws for an id this registry did not issue.</summary>
+    public InstrumentSpec this[InstrumentId id] => _instruments[id.Value];
+
+    /// <summary>The spec of <paramref name="id"/>, or false for an id this registry did not issue.</summary>
+    public bool TryGetSpec(InstrumentId id, [NotNullWhen(true)] out InstrumentSpec? spec)
+    {
+        if ((uint)id.Value < (uint)_instruments.Count) { spec = _instruments[id.Value]; return true; }
+        spec = null;
+        return false;
+    }
+
+    /// <summary>Name of an account id.</summary>
+    public string AccountName(AccountId id) => (uint)id.Value < (uint)_accounts.Count ? _accounts[id.Value] : "?";
+    /// <summary>Name of a group id.</summary>
+    public string GroupName(GroupId id) => (uint)id.Value < (uint)_groups.Count ? _groups[id.Value] : "?";
+    /// <summary>Human name of a scope target: symbol, group, account, or <c>*</c> for global.</summary>
+    public string TargetName(Scope scope, int target) => scope switch
+    {
+        Scope.Instrument => (uint)target < (uint)_instruments.Count ? _instruments[target].Symbol : "?",
+        Scope.Group => GroupName(new GroupId(target)),
+        Scope.Account => AccountName(new AccountId(target)),
+        _ => "*",
+    };
+}
