@@ -1,0 +1,49 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// The breaker an engine embeds: the pre-trade <see cref="Gate"/>, the <see cref="Board"/> of trading states and
+/// kill switches, and the post-trade <see cref="Positions"/>. Create one per trading engine from a validated
+/// <see cref="RiskConfig"/>. <see cref="Check"/> is thread-safe and allocation-free; market data and fills go to
+/// <see cref="Apply"/> from one thread (the evaluator thread when the ring pipeline is used).
+/// </summary>
+public sealed class Breaker : IDisposable
+{
+    /// <summary>Creates a breaker.</summary>
+    public Breaker(RiskConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Board = new StateBoard(config.Instruments.Length, config.Groups.Length, config.AccountCapacity);
+        Gate = new PreTradeGate(config, Board);
+        Positions = new PositionKeeper(Gate);
+    }
+
+    /// <summary>The pre-trade gate.</summary>
+    public PreTradeGate Gate { get; }
+    /// <summary>Trading states and kill switches.</summary>
+    public StateBoard Board { get; }
+    /// <summary>Positions, PnL and references (post-trade).</summary>
+    public PositionKeeper Positions { get; }
+    /// <summary>The configuration in force.</summary>
+    public RiskConfig Config => Gate.Config;
+    /// <summary>Instruments and accounts.</summary>
+    public InstrumentRegistry Registry => Gate.Config.Registry;
+
+    /// <summary>Decides an order (see <see cref="PreTradeGate.Check"/>). Thread-safe, 0 B.</summary>
+    public Decision Check(in OrderRequest order) => Gate.Check(in order);
+
+    /// <summary>Applies a market-data, fill or position event (single thread).</summary>
+    public void Apply(in RiskEvent e) => Positions.Apply(in e);
+
+    /// <summary>Halts a scope (operator command). Cancels still pass.</summary>
+    public bool Halt(Scope scope, int target, long timeNs) => Board.Halt(scope, target, timeNs);
+    /// <summary>Puts a scope in reduce-only (operator command).</summary>
+    public bool ReduceOnly(Scope scope, int target, long timeNs) => Board.ReduceOnly(scope, target, timeNs);
+    /// <summary>Resumes a scope (operator command).</summary>
+    public bool Resume(Scope scope, int target, long timeNs) => Board.Resume(scope, target, timeNs);
+
+    /// <summary>Registers a kill switch (see <see cref="StateBoard.Register(IKillSwitch, bool)"/>).</summary>
+    public void OnTrip(TripHandler handler, bool slow = false) => Board.Register(handler, slow);
+
+    /// <inheritdoc />
+    public void Dispose() => Board.Dispose();
+}

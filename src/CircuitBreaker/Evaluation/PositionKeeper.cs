@@ -1,0 +1,199 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Post-trade book-keeping, single-writer (the evaluator thread, or the one thread that feeds it): applies fills to
+/// positions and realised PnL, marks unrealised PnL and exposure from trades, quotes and oracle prices, keeps the
+/// reference prices the gate's collar reads, and trips post-trade limits (position, daily loss, exposure) on the
+/// state board. Publishes what the gate reads with release semantics. Allocation-free.
+/// </summary>
+public sealed class PositionKeeper
+{
+    private readonly PreTradeGate _gate;
+    private readonly StateBoard _board;
+    private long _positionDisagreements;
+    private long _unknownFills;
+
+    /// <summary>Creates a keeper feeding <paramref name="gate"/>.</summary>
+    public PositionKeeper(PreTradeGate gate)
+    {
+        _gate = gate;
+        _board = gate.Board;
+    }
+
+    /// <summary>Engine <c>position</c> records that disagreed with the positions rebuilt from fills.</summary>
+    public long PositionDisagreements => _positionDisagreements;
+    /// <summary>Fills for order ids the gate did not know (still applied to the position).</summary>
+    public long UnknownOrderFills => _unknownFills;
+
+    /// <summary>Signed position of an account on an instrument, in human units.</summary>
+    public double Position(AccountId account, InstrumentId instrument)
+    {
+        int p = _gate.Pairs.Find(account.Value, instrument.Value);
+        return p < 0 ? 0 : Volatile.Read(ref _gate.Pairs[p].PositionLots) * _gate.Config.Instruments[instrument.Value].Spec.Lot;
+    }
+
+    /// <summary>Realised plus unrealised PnL of an account since the day started.</summary>
+    public double DailyPnl(AccountId account)
+    {
+        ref var a = ref _gate.AccountState(account.Value);
+        return a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl;
+    }
+
+    /// <summary>Gross marked exposure of an account.</summary>
+    public double GrossExposure(AccountId account) => _gate.AccountState(account.Value).PositionGross;
+
+    /// <summary>Starts a new trading day for PnL limits: today's loss counts from the current PnL.</summary>
+    public void StartDay(AccountId account)
+    {
+        ref var a = ref _gate.AccountState(account.Value);
+        a.DayStartPnl = a.RealisedPnl + a.UnrealisedPnl;
+    }
+
+    /// <summary>Applies one event (what the evaluator calls for every event it consumes). Unknown ids and non-finite numbers are ignored.</summary>
+    public void Apply(in RiskEvent e)
+    {
+        var cfg = _gate.Config;
+        if ((uint)e.Instrument >= (uint)cfg.Instruments.Length) return;
+        switch (e.Kind)
+        {
+            case RiskEventKind.Trade: OnTrade(e.Instrument, e.TradeData.Price, e.TradeData.Quantity, e.TimeNs); break;
+            case RiskEventKind.Quote: OnQuote(e.Instrument, e.QuoteData.Bid, e.QuoteData.Ask, e.TimeNs); break;
+            case RiskEventKind.Oracle: OnOracle(e.Instrument, e.OracleData.Price, e.TimeNs); break;
+            case RiskEventKind.Fill: OnFill(e.Account, e.Instrument, e.FillData.OrderId, e.Side, e.FillData.Price, e.FillData.Quantity, e.TimeNs); break;
+            case RiskEventKind.Position: OnEnginePosition(e.Account, e.Instrument, e.PositionData.Quantity); break;
+        }
+    }
+
+    private void OnTrade(int ins, double price, double qty, long t)
+    {
+        ref readonly var r = ref _gate.Config.Instruments[ins];
+        if (!double.IsFinite(price) || !double.IsFinite(qty) || qty <= 0) return;
+        ref MarketState m = ref _gate.Market[ins];
+        long ticks = (long)Math.Round(price * r.InverseTick);
+        double lots = qty * r.InverseLot;
+        m.TypicalTradeLots = m.Trades == 0 ? lots : m.TypicalTradeLots + RiskDefaults.TypicalSizeAlpha * (lots - m.TypicalTradeLots);
+        Volatile.Write(ref m.LastTradeTicks, ticks);
+        Volatile.Write(ref m.LastTradeTimeNs, t + 1);
+        Volatile.Write(ref m.Trades, m.Trades + 1);
+        Mark(ins, price, t);
+    }
+
+    private void OnQuote(int ins, double bid, double ask, long t)
+    {
+        if (!double.IsFinite(bid) || !double.IsFinite(ask) || ask < bid) return;
+        ref readonly var r = ref _gate.Config.Instruments[ins];
+        ref MarketState m = ref _gate.Market[ins];
+        double mid = (bid + ask) / 2;
+        Volatile.Write(ref m.MidTicks, (long)Math.Round(mid * r.InverseTick));
+        Volatile.Write(ref m.MidTimeNs, t + 1);
+        m.Quotes++;
+        Mark(ins, mid, t);
+    }
+
+    private void OnOracle(int ins, double price, long t)
+    {
+        if (!double.IsFinite(price)) return;
+        ref readonly var r = ref _gate.Config.Instruments[ins];
+        ref MarketState m = ref _gate.Market[ins];
+        Volatile.Write(ref m.OracleTicks, (long)Math.Round(price * r.InverseTick));
+        Volatile.Write(ref m.OracleTimeNs, t + 1);
+        m.Oracles++;
+        if (m.Trades == 0 && m.Quotes == 0) Mark(ins, price, t);
+    }
+
+    private void OnFill(int acc, int ins, long orderId, Side side, double price, double qty, long t)
+    {
+        var cfg = _gate.Config;
+        if ((uint)acc >= (uint)cfg.Accounts.Length || !double.IsFinite(price) || !double.IsFinite(qty) || qty <= 0) return;
+        ref readonly var r = ref cfg.Instruments[ins];
+        long lots = (long)Math.Round(qty * r.InverseLot);
+        if (lots <= 0) return;
+        if (_gate.ConsumeFill(acc, orderId, lots) < lots) _unknownFills++;
+        int pi = _gate.Pairs.GetOrAdd(acc, ins);
+        if (pi < 0) return;
+        ref PairBook.Pair p = ref _gate.Pairs[pi];
+        ref AccountCounters a = ref _gate.AccountState(acc);
+        long signed = side == Side.Buy ? lots : -lots;
+        long pos = p.PositionLots;
+        double mult = r.Spec.Multiplier, lotSize = r.Spec.Lot;
+        // Realise PnL on the part that closes the position; average the part that opens it.
+        if (pos != 0 && Math.Sign(pos) != Math.Sign(signed))
+        {
+            long closing = Math.Min(Math.Abs(pos), lots);
+            double pnl = (price - p.AvgPrice) * closing * lotSize * mult * Math.Sign(pos);
+            p.RealisedPnl += pnl;
+            a.RealisedPnl += pnl;
+            long after = pos + signed;
+            if (Math.Sign(after) == Math.Sign(signed) && after != 0) p.AvgPrice = price; // flipped
+            else if (after == 0) p.AvgPrice = 0;
+        }
+        else
+        {
+            long after = pos + signed;
+            p.AvgPrice = (p.AvgPrice * Math.Abs(pos) + price * lots) / Math.Abs(after);
+        }
+        Volatile.Write(ref p.PositionLots, pos + signed);
+        RemarkPair(ref p, ref a, r.Spec, MarkPrice(ins, price));
+        CheckPostTrade(acc, ins, ref p, t);
+    }
+
+    private void OnEnginePosition(int acc, int ins, double qty)
+    {
+        if ((uint)acc >= (uint)_gate.Config.Accounts.Length || !double.IsFinite(qty)) return;
+        int pi = _gate.Pairs.Find(acc, ins);
+        long mine = pi < 0 ? 0 : _gate.Pairs[pi].PositionLots;
+        long theirs = (long)Math.Round(qty * _gate.Config.Instruments[ins].InverseLot);
+        if (mine != theirs) _positionDisagreements++;
+    }
+
+    private double MarkPrice(int ins, double fallback)
+    {
+        ref MarketState m = ref _gate.Market[ins];
+        double tick = _gate.Config.Instruments[ins].Spec.Tick;
+        long best = Math.Max(m.LastTradeTimeNs, Math.Max(m.MidTimeNs, m.OracleTimeNs));
+        if (best == 0) return fallback;
+        if (best == m.MidTimeNs) return m.MidTicks * tick;
+        if (best == m.LastTradeTimeNs) return m.LastTradeTicks * tick;
+        return m.OracleTicks * tick;
+    }
+
+    private void Mark(int ins, double price, long t)
+    {
+        var spec = _gate.Config.Instruments[ins].Spec;
+        for (int pi = _gate.Pairs.FirstOfInstrument(ins); pi >= 0; pi = _gate.Pairs[pi].NextOfInstrument)
+        {
+            ref PairBook.Pair p = ref _gate.Pairs[pi];
+            if (p.PositionLots == 0 && p.UnrealisedPnl == 0 && p.MarkNotional == 0) continue;
+            ref AccountCounters a = ref _gate.AccountState(p.Account);
+            RemarkPair(ref p, ref a, spec, price);
+            CheckPostTrade(p.Account, ins, ref p, t);
+        }
+    }
+
+    private static void RemarkPair(ref PairBook.Pair p, ref AccountCounters a, InstrumentSpec spec, double mark)
+    {
+        double qty = p.PositionLots * spec.Lot;
+        double unreal = p.PositionLots == 0 ? 0 : (mark - p.AvgPrice) * qty * spec.Multiplier;
+        double signedNotional = qty * mark * spec.Multiplier;
+        a.UnrealisedPnl += unreal - p.UnrealisedPnl;
+        Volatile.Write(ref a.PositionGross, a.PositionGross + Math.Abs(signedNotional) - p.MarkNotional);
+        Volatile.Write(ref a.PositionNet, a.PositionNet + signedNotional - p.SignedNotional);
+        p.UnrealisedPnl = unreal;
+        p.MarkNotional = Math.Abs(signedNotional);
+        p.SignedNotional = signedNotional;
+    }
+
+    private void CheckPostTrade(int acc, int ins, ref PairBook.Pair p, long t)
+    {
+        var cfg = _gate.Config;
+        ref readonly var r = ref cfg.Instruments[ins];
+        ref readonly var ar = ref cfg.Accounts[acc];
+        ref AccountCounters a = ref _gate.AccountState(acc);
+        if (p.PositionLots > r.MaxLongLots || -p.PositionLots > r.MaxShortLots)
+            _board.TrySet(Scope.Instrument, ins, TradingState.ReduceOnly, t, TripCause.Limit, RejectReason.MaxPosition, severity: Severity.Critical);
+        if (a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss)
+            _board.TrySet(Scope.Account, acc, TradingState.ReduceOnly, t, TripCause.Limit, RejectReason.MaxDailyLoss, severity: Severity.Critical);
+        if (a.PositionGross > ar.MaxGross)
+            _board.TrySet(Scope.Account, acc, TradingState.ReduceOnly, t, TripCause.Limit, RejectReason.MaxGrossExposure, severity: Severity.Critical);
+    }
+}

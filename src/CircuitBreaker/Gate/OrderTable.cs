@@ -1,0 +1,136 @@
+using System.Runtime.InteropServices;
+
+namespace CircuitBreaker;
+
+/// <summary>
+/// Working orders keyed by (account, order id), lock-free: two-choice hashing into buckets of 8 entries, each entry
+/// claimed by CAS (Empty → Busy → Live) and freed by CAS back to Empty, so there are no tombstones and a lookup reads
+/// at most 16 entries. Duplicate ids racing from two threads are caught by a re-scan after insert (both may be refused,
+/// never both accepted). Preallocated; full → the caller rejects with <see cref="RejectReason.OrderTableFull"/>.
+/// </summary>
+internal sealed class OrderTable
+{
+    internal const int Empty = 0, Busy = 1, Live = 2;
+    private const int BucketSize = 8;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Entry
+    {
+        public int State;
+        public int Account;
+        public long OrderId;
+        public int Pair;
+        public int Slot;
+        public long PriceTicks;
+        public long RemainingLots;
+        public double NotionalPerLot;
+        public Side Side;
+    }
+
+    private readonly Entry[] _entries;
+    private readonly int _bucketMask;
+    private int _count;
+
+    public OrderTable(int capacity)
+    {
+        int buckets = (int)Math.Max(2, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2 / BucketSize)));
+        _entries = new Entry[buckets * BucketSize];
+        _bucketMask = buckets - 1;
+    }
+
+    public int Count => Volatile.Read(ref _count);
+    public ref Entry this[int index] => ref _entries[index];
+
+    private static ulong Mix(long key)
+    {
+        ulong x = (ulong)key;
+        x ^= x >> 33; x *= 0xff51afd7ed558ccdUL; x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53UL; x ^= x >> 33;
+        return x;
+    }
+
+    private (int b1, int b2) Buckets(int account, long orderId)
+    {
+        ulong h = Mix(orderId * 31 + account);
+        int b1 = (int)(h & (ulong)_bucketMask);
+        int b2 = (int)((h >> 32) & (ulong)_bucketMask);
+        if (b2 == b1) b2 = (b1 + 1) & _bucketMask;
+        return (b1, b2);
+    }
+
+    /// <summary>Index of the live entry for (account, orderId), or -1.</summary>
+    public int Find(int account, long orderId)
+    {
+        var (b1, b2) = Buckets(account, orderId);
+        int i = FindIn(b1, account, orderId, -1);
+        return i >= 0 ? i : FindIn(b2, account, orderId, -1);
+    }
+
+    private int FindIn(int bucket, int account, long orderId, int except)
+    {
+        int start = bucket * BucketSize;
+        for (int k = start; k < start + BucketSize; k++)
+        {
+            ref Entry e = ref _entries[k];
+            if (k != except && Volatile.Read(ref e.State) == Live && e.OrderId == orderId && e.Account == account) return k;
+        }
+        return -1;
+    }
+
+    /// <summary>Inserts a new live entry. Returns its index, -1 for a duplicate id, -2 when full.</summary>
+    public int TryInsert(int account, long orderId, in Entry value)
+    {
+        var (b1, b2) = Buckets(account, orderId);
+        if (FindIn(b1, account, orderId, -1) >= 0 || FindIn(b2, account, orderId, -1) >= 0) return -1;
+        int idx = Claim(b1);
+        if (idx < 0) idx = Claim(b2);
+        if (idx < 0) return -2;
+        ref Entry e = ref _entries[idx];
+        e.Account = value.Account; e.OrderId = value.OrderId; e.Pair = value.Pair; e.Slot = value.Slot;
+        e.PriceTicks = value.PriceTicks; e.RemainingLots = value.RemainingLots; e.NotionalPerLot = value.NotionalPerLot; e.Side = value.Side;
+        Interlocked.Exchange(ref e.State, Live); // full fence: the re-scan below cannot move before this store
+        // Another thread may be inserting the same key: wait out busy neighbours, then look again. Each inserter
+        // re-scans after publishing itself, so two racing inserts can both back out but never both stay.
+        WaitForBusy(b1);
+        WaitForBusy(b2);
+        if (FindIn(b1, account, orderId, idx) >= 0 || FindIn(b2, account, orderId, idx) >= 0)
+        {
+            Remove(idx);
+            return -1;
+        }
+        Interlocked.Increment(ref _count);
+        return idx;
+    }
+
+    private void WaitForBusy(int bucket)
+    {
+        int start = bucket * BucketSize;
+        for (int k = start; k < start + BucketSize; k++)
+        {
+            if (Volatile.Read(ref _entries[k].State) != Busy) continue;
+            var spin = new SpinWait();
+            for (int n = 0; n < 64 && Volatile.Read(ref _entries[k].State) == Busy; n++) spin.SpinOnce(-1);
+        }
+    }
+
+    private int Claim(int bucket)
+    {
+        int start = bucket * BucketSize;
+        for (int k = start; k < start + BucketSize; k++)
+            if (Volatile.Read(ref _entries[k].State) == Empty && Interlocked.CompareExchange(ref _entries[k].State, Busy, Empty) == Empty)
+                return k;
+        return -1;
+    }
+
+    /// <summary>Takes ownership of a live entry for removal (Live → Busy). False when another thread got there first.</summary>
+    public bool TryTake(int index) => Interlocked.CompareExchange(ref _entries[index].State, Busy, Live) == Live;
+
+    /// <summary>Frees an entry taken with <see cref="TryTake"/> or claimed by insert.</summary>
+    public void Remove(int index) => Volatile.Write(ref _entries[index].State, Empty);
+
+    /// <summary>Frees a taken entry that was counted as live.</summary>
+    public void RemoveLive(int index)
+    {
+        Volatile.Write(ref _entries[index].State, Empty);
+        Interlocked.Decrement(ref _count);
+    }
+}

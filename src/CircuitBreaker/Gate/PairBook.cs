@@ -1,0 +1,165 @@
+using System.Runtime.InteropServices;
+
+namespace CircuitBreaker;
+
+/// <summary>
+/// State per (account, instrument) pair: position and working quantity (for position limits and reduce-only), open
+/// orders, the account's typical order size (fat-finger guard), and the resting prices of its working orders on
+/// each side (self-match prevention). Pairs are created on first use by CAS into a preallocated open-addressing
+/// table and never removed; full → <see cref="RejectReason.OrderTableFull"/>.
+/// </summary>
+internal sealed class PairBook
+{
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Pair
+    {
+        public long Key;              // (account << 32 | instrument) + 1; 0 = empty
+        public long PositionLots;     // written by the position keeper (single writer)
+        public long WorkingBuyLots;   // gate atomics
+        public long WorkingSellLots;
+        public int OpenOrders;
+        public int RestingBuys;
+        public int RestingSells;
+        public int AcceptedOrders;
+        public double TypicalLots;    // EWMA of accepted order size (benign races: it is a statistic)
+        public int Instrument;
+        public int Account;
+        public int NextOfInstrument;  // intrusive list of pairs per instrument, for marking positions
+        // post-trade book-keeping (position keeper only)
+        public double AvgPrice;
+        public double RealisedPnl;
+        public double UnrealisedPnl;
+        public double MarkNotional;   // |position| × mark × multiplier
+        public double SignedNotional;
+    }
+
+    public const long EmptySlot = long.MinValue;
+
+    private readonly Pair[] _pairs;
+    private readonly int[] _index;      // open addressing: slot → pair index + 1
+    private readonly long[] _indexKeys;
+    private readonly int _mask;
+    private readonly long[] _resting;   // per pair: depth buy slots, then depth sell slots
+    private readonly int[] _instrumentHead;
+    private int _count;
+
+    public PairBook(int capacity, int depthPerSide, int instruments)
+    {
+        _pairs = new Pair[capacity];
+        int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(4, capacity * 2));
+        _index = new int[size];
+        _indexKeys = new long[size];
+        _mask = size - 1;
+        Depth = depthPerSide;
+        _resting = new long[(long)capacity * depthPerSide * 2];
+        Array.Fill(_resting, EmptySlot);
+        _instrumentHead = new int[Math.Max(1, instruments)];
+        Array.Fill(_instrumentHead, -1);
+    }
+
+    public int Depth { get; }
+    public int Count => Volatile.Read(ref _count);
+    public ref Pair this[int index] => ref _pairs[index];
+
+    /// <summary>First pair of an instrument's intrusive list, or -1.</summary>
+    public int FirstOfInstrument(int instrument) => Volatile.Read(ref _instrumentHead[instrument]);
+
+    private static long KeyOf(int account, int instrument) => (((long)account << 32) | (uint)instrument) + 1;
+
+    /// <summary>Index of the pair, or -1 when it does not exist yet.</summary>
+    public int Find(int account, int instrument)
+    {
+        long key = KeyOf(account, instrument);
+        int h = (int)(Hash(key) & (ulong)_mask);
+        for (int probe = 0; probe <= _mask; probe++)
+        {
+            int s = (h + probe) & _mask;
+            long k = Volatile.Read(ref _indexKeys[s]);
+            if (k == key)
+            {
+                int v;
+                var spin = new SpinWait();
+                while ((v = Volatile.Read(ref _index[s])) == 0) spin.SpinOnce(-1); // being published
+                return v - 1;
+            }
+            if (k == 0) return -1;
+        }
+        return -1;
+    }
+
+    /// <summary>Index of the pair, created if needed; -1 when the table is full.</summary>
+    public int GetOrAdd(int account, int instrument)
+    {
+        long key = KeyOf(account, instrument);
+        int h = (int)(Hash(key) & (ulong)_mask);
+        for (int probe = 0; probe <= _mask; probe++)
+        {
+            int s = (h + probe) & _mask;
+            long k = Volatile.Read(ref _indexKeys[s]);
+            if (k == 0)
+            {
+                k = Interlocked.CompareExchange(ref _indexKeys[s], key, 0);
+                if (k == 0)
+                {
+                    int p = Interlocked.Increment(ref _count) - 1;
+                    if (p >= _pairs.Length) { Interlocked.Decrement(ref _count); Volatile.Write(ref _index[s], int.MinValue); return -1; }
+                    ref Pair pair = ref _pairs[p];
+                    pair.Key = key; pair.Instrument = instrument; pair.Account = account;
+                    // push on the instrument's list
+                    int head;
+                    do { head = Volatile.Read(ref _instrumentHead[instrument]); pair.NextOfInstrument = head; }
+                    while (Interlocked.CompareExchange(ref _instrumentHead[instrument], p, head) != head);
+                    Volatile.Write(ref _index[s], p + 1);
+                    return p;
+                }
+            }
+            if (k == key)
+            {
+                int v;
+                var spin = new SpinWait();
+                while ((v = Volatile.Read(ref _index[s])) == 0) spin.SpinOnce(-1);
+                return v < 0 ? -1 : v - 1;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Claims a resting slot on a side for a price; -1 when the side is full.</summary>
+    public int ClaimSlot(int pair, Side side, long priceTicks)
+    {
+        long baseIdx = ((long)pair * 2 + (int)side) * Depth;
+        for (int k = 0; k < Depth; k++)
+        {
+            ref long slot = ref _resting[baseIdx + k];
+            if (Volatile.Read(ref slot) == EmptySlot && Interlocked.CompareExchange(ref slot, priceTicks, EmptySlot) == EmptySlot)
+                return k;
+        }
+        return -1;
+    }
+
+    public void SetSlot(int pair, Side side, int slot, long priceTicks) => Interlocked.Exchange(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], priceTicks);
+
+    public void FreeSlot(int pair, Side side, int slot) => Interlocked.Exchange(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], EmptySlot);
+
+    /// <summary>True when a resting order of the pair on the other side would trade with an order at <paramref name="priceTicks"/>.</summary>
+    public bool Crosses(int pair, Side side, long priceTicks)
+    {
+        var other = side == Side.Buy ? Side.Sell : Side.Buy;
+        var slots = new ReadOnlySpan<long>(_resting, (int)(((long)pair * 2 + (int)other) * Depth), Depth);
+        if (side == Side.Buy)
+        {
+            foreach (long p in slots) if (p != EmptySlot && p <= priceTicks) return true;
+        }
+        else
+        {
+            foreach (long p in slots) if (p != EmptySlot && p >= priceTicks) return true;
+        }
+        return false;
+    }
+
+    private static ulong Hash(long key)
+    {
+        ulong x = (ulong)key * 0x9E3779B97F4A7C15UL;
+        return x ^ (x >> 29);
+    }
+}

@@ -1,0 +1,154 @@
+namespace CircuitBreaker;
+
+public sealed partial class PreTradeGate
+{
+    /// <summary>Cancels always pass, whatever the trading state or rate: a cancel only ever reduces risk. A known order's
+    /// reservations are released at once; an unknown order id still passes (the engine may know orders we do not).</summary>
+    private Decision CheckCancel(in OrderRequest o)
+    {
+        var cfg = _config;
+        int ins = o.Instrument.Value, acc = o.Account.Value;
+        if ((uint)acc >= (uint)cfg.Accounts.Length) return Decision.Accept;
+        ref AccountCounters a = ref _accounts[acc];
+        RateWindow.TryAcquire(ref a.Messages, o.TimeNs, _bucketWidth, int.MaxValue - 1); // counted, never refused
+        if ((uint)ins < (uint)cfg.Instruments.Length)
+            RateWindow.TryAcquire(ref _instruments[ins].Messages, o.TimeNs, _bucketWidth, int.MaxValue - 1);
+        int idx = Orders.Find(acc, o.OrderId);
+        if (idx >= 0 && Orders.TryTake(idx)) Release(idx, Orders[idx].RemainingLots);
+        return Decision.Accept;
+    }
+
+    /// <summary>A replace is checked like a new order for its new total quantity and price; in reduce-only it may only shrink.</summary>
+    private Decision CheckReplace(in OrderRequest o)
+    {
+        var cfg = _config;
+        int ins = o.Instrument.Value, acc = o.Account.Value;
+        if ((uint)ins >= (uint)cfg.Instruments.Length) return Decision.Reject(RejectReason.UnknownInstrument);
+        if ((uint)acc >= (uint)cfg.Accounts.Length) return Decision.Reject(RejectReason.UnknownAccount, Scope.Account);
+        ref readonly InstrumentRule r = ref cfg.Instruments[ins];
+        ref readonly AccountRule ar = ref cfg.Accounts[acc];
+        var state = _board.Effective(ins, r.Group, acc, out var stateScope);
+        if (state == TradingState.Halted) return Decision.Reject(RejectReason.Halted, stateScope);
+        var bad = ToTicks(o.Price, in r, out long px);
+        if (bad != RejectReason.None) return Decision.Reject(bad);
+        bad = ToLots(o.Quantity, in r, out long lots);
+        if (bad != RejectReason.None) return Decision.Reject(bad);
+        if (lots < r.MinLots) return Decision.Reject(RejectReason.MinOrderQuantity);
+        if (lots > r.MaxLots) return Decision.Reject(RejectReason.MaxOrderQuantity);
+        int idx = Orders.Find(acc, o.OrderId);
+        if (idx < 0) return Decision.Reject(RejectReason.UnknownOrder);
+        ref OrderTable.Entry e = ref Orders[idx];
+        ref PairBook.Pair p = ref Pairs[e.Pair];
+        ref MarketState m = ref Market[ins];
+        if (e.Pair < 0 || p.Instrument != ins) return Decision.Reject(RejectReason.UnknownOrder);
+        if (lots > FatFingerLimit(in r, ref p, ref m)) return Decision.Reject(RejectReason.MaxOrderQuantity);
+        double npl = Math.Abs((double)px) * r.NotionalPerTickLot;
+        if (!double.IsFinite(npl * lots) || npl * lots > 9e14) return Decision.Reject(RejectReason.NotionalOverflow);
+        if (npl * lots > r.MaxNotional) return Decision.Reject(RejectReason.MaxOrderNotional);
+        var collar = CheckCollar(in r, ref m, px, o.TimeNs);
+        if (collar != RejectReason.None) return Decision.Reject(collar);
+        ref AccountCounters a = ref _accounts[acc];
+        ref InstrumentCounters ic = ref _instruments[ins];
+        if (!RateWindow.TryAcquire(ref ic.Messages, o.TimeNs, _bucketWidth, r.MessagesPerWindow)) return Decision.Reject(RejectReason.MessageRate);
+        if (!RateWindow.TryAcquire(ref a.Messages, o.TimeNs, _bucketWidth, ar.MessagesPerWindow)) { RateWindow.Release(ref ic.Messages, o.TimeNs, _bucketWidth); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
+        if (!Orders.TryTake(idx)) { ReleaseMessages(ref ic, ref a, o.TimeNs); return Decision.Reject(RejectReason.UnknownOrder); }
+
+        // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
+        bool buy = e.Side == Side.Buy;
+        long oldLots = Volatile.Read(ref e.RemainingLots), oldPx = e.PriceTicks;
+        double oldNpl = e.NotionalPerLot;
+        long delta = lots - oldLots;
+        bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;
+        bool reduceOnly = state == TradingState.ReduceOnly || lossLocked;
+        ref long working = ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots;
+        long newWorking = Interlocked.Add(ref working, delta);
+        long position = Volatile.Read(ref p.PositionLots);
+        RejectReason why = RejectReason.None;
+        if (reduceOnly && delta > 0) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
+        else if (reduceOnly && newWorking > (buy ? -position : position)) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
+        else if (!reduceOnly && delta > 0 && (buy ? position + newWorking > r.MaxLongLots : newWorking - position > r.MaxShortLots)) why = RejectReason.MaxPosition;
+        long oldFx = (long)Math.Ceiling(oldNpl * oldLots * AccountCounters.NotionalScale);
+        long newFx = (long)Math.Ceiling(npl * lots * AccountCounters.NotionalScale);
+        if (why == RejectReason.None)
+        {
+            ReleaseExposure(ref a, buy, oldFx);
+            why = ReserveExposure(in ar, ref a, buy, newFx);
+            if (why != RejectReason.None) Interlocked.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
+        }
+        if (why == RejectReason.None && px != oldPx)
+        {
+            Pairs.SetSlot(e.Pair, e.Side, e.Slot, px);
+            if (Pairs.Crosses(e.Pair, e.Side, px))
+            {
+                Pairs.SetSlot(e.Pair, e.Side, e.Slot, oldPx);
+                ReleaseExposure(ref a, buy, newFx);
+                Interlocked.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
+                why = RejectReason.SelfMatch;
+            }
+        }
+        if (why != RejectReason.None)
+        {
+            Interlocked.Add(ref working, -delta);
+            ReleaseMessages(ref ic, ref a, o.TimeNs);
+            Interlocked.Exchange(ref e.State, OrderTable.Live);
+            return Decision.Reject(why, why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
+        }
+        e.PriceTicks = px;
+        e.NotionalPerLot = npl;
+        Volatile.Write(ref e.RemainingLots, lots);
+        Interlocked.Exchange(ref e.State, OrderTable.Live);
+        return Decision.Accept;
+    }
+
+    private void ReleaseMessages(ref InstrumentCounters ic, ref AccountCounters a, long t)
+    {
+        RateWindow.Release(ref ic.Messages, t, _bucketWidth);
+        RateWindow.Release(ref a.Messages, t, _bucketWidth);
+    }
+
+    /// <summary>
+    /// Releases a taken order entry's reservations (remaining lots, open-order counts, exposure, resting slot) and frees
+    /// it. Used by cancels here and by the position keeper when a fill completes an order.
+    /// </summary>
+    internal void Release(int idx, long remainingLots)
+    {
+        ref OrderTable.Entry e = ref Orders[idx];
+        ref PairBook.Pair p = ref Pairs[e.Pair];
+        bool buy = e.Side == Side.Buy;
+        Interlocked.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -remainingLots);
+        long fx = (long)Math.Ceiling(e.NotionalPerLot * remainingLots * AccountCounters.NotionalScale);
+        ref AccountCounters a = ref _accounts[e.Account];
+        ReleaseExposure(ref a, buy, fx);
+        Interlocked.Decrement(ref p.OpenOrders);
+        Interlocked.Decrement(ref _instruments[p.Instrument].OpenOrders);
+        Interlocked.Decrement(ref a.OpenOrders);
+        Interlocked.Decrement(ref _groups[_config.Instruments[p.Instrument].Group].OpenOrders);
+        Pairs.FreeSlot(e.Pair, e.Side, e.Slot);
+        Orders.RemoveLive(idx);
+    }
+
+    /// <summary>
+    /// A fill of a working order: reduces its remaining quantity (releasing that much working reservation and
+    /// exposure) and frees it when complete. Returns the lots it consumed from the order (0 for an unknown order).
+    /// Called by the position keeper, which moves the same lots into the position.
+    /// </summary>
+    internal long ConsumeFill(int account, long orderId, long lots)
+    {
+        int idx = Orders.Find(account, orderId);
+        if (idx < 0) return 0;
+        if (!Orders.TryTake(idx)) return 0;
+        ref OrderTable.Entry e = ref Orders[idx];
+        long remaining = e.RemainingLots;
+        long take = Math.Min(remaining, lots);
+        if (take >= remaining) { Release(idx, remaining); return take; }
+        ref PairBook.Pair p = ref Pairs[e.Pair];
+        bool buy = e.Side == Side.Buy;
+        Interlocked.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -take);
+        ReleaseExposure(ref _accounts[account], buy, (long)Math.Floor(e.NotionalPerLot * take * AccountCounters.NotionalScale));
+        Volatile.Write(ref e.RemainingLots, remaining - take);
+        Interlocked.Exchange(ref e.State, OrderTable.Live);
+        return take;
+    }
+
+    internal ref AccountCounters AccountState(int account) => ref _accounts[account];
+}

@@ -1,0 +1,192 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Fluent configuration for quants: declare instruments, accounts, groups and their limits, then
+/// <see cref="Build"/> a validated, immutable <see cref="RiskConfig"/>. Every problem (negative or NaN limits,
+/// min &gt; max, collar ≤ 0, unknown symbol, ...) is reported at once in one <see cref="RiskConfigException"/>.
+/// Allocates; use at setup.
+/// </summary>
+public sealed class CircuitBreakerBuilder
+{
+    private readonly InstrumentRegistry _registry = new();
+    private readonly List<string> _errors = new();
+    private readonly Dictionary<string, InstrumentLimits> _instrumentLimits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccountLimits> _accountLimits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GroupLimits> _groupLimits = new(StringComparer.Ordinal);
+    private InstrumentLimits _defaultInstrument = new();
+    private AccountLimits _defaultAccount = new();
+    private TimeSpan _rateWindow = RiskDefaults.RateWindow;
+    private int _accountCapacity = 256;
+    private int _pairCapacity = 16_384;
+    private int _orderCapacity = 65_536;
+    private long _version = 1;
+
+    /// <summary>Largest preallocated self-match book (pairs × depth × 2 sides × 8 B): 512 MiB.</summary>
+    public const long MaxOrderBookBytes = 512L << 20;
+
+    /// <summary>The registry being filled (ids are issued as instruments and accounts are declared).</summary>
+    public InstrumentRegistry Registry => _registry;
+
+    /// <summary>Declares an instrument (see <see cref="InstrumentRegistry.AddInstrument"/>) with optional limits.</summary>
+    public CircuitBreakerBuilder Instrument(string symbol, InstrumentKind kind, double tick, double lot, double multiplier = 1,
+        string? underlying = null, string? group = null, InstrumentLimits? limits = null, double barrier = double.NaN,
+        BarrierKind barrierKind = BarrierKind.None, double strike = double.NaN)
+    {
+        try
+        {
+            _registry.AddInstrument(symbol, kind, tick, lot, multiplier, underlying, group, barrier, barrierKind, strike);
+            if (limits is not null) _instrumentLimits[symbol] = limits;
+        }
+        catch (ArgumentException ex)
+        {
+            string msg = ex.Message.Split(" (Parameter", 2)[0];
+            int colon = msg.IndexOf(": ", StringComparison.Ordinal);
+            if (colon < 0) _errors.Add(msg);
+            else foreach (var part in msg[(colon + 2)..].Split("; ")) _errors.Add(msg[..colon] + ": " + part);
+        }
+        return this;
+    }
+
+    /// <summary>Sets limits for an instrument declared before or after this call (checked at build).</summary>
+    public CircuitBreakerBuilder Limits(string symbol, InstrumentLimits limits) { _instrumentLimits[symbol] = limits; return this; }
+
+    /// <summary>Declares an account with optional limits.</summary>
+    public CircuitBreakerBuilder Account(string name, AccountLimits? limits = null)
+    {
+        if (string.IsNullOrWhiteSpace(name)) { _errors.Add("account name must be non-empty"); return this; }
+        _registry.GetOrAddAccount(name);
+        if (limits is not null) _accountLimits[name] = limits;
+        return this;
+    }
+
+    /// <summary>Sets limits for a risk group (by name; groups come from instruments' underlying or group).</summary>
+    public CircuitBreakerBuilder Group(string name, GroupLimits limits) { _groupLimits[name] = limits; return this; }
+
+    /// <summary>Limits applied to every instrument that has none of its own (fields left null still take <see cref="RiskDefaults"/>).</summary>
+    public CircuitBreakerBuilder DefaultInstrumentLimits(InstrumentLimits limits) { _defaultInstrument = limits; return this; }
+
+    /// <summary>Limits applied to every account that has none of its own.</summary>
+    public CircuitBreakerBuilder DefaultAccountLimits(AccountLimits limits) { _defaultAccount = limits; return this; }
+
+    /// <summary>Sliding window for order and message rates, in event time. Default 1 s.</summary>
+    public CircuitBreakerBuilder RateWindow(TimeSpan window) { _rateWindow = window; return this; }
+
+    /// <summary>Preallocated capacities: accounts (default 256), account × instrument pairs with order state (default 16,384),
+    /// working orders (default 65,536). Exceeding one rejects with a reason code, never allocates.</summary>
+    public CircuitBreakerBuilder Capacity(int? accounts = null, int? pairs = null, int? orders = null)
+    {
+        if (accounts is { } a) _accountCapacity = a;
+        if (pairs is { } p) _pairCapacity = p;
+        if (orders is { } o) _orderCapacity = o;
+        return this;
+    }
+
+    /// <summary>Configuration version recorded with incidents. Default 1.</summary>
+    public CircuitBreakerBuilder Version(long version) { _version = version; return this; }
+
+    /// <summary>Validates everything and builds the snapshot. Throws <see cref="RiskConfigException"/> listing every problem.</summary>
+    public RiskConfig Build()
+    {
+        var errors = new List<string>(_errors);
+        if (_registry.InstrumentCount == 0) errors.Add("at least one instrument must be declared");
+        if (_rateWindow <= TimeSpan.Zero) errors.Add($"rate window must be > 0 (was {_rateWindow})");
+        if (_accountCapacity < Math.Max(1, _registry.AccountCount)) errors.Add($"account capacity {_accountCapacity} is below the {_registry.AccountCount} declared accounts (and must be >= 1)");
+        if (_pairCapacity < 1) errors.Add($"pair capacity must be >= 1 (was {_pairCapacity})");
+        if (_orderCapacity < 1) errors.Add($"order capacity must be >= 1 (was {_orderCapacity})");
+        Validate("default instrument limits", _defaultInstrument, errors);
+        ValidateAccount("default account limits", _defaultAccount, errors);
+        foreach (var (symbol, limits) in _instrumentLimits)
+        {
+            if (!_registry.TryGetInstrument(symbol, out _)) errors.Add($"limits for unknown symbol '{symbol}'");
+            Validate(symbol, limits, errors);
+        }
+        foreach (var (name, limits) in _accountLimits) ValidateAccount(name, limits, errors);
+        foreach (var (name, limits) in _groupLimits)
+        {
+            if (!_registry.TryGetGroup(name, out _)) errors.Add($"limits for unknown group '{name}'");
+            if (limits.MaxOrdersPerWindow is <= 0) errors.Add($"group '{name}': max orders per window must be > 0");
+            if (limits.MaxOpenOrders is <= 0) errors.Add($"group '{name}': max open orders must be > 0");
+        }
+        int depth = Math.Max(_defaultInstrument.MaxOpenOrdersPerAccount ?? RiskDefaults.MaxOpenOrdersPerAccountInstrument,
+            _instrumentLimits.Values.Select(l => l.MaxOpenOrdersPerAccount ?? 0).DefaultIfEmpty(0).Max());
+        long slabBytes = (long)_pairCapacity * depth * 2 * sizeof(long);
+        if (slabBytes > MaxOrderBookBytes)
+            errors.Add($"pair capacity {_pairCapacity} × max open orders per account {depth} needs {slabBytes >> 20} MiB of self-match book (limit {MaxOrderBookBytes >> 20} MiB): lower one of them");
+        if (errors.Count > 0) throw new RiskConfigException(errors);
+
+        var specs = _registry.Instruments;
+        var rules = new InstrumentRule[specs.Count];
+        var effective = new InstrumentLimits[specs.Count];
+        for (int i = 0; i < specs.Count; i++)
+        {
+            var l = Merge(_instrumentLimits.GetValueOrDefault(specs[i].Symbol), _defaultInstrument);
+            effective[i] = l;
+            rules[i] = new InstrumentRule(specs[i], l);
+        }
+        var accounts = new AccountRule[_accountCapacity];
+        var accountLimits = new AccountLimits[_accountCapacity];
+        for (int a = 0; a < _accountCapacity; a++)
+        {
+            string? name = a < _registry.AccountCount ? _registry.AccountName(new AccountId(a)) : null;
+            var l = name is not null && _accountLimits.TryGetValue(name, out var own) ? own : _defaultAccount;
+            accountLimits[a] = l;
+            accounts[a] = new AccountRule(l);
+        }
+        var groups = new GroupRule[Math.Max(1, _registry.GroupCount)];
+        for (int g = 0; g < _registry.GroupCount; g++)
+            groups[g] = new GroupRule(_groupLimits.GetValueOrDefault(_registry.GroupName(new GroupId(g))) ?? new GroupLimits());
+        return new RiskConfig(_registry, rules, accounts, groups, effective, accountLimits, (long)_rateWindow.TotalNanoseconds,
+            _accountCapacity, _pairCapacity, _orderCapacity, _version);
+    }
+
+    private static InstrumentLimits Merge(InstrumentLimits? own, InstrumentLimits d) => own is null ? d : new InstrumentLimits
+    {
+        MinOrderQuantity = own.MinOrderQuantity ?? d.MinOrderQuantity,
+        MaxOrderQuantity = own.MaxOrderQuantity ?? d.MaxOrderQuantity,
+        MaxOrderNotional = own.MaxOrderNotional ?? d.MaxOrderNotional,
+        FatFingerMultiple = own.FatFingerMultiple ?? d.FatFingerMultiple,
+        CollarBps = own.CollarBps ?? d.CollarBps,
+        ReferenceSource = own.ReferenceSource ?? d.ReferenceSource,
+        ReferenceStaleAfter = own.ReferenceStaleAfter ?? d.ReferenceStaleAfter,
+        MissingReference = own.MissingReference ?? d.MissingReference,
+        MaxLongPosition = own.MaxLongPosition ?? d.MaxLongPosition,
+        MaxShortPosition = own.MaxShortPosition ?? d.MaxShortPosition,
+        MaxOpenOrders = own.MaxOpenOrders ?? d.MaxOpenOrders,
+        MaxOpenOrdersPerAccount = own.MaxOpenOrdersPerAccount ?? d.MaxOpenOrdersPerAccount,
+        MaxOrdersPerWindow = own.MaxOrdersPerWindow ?? d.MaxOrdersPerWindow,
+        MaxMessagesPerWindow = own.MaxMessagesPerWindow ?? d.MaxMessagesPerWindow,
+    };
+
+    internal static void Validate(string who, InstrumentLimits l, List<string> errors)
+    {
+        Positive(who, "min order quantity", l.MinOrderQuantity, errors);
+        Positive(who, "max order quantity", l.MaxOrderQuantity, errors);
+        Positive(who, "max order notional", l.MaxOrderNotional, errors);
+        Positive(who, "fat-finger multiple", l.FatFingerMultiple, errors);
+        Positive(who, "collar (bps)", l.CollarBps, errors);
+        Positive(who, "max long position", l.MaxLongPosition, errors);
+        Positive(who, "max short position", l.MaxShortPosition, errors);
+        if (l.MinOrderQuantity is { } min && l.MaxOrderQuantity is { } max && double.IsFinite(min) && double.IsFinite(max) && min > max)
+            errors.Add($"{who}: min order quantity {min} > max order quantity {max}");
+        if (l.ReferenceStaleAfter is { } s && s <= TimeSpan.Zero) errors.Add($"{who}: reference staleness must be > 0 (was {s})");
+        if (l.MaxOpenOrders is <= 0) errors.Add($"{who}: max open orders must be > 0 (was {l.MaxOpenOrders})");
+        if (l.MaxOpenOrdersPerAccount is <= 0 or > 4096) errors.Add($"{who}: max open orders per account must be in 1..4096 (was {l.MaxOpenOrdersPerAccount})");
+        if (l.MaxOrdersPerWindow is <= 0) errors.Add($"{who}: max orders per window must be > 0 (was {l.MaxOrdersPerWindow})");
+        if (l.MaxMessagesPerWindow is <= 0) errors.Add($"{who}: max messages per window must be > 0 (was {l.MaxMessagesPerWindow})");
+    }
+
+    internal static void ValidateAccount(string who, AccountLimits l, List<string> errors)
+    {
+        Positive(who, "max gross exposure", l.MaxGrossExposure, errors);
+        Positive(who, "max net exposure", l.MaxNetExposure, errors);
+        Positive(who, "max daily loss", l.MaxDailyLoss, errors);
+        if (l.MaxOpenOrders is <= 0) errors.Add($"{who}: max open orders must be > 0 (was {l.MaxOpenOrders})");
+        if (l.MaxOrdersPerWindow is <= 0) errors.Add($"{who}: max orders per window must be > 0 (was {l.MaxOrdersPerWindow})");
+        if (l.MaxMessagesPerWindow is <= 0) errors.Add($"{who}: max messages per window must be > 0 (was {l.MaxMessagesPerWindow})");
+    }
+
+    private static void Positive(string who, string what, double? value, List<string> errors)
+    {
+        if (value is { } v && (!double.IsFinite(v) || v <= 0)) errors.Add($"{who}: {what} must be finite and > 0 (was {v})");
+    }
+}

@@ -1,0 +1,89 @@
+using System.Runtime.InteropServices;
+
+namespace CircuitBreaker;
+
+/// <summary>Per-instrument limits compiled to lots and ticks; read by value-ref on the hot path.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal readonly struct InstrumentRule
+{
+    public InstrumentRule(InstrumentSpec spec, InstrumentLimits l)
+    {
+        Spec = spec;
+        Group = spec.Group.Value;
+        InverseTick = spec.InverseTick;
+        InverseLot = spec.InverseLot;
+        NotionalPerTickLot = spec.NotionalPerTickLot;
+        AllowsNonPositivePrice = spec.AllowsNonPositivePrice;
+        MinLots = l.MinOrderQuantity is { } min ? Math.Max(1, (long)Math.Ceiling(min * spec.InverseLot - 1e-9)) : 1;
+        MaxLots = l.MaxOrderQuantity is { } max ? (long)Math.Floor(max * spec.InverseLot + 1e-9) : long.MaxValue;
+        MaxNotional = l.MaxOrderNotional ?? double.PositiveInfinity;
+        FatFingerMultiple = l.FatFingerMultiple ?? RiskDefaults.FatFingerMultiple;
+        CollarBps = l.CollarBps ?? RiskDefaults.CollarBps;
+        ReferenceSource = l.ReferenceSource ?? ReferencePriceSource.LastTrade;
+        StaleNs = (long)(l.ReferenceStaleAfter ?? RiskDefaults.ReferenceStaleAfter).TotalNanoseconds;
+        MissingReference = l.MissingReference ?? MissingReferencePolicy.Reject;
+        MaxLongLots = l.MaxLongPosition is { } ml ? (long)Math.Floor(ml * spec.InverseLot + 1e-9) : long.MaxValue / 4;
+        MaxShortLots = l.MaxShortPosition is { } ms ? (long)Math.Floor(ms * spec.InverseLot + 1e-9) : long.MaxValue / 4;
+        MaxOpenOrders = l.MaxOpenOrders ?? RiskDefaults.MaxOpenOrdersPerInstrument;
+        MaxOpenOrdersPerAccount = l.MaxOpenOrdersPerAccount ?? RiskDefaults.MaxOpenOrdersPerAccountInstrument;
+        OrdersPerWindow = l.MaxOrdersPerWindow ?? RiskDefaults.InstrumentOrdersPerWindow;
+        MessagesPerWindow = l.MaxMessagesPerWindow ?? RiskDefaults.InstrumentMessagesPerWindow;
+    }
+
+    public InstrumentSpec Spec { get; }
+    public int Group { get; }
+    public double InverseTick { get; }
+    public double InverseLot { get; }
+    public double NotionalPerTickLot { get; }
+    public bool AllowsNonPositivePrice { get; }
+    public long MinLots { get; }
+    public long MaxLots { get; }
+    public double MaxNotional { get; }
+    public double FatFingerMultiple { get; }
+    public double CollarBps { get; }
+    public ReferencePriceSource ReferenceSource { get; }
+    public long StaleNs { get; }
+    public MissingReferencePolicy MissingReference { get; }
+    public long MaxLongLots { get; }
+    public long MaxShortLots { get; }
+    public int MaxOpenOrders { get; }
+    public int MaxOpenOrdersPerAccount { get; }
+    public int OrdersPerWindow { get; }
+    public int MessagesPerWindow { get; }
+}
+
+/// <summary>Per-account limits compiled for the hot path.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal readonly struct AccountRule
+{
+    public AccountRule(AccountLimits l)
+    {
+        MaxGross = l.MaxGrossExposure ?? double.PositiveInfinity;
+        MaxNet = l.MaxNetExposure ?? double.PositiveInfinity;
+        MaxOpenOrders = l.MaxOpenOrders ?? RiskDefaults.MaxOpenOrdersPerAccount;
+        OrdersPerWindow = l.MaxOrdersPerWindow ?? RiskDefaults.AccountOrdersPerWindow;
+        MessagesPerWindow = l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow;
+        MaxDailyLoss = l.MaxDailyLoss ?? double.PositiveInfinity;
+    }
+
+    public double MaxGross { get; }
+    public double MaxNet { get; }
+    public int MaxOpenOrders { get; }
+    public int OrdersPerWindow { get; }
+    public int MessagesPerWindow { get; }
+    public double MaxDailyLoss { get; }
+}
+
+/// <summary>Per-group limits compiled for the hot path.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal readonly struct GroupRule
+{
+    public GroupRule(GroupLimits l)
+    {
+        OrdersPerWindow = l.MaxOrdersPerWindow ?? int.MaxValue;
+        MaxOpenOrders = l.MaxOpenOrders ?? int.MaxValue;
+    }
+
+    public int OrdersPerWindow { get; }
+    public int MaxOpenOrders { get; }
+}

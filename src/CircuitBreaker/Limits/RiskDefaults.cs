@@ -1,0 +1,39 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// The safe defaults a user who configures nothing gets. Each is overridable per instrument or account; the
+/// rationale for each is in docs/controls.md.
+/// </summary>
+public static class RiskDefaults
+{
+    /// <summary>Collar half-width: 500 bps (5 %) around the reference. Wide enough for a volatile crypto minute,
+    /// tight enough to stop a price typed with a wrong digit.</summary>
+    public const double CollarBps = 500;
+    /// <summary>A reference price older than 30 s of event time is stale.</summary>
+    public static readonly TimeSpan ReferenceStaleAfter = TimeSpan.FromSeconds(30);
+    /// <summary>Fat-finger guard: 50× the account's typical order size on the instrument (or the market's typical
+    /// trade size before the account has history). An order 1,000× the usual size never passes.</summary>
+    public const double FatFingerMultiple = 50;
+    /// <summary>Accepted orders an account needs on an instrument before its own typical size is trusted.</summary>
+    public const int FatFingerWarmupOrders = 10;
+    /// <summary>Public trades needed before the market's typical trade size is trusted.</summary>
+    public const int MarketWarmupTrades = 1;
+    /// <summary>Weight of each new observation in the typical-size averages (EWMA, ≈ the last 20 observations).</summary>
+    public const double TypicalSizeAlpha = 0.05;
+    /// <summary>Rate window: 1 s of event time.</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+    /// <summary>New orders per second per instrument: 1,000.</summary>
+    public const int InstrumentOrdersPerWindow = 1_000;
+    /// <summary>Messages per second per instrument: 5,000.</summary>
+    public const int InstrumentMessagesPerWindow = 5_000;
+    /// <summary>New orders per second per account: 500 (MiFID II RTS 6 expects a per-algorithm throttle).</summary>
+    public const int AccountOrdersPerWindow = 500;
+    /// <summary>Messages per second per account: 2,500 (market makers cancel and replace most of what they send).</summary>
+    public const int AccountMessagesPerWindow = 2_500;
+    /// <summary>Open orders per instrument across accounts: 10,000.</summary>
+    public const int MaxOpenOrdersPerInstrument = 10_000;
+    /// <summary>Open orders per account on one instrument: 64 (also the self-match book depth per side: 32 each side).</summary>
+    public const int MaxOpenOrdersPerAccountInstrument = 64;
+    /// <summary>Open orders per account: 2,000.</summary>
+    public const int MaxOpenOrdersPerAccount = 2_000;
+}

@@ -1,0 +1,234 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Trading state per instrument, group, account and global; the most restrictive state in force applies. A change
+/// is one CAS on the scope's state word (the gate sees it on its next check, on any thread), then a record, then
+/// delivery to every registered kill switch exactly once, in registration order. A throwing switch is isolated and
+/// reported (<see cref="Faults"/>, <see cref="LastFault"/>, <see cref="FaultObserver"/>). Switches registered as slow
+/// run on a dedicated action thread, so they never stall the thread that tripped.
+/// Changing state allocates nothing; registering switches allocates (do it at setup).
+/// </summary>
+public sealed class StateBoard : IDisposable
+{
+    private readonly int[] _instrument;
+    private readonly int[] _group;
+    private readonly int[] _account;
+    private int _global;
+    private long _sequence;
+
+    private KillSwitchEntry[] _switches = [];
+    private readonly TripContext[] _history;
+    private long _historyCount;
+    private long _faults;
+    private Exception? _lastFault;
+    private readonly ActionQueue _slowQueue = new(4096);
+    private readonly SemaphoreSlim _slowSignal = new(0, int.MaxValue);
+    private Thread? _actionThread;
+    private volatile bool _disposed;
+    private long _slowDropped;
+    private long _slowPending;
+
+    private readonly record struct KillSwitchEntry(IKillSwitch Switch, bool Slow);
+
+    /// <summary>Creates a board for the given numbers of instruments, groups and accounts.</summary>
+    /// <param name="historyCapacity">Transitions kept in memory, newest last (default 4,096; older ones are overwritten).</param>
+    public StateBoard(int instruments, int groups, int accounts, int historyCapacity = 4096)
+    {
+        _instrument = new int[Math.Max(1, instruments)];
+        _group = new int[Math.Max(1, groups)];
+        _account = new int[Math.Max(1, accounts)];
+        _history = new TripContext[Math.Max(16, historyCapacity)];
+    }
+
+    /// <summary>Kill-switch exceptions caught so far.</summary>
+    public long Faults => Interlocked.Read(ref _faults);
+    /// <summary>The last exception a kill switch threw, or null.</summary>
+    public Exception? LastFault => Volatile.Read(ref _lastFault);
+    /// <summary>Called (on the faulting thread) with each kill-switch fault; must not throw. Default: none (faults are still counted).</summary>
+    public Action<KillSwitchFault>? FaultObserver { get; set; }
+    /// <summary>Transitions so far.</summary>
+    public long TransitionCount => Interlocked.Read(ref _sequence);
+    /// <summary>Slow-switch deliveries dropped because the action queue (4,096) was full; the state change itself still happened.</summary>
+    public long SlowDeliveriesDropped => Interlocked.Read(ref _slowDropped);
+
+    /// <summary>Registers a kill switch. Slow switches run on the action thread. Allocates; call at setup.</summary>
+    public void Register(IKillSwitch killSwitch, bool slow = false)
+    {
+        ArgumentNullException.ThrowIfNull(killSwitch);
+        lock (_slowQueue)
+        {
+            var next = new KillSwitchEntry[_switches.Length + 1];
+            _switches.CopyTo(next, 0);
+            next[^1] = new KillSwitchEntry(killSwitch, slow);
+            Volatile.Write(ref _switches, next);
+            if (slow && _actionThread is null)
+            {
+                _actionThread = new Thread(ActionLoop) { IsBackground = true, Name = "circuit-breaker-actions" };
+                _actionThread.Start();
+            }
+        }
+    }
+
+    /// <summary>Registers a delegate as a kill switch (the delegate is wrapped once, here).</summary>
+    public void Register(TripHandler handler, bool slow = false) => Register(new DelegateKillSwitch(handler), slow);
+
+    /// <summary>The state of one scope alone.</summary>
+    public TradingState Get(Scope scope, int target) => (TradingState)Volatile.Read(ref Slot(scope, target));
+
+    /// <summary>Global state.</summary>
+    public TradingState Global => (TradingState)Volatile.Read(ref _global);
+
+    /// <summary>The most restrictive state in force for an order on (instrument, group, account), and the scope imposing it.</summary>
+    public TradingState Effective(int instrument, int group, int account, out Scope scope)
+    {
+        int g = Volatile.Read(ref _global);
+        int i = (uint)instrument < (uint)_instrument.Length ? Volatile.Read(ref _instrument[instrument]) : 0;
+        int gr = (uint)group < (uint)_group.Length ? Volatile.Read(ref _group[group]) : 0;
+        int a = (uint)account < (uint)_account.Length ? Volatile.Read(ref _account[account]) : 0;
+        int max = g; scope = Scope.Global;
+        if (a > max) { max = a; scope = Scope.Account; }
+        if (gr > max) { max = gr; scope = Scope.Group; }
+        if (i > max) { max = i; scope = Scope.Instrument; }
+        return (TradingState)max;
+    }
+
+    /// <summary>
+    /// Sets a scope's state. Returns false (and delivers nothing) when the state was already in force, so a
+    /// transition is recorded and delivered exactly once even when several threads race to make it.
+    /// </summary>
+    public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
+        Signature signature = default, Severity severity = Severity.Critical)
+    {
+        if (scope != Scope.Global && !IsValidTarget(scope, target)) return false;
+        ref int slot = ref Slot(scope, target);
+        int previous = Volatile.Read(ref slot);
+        while (true)
+        {
+            if (previous == (int)state) return false;
+            int seen = Interlocked.CompareExchange(ref slot, (int)state, previous);
+            if (seen == previous) break;
+            previous = seen;
+        }
+        long seq = Interlocked.Increment(ref _sequence);
+        var ctx = new TripContext(seq, timeNs, scope, scope == Scope.Global ? -1 : target, (TradingState)previous, state, cause, reason, signature, severity);
+        long h = Interlocked.Increment(ref _historyCount) - 1;
+        _history[h % _history.Length] = ctx;
+        Deliver(in ctx);
+        return true;
+    }
+
+    /// <summary>Halts a scope (manual). Cancels still pass.</summary>
+    public bool Halt(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
+        => TrySet(scope, target, TradingState.Halted, timeNs, TripCause.Manual, reason);
+
+    /// <summary>Puts a scope in reduce-only (manual).</summary>
+    public bool ReduceOnly(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
+        => TrySet(scope, target, TradingState.ReduceOnly, timeNs, TripCause.Manual, reason, severity: Severity.Warning);
+
+    /// <summary>Resumes a scope (manual).</summary>
+    public bool Resume(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
+        => TrySet(scope, target, TradingState.Active, timeNs, TripCause.Manual, reason, severity: Severity.Info);
+
+    /// <summary>Copies the newest transitions (up to the history capacity) into <paramref name="destination"/>, oldest first. Returns how many.</summary>
+    public int CopyHistory(Span<TripContext> destination)
+    {
+        long count = Interlocked.Read(ref _historyCount);
+        long start = Math.Max(0, count - _history.Length);
+        int n = (int)Math.Min(destination.Length, count - start);
+        for (int k = 0; k < n; k++) destination[k] = _history[(start + k) % _history.Length];
+        return n;
+    }
+
+    /// <summary>Waits until slow switches have handled everything queued so far (bounded by <paramref name="timeout"/>).</summary>
+    public bool DrainSlow(TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (Interlocked.Read(ref _slowPending) > 0)
+        {
+            if (Environment.TickCount64 > deadline) return false;
+            Thread.Sleep(1);
+        }
+        return true;
+    }
+
+    private void Deliver(in TripContext ctx)
+    {
+        var switches = Volatile.Read(ref _switches);
+        bool anySlow = false;
+        for (int k = 0; k < switches.Length; k++)
+        {
+            if (switches[k].Slow) { anySlow = true; continue; }
+            Invoke(k, switches[k].Switch, in ctx);
+        }
+        if (anySlow)
+        {
+            Interlocked.Increment(ref _slowPending);
+            if (_slowQueue.TryEnqueue(in ctx)) _slowSignal.Release();
+            else { Interlocked.Increment(ref _slowDropped); Interlocked.Decrement(ref _slowPending); }
+        }
+    }
+
+    private void Invoke(int index, IKillSwitch s, in TripContext ctx)
+    {
+        try { s.OnTransition(in ctx); }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _faults);
+            Volatile.Write(ref _lastFault, ex);
+            try { FaultObserver?.Invoke(new KillSwitchFault(index, ctx.Sequence, ex)); }
+            catch (Exception) { /* an observer that throws is counted with the fault above; nothing else to do */ }
+        }
+    }
+
+    private void ActionLoop()
+    {
+        while (!_disposed)
+        {
+            _slowSignal.Wait(100);
+            while (_slowQueue.TryDequeue(out var ctx))
+            {
+                var switches = Volatile.Read(ref _switches);
+                for (int k = 0; k < switches.Length; k++)
+                    if (switches[k].Slow) Invoke(k, switches[k].Switch, in ctx);
+                Interlocked.Decrement(ref _slowPending);
+            }
+        }
+    }
+
+    private bool IsValidTarget(Scope scope, int target) => scope switch
+    {
+        Scope.Instrument => (uint)target < (uint)_instrument.Length,
+        Scope.Group => (uint)target < (uint)_group.Length,
+        Scope.Account => (uint)target < (uint)_account.Length,
+        _ => true,
+    };
+
+    private ref int Slot(Scope scope, int target)
+    {
+        switch (scope)
+        {
+            case Scope.Instrument: return ref _instrument[target];
+            case Scope.Group: return ref _group[target];
+            case Scope.Account: return ref _account[target];
+            default: return ref _global;
+        }
+    }
+
+    /// <summary>Stops the action thread after it has drained.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        DrainSlow(TimeSpan.FromSeconds(5));
+        _disposed = true;
+        _slowSignal.Release();
+        _actionThread?.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private sealed class DelegateKillSwitch(TripHandler handler) : IKillSwitch
+    {
+        public void OnTransition(in TripContext context) => handler(in context);
+    }
+}
+
+/// <summary>A kill switch as a delegate.</summary>
+public delegate void TripHandler(in TripContext context);

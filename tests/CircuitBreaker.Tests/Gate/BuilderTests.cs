@@ -1,0 +1,64 @@
+namespace CircuitBreaker.Tests.Gate;
+
+public class BuilderTests
+{
+    [Fact]
+    public void Build_InvalidLimits_OneExceptionListsEveryProblem()
+    {
+        var b = new CircuitBreakerBuilder()
+            .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, limits: new InstrumentLimits
+            {
+                MinOrderQuantity = 5, MaxOrderQuantity = 1, CollarBps = 0, MaxOrderNotional = double.NaN, MaxLongPosition = -1,
+            })
+            .Instrument("BAD", InstrumentKind.Spot, tick: -1, lot: 0)
+            .Limits("NOPE", new InstrumentLimits())
+            .Account("a", new AccountLimits { MaxDailyLoss = double.PositiveInfinity });
+        var ex = Assert.Throws<RiskConfigException>(() => b.Build());
+        Assert.Contains(ex.Errors, e => e.Contains("min order quantity 5 > max order quantity 1"));
+        Assert.Contains(ex.Errors, e => e.Contains("collar"));
+        Assert.Contains(ex.Errors, e => e.Contains("max order notional"));
+        Assert.Contains(ex.Errors, e => e.Contains("max long position"));
+        Assert.Contains(ex.Errors, e => e.Contains("tick must be finite"));
+        Assert.Contains(ex.Errors, e => e.Contains("lot must be finite"));
+        Assert.Contains(ex.Errors, e => e.Contains("unknown symbol 'NOPE'"));
+        Assert.Contains(ex.Errors, e => e.Contains("max daily loss"));
+        Assert.True(ex.Errors.Count >= 8);
+        foreach (var e in ex.Errors) Assert.Contains(e, ex.Message);
+    }
+
+    [Fact]
+    public void Build_Defaults_AreDocumentedValues()
+    {
+        var cfg = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1).Build();
+        var r = cfg.Instruments[0];
+        Assert.Equal(RiskDefaults.CollarBps, r.CollarBps);
+        Assert.Equal(RiskDefaults.FatFingerMultiple, r.FatFingerMultiple);
+        Assert.Equal(MissingReferencePolicy.Reject, r.MissingReference);
+        Assert.Equal(RiskDefaults.InstrumentOrdersPerWindow, r.OrdersPerWindow);
+        Assert.Equal(1_000_000_000, cfg.RateWindowNs);
+    }
+
+    [Fact]
+    public void Instrument_GroupDefaultsToUnderlying()
+    {
+        var b = new CircuitBreakerBuilder()
+            .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "BTC")
+            .Instrument("BTC-28MAR", InstrumentKind.Future, 0.5, 0.001, underlying: "BTC")
+            .Instrument("ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, underlying: "ETH");
+        var reg = b.Build().Registry;
+        Assert.Equal(reg.Instruments[0].Group, reg.Instruments[1].Group);
+        Assert.NotEqual(reg.Instruments[0].Group, reg.Instruments[2].Group);
+        Assert.Equal("BTC", reg.Instruments[0].GroupName);
+    }
+
+    [Fact]
+    public void SwapConfig_NewLimitsApplyToNextCheck()
+    {
+        var f = new GateFixture(new InstrumentLimits { MaxOrderQuantity = 1, FatFingerMultiple = 1e9 });
+        Assert.Equal(RejectReason.MaxOrderQuantity, f.Send(Side.Buy, 64000.0, 2).Reason);
+        var next = f.Breaker.Config.WithInstrumentLimits(f.Btc, new InstrumentLimits { MaxOrderQuantity = 5, FatFingerMultiple = 1e9 });
+        f.Breaker.Gate.SwapConfig(next);
+        Assert.True(f.Send(Side.Buy, 64000.0, 2).IsAccepted);
+        Assert.Equal(2, next.Version);
+    }
+}

@@ -1,0 +1,33 @@
+namespace CircuitBreaker.Tests.Gate;
+
+public class GateAllocationTests
+{
+    [Fact]
+    public void Check_AfterWarmup_AllocatesNothing_AndTheProbeCanFail()
+    {
+        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 },
+            account: new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1, MaxGrossExposure = 1e12 });
+        void Cycle(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                var o = new OrderRequest(f.Now + i, f.Btc, f.Mm, 1_000_000 + i, Side.Buy, 64000.0, 0.01);
+                f.Breaker.Check(in o);
+                var bad = new OrderRequest(f.Now + i, f.Btc, f.Mm, 5_000_000 + i, Side.Buy, double.NaN, 0.01);
+                f.Breaker.Check(in bad);
+                var c = OrderRequest.Cancel(f.Now + i, f.Btc, f.Mm, 1_000_000 + i);
+                f.Breaker.Check(in c);
+            }
+        }
+        Cycle(1000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Cycle(10_000);
+        long used = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, used);
+
+        // Control: the same probe sees an allocation when there is one.
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var boxed = (object)f.Breaker.Check(new OrderRequest(f.Now, f.Btc, f.Mm, 9, Side.Buy, 64000.0, 0.01));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before > 0, boxed.ToString());
+    }
+}

@@ -1,0 +1,51 @@
+namespace CircuitBreaker.Tests.Gate;
+
+public class GateConcurrencyTests
+{
+    [Fact]
+    public void ConcurrentChecks_SameInstrument_NeverExceedPositionLimit()
+    {
+        var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 5.0, MaxShortPosition = 5.0, FatFingerMultiple = 1e9, MaxOpenOrdersPerAccount = 4096, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 1_000_000 },
+            account: new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 1_000_000, MaxOpenOrders = 100_000 },
+            more: b => b.Capacity(pairs: 64, orders: 200_000));
+        int threads = Math.Max(4, Environment.ProcessorCount * 2);
+        long accepted = 0;
+        using var go = new Barrier(threads);
+        var ts = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            go.SignalAndWait();
+            for (int i = 0; i < 2_000; i++)
+            {
+                var o = new OrderRequest(f.Now, f.Btc, f.Mm, t * 1_000_000L + i, Side.Buy, 64000.0, 0.003);
+                if (f.Breaker.Check(in o).IsAccepted) Interlocked.Add(ref accepted, 3);
+            }
+        })).ToArray();
+        foreach (var t in ts) t.Start();
+        foreach (var t in ts) t.Join();
+        Assert.True(accepted <= 5000, $"accepted {accepted} lots against a 5000-lot limit");
+        Assert.True(accepted >= 4998 - 2, $"limit should be nearly used, accepted {accepted}");
+    }
+
+    [Fact]
+    public void ConcurrentDuplicateIds_NeverBothAccepted()
+    {
+        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOpenOrdersPerAccount = 4096, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 1_000_000 },
+            account: new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 1_000_000, MaxOpenOrders = 100_000 },
+            more: b => b.Capacity(pairs: 64));
+        int threads = Math.Max(4, Environment.ProcessorCount * 2);
+        var acceptedPerId = new int[2_000];
+        using var go = new Barrier(threads);
+        var ts = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            go.SignalAndWait();
+            for (int i = 0; i < acceptedPerId.Length; i++)
+            {
+                var o = new OrderRequest(f.Now, f.Btc, f.Mm, i, Side.Buy, 64000.0, 0.001);
+                if (f.Breaker.Check(in o).IsAccepted) Interlocked.Increment(ref acceptedPerId[i]);
+            }
+        })).ToArray();
+        foreach (var t in ts) t.Start();
+        foreach (var t in ts) t.Join();
+        Assert.All(acceptedPerId, n => Assert.True(n <= 1));
+    }
+}

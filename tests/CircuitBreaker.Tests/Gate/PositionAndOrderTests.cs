@@ -1,0 +1,83 @@
+namespace CircuitBreaker.Tests.Gate;
+
+public class PositionAndOrderTests
+{
+    private static GateFixture Limited(double maxLong = 1.0, double maxShort = 1.0, int? maxOpen = null)
+        => new(new InstrumentLimits { MaxLongPosition = maxLong, MaxShortPosition = maxShort, MaxOpenOrdersPerAccount = maxOpen, FatFingerMultiple = 1e9 });
+
+    [Fact]
+    public void MaxPosition_CountsWorkingOrders_ExactlyAtLimitPasses_OneLotOverFails()
+    {
+        var f = Limited();
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.6).IsAccepted);
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.4).IsAccepted);
+        Assert.Equal(RejectReason.MaxPosition, f.Send(Side.Buy, 64000.0, 0.001).Reason);
+        Assert.True(f.Send(Side.Sell, 64100.0, 1.0).IsAccepted); // the short side has its own limit
+    }
+
+    [Fact]
+    public void MaxPosition_FillMovesWorkingIntoPosition_CancelReleases()
+    {
+        var f = Limited();
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.5).IsAccepted);
+        long first = f.LastId;
+        f.Fill(f.Mm, f.Btc, first, Side.Buy, 64000.0, 0.5);
+        Assert.Equal(0.5, f.Breaker.Positions.Position(f.Mm, f.Btc), 9);
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.5).IsAccepted);
+        Assert.Equal(RejectReason.MaxPosition, f.Send(Side.Buy, 64000.0, 0.001).Reason);
+        Assert.True(f.Cancel(f.LastId - 1).IsAccepted);
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.5).IsAccepted);
+    }
+
+    [Fact]
+    public void MaxOpenOrders_NthPasses_NPlusOneFails_CancelFreesOne()
+    {
+        var f = Limited(maxLong: 100, maxShort: 100, maxOpen: 3);
+        for (int i = 0; i < 3; i++) Assert.True(f.Send(Side.Buy, 64000.0, 0.01).IsAccepted);
+        Assert.Equal(RejectReason.MaxOpenOrders, f.Send(Side.Buy, 64000.0, 0.01).Reason);
+        f.Cancel(f.LastId - 1);
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.01).IsAccepted);
+    }
+
+    [Fact]
+    public void DuplicateOrderId_SameAccountRejected_OtherAccountAccepted()
+    {
+        var f = new GateFixture();
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.01, id: 42).IsAccepted);
+        Assert.Equal(RejectReason.DuplicateOrderId, f.Send(Side.Buy, 64000.0, 0.01, id: 42).Reason);
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.01, id: 42, account: f.Other).IsAccepted);
+        f.Cancel(42);
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.01, id: 42).IsAccepted);
+    }
+
+    [Fact]
+    public void SelfMatch_OrderCrossingOwnRestingOrder_Rejected_NonCrossingAccepted()
+    {
+        var f = new GateFixture();
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.01).IsAccepted);
+        Assert.Equal(RejectReason.SelfMatch, f.Send(Side.Sell, 64000.0, 0.01).Reason);
+        Assert.Equal(RejectReason.SelfMatch, f.Send(Side.Sell, 63900.0, 0.01).Reason);
+        Assert.True(f.Send(Side.Sell, 64000.1, 0.01).IsAccepted);
+        Assert.True(f.Send(Side.Sell, 63900.0, 0.01, account: f.Other).IsAccepted); // another account may trade with us
+    }
+
+    [Fact]
+    public void Replace_ChecksNewQuantityAgainstPositionAndSelfMatch()
+    {
+        var f = Limited();
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.5).IsAccepted);
+        long id = f.LastId;
+        Assert.True(f.Replace(id, 64000.0, 1.0).IsAccepted);
+        Assert.Equal(RejectReason.MaxPosition, f.Replace(id, 64000.0, 1.001).Reason);
+        Assert.True(f.Send(Side.Sell, 64100.0, 0.1).IsAccepted);
+        Assert.Equal(RejectReason.SelfMatch, f.Replace(id, 64100.0, 0.5).Reason);
+        Assert.Equal(RejectReason.UnknownOrder, f.Replace(999, 64000.0, 0.5).Reason);
+    }
+
+    [Fact]
+    public void Cancel_UnknownOrder_StillPasses()
+    {
+        var f = new GateFixture();
+        Assert.True(f.Cancel(12345).IsAccepted);
+    }
+}
