@@ -5,7 +5,7 @@ using CircuitBreaker.Benchmarks.PreTrade;
 namespace CircuitBreaker.Benchmarks.Latency;
 
 /// <summary>
-/// The side-by-side percentile harness: <c>--latency [--quick] [--json &lt;file&gt;]</c>. Runs every measurement of
+/// The side-by-side percentile harness: <c>--latency [--quick] [--json &lt;file&gt;] [--only &lt;workload/impl substring&gt;]</c>. Runs every measurement of
 /// <see cref="Catalog"/> in order, prints ratios against our implementation then the absolute figures, and writes the
 /// JSON report when asked.
 /// </summary>
@@ -26,9 +26,14 @@ internal static class LatencyHarness
             jsonPath = args[jsonIndex + 1];
         }
 
+        int onlyIndex = Array.FindIndex(args, a => string.Equals(a, "--only", StringComparison.OrdinalIgnoreCase));
+        string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
+
         var settings = quick ? HarnessSettings.Quick : HarnessSettings.Full;
         var (measurements, notWired) = Catalog();
+        if (only is not null) measurements.RemoveAll(m => !$"{m.Name}/{m.Impl}".Contains(only, StringComparison.OrdinalIgnoreCase));
         Console.WriteLine($"CircuitBreaker latency harness ({(quick ? "quick" : "full")}) on {MachineInfo.Describe()}");
+        if (MachineInfo.LoadAverage() is { } load) Console.WriteLine($"load average (1 min) at start: {load:0.00}; figures from a loaded machine are noisy");
         Console.WriteLine($"Stopwatch resolution {1e9 / Stopwatch.Frequency:0.##} ns; histogram relative error <= {new LatencyHistogram().MaxRelativeError:P2}");
         foreach (var n in notWired) Console.WriteLine($"  not wired yet: {n}");
 
@@ -61,10 +66,9 @@ internal static class LatencyHarness
 
         var scenario = new PreTradeScenario();
         Add(OursWiring.CreateCircuitBreakerCheck(scenario), "pretrade_check/circuitbreaker");
-        var naive = new NaivePreTradeGate(new PreTradeScenario());
-        list.Add(new PreTradeCheckMeasurement<NaiveCheck>("naive", false, new PreTradeScenario(), new NaiveCheck(naive)));
-        list.Add(new PreTradeCheckMeasurement<PollyCheck>("polly", false, new PreTradeScenario(),
-            PollyCheck.Create(new NaivePreTradeGate(new PreTradeScenario()))));
+        // The scenario is immutable once built and shared; every implementation gets its own gate state.
+        list.Add(new PreTradeCheckMeasurement<NaiveCheck>("naive", false, scenario, new NaiveCheck(new NaivePreTradeGate(scenario))));
+        list.Add(new PreTradeCheckMeasurement<PollyCheck>("polly", false, scenario, PollyCheck.Create(new NaivePreTradeGate(scenario))));
 
         bool ringWired = OursWiring.CreateRingPipe(1, 1024) is { } probe && Dispose(probe);
         EventPipeFactory ring = OursWiring.CreateRingPipe;

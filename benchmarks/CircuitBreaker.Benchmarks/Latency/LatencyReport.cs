@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace CircuitBreaker.Benchmarks.Latency;
 
 /// <summary>
-/// Writes the JSON report: <c>{"machine": {"cores", "os", "cpu"}, "runtime", "results": [{"name", "impl", "p50_ns",
+/// Writes the JSON report: <c>{"machine": {"cores", "os", "cpu", "load_avg_1m"}, "runtime", "results": [{"name", "impl", "p50_ns",
 /// "p99_ns", "p999_ns", "max_ns", "mean_ns", "ops_per_sec", "alloc_bytes_per_op", "gc_count"}, ...]}</c>.
 /// </summary>
 internal static class LatencyReport
@@ -20,6 +20,7 @@ internal static class LatencyReport
         w.WriteNumber("cores", Environment.ProcessorCount);
         w.WriteString("os", RuntimeInformation.OSDescription);
         if (MachineInfo.CpuModel() is { } cpu) w.WriteString("cpu", cpu);
+        if (MachineInfo.LoadAverage() is { } load) w.WriteNumber("load_avg_1m", load);
         w.WriteEndObject();
         w.WriteString("runtime", RuntimeInformation.FrameworkDescription);
         w.WriteStartArray("results");
@@ -48,6 +49,19 @@ internal static class MachineInfo
 {
     public static string Describe()
         => $"{CpuModel() ?? "unknown CPU"}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
+
+    /// <summary>The 1-minute load average from /proc/loadavg on Linux; null elsewhere.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            if (!File.Exists("/proc/loadavg")) return null;
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.TryParse(first, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
 
     /// <summary>The CPU model from /proc/cpuinfo on Linux; null elsewhere or when unreadable.</summary>
     public static string? CpuModel()
