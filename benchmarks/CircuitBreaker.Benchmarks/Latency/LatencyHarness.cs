@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using CircuitBreaker.Benchmarks.Pipeline;
+using CircuitBreaker.Benchmarks.PreTrade;
+
+namespace CircuitBreaker.Benchmarks.Latency;
+
+/// <summary>
+/// The side-by-side percentile harness: <c>--latency [--quick] [--json &lt;file&gt;] [--only &lt;workload/impl substring&gt;]</c>. Runs every measurement of
+/// <see cref="Catalog"/> in order, prints ratios against our implementation then the absolute figures, and writes the
+/// JSON report when asked.
+/// </summary>
+internal static class LatencyHarness
+{
+    public static int Run(string[] args)
+    {
+        bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
+        int jsonIndex = Array.FindIndex(args, a => string.Equals(a, "--json", StringComparison.OrdinalIgnoreCase));
+        string? jsonPath = null;
+        if (jsonIndex >= 0)
+        {
+            if (jsonIndex + 1 >= args.Length || args[jsonIndex + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine("--json needs a file path");
+                return 2;
+            }
+            jsonPath = args[jsonIndex + 1];
+        }
+
+        int onlyIndex = Array.FindIndex(args, a => string.Equals(a, "--only", StringComparison.OrdinalIgnoreCase));
+        string? only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
+
+        var settings = quick ? HarnessSettings.Quick : HarnessSettings.Full;
+        var (measurements, notWired) = Catalog();
+        if (only is not null) measurements.RemoveAll(m => !$"{m.Name}/{m.Impl}".Contains(only, StringComparison.OrdinalIgnoreCase));
+        Console.WriteLine($"CircuitBreaker latency harness ({(quick ? "quick" : "full")}) on {MachineInfo.Describe()}");
+        if (MachineInfo.LoadAverage() is { } load) Console.WriteLine($"load average (1 min) at start: {load:0.00}; figures from a loaded machine are noisy");
+        Console.WriteLine($"Stopwatch resolution {1e9 / Stopwatch.Frequency:0.##} ns; histogram relative error <= {new LatencyHistogram().MaxRelativeError:P2}");
+        foreach (var n in notWired) Console.WriteLine($"  not wired yet: {n}");
+
+        var total = Stopwatch.StartNew();
+        var results = new List<LatencyResult>();
+        foreach (var m in measurements)
+        {
+            Console.Write($"  running {m.Name,-16} {m.Impl,-15}");
+            var sw = Stopwatch.StartNew();
+            var r = m.Run(settings);
+            results.Add(r);
+            Console.WriteLine($" {sw.Elapsed.TotalSeconds,6:0.0} s  p50 {r.P50Ns} ns, p99 {r.P99Ns} ns, {r.OpsPerSec / 1e6:0.00} M ops/s");
+        }
+
+        LatencyTable.Print(Console.Out, results);
+        Console.WriteLine($"total {total.Elapsed.TotalSeconds:0.0} s");
+        if (jsonPath is not null)
+        {
+            LatencyReport.Write(jsonPath, results);
+            Console.WriteLine($"wrote {jsonPath}");
+        }
+        return 0;
+    }
+
+    /// <summary>Every measurement, ours first within each workload when wired; plus the names not wired yet.</summary>
+    public static (List<ILatencyMeasurement> Measurements, List<string> NotWired) Catalog()
+    {
+        var list = new List<ILatencyMeasurement>();
+        var notWired = new List<string>();
+
+        var scenario = new PreTradeScenario();
+        Add(OursWiring.CreateCircuitBreakerCheck(scenario), "pretrade_check/circuitbreaker");
+        // The scenario is immutable once built and shared; every implementation gets its own gate state.
+        list.Add(new PreTradeCheckMeasurement<NaiveCheck>("naive", false, scenario, new NaiveCheck(new NaivePreTradeGate(scenario))));
+        list.Add(new PreTradeCheckMeasurement<PollyCheck>("polly", false, scenario, PollyCheck.Create(new NaivePreTradeGate(scenario))));
+
+        bool ringWired = OursWiring.CreateRingPipe(1, 1024) is { } probe && Dispose(probe);
+        EventPipeFactory ring = OursWiring.CreateRingPipe;
+        EventPipeFactory channel = ChannelEventPipe.Create;
+        foreach (var (name, producers) in new[] { ("ring_1p1c", 1), ("ring_4p1c", 4) })
+        {
+            if (ringWired) list.Add(new PipeThroughputMeasurement(name, "ring", true, producers, ring));
+            else notWired.Add($"{name}/ring");
+            list.Add(new PipeThroughputMeasurement(name, "channel", false, producers, channel));
+        }
+        if (ringWired) list.Add(new PublishToTripMeasurement("ring", true, ring));
+        else notWired.Add("publish_to_trip/ring");
+        list.Add(new PublishToTripMeasurement("channel", false, channel));
+        return (list, notWired);
+
+        void Add(ILatencyMeasurement? m, string label)
+        {
+            if (m is null) notWired.Add(label); else list.Add(m);
+        }
+
+        static bool Dispose(IEventPipe pipe) { pipe.Dispose(); return true; }
+    }
+}

@@ -1,0 +1,40 @@
+using CircuitBreaker.Benchmarks.Latency;
+using CircuitBreaker.Benchmarks.Pipeline;
+using CircuitBreaker.Benchmarks.PreTrade;
+
+namespace CircuitBreaker.Benchmarks;
+
+/// <summary>
+/// The two places where CircuitBreaker's own implementations plug into the side-by-side harness. Both return null
+/// until the pre-trade gate and the ring buffer are merged; the harness then lists them as "not wired" and takes
+/// ratios against the first implementation instead.
+/// </summary>
+internal static class OursWiring
+{
+    /// <summary>
+    /// Our pre-trade gate as a <c>pretrade_check</c> measurement. To wire: configure the gate from
+    /// <paramref name="scenario"/> (its <see cref="PreTradeScenario.Registry"/>, <see cref="PreTradeScenario.Instruments"/>
+    /// limits, <see cref="PreTradeScenario.MaxOrdersPerWindow"/> per <see cref="PreTradeScenario.RateWindowNs"/>,
+    /// <see cref="PreTradeScenario.MaxOpenOrdersPerAccount"/>, reference prices), then return
+    /// <c>new PreTradeCheckMeasurement&lt;GateCheck&gt;("circuitbreaker", isOurs: true, scenario, new GateCheck(gate))</c>
+    /// with <c>readonly struct GateCheck(PreTradeGate gate) : IPreTradeCheck { public Decision Check(in OrderRequest o) =&gt; gate.Check(in o); }</c>.
+    /// </summary>
+    public static ILatencyMeasurement? CreateCircuitBreakerCheck(PreTradeScenario scenario)
+    {
+        _ = scenario;
+        return null;
+    }
+
+    /// <summary>
+    /// Our ring buffer as an <see cref="IEventPipe"/> for <c>ring_1p1c</c>, <c>ring_4p1c</c> and <c>publish_to_trip</c>
+    /// (impl name <c>ring</c>). To wire: a class like <see cref="ChannelEventPipe"/> whose <c>Start</c> runs the ring's
+    /// consumer on its own thread calling the handler, <c>TryPublish</c> claims and publishes one slot, and
+    /// <c>Complete</c> waits until every published event was handled.
+    /// </summary>
+    public static IEventPipe? CreateRingPipe(int producers, int capacity)
+    {
+        _ = producers;
+        _ = capacity;
+        return null;
+    }
+}

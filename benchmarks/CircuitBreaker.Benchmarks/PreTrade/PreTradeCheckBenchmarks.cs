@@ -1,0 +1,46 @@
+using BenchmarkDotNet.Attributes;
+
+namespace CircuitBreaker.Benchmarks.PreTrade;
+
+/// <summary>
+/// BenchmarkDotNet view of <c>pretrade_check</c>: each invocation runs 64 consecutive checks of the shared stream
+/// (reported per check). The <c>CircuitBreaker</c> method joins when the gate lands: build it with
+/// <see cref="OursWiring.CreateCircuitBreakerCheck"/> and add a third <c>[Benchmark]</c> mirroring these.
+/// </summary>
+[MemoryDiagnoser]
+public class PreTradeCheckBenchmarks
+{
+    private const int Ops = 64;
+    private PreTradeScenario _scenario = null!;
+    private NaiveCheck _naive;
+    private PollyCheck _polly;
+    private long _naiveSequence, _pollySequence;
+
+    /// <summary>Builds the scenario and both gates.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _scenario = new PreTradeScenario();
+        _naive = new NaiveCheck(new NaivePreTradeGate(_scenario));
+        _polly = PollyCheck.Create(new NaivePreTradeGate(_scenario));
+    }
+
+    /// <summary>lock + Dictionary + decimal.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public int Naive() => Run(ref _naive, ref _naiveSequence);
+
+    /// <summary>The same decision inside a Polly.Core circuit breaker pipeline.</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int Polly() => Run(ref _polly, ref _pollySequence);
+
+    private int Run<TCheck>(ref TCheck check, ref long sequence) where TCheck : struct, IPreTradeCheck
+    {
+        int sink = 0;
+        for (int i = 0; i < Ops; i++)
+        {
+            var order = _scenario.At(sequence++);
+            sink += (int)check.Check(in order).Reason;
+        }
+        return sink;
+    }
+}

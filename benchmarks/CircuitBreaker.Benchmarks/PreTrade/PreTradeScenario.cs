@@ -1,0 +1,120 @@
+namespace CircuitBreaker.Benchmarks.PreTrade;
+
+/// <summary>Limits of one instrument in the scenario, in human units. Every implementation is configured from these.</summary>
+internal sealed record ScenarioInstrument(
+    string Symbol, InstrumentId Id, InstrumentKind Kind, double Tick, double Lot, double Multiplier, double ReferencePrice,
+    double MinQuantity, double MaxQuantity, double MaxNotional, double CollarBps, double MaxLong, double MaxShort, int MaxOpenOrders);
+
+/// <summary>
+/// The shared pre-trade workload: 8 instruments, 4 accounts, and a cyclic stream of order requests that every
+/// implementation sees in the same order. The stream is blocks of 8 new orders followed by the cancels of those 8,
+/// so after each cycle of <see cref="CycleLength"/> requests the gate's state is back where it started and the
+/// stream can repeat forever (order ids are reused only after their cancel). One new order in 8 is planted to be
+/// rejected (off tick, outside the collar, over max quantity, in rotation); its cancel is then rejected as unknown.
+/// Event time advances by <see cref="StepNs"/> per request, so the order-rate window reaches a steady state.
+/// </summary>
+internal sealed class PreTradeScenario
+{
+    /// <summary>Requests per cycle (a power of two).</summary>
+    public const int CycleLength = 1024;
+    /// <summary>Event time between two requests: 100 µs (5 000 new orders/s overall, 1 250/s per account).</summary>
+    public const long StepNs = 100_000;
+    /// <summary>Order-rate window.</summary>
+    public const long RateWindowNs = 1_000_000_000;
+    /// <summary>New orders allowed per account per window.</summary>
+    public const int MaxOrdersPerWindow = 2_000;
+    /// <summary>Open orders allowed per account.</summary>
+    public const int MaxOpenOrdersPerAccount = 200;
+
+    private readonly OrderRequest[] _templates = new OrderRequest[CycleLength];
+
+    public PreTradeScenario(int seed = 42)
+    {
+        Registry = new InstrumentRegistry();
+        (string Symbol, InstrumentKind Kind, double Tick, double Lot, double Ref)[] specs =
+        {
+            ("BTC-PERP", InstrumentKind.Perpetual, 0.5, 0.001, 60_000),
+            ("ETH-PERP", InstrumentKind.Perpetual, 0.05, 0.01, 3_000),
+            ("SOL-PERP", InstrumentKind.Perpetual, 0.001, 0.1, 150),
+            ("BTC-USDT", InstrumentKind.Spot, 0.01, 0.00001, 60_000),
+            ("ETH-USDT", InstrumentKind.Spot, 0.01, 0.0001, 3_000),
+            ("XRP-PERP", InstrumentKind.Perpetual, 0.0001, 1, 0.6),
+            ("DOGE-PERP", InstrumentKind.Perpetual, 0.00001, 10, 0.15),
+            ("BTC-27DEC", InstrumentKind.Future, 0.5, 0.001, 61_000),
+        };
+        Instruments = new ScenarioInstrument[specs.Length];
+        for (int i = 0; i < specs.Length; i++)
+        {
+            var s = specs[i];
+            var id = Registry.AddInstrument(s.Symbol, s.Kind, s.Tick, s.Lot);
+            Instruments[i] = new ScenarioInstrument(s.Symbol, id, s.Kind, s.Tick, s.Lot, 1, s.Ref,
+                MinQuantity: s.Lot, MaxQuantity: 100 * s.Lot, MaxNotional: 100 * s.Lot * s.Ref * 1.05, CollarBps: 500,
+                MaxLong: 10_000 * s.Lot, MaxShort: 10_000 * s.Lot, MaxOpenOrders: 100);
+        }
+        AccountNames = new[] { "mm-alpha", "mm-beta", "arb-1", "hedge" };
+        Accounts = AccountNames.Select(Registry.GetOrAddAccount).ToArray();
+        BuildStream(new Random(seed));
+    }
+
+    /// <summary>Registry issuing the ids used in the stream (ours is configured from it).</summary>
+    public InstrumentRegistry Registry { get; }
+    /// <summary>Instruments and their limits.</summary>
+    public ScenarioInstrument[] Instruments { get; }
+    /// <summary>Account names, indexed by account id.</summary>
+    public string[] AccountNames { get; }
+    /// <summary>Account ids.</summary>
+    public AccountId[] Accounts { get; }
+    /// <summary>Expected decisions per cycle, by reject reason (None = accepted); every implementation must match it.</summary>
+    public Dictionary<RejectReason, int> ExpectedPerCycle { get; } = new();
+
+    /// <summary>The <paramref name="sequence"/>-th request of the endless stream, stamped with its event time.</summary>
+    public OrderRequest At(long sequence)
+    {
+        ref readonly var t = ref _templates[(int)(sequence & (CycleLength - 1))];
+        return new OrderRequest((sequence + 1) * StepNs, t.Instrument, t.Account, t.OrderId, t.Side, t.Price, t.Quantity, t.Action);
+    }
+
+    private void BuildStream(Random random)
+    {
+        int n = 0;
+        long nextId = 1;
+        var block = new OrderRequest[8];
+        for (int b = 0; b < CycleLength / 16; b++)
+        {
+            for (int k = 0; k < 8; k++)
+            {
+                var inst = Instruments[random.Next(Instruments.Length)];
+                var account = Accounts[random.Next(Accounts.Length)];
+                var side = random.Next(2) == 0 ? Side.Buy : Side.Sell;
+                long refTicks = (long)Math.Round(inst.ReferencePrice / inst.Tick);
+                long offsetTicks = (long)(refTicks * 0.01 * (random.NextDouble() * 2 - 1)); // within ±1 %
+                double price = (refTicks + offsetTicks) * inst.Tick;
+                double quantity = random.Next(1, 60) * inst.Lot;
+                var expected = RejectReason.None;
+                if (k == 7)
+                {
+                    switch (b % 3)
+                    {
+                        case 0: price += inst.Tick / 2; expected = RejectReason.OffTick; break;
+                        case 1: price = Math.Round(inst.ReferencePrice * 1.2 / inst.Tick) * inst.Tick; expected = RejectReason.PriceCollar; break;
+                        default: quantity = 150 * inst.Lot; expected = RejectReason.MaxOrderQuantity; break;
+                    }
+                }
+                block[k] = new OrderRequest(0, inst.Id, account, nextId++, side, RoundToTick(price, inst), quantity);
+                _templates[n++] = block[k];
+                Count(expected);
+            }
+            for (int k = 0; k < 8; k++)
+            {
+                _templates[n++] = OrderRequest.Cancel(0, block[k].Instrument, block[k].Account, block[k].OrderId);
+                Count(k == 7 ? RejectReason.UnknownOrder : RejectReason.None);
+            }
+        }
+    }
+
+    // Keep prices as the nearest double to a decimal with the tick's digits (what an engine would send).
+    private static double RoundToTick(double price, ScenarioInstrument inst)
+        => Math.Round(price, Math.Max(0, (int)Math.Ceiling(-Math.Log10(inst.Tick)) + 1));
+
+    private void Count(RejectReason reason) => ExpectedPerCycle[reason] = ExpectedPerCycle.GetValueOrDefault(reason) + 1;
+}
