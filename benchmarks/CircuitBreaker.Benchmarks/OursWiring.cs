@@ -11,6 +11,12 @@ namespace CircuitBreaker.Benchmarks;
 /// </summary>
 internal static class OursWiring
 {
+    /// <summary>Our gate as an <see cref="IPreTradeCheck"/> (struct: a direct, inlinable call).</summary>
+    internal readonly struct GateCheck(PreTradeGate gate) : IPreTradeCheck
+    {
+        public Decision Check(in OrderRequest order) => gate.Check(in order);
+    }
+
     /// <summary>
     /// Our pre-trade gate as a <c>pretrade_check</c> measurement. To wire: configure the gate from
     /// <paramref name="scenario"/> (its <see cref="PreTradeScenario.Registry"/>, <see cref="PreTradeScenario.Instruments"/>
@@ -20,9 +26,42 @@ internal static class OursWiring
     /// with <c>readonly struct GateCheck(PreTradeGate gate) : IPreTradeCheck { public Decision Check(in OrderRequest o) =&gt; gate.Check(in o); }</c>.
     /// </summary>
     public static ILatencyMeasurement? CreateCircuitBreakerCheck(PreTradeScenario scenario)
+        => new PreTradeCheckMeasurement<GateCheck>("circuitbreaker", isOurs: true, scenario, new GateCheck(CreateGate(scenario).Gate));
+
+    /// <summary>Our breaker configured from the scenario's limits, with the full default control set on (the relative
+    /// fat-finger guard, self-match, duplicate ids, message rates, exposure and loss checks all run) and reference prices fed.</summary>
+    public static Breaker CreateGate(PreTradeScenario scenario)
     {
-        _ = scenario;
-        return null;
+        var b = new CircuitBreakerBuilder()
+            .RateWindow(TimeSpan.FromTicks(PreTradeScenario.RateWindowNs / 100))
+            .DefaultAccountLimits(new AccountLimits
+            {
+                MaxOrdersPerWindow = PreTradeScenario.MaxOrdersPerWindow,
+                MaxOpenOrders = PreTradeScenario.MaxOpenOrdersPerAccount,
+                MaxGrossExposure = 1e12,
+                MaxNetExposure = 1e12,
+                MaxDailyLoss = 1e9,
+            })
+            .Capacity(pairs: 1024);
+        foreach (var i in scenario.Instruments)
+        {
+            b.Instrument(i.Symbol, i.Kind, i.Tick, i.Lot, i.Multiplier, limits: new InstrumentLimits
+            {
+                MinOrderQuantity = i.MinQuantity,
+                MaxOrderQuantity = i.MaxQuantity,
+                MaxOrderNotional = i.MaxNotional,
+                CollarBps = i.CollarBps,
+                MaxLongPosition = i.MaxLong,
+                MaxShortPosition = i.MaxShort,
+                MaxOpenOrdersPerAccount = i.MaxOpenOrders,
+                ReferenceStaleAfter = TimeSpan.FromDays(3650), // the scenario's reference never moves
+                FatFingerMultiple = 1_000,                      // runs, but the scenario's sizes never trip it
+            });
+        }
+        foreach (var a in scenario.AccountNames) b.Account(a);
+        var breaker = new Breaker(b.Build());
+        foreach (var i in scenario.Instruments) breaker.Apply(RiskEvent.Trade(1, i.Id, i.ReferencePrice, i.Lot));
+        return breaker;
     }
 
     /// <summary>

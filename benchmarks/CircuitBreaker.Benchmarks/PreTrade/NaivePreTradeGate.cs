@@ -114,7 +114,7 @@ internal sealed class NaivePreTradeGate
 
             if (order.Action == OrderAction.Cancel)
             {
-                if (!book.Working.Remove(order.OrderId, out var cancelled)) return Decision.Reject(RejectReason.UnknownOrder);
+                if (!book.Working.Remove(order.OrderId, out var cancelled)) return Decision.Accept; // cancels always pass, as in ours
                 book.WorkingIds.Remove(order.OrderId);
                 Release(position, cancelled);
                 return Decision.Accept;

@@ -4,8 +4,7 @@ namespace CircuitBreaker.Benchmarks.PreTrade;
 
 /// <summary>
 /// BenchmarkDotNet view of <c>pretrade_check</c>: each invocation runs 64 consecutive checks of the shared stream
-/// (reported per check). The <c>CircuitBreaker</c> method joins when the gate lands: build it with
-/// <see cref="OursWiring.CreateCircuitBreakerCheck"/> and add a third <c>[Benchmark]</c> mirroring these.
+/// (reported per check): our gate, the naive baseline (lock + Dictionary + decimal) and Polly.Core guarding it.
 /// </summary>
 [MemoryDiagnoser]
 public class PreTradeCheckBenchmarks
@@ -14,7 +13,8 @@ public class PreTradeCheckBenchmarks
     private PreTradeScenario _scenario = null!;
     private NaiveCheck _naive;
     private PollyCheck _polly;
-    private long _naiveSequence, _pollySequence;
+    private OursWiring.GateCheck _ours;
+    private long _naiveSequence, _pollySequence, _oursSequence;
 
     /// <summary>Builds the scenario and both gates.</summary>
     [GlobalSetup]
@@ -23,7 +23,12 @@ public class PreTradeCheckBenchmarks
         _scenario = new PreTradeScenario();
         _naive = new NaiveCheck(new NaivePreTradeGate(_scenario));
         _polly = PollyCheck.Create(new NaivePreTradeGate(_scenario));
+        _ours = new OursWiring.GateCheck(OursWiring.CreateGate(_scenario).Gate);
     }
+
+    /// <summary>CircuitBreaker's pre-trade gate with the full default control set.</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int CircuitBreaker() => Run(ref _ours, ref _oursSequence);
 
     /// <summary>lock + Dictionary + decimal.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops)]

@@ -41,6 +41,8 @@ internal sealed class PairBook
     private readonly int _mask;
     private readonly long[] _resting;   // per pair: depth buy slots, then depth sell slots
     private readonly int[] _instrumentHead;
+    private readonly int[] _highWater;  // per pair and side: 1 + highest slot index ever claimed (scan bound)
+    private readonly int[] _occupied;   // per pair and side: slots in use (scan skipped when 0)
     private int _count;
 
     public PairBook(int capacity, int depthPerSide, int instruments)
@@ -53,6 +55,8 @@ internal sealed class PairBook
         Depth = depthPerSide;
         _resting = new long[(long)capacity * depthPerSide * 2];
         Array.Fill(_resting, EmptySlot);
+        _highWater = new int[capacity * 2];
+        _occupied = new int[capacity * 2];
         _instrumentHead = new int[Math.Max(1, instruments)];
         Array.Fill(_instrumentHead, -1);
     }
@@ -132,20 +136,34 @@ internal sealed class PairBook
         {
             ref long slot = ref _resting[baseIdx + k];
             if (Volatile.Read(ref slot) == EmptySlot && Interlocked.CompareExchange(ref slot, priceTicks, EmptySlot) == EmptySlot)
+            {
+                int side2 = pair * 2 + (int)side;
+                // Count before the caller scans the other side: with the claim above, a crossing order racing on
+                // another thread either sees this count or is seen by our scan (both are full fences).
+                Interlocked.Increment(ref _occupied[side2]);
+                int hw;
+                while ((hw = Volatile.Read(ref _highWater[side2])) < k + 1 && Interlocked.CompareExchange(ref _highWater[side2], k + 1, hw) != hw) { }
                 return k;
+            }
         }
         return -1;
     }
 
     public void SetSlot(int pair, Side side, int slot, long priceTicks) => Interlocked.Exchange(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], priceTicks);
 
-    public void FreeSlot(int pair, Side side, int slot) => Interlocked.Exchange(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], EmptySlot);
+    public void FreeSlot(int pair, Side side, int slot)
+    {
+        Interlocked.Exchange(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], EmptySlot);
+        Interlocked.Decrement(ref _occupied[pair * 2 + (int)side]);
+    }
 
     /// <summary>True when a resting order of the pair on the other side would trade with an order at <paramref name="priceTicks"/>.</summary>
     public bool Crosses(int pair, Side side, long priceTicks)
     {
         var other = side == Side.Buy ? Side.Sell : Side.Buy;
-        var slots = new ReadOnlySpan<long>(_resting, (int)(((long)pair * 2 + (int)other) * Depth), Depth);
+        int o = pair * 2 + (int)other;
+        if (Volatile.Read(ref _occupied[o]) == 0) return false;
+        var slots = new ReadOnlySpan<long>(_resting, (int)((long)o * Depth), Volatile.Read(ref _highWater[o]));
         if (side == Side.Buy)
         {
             foreach (long p in slots) if (p != EmptySlot && p <= priceTicks) return true;

@@ -23,8 +23,6 @@ public sealed partial class PreTradeGate
     internal readonly PairBook Pairs;
     internal readonly OrderTable Orders;
     private readonly long _bucketWidth;
-    private long _checks;
-    private long _rejects;
 
     /// <summary>Creates a gate over a configuration and a state board.</summary>
     public PreTradeGate(RiskConfig config, StateBoard board)
@@ -49,10 +47,6 @@ public sealed partial class PreTradeGate
     public RiskConfig Config => _config;
     /// <summary>The state board this gate reads.</summary>
     public StateBoard Board => _board;
-    /// <summary>Checks made so far.</summary>
-    public long Checks => Volatile.Read(ref _checks);
-    /// <summary>Checks rejected so far.</summary>
-    public long Rejections => Volatile.Read(ref _rejects);
     /// <summary>Working orders tracked.</summary>
     public int WorkingOrders => Orders.Count;
 
@@ -75,7 +69,6 @@ public sealed partial class PreTradeGate
     /// <summary>Decides an order. Never throws for bad input: every problem is a <see cref="RejectReason"/>. 0 B allocated.</summary>
     public Decision Check(in OrderRequest order)
     {
-        Interlocked.Increment(ref _checks);
         var d = order.Action switch
         {
             OrderAction.New => CheckNew(in order),
@@ -83,7 +76,6 @@ public sealed partial class PreTradeGate
             OrderAction.Replace => CheckReplace(in order),
             _ => Decision.Reject(RejectReason.InvalidQuantity),
         };
-        if (!d.IsAccepted) Interlocked.Increment(ref _rejects);
         return d;
     }
 

@@ -31,6 +31,9 @@ public sealed class StateBoard : IDisposable
     private readonly record struct KillSwitchEntry(IKillSwitch Switch, bool Slow);
 
     /// <summary>Creates a board for the given numbers of instruments, groups and accounts.</summary>
+    /// <param name="instruments">Instruments (state words preallocated).</param>
+    /// <param name="groups">Risk groups.</param>
+    /// <param name="accounts">Account capacity.</param>
     /// <param name="historyCapacity">Transitions kept in memory, newest last (default 4,096; older ones are overwritten).</param>
     public StateBoard(int instruments, int groups, int accounts, int historyCapacity = 4096)
     {
