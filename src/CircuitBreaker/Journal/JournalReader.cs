@@ -165,7 +165,7 @@ public sealed class JournalReader : IDisposable
         }
         string file = _files[_fileIndex];
         _offset = 0;
-        _stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        _stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16 * 1024);
         Span<byte> header = stackalloc byte[JournalFormat.FileHeaderSize];
         int got = _stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
         if (got < header.Length)
