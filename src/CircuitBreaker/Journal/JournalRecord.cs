@@ -1,0 +1,40 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace CircuitBreaker;
+
+/// <summary>One record read back from the journal, with where it was found.</summary>
+public readonly struct JournalRecord
+{
+    /// <summary>Creates a record.</summary>
+    public JournalRecord(JournalRecordType type, long sequence, ReadOnlyMemory<byte> payload, string file, long offset)
+    {
+        Type = type; Sequence = sequence; Payload = payload; File = file; Offset = offset;
+    }
+
+    /// <summary>Record type.</summary>
+    public JournalRecordType Type { get; }
+    /// <summary>Sequence number assigned by the writer when the record was appended.</summary>
+    public long Sequence { get; }
+    /// <summary>Payload bytes (owned by this record).</summary>
+    public ReadOnlyMemory<byte> Payload { get; }
+    /// <summary>File the record was read from.</summary>
+    public string File { get; }
+    /// <summary>Byte offset of the frame's first byte in <see cref="File"/>.</summary>
+    public long Offset { get; }
+
+    /// <summary>Reads the payload as a <see cref="RiskEvent"/>; false when this is not a 64-byte event record. Allocates nothing.</summary>
+    public bool TryGetEvent(out RiskEvent riskEvent)
+    {
+        if (Type != JournalRecordType.Event || Payload.Length != RiskEvent.SizeInBytes)
+        {
+            riskEvent = default;
+            return false;
+        }
+        riskEvent = MemoryMarshal.Read<RiskEvent>(Payload.Span);
+        return true;
+    }
+
+    /// <summary>The payload decoded as UTF-8 text (meant for <see cref="JournalRecordType.Note"/>). Allocates the string.</summary>
+    public string GetText() => Encoding.UTF8.GetString(Payload.Span);
+}
