@@ -76,6 +76,8 @@ public sealed class TapeReader : IDisposable
     public long Lines => _line;
     /// <summary>The first <see cref="MaxDiagnostics"/> bad records, in line order.</summary>
     public IReadOnlyList<TapeDiagnostic> Diagnostics => _diagnostics;
+    /// <summary>Current line-buffer size in bytes (tests: proves the buffer stays bounded).</summary>
+    internal int BufferBytes => _buf.Length;
     /// <summary>True once the end of the tape has been reached.</summary>
     public bool EndOfTape { get; private set; }
 
