@@ -4,8 +4,8 @@ namespace CircuitBreaker;
 /// Price velocity in the spirit of CME velocity logic and LULD bands: the high–low range of the price over a short
 /// look-back window (default 2 s), in bps of the window's mid-range, against a band that is the larger of a fixed floor
 /// and a multiple of the learned RMS range. Three price sources per instrument are tracked separately (trades, quote
-/// mids, oracle prices) and the instrument's score is the largest of them, so a crash seen in trades and mids is one
-/// episode. The baseline is sampled once per bucket and frozen while an episode is open.
+/// mids, oracle prices) and the instrument's score is the largest of them (another source's range as of its last price,
+/// until a full window has passed), so a crash seen in trades and mids is one episode. The baseline is sampled once per bucket and frozen while an episode is open.
 /// Construction allocates per-instrument state; <see cref="Observe"/> allocates nothing.
 /// Non-positive or non-finite prices, crossed quotes and unknown instruments are ignored.
 /// </summary>
@@ -17,6 +17,8 @@ public sealed class PriceVelocityDetector : IDetector
     private readonly Ewma[] _baselines;            // [instrument * Tracks + track]
     private readonly EpisodeGate[] _gates;         // [instrument]
     private readonly long[] _firstPriceNs;         // [instrument]
+    private readonly double[] _move;               // [instrument * Tracks + track]: range (bps) at the track's last price
+    private readonly long[] _moveTimeNs;           // [instrument * Tracks + track]
 
     /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
     public PriceVelocityDetector(DetectorContext context, PriceVelocityOptions? options = null)
@@ -29,6 +31,9 @@ public sealed class PriceVelocityDetector : IDetector
         _baselines = new Ewma[n * Tracks];
         _gates = new EpisodeGate[n];
         _firstPriceNs = new long[n];
+        _move = new double[n * Tracks];
+        _moveTimeNs = new long[n * Tracks];
+        Array.Fill(_move, double.NaN);
         for (int k = 0; k < n * Tracks; k++)
         {
             _windows[k] = new EventTimeWindow(_o.WindowNs, _o.Buckets);
@@ -82,6 +87,8 @@ public sealed class PriceVelocityDetector : IDetector
             if (!double.IsNaN(sampled)) _baselines[k].Update((head + 1) * w.BucketNs, sampled);
         }
         w.Add(t, price);
+        _move[k] = RangeBps(w);
+        _moveTimeNs[k] = t;
 
         bool warm = t - _firstPriceNs[i] >= _o.WarmupNs;
         double bestScore = 0, bestMove = 0, bestBand = _o.WarningBandBps;
@@ -89,12 +96,11 @@ public sealed class PriceVelocityDetector : IDetector
         for (int j = 0; j < Tracks; j++)
         {
             int kj = i * Tracks + j;
-            var wj = _windows[kj];
-            if (j != track) wj.AdvanceTo(t);
             ref Ewma b = ref _baselines[kj];
             if (!warm || b.Count < _o.WarmupSamples) continue;
-            double move = RangeBps(wj);
-            if (double.IsNaN(move)) continue;
+            // Another source's range counts until its window has fully passed since its last price.
+            double move = _move[kj];
+            if (double.IsNaN(move) || t - _moveTimeNs[kj] >= _o.WindowNs) continue;
             double rms = b.Rms;
             double warnBand = Math.Max(_o.WarningBandBps, _o.WarningSigmas * rms);
             double critBand = Math.Max(_o.CriticalBandBps, _o.CriticalSigmas * rms);
