@@ -1,0 +1,108 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Flash-crash liquidity signature per instrument from top-of-book quotes: the spread (bps of mid) against its
+/// learned baseline and the displayed depth (bid + ask quantity) against its baseline. A Warning opens when the
+/// spread is <see cref="LiquidityCollapseOptions.SpreadWarningRatio"/>× wider and depth has dropped
+/// <see cref="LiquidityCollapseOptions.DepthWarningDrop"/>×, or the spread alone is
+/// <see cref="LiquidityCollapseOptions.SpreadOnlyWarningRatio"/>× wider. It is Critical only when both critical
+/// conditions have held for <see cref="LiquidityCollapseOptions.CriticalPersistNs"/> of event time, so a book that
+/// recovers (a macro release) stays below Critical. Baselines are frozen while an episode is open.
+/// Construction allocates per-instrument state; <see cref="Observe"/> allocates nothing. Crossed or non-positive
+/// quotes and unknown instruments are ignored; quotes without quantities use the spread-only rule.
+/// </summary>
+public sealed class LiquidityCollapseDetector : IDetector
+{
+    private readonly LiquidityCollapseOptions _o;
+    private readonly State[] _state;
+
+    private struct State
+    {
+        public Ewma Spread;
+        public Ewma Depth;
+        public EpisodeGate Gate;
+        public long Quotes;
+        public long FirstQuoteNs;
+        public long SevereSinceNs;
+    }
+
+    /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
+    public LiquidityCollapseDetector(DetectorContext context, LiquidityCollapseOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _o = options ?? new LiquidityCollapseOptions();
+        _o.Validate();
+        int n = context.Registry.InstrumentCount;
+        _state = new State[n];
+        for (int i = 0; i < n; i++)
+        {
+            ref State s = ref _state[i];
+            s.Spread = new Ewma(_o.BaselineHalfLifeNs);
+            s.Depth = new Ewma(_o.BaselineHalfLifeNs);
+            s.Gate = new EpisodeGate(1.0, _o.RearmFraction, 0, 0, _o.CooldownNs);
+            s.SevereSinceNs = -1;
+        }
+    }
+
+    /// <inheritdoc />
+    public string Name => "liquidity-collapse";
+    /// <summary>The options in force.</summary>
+    public LiquidityCollapseOptions Options => _o;
+    /// <summary>Events ignored as bad input (unknown instrument, crossed or non-positive quote).</summary>
+    public long IgnoredEvents { get; private set; }
+
+    /// <inheritdoc />
+    public void Observe(in RiskEvent e, IFindingSink sink)
+    {
+        if (e.Kind != RiskEventKind.Quote) return;
+        int i = e.Instrument;
+        double bid = e.QuoteData.Bid, ask = e.QuoteData.Ask;
+        if ((uint)i >= (uint)_state.Length || !(bid > 0) || !(ask >= bid) || !double.IsFinite(ask)) { IgnoredEvents++; return; }
+        ref State s = ref _state[i];
+        long t = e.TimeNs;
+        if (s.Quotes == 0) s.FirstQuoteNs = t;
+        s.Quotes++;
+
+        double mid = 0.5 * (bid + ask);
+        double spreadBps = (ask - bid) / mid * 1e4;
+        double depth = e.QuoteData.BidQuantity + e.QuoteData.AskQuantity;
+        bool hasDepth = double.IsFinite(depth) && depth >= 0;
+
+        bool warm = s.Quotes > _o.WarmupQuotes && t - s.FirstQuoteNs >= _o.WarmupNs;
+        double score = 0, spreadRatio = 0, depthDrop = 0;
+        bool severe = false;
+        if (warm)
+        {
+            spreadRatio = spreadBps / Math.Max(s.Spread.Mean, _o.MinBaselineSpreadBps);
+            score = spreadRatio / _o.SpreadOnlyWarningRatio;
+            bool severeNow;
+            if (hasDepth && s.Depth.Count > 0 && s.Depth.Mean > 0)
+            {
+                depthDrop = depth > 0 ? s.Depth.Mean / depth : double.PositiveInfinity;
+                double both = Math.Min(spreadRatio / _o.SpreadWarningRatio, depthDrop / _o.DepthWarningDrop);
+                if (both > score) score = both;
+                severeNow = spreadRatio >= _o.SpreadCriticalRatio && depthDrop >= _o.DepthCriticalDrop;
+            }
+            else
+            {
+                severeNow = spreadRatio >= _o.SpreadOnlyWarningRatio * _o.SpreadCriticalRatio / _o.SpreadWarningRatio;
+            }
+            if (severeNow) { if (s.SevereSinceNs < 0) s.SevereSinceNs = t; }
+            else s.SevereSinceNs = -1;
+            severe = s.SevereSinceNs >= 0 && t - s.SevereSinceNs >= _o.CriticalPersistNs;
+        }
+
+        var step = s.Gate.Step(t, score, severe);
+        if (step is EpisodeStep.Opened or EpisodeStep.Escalated)
+        {
+            var f = new Finding(t, Signature.LiquidityCollapse, Scope.Instrument, i, severe ? Severity.Critical : Severity.Warning,
+                score, FindingDetail.RatioToBaseline, spreadRatio, s.Spread.Mean, s.Gate.EpisodeStartNs);
+            sink.Raise(in f);
+        }
+        if (!s.Gate.InEpisode)
+        {
+            s.Spread.Update(t, spreadBps);
+            if (hasDepth) s.Depth.Update(t, depth);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace CircuitBreaker;
+
+/// <summary>Parameters of <see cref="PriceVelocityDetector"/>. Immutable after construction; <see cref="Validate"/> reports every problem at once.</summary>
+public sealed class PriceVelocityOptions
+{
+    /// <summary>Look-back window over which the price range is measured. Default 2 s (velocity logic, not a daily band).</summary>
+    public long WindowNs { get; init; } = 2_000_000_000;
+    /// <summary>Buckets in the window (the volatility baseline is sampled once per bucket). Default 10.</summary>
+    public int Buckets { get; init; } = 10;
+    /// <summary>Absolute floor of the Warning band in bps. Default 150: above what a macro release usually does in 2 s.</summary>
+    public double WarningBandBps { get; init; } = 150;
+    /// <summary>Absolute floor of the Critical band in bps. Default 500 (5 %, a flash-crash leg; LULD tier-1 band size).</summary>
+    public double CriticalBandBps { get; init; } = 500;
+    /// <summary>Warning band in multiples of the learned RMS window range, when that is wider than the floor. Default 8.</summary>
+    public double WarningSigmas { get; init; } = 8;
+    /// <summary>Critical band in multiples of the learned RMS window range, when wider than the floor. Default 20.</summary>
+    public double CriticalSigmas { get; init; } = 20;
+    /// <summary>Fraction of the Warning band below which an open episode ends. Default 0.5.</summary>
+    public double RearmFraction { get; init; } = 0.5;
+    /// <summary>Half-life of the learned window-range baseline. Default 10 min.</summary>
+    public long BaselineHalfLifeNs { get; init; } = 600_000_000_000;
+    /// <summary>Baseline samples per price source needed before it gives a verdict. Default 300.</summary>
+    public int WarmupSamples { get; init; } = 300;
+    /// <summary>Event time since the instrument's first price before any verdict. Default 60 s.</summary>
+    public long WarmupNs { get; init; } = 60_000_000_000;
+    /// <summary>Event time after a finding before a new episode may open. Default 30 s.</summary>
+    public long CooldownNs { get; init; } = 30_000_000_000;
+    /// <summary>Watch trade prices. Default true.</summary>
+    public bool UseTrades { get; init; } = true;
+    /// <summary>Watch quote mids (both sides positive, not crossed). Default true.</summary>
+    public bool UseQuoteMids { get; init; } = true;
+    /// <summary>Watch oracle prices (all sources together). Default true.</summary>
+    public bool UseOracle { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every invalid parameter.</summary>
+    public void Validate()
+    {
+        var e = new OptionErrors(nameof(PriceVelocityOptions));
+        e.Positive(WindowNs, nameof(WindowNs));
+        e.Check(Buckets is >= 1 and <= 4096, $"{nameof(Buckets)} must be in [1, 4096] (was {Buckets})");
+        e.Check(Buckets < 1 || WindowNs % Math.Max(1, Buckets) == 0, $"{nameof(WindowNs)} must be a multiple of {nameof(Buckets)}");
+        e.Positive(WarningBandBps, nameof(WarningBandBps));
+        e.AtLeast(CriticalBandBps, WarningBandBps, nameof(CriticalBandBps), nameof(WarningBandBps));
+        e.Positive(WarningSigmas, nameof(WarningSigmas));
+        e.AtLeast(CriticalSigmas, WarningSigmas, nameof(CriticalSigmas), nameof(WarningSigmas));
+        e.Fraction(RearmFraction, nameof(RearmFraction));
+        e.Positive(BaselineHalfLifeNs, nameof(BaselineHalfLifeNs));
+        e.NotNegative(WarmupSamples, nameof(WarmupSamples));
+        e.NotNegative(WarmupNs, nameof(WarmupNs));
+        e.NotNegative(CooldownNs, nameof(CooldownNs));
+        e.Check(UseTrades || UseQuoteMids || UseOracle, "at least one price source must be used");
+        e.ThrowIfAny();
+    }
+}

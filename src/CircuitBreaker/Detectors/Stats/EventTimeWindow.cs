@@ -1,0 +1,148 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Sliding sum, count, minimum and maximum over event time, kept in a fixed ring of buckets of width
+/// <c>window / buckets</c>. Construction allocates the ring; nothing allocates afterwards.
+/// <para>
+/// Coverage is conservative (never too long): at time <c>t</c> with bucket width <c>w</c> the window holds every
+/// value whose bucket index lies in <c>(⌊t/w⌋ − buckets, ⌊t/w⌋]</c>, i.e. every value younger than <c>window − w</c>
+/// and none older than <c>window</c>. It is exact when <c>t</c> falls on a bucket boundary. A value older than the
+/// window when it arrives is dropped and counted in <see cref="Dropped"/>; a late value still inside the window goes
+/// to its own bucket. Sums are recomputed from the buckets whenever the window slides, so rounding does not drift.
+/// </para>
+/// </summary>
+public sealed class EventTimeWindow
+{
+    private readonly double[] _sum;
+    private readonly long[] _count;
+    private readonly double[] _min;
+    private readonly double[] _max;
+    private readonly int _buckets;
+    private long _head = long.MinValue;
+    private double _total;
+    private long _totalCount;
+
+    /// <summary>Creates an empty window. Allocates the bucket ring.</summary>
+    /// <param name="windowNs">Window length in event-time nanoseconds; a positive multiple of <paramref name="buckets"/>.</param>
+    /// <param name="buckets">Number of buckets (1 to 4096).</param>
+    /// <exception cref="ArgumentOutOfRangeException">When the sizes are out of range or do not divide.</exception>
+    public EventTimeWindow(long windowNs, int buckets)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowNs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(buckets, 4096);
+        if (windowNs % buckets != 0)
+            throw new ArgumentOutOfRangeException(nameof(windowNs), $"window {windowNs} ns is not a multiple of {buckets} buckets");
+        WindowNs = windowNs;
+        BucketNs = windowNs / buckets;
+        _buckets = buckets;
+        _sum = new double[buckets];
+        _count = new long[buckets];
+        _min = new double[buckets];
+        _max = new double[buckets];
+        for (int i = 0; i < buckets; i++) { _min[i] = double.PositiveInfinity; _max[i] = double.NegativeInfinity; }
+    }
+
+    /// <summary>Window length in nanoseconds.</summary>
+    public long WindowNs { get; }
+    /// <summary>Bucket width in nanoseconds.</summary>
+    public long BucketNs { get; }
+    /// <summary>Number of buckets.</summary>
+    public int Buckets => _buckets;
+    /// <summary>Sum of the values in the window as of the newest time seen.</summary>
+    public double Sum => _total;
+    /// <summary>Number of values in the window as of the newest time seen.</summary>
+    public long Count => _totalCount;
+    /// <summary>Values dropped because they were older than the window when they arrived (or not finite).</summary>
+    public long Dropped { get; private set; }
+    /// <summary>Index (<c>⌊t / BucketNs⌋</c>) of the newest bucket; <see cref="long.MinValue"/> before the first call.</summary>
+    public long HeadBucket => _head;
+
+    /// <summary>Bucket index of an event time (floor division, also for negative times).</summary>
+    public long BucketOf(long timeNs) => timeNs >= 0 ? timeNs / BucketNs : -((-timeNs + BucketNs - 1) / BucketNs);
+
+    /// <summary>Slides the window forward to <paramref name="timeNs"/>; returns how many buckets it moved (0 when not forward).</summary>
+    public long AdvanceTo(long timeNs)
+    {
+        long idx = BucketOf(timeNs);
+        if (_head == long.MinValue) { _head = idx; return 0; }
+        long steps = idx - _head;
+        if (steps <= 0) return 0;
+        if (steps >= _buckets)
+        {
+            for (int i = 0; i < _buckets; i++) Clear(i);
+        }
+        else
+        {
+            for (long b = _head + 1; b <= idx; b++) Clear(Slot(b));
+        }
+        _head = idx;
+        Recount();
+        return steps;
+    }
+
+    /// <summary>Adds a value at <paramref name="timeNs"/> (sliding first). Returns false when it was dropped.</summary>
+    public bool Add(long timeNs, double value)
+    {
+        if (!double.IsFinite(value)) { Dropped++; return false; }
+        AdvanceTo(timeNs);
+        long idx = BucketOf(timeNs);
+        if (idx <= _head - _buckets) { Dropped++; return false; }
+        int s = Slot(idx);
+        _sum[s] += value;
+        _count[s]++;
+        if (value < _min[s]) _min[s] = value;
+        if (value > _max[s]) _max[s] = value;
+        _total += value;
+        _totalCount++;
+        return true;
+    }
+
+    /// <summary>Smallest value in the window; NaN when empty. O(buckets).</summary>
+    public double Min()
+    {
+        double m = double.PositiveInfinity;
+        for (int i = 0; i < _buckets; i++) if (_count[i] > 0 && _min[i] < m) m = _min[i];
+        return _totalCount > 0 ? m : double.NaN;
+    }
+
+    /// <summary>Largest value in the window; NaN when empty. O(buckets).</summary>
+    public double Max()
+    {
+        double m = double.NegativeInfinity;
+        for (int i = 0; i < _buckets; i++) if (_count[i] > 0 && _max[i] > m) m = _max[i];
+        return _totalCount > 0 ? m : double.NaN;
+    }
+
+    /// <summary>Empties the window (keeps <see cref="Dropped"/>).</summary>
+    public void Reset()
+    {
+        for (int i = 0; i < _buckets; i++) Clear(i);
+        _head = long.MinValue;
+        _total = 0;
+        _totalCount = 0;
+    }
+
+    private int Slot(long bucket)
+    {
+        long m = bucket % _buckets;
+        return (int)(m < 0 ? m + _buckets : m);
+    }
+
+    private void Clear(int slot)
+    {
+        _sum[slot] = 0;
+        _count[slot] = 0;
+        _min[slot] = double.PositiveInfinity;
+        _max[slot] = double.NegativeInfinity;
+    }
+
+    private void Recount()
+    {
+        double t = 0;
+        long c = 0;
+        for (int i = 0; i < _buckets; i++) { t += _sum[i]; c += _count[i]; }
+        _total = t;
+        _totalCount = c;
+    }
+}

@@ -1,0 +1,81 @@
+namespace CircuitBreaker.Tests.Detectors;
+
+/// <summary>Options validate up front and report every problem in one message; bad events are ignored, never a crash.</summary>
+public sealed class DetectorOptionsTests
+{
+    [Fact]
+    public void VolumeSpikeOptions_SeveralBadValues_AllReportedInOneMessage()
+    {
+        var o = new VolumeSpikeOptions { WindowNs = 0, WarningRatio = 200, CooldownNs = -1 };
+        var ex = Assert.Throws<ArgumentException>(() => o.Validate());
+        Assert.Contains("WindowNs", ex.Message);
+        Assert.Contains("CriticalRatio", ex.Message);
+        Assert.Contains("CooldownNs", ex.Message);
+    }
+
+    [Fact]
+    public void PriceVelocityOptions_NoSource_Rejected()
+    {
+        var ctx = SyntheticMarket.Registry().Context;
+        var ex = Assert.Throws<ArgumentException>(() => new PriceVelocityDetector(ctx, new PriceVelocityOptions { UseTrades = false, UseQuoteMids = false, UseOracle = false }));
+        Assert.Contains("price source", ex.Message);
+    }
+
+    [Fact]
+    public void OracleOptions_CriticalBelowWarning_Rejected()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new OracleOptions { JumpCriticalPct = 5, CrossSourceCriticalPct = 1 }.Validate());
+        Assert.Contains("JumpCriticalPct", ex.Message);
+        Assert.Contains("CrossSourceCriticalPct", ex.Message);
+    }
+
+    [Fact]
+    public void LiquidityAndMlOptions_BadValues_Rejected()
+    {
+        Assert.Throws<ArgumentException>(() => new LiquidityCollapseOptions { RearmFraction = 2 }.Validate());
+        Assert.Throws<ArgumentException>(() => new MlAnomalyOptions { Depth = 40 }.Validate());
+        Assert.Throws<ArgumentException>(() => new HalfSpaceTreesOptions { Dimensions = 0 }.Validate());
+    }
+
+    [Fact]
+    public void Defaults_AreTheDocumentedValues()
+    {
+        var v = new VolumeSpikeOptions();
+        Assert.Equal((1_000_000_000L, 10.0, 100.0), (v.WindowNs, v.WarningRatio, v.CriticalRatio));
+        var p = new PriceVelocityOptions();
+        Assert.Equal((2_000_000_000L, 150.0, 500.0), (p.WindowNs, p.WarningBandBps, p.CriticalBandBps));
+        var o = new OracleOptions();
+        Assert.Equal((50.0, 5.0, 60_000_000_000L), (o.JumpCriticalPct, o.CrossSourceCriticalPct, o.StaleAfterNs));
+        var h = new HalfSpaceTreesOptions();
+        Assert.Equal((25, 10, 250), (h.Trees, h.Depth, h.WindowSize));
+    }
+
+    [Fact]
+    public void Observe_BadEvents_IgnoredAndCounted()
+    {
+        var ctx = SyntheticMarket.Registry().Context;
+        var volume = new VolumeSpikeDetector(ctx);
+        var velocity = new PriceVelocityDetector(ctx);
+        var oracle = new OracleDetector(ctx);
+        var liquidity = new LiquidityCollapseDetector(ctx);
+        var ml = new MlAnomalyDetector(ctx);
+        var bad = new[]
+        {
+            RiskEvent.Trade(1, new InstrumentId(0), double.NaN, -1),
+            RiskEvent.Trade(2, new InstrumentId(99), 100, 1),
+            RiskEvent.Quote(3, new InstrumentId(0), 101, 100, 1, 1),
+            RiskEvent.Oracle(4, new InstrumentId(0), -5),
+            RiskEvent.Oracle(5, new InstrumentId(0), 100, source: 999),
+            RiskEvent.Quote(6, new InstrumentId(-1), 100, 101),
+        };
+        var sink = new FindingCounter();
+        foreach (var d in new IDetector[] { volume, velocity, oracle, liquidity, ml })
+            foreach (var e in bad) d.Observe(in e, sink);
+        Assert.Equal(0, sink.Count);
+        Assert.Equal(2, volume.IgnoredEvents);
+        Assert.Equal(5, velocity.IgnoredEvents);
+        Assert.Equal(4, oracle.IgnoredEvents);
+        Assert.Equal(2, liquidity.IgnoredEvents);
+        Assert.Equal(2, ml.IgnoredEvents);
+    }
+}
