@@ -20,6 +20,9 @@ public sealed class PositionKeeper
         _board = gate.Board;
     }
 
+    /// <summary>Receives a finding for each post-trade limit breach that changed a trading state (set by the evaluator).</summary>
+    public IFindingSink? FindingSink { get; set; }
+
     /// <summary>Engine <c>position</c> records that disagreed with the positions rebuilt from fills.</summary>
     public long PositionDisagreements => _positionDisagreements;
     /// <summary>Fills for order ids the gate did not know (still applied to the position).</summary>
@@ -189,11 +192,20 @@ public sealed class PositionKeeper
         ref readonly var r = ref cfg.Instruments[ins];
         ref readonly var ar = ref cfg.Accounts[acc];
         ref AccountCounters a = ref _gate.AccountState(acc);
-        if (p.PositionLots > r.MaxLongLots || -p.PositionLots > r.MaxShortLots)
-            _board.TrySet(Scope.Instrument, ins, TradingState.ReduceOnly, t, TripCause.Limit, RejectReason.MaxPosition, severity: Severity.Critical);
-        if (a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss)
-            _board.TrySet(Scope.Account, acc, TradingState.ReduceOnly, t, TripCause.Limit, RejectReason.MaxDailyLoss, severity: Severity.Critical);
+        long lots = Math.Abs(p.PositionLots);
+        long limit = p.PositionLots > 0 ? r.MaxLongLots : r.MaxShortLots;
+        if (lots > limit)
+            Trip(Scope.Instrument, ins, RejectReason.MaxPosition, Signature.MaxPosition, t, lots * r.Spec.Lot, limit * r.Spec.Lot);
+        double pnl = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl;
+        if (pnl <= -ar.MaxDailyLoss)
+            Trip(Scope.Account, acc, RejectReason.MaxDailyLoss, Signature.MaxDailyLoss, t, -pnl, ar.MaxDailyLoss);
         if (a.PositionGross > ar.MaxGross)
-            _board.TrySet(Scope.Account, acc, TradingState.ReduceOnly, t, TripCause.Limit, RejectReason.MaxGrossExposure, severity: Severity.Critical);
+            Trip(Scope.Account, acc, RejectReason.MaxGrossExposure, Signature.MaxGrossExposure, t, a.PositionGross, ar.MaxGross);
+    }
+
+    private void Trip(Scope scope, int target, RejectReason reason, Signature signature, long t, double value, double limit)
+    {
+        if (_board.TrySet(scope, target, TradingState.ReduceOnly, t, TripCause.Limit, reason, severity: Severity.Critical))
+            FindingSink?.Raise(new Finding(t, signature, scope, target, Severity.Critical, value / limit, FindingDetail.ValueOverLimit, value, limit));
     }
 }

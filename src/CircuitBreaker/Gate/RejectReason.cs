@@ -70,4 +70,8 @@ public enum RejectReason : byte
     Throttled = 30,
     /// <summary>Quantity × price overflows the notional arithmetic.</summary>
     NotionalOverflow = 31,
+    /// <summary>A detector threw; under the fail-closed detector-fault policy trading halts.</summary>
+    DetectorFault = 32,
+    /// <summary>A finding of an anomaly signature (the signature itself is in the trip's <see cref="TripContext.Signature"/>).</summary>
+    Signature = 33,
 }

@@ -1,0 +1,113 @@
+using CircuitBreaker.Ring;
+
+namespace CircuitBreaker;
+
+/// <summary>
+/// The risk pipeline: engine threads <see cref="Publish"/> what happens (fills, trades, quotes, oracle prices, positions,
+/// chain events, operator commands) into a preallocated ring, and <see cref="CheckAndPublish"/> sends each order through
+/// the gate and records the decision on the ring; one evaluator thread keeps the post-trade state, runs the detectors and
+/// trips kill switches. Publishing allocates nothing and never blocks unless <see cref="FullRingPolicy.Block"/> was chosen.
+/// A full ring fails closed by default (global halt, <see cref="RejectReason.RiskPipelineBackpressure"/>); a stalled
+/// evaluator trips the watchdog (global halt, <see cref="RejectReason.RiskPipelineStalled"/>). Construction, Start and
+/// Stop allocate; Publish and evaluation do not.
+/// </summary>
+public sealed class RiskPipeline : IDisposable
+{
+    private readonly Breaker _breaker;
+    private readonly RingBuffer<RiskEvent> _ring;
+    private readonly EventProcessorThread<RiskEvent, EvaluatorHandler> _processor;
+    private readonly RiskPipelineOptions _options;
+    private readonly TimeProvider _time;
+    private Watchdog? _watchdog;
+    private long _stalls;
+
+    /// <summary>Creates a pipeline over a breaker. Call <see cref="Start"/> before publishing.</summary>
+    /// <param name="breaker">The breaker whose gate, board and positions the pipeline drives.</param>
+    /// <param name="options">Options (defaults documented on <see cref="RiskPipelineOptions"/>).</param>
+    /// <param name="detectors">Detectors run on every event (default none).</param>
+    /// <param name="responder">Playbook receiving findings (default <see cref="SeverityResponder"/>).</param>
+    /// <param name="timeProvider">Wall clock for the watchdog only (default <see cref="TimeProvider.System"/>).</param>
+    public RiskPipeline(Breaker breaker, RiskPipelineOptions? options = null, IEnumerable<IDetector>? detectors = null,
+        IFindingSink? responder = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(breaker);
+        _options = options ?? new RiskPipelineOptions();
+        _options.Validate();
+        _breaker = breaker;
+        _time = timeProvider ?? TimeProvider.System;
+        Evaluator = new Evaluator(breaker, detectors, responder, _options.DetectorFaultPolicy, _options.MaxFindingsKept);
+        _ring = new RingBuffer<RiskEvent>(new RingBufferOptions
+        {
+            Capacity = _options.Capacity,
+            ProducerMode = _options.ProducerMode,
+            FullRingPolicy = _options.FullRingPolicy,
+            BlockSpinLimit = _options.BlockSpinLimit,
+            WaitStrategy = _options.WaitStrategy,
+            FullObserver = _options.FullRingPolicy == FullRingPolicy.DropAndCount ? null : new BackpressureTrip(this),
+        });
+        _processor = new EventProcessorThread<RiskEvent, EvaluatorHandler>(_ring, new EvaluatorHandler(Evaluator), new EventProcessorOptions
+        {
+            ThreadName = _options.ThreadName,
+            OnThreadStarted = _options.OnEvaluatorStarted,
+        });
+    }
+
+    /// <summary>The breaker.</summary>
+    public Breaker Breaker => _breaker;
+    /// <summary>The evaluation step (findings, faults, counters).</summary>
+    public Evaluator Evaluator { get; }
+    /// <summary>Events published and not yet evaluated.</summary>
+    public long Lag => _ring.Pending;
+    /// <summary>Publishes refused because the ring was full (all policies).</summary>
+    public long FullCount => _ring.FullCount;
+    /// <summary>Events dropped under <see cref="FullRingPolicy.DropAndCount"/>.</summary>
+    public long Dropped => _ring.DroppedCount;
+    /// <summary>Times the watchdog found the evaluator stalled.</summary>
+    public long Stalls => Interlocked.Read(ref _stalls);
+    /// <summary>True while the evaluator thread runs.</summary>
+    public bool IsRunning => _processor.IsRunning;
+
+    /// <summary>Starts the evaluator thread and the watchdog.</summary>
+    public void Start()
+    {
+        _processor.Start();
+        if (_options.StallThreshold > TimeSpan.Zero)
+            _watchdog = Watchdog.For(_processor, _time, _options.StallThreshold, OnStall);
+    }
+
+    /// <summary>Publishes an event. <see cref="PublishResult.Full"/> under the fail-closed policy has already halted trading;
+    /// <see cref="PublishResult.Stopped"/> after <see cref="Stop"/>. Thread-safe with <see cref="ProducerMode.Multi"/>; 0 B.</summary>
+    public PublishResult Publish(in RiskEvent e) => _ring.TryPublish(in e);
+
+    /// <summary>Checks an order with the gate and publishes the decision, so detectors see every order. 0 B.</summary>
+    public Decision CheckAndPublish(in OrderRequest order)
+    {
+        var d = _breaker.Gate.Check(in order);
+        var e = RiskEvent.OrderDecision(in order, d.Reason);
+        _ring.TryPublish(in e);
+        return d;
+    }
+
+    /// <summary>Stops accepting events, evaluates everything already published, then stops the evaluator thread.</summary>
+    public void Stop()
+    {
+        _watchdog?.Dispose();
+        _watchdog = null;
+        _processor.Stop();
+    }
+
+    /// <summary>Stops (draining) and releases the thread.</summary>
+    public void Dispose() => Stop();
+
+    private void OnStall(StallReport report)
+    {
+        Interlocked.Increment(ref _stalls);
+        _breaker.Board.TrySet(Scope.Global, -1, TradingState.Halted, Evaluator.LastEventTimeNs, TripCause.Pipeline, RejectReason.RiskPipelineStalled);
+    }
+
+    private sealed class BackpressureTrip(RiskPipeline owner) : IRingFullObserver
+    {
+        public void OnRingFull(in RingFullEvent e)
+            => owner._breaker.Board.TrySet(Scope.Global, -1, TradingState.Halted, owner.Evaluator.LastEventTimeNs, TripCause.Pipeline, RejectReason.RiskPipelineBackpressure);
+    }
+}
