@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using CircuitBreaker;
+
+// Whole-system allocation check: gate + publish + evaluation (all default detectors) + trips and kill switches,
+// for >= 1 M events after warm-up, measured on every thread involved (the engine thread here, the evaluator thread
+// through its own counter). A control run adds a detector that allocates: it must be caught, or the harness is broken.
+// Exit code 0 only when the real run allocated 0 B with 0 GCs AND the control was caught.
+
+const int WarmupEvents = 300_000;
+int measuredEvents = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_200_000;
+
+var real = Run("default profile, all detectors", measuredEvents, allocatingControl: false);
+var control = Run("control: + an allocating detector", measuredEvents / 4, allocatingControl: true);
+
+bool realOk = real.EngineBytes == 0 && real.EvaluatorBytes == 0 && real.Gcs == 0;
+bool controlCaught = control.EvaluatorBytes > 0;
+Console.WriteLine();
+Console.WriteLine(realOk ? "PASS: 0 B allocated on the engine and evaluator threads, 0 GCs" : "FAIL: the hot path allocated");
+Console.WriteLine(controlCaught ? "PASS: the control's allocation was detected" : "FAIL: the control allocated but was not detected");
+return realOk && controlCaught ? 0 : 1;
+
+static Result Run(string name, int measured, bool allocatingControl)
+{
+    var b = new CircuitBreakerBuilder()
+        .DefaultInstrumentLimits(new InstrumentLimits
+        {
+            MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 2_000_000, MaxLongPosition = 1e6, MaxShortPosition = 1e6,
+            ReferenceStaleAfter = TimeSpan.FromDays(1),
+        })
+        .DefaultAccountLimits(new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 2_000_000, MaxOpenOrders = 100_000, MaxDailyLoss = 1e12, MaxGrossExposure = 1e15 })
+        .Capacity(pairs: 256, orders: 65_536);
+    string[] symbols = ["BTC-PERP", "ETH-PERP", "SOL-PERP", "BTC-USD"];
+    foreach (var s in symbols) b.Instrument(s, InstrumentKind.Perpetual, 0.1, 0.001, underlying: s[..3]);
+    b.Account("mm-1").Account("mm-2");
+    var breaker = new Breaker(b.Build());
+    long trips = 0;
+    breaker.OnTrip((in TripContext t) => Interlocked.Increment(ref trips));
+    var ctx = new DetectorContext(breaker.Registry);
+    var detectors = DefaultDetectors.Create(ctx).ToList();
+    if (allocatingControl) detectors.Add(new AllocatingDetector());
+    using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Capacity = 1 << 16, WaitStrategy = CircuitBreaker.Ring.WaitStrategyKind.Yielding, StallThreshold = TimeSpan.Zero }, detectors);
+    pipeline.Start();
+
+    var engine = new Engine(breaker, pipeline);
+    engine.Drive(WarmupEvents);
+    WaitIdle(pipeline, engine.Published);
+    long gc0 = GcCount();
+    long engine0 = GC.GetAllocatedBytesForCurrentThread();
+    long eval0 = pipeline.Evaluator.AllocatedBytesAtLastBatch;
+    long start = Stopwatch.GetTimestamp();
+    engine.Drive(measured);
+    WaitIdle(pipeline, engine.Published);
+    var elapsed = Stopwatch.GetElapsedTime(start);
+    long engineBytes = GC.GetAllocatedBytesForCurrentThread() - engine0;
+    long evalBytes = pipeline.Evaluator.AllocatedBytesAtLastBatch - eval0;
+    long gcs = GcCount() - gc0;
+    pipeline.Stop();
+    Console.WriteLine($"{name}: {measured:N0} events measured ({engine.Checks:N0} checks, {Interlocked.Read(ref trips)} trips) in {elapsed.TotalMilliseconds:N0} ms; " +
+        $"engine thread {engineBytes} B, evaluator thread {evalBytes} B, GCs {gcs}, ring full {pipeline.FullCount}, findings {pipeline.Evaluator.Findings.Count}");
+    return new Result(engineBytes, evalBytes, gcs);
+}
+
+static void WaitIdle(RiskPipeline p, long published)
+{
+    var spin = new SpinWait();
+    while (p.Evaluator.Processed < published) spin.SpinOnce();
+    Thread.Sleep(20); // let the evaluator record its end-of-batch counter
+}
+
+static long GcCount() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+
+internal readonly record struct Result(long EngineBytes, long EvaluatorBytes, long Gcs);
+
+/// <summary>A simulated engine thread: market data, orders through the gate (decisions recorded on the ring), fills,
+/// cancels, and every 50,000 events an operator halt and resume (two trips with kill-switch callbacks).</summary>
+internal sealed class Engine(Breaker breaker, RiskPipeline pipeline)
+{
+    private long _t = 1_000_000_000;
+    private long _orderId = 1;
+    private uint _rng = 12345;
+    public long Published;
+    public long Checks;
+
+    public void Drive(int events)
+    {
+        int instruments = breaker.Registry.InstrumentCount;
+        for (int i = 0; i < events;)
+        {
+            _t += 1_000;
+            var ins = new InstrumentId((int)(Next() % (uint)instruments));
+            var acc = new AccountId((int)(Next() % 2));
+            double mid = 1000 + (Next() % 100) * 0.1;
+            Publish(RiskEvent.Quote(_t, ins, mid - 0.1, mid + 0.1, 5, 5)); i++;
+            Publish(RiskEvent.Trade(_t, ins, mid, 0.01 * (1 + Next() % 5), (Next() & 1) == 0 ? Side.Buy : Side.Sell)); i++;
+            if ((i & 63) == 0) { Publish(RiskEvent.Oracle(_t, ins, mid)); i++; }
+            var side = (Next() & 1) == 0 ? Side.Buy : Side.Sell;
+            long id = _orderId++;
+            var order = new OrderRequest(_t, ins, acc, id, side, side == Side.Buy ? mid - 0.2 : mid + 0.2, 0.01);
+            var d = pipeline.CheckAndPublish(in order); i++; Published++; Checks++;
+            if (d.IsAccepted)
+            {
+                if ((id & 3) == 0) { Publish(RiskEvent.Fill(_t, ins, acc, id, side, order.Price, 0.01)); i++; }
+                else { var c = OrderRequest.Cancel(_t, ins, acc, id); pipeline.CheckAndPublish(in c); i++; Published++; Checks++; }
+            }
+            if (i % 50_000 < 4)
+            {
+                Publish(RiskEvent.Admin(_t, AdminAction.Halt, Scope.Instrument, ins.Value)); i++;
+                Publish(RiskEvent.Admin(_t, AdminAction.Resume, Scope.Instrument, ins.Value)); i++;
+            }
+        }
+    }
+
+    private void Publish(in RiskEvent e)
+    {
+        var spin = new SpinWait();
+        while (pipeline.Publish(in e) != CircuitBreaker.Ring.PublishResult.Published) spin.SpinOnce(-1); // never full here: back off
+        Published++;
+    }
+
+    private uint Next() { _rng ^= _rng << 13; _rng ^= _rng >> 17; _rng ^= _rng << 5; return _rng; }
+}
+
+/// <summary>The control: allocates on every event.</summary>
+internal sealed class AllocatingDetector : IDetector
+{
+    public object? Last;
+    public string Name => "allocating-control";
+    public void Observe(in RiskEvent e, IFindingSink sink) => Last = new byte[32];
+}
