@@ -1,0 +1,140 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Loss velocity: how fast an account (and a risk group) loses money. PnL is rebuilt from fills and marked to market at
+/// the last trade, quote mid or oracle price; the drawdown is the drop from the running peak within the window. It is
+/// judged against the track's own typical per-bucket swing: <see cref="LossVelocityOptions.SwingRatio"/> × is a
+/// Warning, <see cref="LossVelocityOptions.CriticalSwingRatio"/> × or the absolute
+/// <see cref="LossVelocityOptions.CriticalDrawdown"/> is Critical. A track whose typical swing is still 0 gets no ratio
+/// verdict. One finding per episode plus at most one escalation; scope Account or Group.
+/// Construction allocates O(accounts × instruments + (accounts + groups) × window); a fill is O(window), a price update
+/// O(accounts × window) for holders of that instrument; <see cref="Observe"/> allocates nothing.
+/// </summary>
+public sealed class LossVelocityDetector : IDetector
+{
+    private struct Track
+    {
+        public long Bucket;
+        public int ActiveBuckets;
+        public double LastPnl, BucketDrawdown;
+        public bool SignalInBucket;
+        public BehaviourEwma SwingBase;
+        public BehaviourEpisode Episode;
+    }
+
+    private readonly LossVelocityOptions _o;
+    private readonly BehaviourPnlBook _book;
+    private readonly Track[] _tracks; // accounts first, then groups
+    private readonly int _groupBase;
+    private readonly int _k;
+    private readonly long[] _ringBucket;
+    private readonly double[] _ringMax;
+
+    /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    public LossVelocityDetector(DetectorContext context, LossVelocityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _o = options ?? new LossVelocityOptions();
+        _o.Validate();
+        _book = new BehaviourPnlBook(context);
+        _groupBase = context.AccountCapacity;
+        _tracks = new Track[_groupBase + Math.Max(1, context.Registry.GroupCount)];
+        for (int t = 0; t < _tracks.Length; t++)
+        {
+            _tracks[t].Bucket = long.MinValue;
+            _tracks[t].Episode = BehaviourEpisode.Create();
+        }
+        _k = _o.WindowBuckets;
+        _ringBucket = new long[_tracks.Length * _k];
+        Array.Fill(_ringBucket, long.MinValue);
+        _ringMax = new double[_tracks.Length * _k];
+    }
+
+    /// <inheritdoc />
+    public string Name => "loss-velocity";
+
+    /// <summary>The options in force.</summary>
+    public LossVelocityOptions Options => _o;
+
+    /// <inheritdoc />
+    public void Observe(in RiskEvent e, IFindingSink sink)
+    {
+        switch (e.Kind)
+        {
+            case RiskEventKind.Trade:
+            case RiskEventKind.Quote:
+            case RiskEventKind.Oracle:
+                if (!_book.OnPrice(in e)) return;
+                int i = e.Instrument;
+                for (int a = 0; a < _groupBase; a++)
+                    if (_book.Position(a, i) != 0) Judge(a, _book.AccountPnl(a), e.TimeNs, sink);
+                if (_o.PerGroup) JudgeGroup(_book.GroupOf(i), e.TimeNs, sink);
+                return;
+            case RiskEventKind.Fill:
+                if (!_book.OnFill(in e)) return;
+                Judge(e.Account, _book.AccountPnl(e.Account), e.TimeNs, sink);
+                if (_o.PerGroup) JudgeGroup(_book.GroupOf(e.Instrument), e.TimeNs, sink);
+                return;
+        }
+    }
+
+    private void JudgeGroup(int group, long timeNs, IFindingSink sink)
+    {
+        if ((uint)(_groupBase + group) < (uint)_tracks.Length) Judge(_groupBase + group, _book.GroupPnl(group), timeNs, sink);
+    }
+
+    private void Judge(int track, double pnl, long timeNs, IFindingSink sink)
+    {
+        ref var st = ref _tracks[track];
+        long b = timeNs / _o.BucketNs;
+        int baseSlot = track * _k;
+        if (st.Bucket == long.MinValue || b > st.Bucket)
+        {
+            if (st.Bucket != long.MinValue)
+            {
+                st.SwingBase.Add(st.BucketDrawdown, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+                st.ActiveBuckets++;
+                if (!st.SignalInBucket) st.Episode.Calm(timeNs, _o.CoolDownNs);
+            }
+            else st.LastPnl = pnl;
+            int s = baseSlot + (int)(b % _k);
+            _ringBucket[s] = b;
+            _ringMax[s] = st.LastPnl; // PnL was constant since the last look, so it was the value at the bucket's start
+            st.Bucket = b;
+            st.BucketDrawdown = 0;
+            st.SignalInBucket = false;
+        }
+        int cur = baseSlot + (int)(st.Bucket % _k);
+        if (pnl > _ringMax[cur]) _ringMax[cur] = pnl;
+        st.LastPnl = pnl;
+
+        double peak = pnl;
+        for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
+        {
+            if (bb < 0) continue;
+            int s = baseSlot + (int)(bb % _k);
+            if (_ringBucket[s] == bb && _ringMax[s] > peak) peak = _ringMax[s];
+        }
+        double drawdown = peak - pnl;
+        if (drawdown > st.BucketDrawdown) st.BucketDrawdown = drawdown;
+        if (drawdown <= 0 || drawdown < _o.MinDrawdown) return;
+
+        double swing = st.SwingBase.Mean;
+        bool warm = st.ActiveBuckets >= _o.WarmupBuckets && swing > 0;
+        double ratio = warm ? drawdown / swing : 0;
+        bool absolute = drawdown >= _o.CriticalDrawdown;
+        if (!absolute && ratio < _o.SwingRatio) return;
+        st.SignalInBucket = true;
+        var severity = absolute || ratio >= _o.CriticalSwingRatio ? Severity.Critical : Severity.Warning;
+        if (!st.Episode.Anomalous(timeNs, severity)) return;
+        bool isGroup = track >= _groupBase;
+        var scope = isGroup ? Scope.Group : Scope.Account;
+        int target = isGroup ? track - _groupBase : track;
+        var f = absolute && ratio < _o.CriticalSwingRatio
+            ? new Finding(timeNs, Signature.LossVelocity, scope, target, severity, drawdown / _o.CriticalDrawdown,
+                FindingDetail.ValueOverLimit, drawdown, _o.CriticalDrawdown, st.Episode.FirstAnomalousNs)
+            : new Finding(timeNs, Signature.LossVelocity, scope, target, severity, ratio,
+                FindingDetail.RatioToBaseline, ratio, swing, st.Episode.FirstAnomalousNs);
+        sink.Raise(in f);
+    }
+}
