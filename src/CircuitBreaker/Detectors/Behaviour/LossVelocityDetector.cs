@@ -3,8 +3,9 @@ namespace CircuitBreaker;
 /// <summary>
 /// Loss velocity: how fast an account (and a risk group) loses money. PnL is rebuilt from fills and marked to market at
 /// the last trade, quote mid or oracle price; the drawdown is the drop from the running peak within the window. It is
-/// judged against the track's own typical per-bucket swing: <see cref="LossVelocityOptions.SwingRatio"/> × is a
-/// Warning, <see cref="LossVelocityOptions.CriticalSwingRatio"/> × or the absolute
+/// judged against the track's own typical swing: the RMS of its bucket-to-bucket PnL change, scaled by √(buckets since
+/// the peak) so that a fast drop scores higher than the same drop spread over the window (a speed, not a level).
+/// <see cref="LossVelocityOptions.SwingRatio"/> × is a Warning, <see cref="LossVelocityOptions.CriticalSwingRatio"/> × or the absolute
 /// <see cref="LossVelocityOptions.CriticalDrawdown"/> is Critical. A track whose typical swing is still 0 gets no ratio
 /// verdict. One finding per episode plus at most one escalation; scope Account or Group.
 /// Construction allocates O(accounts × instruments + (accounts + groups) × window); a fill is O(window), a price update
@@ -16,7 +17,7 @@ public sealed class LossVelocityDetector : IDetector
     {
         public long Bucket;
         public int ActiveBuckets;
-        public double LastPnl, BucketDrawdown;
+        public double LastPnl, PrevClose;
         public bool SignalInBucket;
         public BehaviourEwma SwingBase;
         public BehaviourEpisode Episode;
@@ -92,16 +93,16 @@ public sealed class LossVelocityDetector : IDetector
         {
             if (st.Bucket != long.MinValue)
             {
-                st.SwingBase.Add(st.BucketDrawdown, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+                st.SwingBase.Add(st.LastPnl - st.PrevClose, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+                st.PrevClose = st.LastPnl;
                 st.ActiveBuckets++;
                 if (!st.SignalInBucket) st.Episode.Calm(timeNs, _o.CoolDownNs);
             }
-            else st.LastPnl = pnl;
+            else st.LastPnl = st.PrevClose = pnl;
             int s = baseSlot + (int)(b % _k);
             _ringBucket[s] = b;
             _ringMax[s] = st.LastPnl; // PnL was constant since the last look, so it was the value at the bucket's start
             st.Bucket = b;
-            st.BucketDrawdown = 0;
             st.SignalInBucket = false;
         }
         int cur = baseSlot + (int)(st.Bucket % _k);
@@ -109,19 +110,21 @@ public sealed class LossVelocityDetector : IDetector
         st.LastPnl = pnl;
 
         double peak = pnl;
+        long peakBucket = st.Bucket;
         for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
         {
             if (bb < 0) continue;
             int s = baseSlot + (int)(bb % _k);
-            if (_ringBucket[s] == bb && _ringMax[s] > peak) peak = _ringMax[s];
+            if (_ringBucket[s] == bb && _ringMax[s] > peak) { peak = _ringMax[s]; peakBucket = bb; }
         }
         double drawdown = peak - pnl;
-        if (drawdown > st.BucketDrawdown) st.BucketDrawdown = drawdown;
         if (drawdown <= 0 || drawdown < _o.MinDrawdown) return;
 
-        double swing = st.SwingBase.Mean;
+        // Typical swing: RMS of the bucket-to-bucket PnL change. A drop that takes n buckets is judged against
+        // swing × √n, the drawdown a random walk of that swing would typically make in that time.
+        double swing = Math.Sqrt(st.SwingBase.Variance + st.SwingBase.Mean * st.SwingBase.Mean);
         bool warm = st.ActiveBuckets >= _o.WarmupBuckets && swing > 0;
-        double ratio = warm ? drawdown / swing : 0;
+        double ratio = warm ? drawdown / (swing * Math.Sqrt(st.Bucket - peakBucket + 1)) : 0;
         bool absolute = drawdown >= _o.CriticalDrawdown;
         if (!absolute && ratio < _o.SwingRatio) return;
         st.SignalInBucket = true;

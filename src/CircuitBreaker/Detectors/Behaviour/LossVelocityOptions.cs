@@ -14,10 +14,13 @@ public sealed class LossVelocityOptions
     public int WarmupBuckets { get; init; } = 30;
     /// <summary>Weight of one bucket in the swing baseline (default 0.05); a tenth of it while an episode is open.</summary>
     public double BaselineAlpha { get; init; } = 0.05;
-    /// <summary>Drawdown as a multiple of the typical per-bucket swing that is a Warning (default 5).</summary>
-    public double SwingRatio { get; init; } = 5;
-    /// <summary>Drawdown as a multiple of the typical swing that is Critical (default 15).</summary>
-    public double CriticalSwingRatio { get; init; } = 15;
+    /// <summary>
+    /// Drawdown ÷ (typical per-bucket swing × √buckets since the peak) that is a Warning (default 6: a random walk of
+    /// the account's own volatility almost never drops that fast).
+    /// </summary>
+    public double SwingRatio { get; init; } = 6;
+    /// <summary>The same score that is Critical (default 12).</summary>
+    public double CriticalSwingRatio { get; init; } = 12;
     /// <summary>Absolute floor: a drawdown below this is never a finding, whatever the baseline (default 0: no floor).</summary>
     public double MinDrawdown { get; init; }
     /// <summary>Absolute drawdown that is Critical on its own, warm-up or not; +infinity disables (default).</summary>
