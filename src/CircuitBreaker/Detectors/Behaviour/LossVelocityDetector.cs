@@ -3,8 +3,9 @@ namespace CircuitBreaker;
 /// <summary>
 /// Loss velocity: how fast an account (and a risk group) loses money. PnL is rebuilt from fills and marked to market at
 /// the last trade, quote mid or oracle price; the drawdown is the drop from the running peak within the window. It is
-/// judged against the track's own typical swing: the RMS of its bucket-to-bucket PnL change, scaled by √(buckets since
-/// the peak) so that a fast drop scores higher than the same drop spread over the window (a speed, not a level).
+/// judged as a speed against the track's own typical swing (the RMS of its bucket-to-bucket PnL change): the score is the
+/// largest drop from any bucket's best PnL in the window divided by swing × √(buckets since then), so a fast drop
+/// scores higher than the same drop spread over the window.
 /// <see cref="LossVelocityOptions.SwingRatio"/> × is a Warning, <see cref="LossVelocityOptions.CriticalSwingRatio"/> × or the absolute
 /// <see cref="LossVelocityOptions.CriticalDrawdown"/> is Critical. A track whose typical swing is still 0 gets no ratio
 /// verdict. One finding per episode plus at most one escalation; scope Account or Group.
@@ -109,22 +110,29 @@ public sealed class LossVelocityDetector : IDetector
         if (pnl > _ringMax[cur]) _ringMax[cur] = pnl;
         st.LastPnl = pnl;
 
-        double peak = pnl;
-        long peakBucket = st.Bucket;
+        // Typical swing: RMS of the bucket-to-bucket PnL change. A drop from the best PnL of bucket bb is judged against
+        // swing × √(buckets since bb), the drop a random walk of that swing typically makes in that time; the score is
+        // the fastest such drop in the window (a speed, not a level), the drawdown the drop from the window's peak.
+        double swing = Math.Sqrt(st.SwingBase.Variance + st.SwingBase.Mean * st.SwingBase.Mean);
+        bool warm = st.ActiveBuckets >= _o.WarmupBuckets && swing > 0;
+        double peak = pnl, ratio = 0;
         for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
         {
             if (bb < 0) continue;
             int s = baseSlot + (int)(bb % _k);
-            if (_ringBucket[s] == bb && _ringMax[s] > peak) { peak = _ringMax[s]; peakBucket = bb; }
+            if (_ringBucket[s] != bb) continue;
+            double drop = _ringMax[s] - pnl;
+            if (drop <= 0) continue;
+            if (_ringMax[s] > peak) peak = _ringMax[s];
+            if (warm)
+            {
+                double z = drop / (swing * Math.Sqrt(st.Bucket - bb + 1));
+                if (z > ratio) ratio = z;
+            }
         }
         double drawdown = peak - pnl;
         if (drawdown <= 0 || drawdown < _o.MinDrawdown) return;
 
-        // Typical swing: RMS of the bucket-to-bucket PnL change. A drop that takes n buckets is judged against
-        // swing × √n, the drawdown a random walk of that swing would typically make in that time.
-        double swing = Math.Sqrt(st.SwingBase.Variance + st.SwingBase.Mean * st.SwingBase.Mean);
-        bool warm = st.ActiveBuckets >= _o.WarmupBuckets && swing > 0;
-        double ratio = warm ? drawdown / (swing * Math.Sqrt(st.Bucket - peakBucket + 1)) : 0;
         bool absolute = drawdown >= _o.CriticalDrawdown;
         if (!absolute && ratio < _o.SwingRatio) return;
         st.SignalInBucket = true;

@@ -15,7 +15,7 @@ public sealed class LossVelocityOptions
     /// <summary>Weight of one bucket in the swing baseline (default 0.05); a tenth of it while an episode is open.</summary>
     public double BaselineAlpha { get; init; } = 0.05;
     /// <summary>
-    /// Drawdown ÷ (typical per-bucket swing × √buckets since the peak) that is a Warning (default 6: a random walk of
+    /// Drop ÷ (typical per-bucket swing × √buckets since the drop began), the fastest in the window, that is a Warning (default 6: a random walk of
     /// the account's own volatility almost never drops that fast).
     /// </summary>
     public double SwingRatio { get; init; } = 6;
