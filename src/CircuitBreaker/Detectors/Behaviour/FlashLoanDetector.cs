@@ -32,7 +32,7 @@ public sealed class FlashLoanDetector : IDetector
     private readonly long[] _accountLastRaise;
     private readonly BehaviourEwma[] _fillNotional;
     private readonly long[] _openNs;          // [account * instruments + instrument]
-    private readonly double[] _openMark, _holdMoveBps, _holdNotional;
+    private readonly double[] _openMark, _openTypical, _holdMoveBps, _holdNotional;
     private readonly int _instruments;
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
@@ -51,7 +51,7 @@ public sealed class FlashLoanDetector : IDetector
         Array.Fill(_accountLastRaise, long.MinValue / 4);
         _fillNotional = new BehaviourEwma[context.AccountCapacity];
         int n = context.AccountCapacity * _instruments;
-        _openNs = new long[n]; _openMark = new double[n]; _holdMoveBps = new double[n]; _holdNotional = new double[n];
+        _openNs = new long[n]; _openMark = new double[n]; _openTypical = new double[n]; _holdMoveBps = new double[n]; _holdNotional = new double[n];
     }
 
     /// <inheritdoc />
@@ -183,17 +183,18 @@ public sealed class FlashLoanDetector : IDetector
         if (IsFlat(before) && !IsFlat(after))
         {
             _openNs[s] = t; _openMark[s] = _book.Mark(i); _holdMoveBps[s] = 0; _holdNotional[s] = held;
+            _openTypical[s] = typical.Count >= _o.WarmupFills ? typical.Mean : 0; // judged against the size known before the trip
         }
         else if (!IsFlat(after) && held > _holdNotional[s]) _holdNotional[s] = held;
         else if (IsFlat(after) && !IsFlat(before)
-            && typical.Count >= _o.WarmupFills && typical.Mean > 0
+            && _openTypical[s] > 0
             && t - _openNs[s] <= _o.RoundTripWindowNs
             && _holdMoveBps[s] >= _o.MoveBps
-            && _holdNotional[s] >= _o.RoundTripSizeRatio * typical.Mean
+            && _holdNotional[s] >= _o.RoundTripSizeRatio * _openTypical[s]
             && t - _accountLastRaise[a] >= _o.CoolDownNs)
         {
             _accountLastRaise[a] = t;
-            double ratio = _holdNotional[s] / typical.Mean;
+            double ratio = _holdNotional[s] / _openTypical[s];
             var f = new Finding(t, Signature.FlashLoan, Scope.Account, a, Severity.Critical, ratio,
                 FindingDetail.MoveBps, _holdMoveBps[s], _o.MoveBps, _openNs[s]);
             sink.Raise(in f);
