@@ -3,7 +3,8 @@ namespace CircuitBreaker;
 /// <summary>
 /// Drain: collateral leaving far faster than usual with no trading to explain it — a smart-contract exploit or a
 /// compromised account emptying a protocol. <c>withdraw</c> and <c>transfer</c> chain events are keyed by account, or by
-/// asset id when the event has no account. The sum over the window is compared with the key's typical single outflow:
+/// asset id when the event has no account. The sum over the window is compared with the key's typical window sum (an
+/// average of the window sums seen at its earlier outflows, so a regular deposit/withdraw cycle is its own baseline):
 /// <see cref="DrainOptions.Ratio"/> × is a Warning, <see cref="DrainOptions.CriticalRatio"/> × is Critical. An account
 /// with a fill inside the window is trading, and its outflows are not judged (account-less keys have no trading to
 /// match). Scope Account; for an asset key Instrument (asset mapped as in <see cref="FlashLoanDetector"/>), else Global
@@ -112,6 +113,7 @@ public sealed class DrainDetector : IDetector
             }
         }
         else if (ratio < 0.5 * _o.Ratio) st.Episode.Calm(t, _o.CoolDownNs);
-        st.Outflow.Add(amount, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+        // Learn, but winsorised at twice the typical once warm: a drain that ramps up must not teach itself as normal.
+        st.Outflow.Add(warm ? Math.Min(sum, 2 * typical) : sum, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
     }
 }

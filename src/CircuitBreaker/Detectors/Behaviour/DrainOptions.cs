@@ -2,7 +2,8 @@ namespace CircuitBreaker;
 
 /// <summary>
 /// Settings of <see cref="DrainDetector"/>. Outflows (<c>withdraw</c> and <c>transfer</c>) are summed over the last
-/// <see cref="WindowBuckets"/> buckets of <see cref="BucketNs"/> and compared with the key's typical single outflow.
+/// <see cref="WindowBuckets"/> buckets of <see cref="BucketNs"/> and compared with the key's typical window sum
+/// (sampled at each of its outflows).
 /// </summary>
 public sealed class DrainOptions
 {
@@ -12,9 +13,9 @@ public sealed class DrainOptions
     public int WindowBuckets { get; init; } = 60;
     /// <summary>Outflows a key needs before its baseline is trusted (default 10).</summary>
     public int WarmupOutflows { get; init; } = 10;
-    /// <summary>Weight of one outflow in the baseline (default 0.1); a tenth of it while an episode is open.</summary>
+    /// <summary>Weight of one sample (the window sum at an outflow) in the baseline (default 0.1); a tenth of it while an episode is open.</summary>
     public double BaselineAlpha { get; init; } = 0.1;
-    /// <summary>Window outflow as a multiple of the typical single outflow that is a Warning (default 10).</summary>
+    /// <summary>Window outflow as a multiple of the typical window outflow that is a Warning (default 10).</summary>
     public double Ratio { get; init; } = 10;
     /// <summary>Multiple that is Critical (default 50).</summary>
     public double CriticalRatio { get; init; } = 50;
