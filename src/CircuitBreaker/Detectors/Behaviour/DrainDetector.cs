@@ -56,6 +56,7 @@ public sealed class DrainDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
+        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
         if (e.Kind == RiskEventKind.Fill)
         {
             if ((uint)e.Account < (uint)_accountCount) _lastFillNs[e.Account] = e.TimeNs;

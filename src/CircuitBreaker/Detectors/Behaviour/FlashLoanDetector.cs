@@ -63,6 +63,7 @@ public sealed class FlashLoanDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
+        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
         switch (e.Kind)
         {
             case RiskEventKind.Trade:

@@ -91,6 +91,7 @@ public sealed class ProductRiskDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
+        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
         switch (e.Kind)
         {
             case RiskEventKind.Position: OnPosition(in e, sink); return;

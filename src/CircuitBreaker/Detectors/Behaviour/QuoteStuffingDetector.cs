@@ -45,6 +45,7 @@ public sealed class QuoteStuffingDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
+        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
         if (e.Kind != RiskEventKind.Order) return;
         int a = e.Account;
         if ((uint)a >= (uint)_accounts.Length) return;
