@@ -9,8 +9,9 @@ namespace CircuitBreaker;
 /// <see cref="LossVelocityOptions.SwingRatio"/> × is a Warning, <see cref="LossVelocityOptions.CriticalSwingRatio"/> × or the absolute
 /// <see cref="LossVelocityOptions.CriticalDrawdown"/> is Critical. A track whose typical swing is still 0 gets no ratio
 /// verdict. One finding per episode plus at most one escalation; scope Account or Group.
-/// Construction allocates O(accounts × instruments + (accounts + groups) × window); a fill is O(window), a price update
-/// O(accounts × window) for holders of that instrument; <see cref="Observe"/> allocates nothing.
+/// Construction allocates O(accounts × instruments + (accounts + groups) × window); a fill is O(1) and a price update
+/// O(accounts), plus O(window) once per bucket per track and when a drawdown is large enough to score;
+/// <see cref="Observe"/> allocates nothing.
 /// </summary>
 public sealed class LossVelocityDetector : IDetector
 {
@@ -18,7 +19,8 @@ public sealed class LossVelocityDetector : IDetector
     {
         public long Bucket;
         public int ActiveBuckets;
-        public double LastPnl, PrevClose;
+        public double LastPnl, PrevClose, ClosedPeak;
+        public int Slot;
         public bool SignalInBucket;
         public BehaviourEwma SwingBase;
         public BehaviourEpisode Episode;
@@ -105,9 +107,17 @@ public sealed class LossVelocityDetector : IDetector
             _ringBucket[s] = b;
             _ringMax[s] = st.LastPnl; // PnL was constant since the last look, so it was the value at the bucket's start
             st.Bucket = b;
+            st.Slot = s;
             st.SignalInBucket = false;
+            st.ClosedPeak = double.NegativeInfinity; // best PnL of the window's closed buckets, once per bucket
+            for (long bb = b - _k + 1; bb < b; bb++)
+            {
+                if (bb < 0) continue;
+                int c = baseSlot + (int)(bb % _k);
+                if (_ringBucket[c] == bb && _ringMax[c] > st.ClosedPeak) st.ClosedPeak = _ringMax[c];
+            }
         }
-        int cur = baseSlot + (int)(st.Bucket % _k);
+        int cur = st.Slot;
         if (pnl > _ringMax[cur]) _ringMax[cur] = pnl;
         st.LastPnl = pnl;
 
@@ -116,23 +126,24 @@ public sealed class LossVelocityDetector : IDetector
         // the fastest such drop in the window (a speed, not a level), the drawdown the drop from the window's peak.
         double swing = Math.Sqrt(st.SwingBase.Variance + st.SwingBase.Mean * st.SwingBase.Mean);
         bool warm = st.ActiveBuckets >= _o.WarmupBuckets && swing > 0;
-        double peak = pnl, ratio = 0;
-        for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
+        double drawdown = Math.Max(st.ClosedPeak, _ringMax[cur]) - pnl;
+        if (drawdown <= 0 || drawdown < _o.MinDrawdown) return;
+        // Every score is at most drawdown / swing (√n ≥ 1): scan the window only when a signal is possible.
+        if ((!warm || drawdown < _o.SwingRatio * swing) && drawdown < _o.CriticalDrawdown) return;
+        double ratio = 0;
+        if (warm)
         {
-            if (bb < 0) continue;
-            int s = baseSlot + (int)(bb % _k);
-            if (_ringBucket[s] != bb) continue;
-            double drop = _ringMax[s] - pnl;
-            if (drop <= 0) continue;
-            if (_ringMax[s] > peak) peak = _ringMax[s];
-            if (warm)
+            for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
             {
+                if (bb < 0) continue;
+                int s = baseSlot + (int)(bb % _k);
+                if (_ringBucket[s] != bb) continue;
+                double drop = _ringMax[s] - pnl;
+                if (drop <= 0) continue;
                 double z = drop / (swing * Math.Sqrt(st.Bucket - bb + 1));
                 if (z > ratio) ratio = z;
             }
         }
-        double drawdown = peak - pnl;
-        if (drawdown <= 0 || drawdown < _o.MinDrawdown) return;
 
         bool absolute = drawdown >= _o.CriticalDrawdown;
         if (!absolute && ratio < _o.SwingRatio) return;

@@ -16,7 +16,7 @@ namespace CircuitBreaker;
 /// finding and at most one escalation to Critical (scope Account). Baseline signals wait for
 /// <see cref="RunawayAlgorithmOptions.WarmupBuckets"/> active buckets; the quantity trip is a hard limit and needs no warm-up.
 /// Construction allocates O(accounts × (instruments + window)); <see cref="Observe"/> allocates nothing. Price updates
-/// are O(accounts) (positions are revalued), account events O(window).
+/// are O(accounts) (positions are revalued); account events are O(1), plus O(window) once per bucket per account.
 /// </summary>
 public sealed class RunawayAlgorithmDetector : IDetector
 {
@@ -31,6 +31,11 @@ public sealed class RunawayAlgorithmDetector : IDetector
         public Side LastSide;
         public double LastPrice, LastQuantity;
         public BehaviourEpisode Episode;
+        public int Slot;
+        // Aggregates of the window's closed buckets, computed once per bucket at the roll.
+        public double ClosedNet, ClosedAbsQty, ClosedNetQty, ClosedFirstPnl, ClosedLastPnl;
+        public int ClosedFills, ClosedCrossing, ClosedActive, ClosedPositive, ClosedSteps, ClosedLosses;
+        public bool ClosedHavePnl;
     }
 
     private readonly RunawayAlgorithmOptions _o;
@@ -133,7 +138,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     private int Roll(ref AccountState st, int a, long timeNs)
     {
         long b = timeNs / _o.BucketNs;
-        if (st.Bucket != long.MinValue && b <= st.Bucket) return a * _k + (int)(st.Bucket % _k);
+        if (st.Bucket != long.MinValue && b <= st.Bucket) return st.Slot;
         if (st.Bucket != long.MinValue)
         {
             if (st.Orders + st.Fills > 0)
@@ -156,26 +161,48 @@ public sealed class RunawayAlgorithmDetector : IDetector
         _ringNetNotional[slot] = _ringAbsQty[slot] = _ringNetQty[slot] = 0;
         _ringFills[slot] = _ringCrossing[slot] = 0;
         _ringPnl[slot] = _book.AccountPnl(a);
+        st.Slot = slot;
+        CloseWindow(ref st, a);
         return slot;
     }
 
-    private void Evaluate(ref AccountState st, int a, long timeNs, IFindingSink sink)
+    /// <summary>Aggregates the window's closed buckets, oldest first (once per bucket, so each event is O(1)).</summary>
+    private void CloseWindow(ref AccountState st, int a)
     {
-        // One pass over the window, oldest bucket first.
-        double net = 0, absQty = 0, netQty = 0, firstPnl = 0, lastPnl = 0;
-        int fills = 0, crossing = 0, active = 0, positive = 0, steps = 0, losses = 0;
-        bool havePnl = false;
-        for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
+        st.ClosedNet = st.ClosedAbsQty = st.ClosedNetQty = st.ClosedFirstPnl = st.ClosedLastPnl = 0;
+        st.ClosedFills = st.ClosedCrossing = st.ClosedActive = st.ClosedPositive = st.ClosedSteps = st.ClosedLosses = 0;
+        st.ClosedHavePnl = false;
+        for (long bb = st.Bucket - _k + 1; bb < st.Bucket; bb++)
         {
             if (bb < 0) continue;
             int s = a * _k + (int)(bb % _k);
             if (_ringBucket[s] != bb) continue;
-            net += _ringNetNotional[s]; absQty += _ringAbsQty[s]; netQty += _ringNetQty[s];
-            fills += _ringFills[s]; crossing += _ringCrossing[s];
-            if (_ringNetNotional[s] != 0) { active++; if (_ringNetNotional[s] > 0) positive++; }
+            st.ClosedNet += _ringNetNotional[s]; st.ClosedAbsQty += _ringAbsQty[s]; st.ClosedNetQty += _ringNetQty[s];
+            st.ClosedFills += _ringFills[s]; st.ClosedCrossing += _ringCrossing[s];
+            if (_ringNetNotional[s] != 0) { st.ClosedActive++; if (_ringNetNotional[s] > 0) st.ClosedPositive++; }
             double p = _ringPnl[s];
-            if (havePnl) { steps++; if (p < lastPnl) losses++; } else { firstPnl = p; havePnl = true; }
-            lastPnl = p;
+            if (st.ClosedHavePnl) { st.ClosedSteps++; if (p < st.ClosedLastPnl) st.ClosedLosses++; }
+            else { st.ClosedFirstPnl = p; st.ClosedHavePnl = true; }
+            st.ClosedLastPnl = p;
+        }
+    }
+
+    private void Evaluate(ref AccountState st, int a, long timeNs, IFindingSink sink)
+    {
+        // Window = the closed buckets' aggregates + the current bucket.
+        int c = st.Slot;
+        double net = st.ClosedNet + _ringNetNotional[c], absQty = st.ClosedAbsQty + _ringAbsQty[c];
+        double netQty = st.ClosedNetQty + _ringNetQty[c], lastPnl = _ringPnl[c];
+        int fills = st.ClosedFills + _ringFills[c], crossing = st.ClosedCrossing + _ringCrossing[c];
+        int active = st.ClosedActive, positive = st.ClosedPositive;
+        if (_ringNetNotional[c] != 0) { active++; if (_ringNetNotional[c] > 0) positive++; }
+        double firstPnl = lastPnl;
+        int steps = 0, losses = 0;
+        if (st.ClosedHavePnl)
+        {
+            firstPnl = st.ClosedFirstPnl;
+            steps = st.ClosedSteps + 1;
+            losses = st.ClosedLosses + (lastPnl < st.ClosedLastPnl ? 1 : 0);
         }
 
         bool trip = absQty >= _o.QuantityLimit || Math.Abs(netQty) >= _o.DeltaLimit;
