@@ -1,0 +1,120 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Drain: collateral leaving far faster than usual with no trading to explain it — a smart-contract exploit or a
+/// compromised account emptying a protocol. <c>withdraw</c> and <c>transfer</c> chain events are keyed by account, or by
+/// asset id when the event has no account. The sum over the window is compared with the key's typical window sum (an
+/// average of the window sums seen at its earlier outflows, so a regular deposit/withdraw cycle is its own baseline):
+/// <see cref="DrainOptions.Ratio"/> × is a Warning, <see cref="DrainOptions.CriticalRatio"/> × is Critical. An account
+/// with a fill inside the window is trading, and its outflows are not judged (account-less keys have no trading to
+/// match). Scope Account; for an asset key Instrument (asset mapped as in <see cref="FlashLoanDetector"/>), else Global
+/// with the asset id as target. One finding per episode plus at most one escalation. Construction allocates
+/// O((accounts + assets) × window); <see cref="Observe"/> is O(window) and allocates nothing.
+/// </summary>
+public sealed class DrainDetector : IDetector
+{
+    private struct Key
+    {
+        public long Bucket;
+        public BehaviourEwma Outflow;
+        public BehaviourEpisode Episode;
+    }
+
+    private readonly DrainOptions _o;
+    private readonly BehaviourAssetMap _assets;
+    private readonly int _accountCount, _instrumentCount, _k;
+    private readonly Key[] _keys;
+    private readonly long[] _ringBucket;
+    private readonly double[] _ringSum;
+    private readonly long[] _lastFillNs;
+
+    /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    public DrainDetector(DetectorContext context, DrainOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _o = options ?? new DrainOptions();
+        _o.Validate();
+        _assets = new BehaviourAssetMap(context.Registry, _o.AssetInstruments);
+        _accountCount = context.AccountCapacity;
+        _instrumentCount = context.Registry.InstrumentCount;
+        _k = _o.WindowBuckets;
+        _keys = new Key[_accountCount + _o.MaxAssets];
+        for (int k = 0; k < _keys.Length; k++) { _keys[k].Bucket = long.MinValue; _keys[k].Episode = BehaviourEpisode.Create(); }
+        _ringBucket = new long[_keys.Length * _k];
+        Array.Fill(_ringBucket, long.MinValue);
+        _ringSum = new double[_keys.Length * _k];
+        _lastFillNs = new long[_accountCount];
+        Array.Fill(_lastFillNs, long.MinValue / 4);
+    }
+
+    /// <inheritdoc />
+    public string Name => "drain";
+
+    /// <summary>The options in force.</summary>
+    public DrainOptions Options => _o;
+
+    /// <inheritdoc />
+    public void Observe(in RiskEvent e, IFindingSink sink)
+    {
+        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
+        if (e.Kind == RiskEventKind.Fill)
+        {
+            if ((uint)e.Account < (uint)_accountCount) _lastFillNs[e.Account] = e.TimeNs;
+            return;
+        }
+        if (e.Kind != RiskEventKind.Chain) return;
+        var kind = (ChainEventKind)e.SubKind;
+        if (kind != ChainEventKind.Withdraw && kind != ChainEventKind.Transfer) return;
+        double amount = e.ChainData.Amount;
+        if (!double.IsFinite(amount) || amount <= 0) return;
+        bool byAccount = e.Account >= 0;
+        int key;
+        if (byAccount) { if (e.Account >= _accountCount) return; key = e.Account; }
+        else { if ((uint)e.ChainData.Asset >= (uint)_o.MaxAssets) return; key = _accountCount + e.ChainData.Asset; }
+
+        long t = e.TimeNs, b = t / _o.BucketNs;
+        ref var st = ref _keys[key];
+        int baseSlot = key * _k;
+        if (st.Bucket == long.MinValue || b > st.Bucket)
+        {
+            int s = baseSlot + (int)(b % _k);
+            _ringBucket[s] = b;
+            _ringSum[s] = 0;
+            st.Bucket = b;
+        }
+        _ringSum[baseSlot + (int)(st.Bucket % _k)] += amount;
+        double sum = 0;
+        for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
+        {
+            if (bb < 0) continue;
+            int s = baseSlot + (int)(bb % _k);
+            if (_ringBucket[s] == bb) sum += _ringSum[s];
+        }
+
+        double typical = st.Outflow.Mean;
+        bool warm = st.Outflow.Count >= _o.WarmupOutflows && typical > 0;
+        double ratio = warm ? sum / typical : 0;
+        bool trading = byAccount && t - _lastFillNs[key] <= _o.BucketNs * _k;
+        if (warm && !trading && ratio >= _o.Ratio)
+        {
+            var severity = ratio >= _o.CriticalRatio ? Severity.Critical : Severity.Warning;
+            if (st.Episode.Anomalous(t, severity))
+            {
+                Scope scope = Scope.Account;
+                int target = key;
+                if (!byAccount)
+                {
+                    int i = _assets.Resolve(in e, _instrumentCount);
+                    scope = i >= 0 ? Scope.Instrument : Scope.Global;
+                    target = i >= 0 ? i : e.ChainData.Asset;
+                }
+                var f = new Finding(t, Signature.Drain, scope, target, severity, ratio, FindingDetail.RatioToBaseline, ratio, typical,
+                    st.Episode.FirstAnomalousNs);
+                sink.Raise(in f);
+            }
+        }
+        else if (ratio < 0.5 * _o.Ratio) st.Episode.Calm(t, _o.CoolDownNs);
+        // Learn, but winsorised at twice the typical once warm: a drain that ramps up must not teach itself as normal.
+        st.Outflow.Add(warm ? Math.Min(sum, 2 * typical) : sum, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+    }
+}

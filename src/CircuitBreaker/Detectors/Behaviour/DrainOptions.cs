@@ -1,0 +1,40 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Settings of <see cref="DrainDetector"/>. Outflows (<c>withdraw</c> and <c>transfer</c>) are summed over the last
+/// <see cref="WindowBuckets"/> buckets of <see cref="BucketNs"/> and compared with the key's typical window sum
+/// (sampled at each of its outflows).
+/// </summary>
+public sealed class DrainOptions
+{
+    /// <summary>Bucket length in ns of event time (default 10 s).</summary>
+    public long BucketNs { get; init; } = 10_000_000_000;
+    /// <summary>Buckets in the window (default 60: ten minutes with the default bucket; at most 1024).</summary>
+    public int WindowBuckets { get; init; } = 60;
+    /// <summary>Outflows a key needs before its baseline is trusted (default 10).</summary>
+    public int WarmupOutflows { get; init; } = 10;
+    /// <summary>Weight of one sample (the window sum at an outflow) in the baseline (default 0.1); a tenth of it while an episode is open.</summary>
+    public double BaselineAlpha { get; init; } = 0.1;
+    /// <summary>Window outflow as a multiple of the typical window outflow that is a Warning (default 10).</summary>
+    public double Ratio { get; init; } = 10;
+    /// <summary>Multiple that is Critical (default 50).</summary>
+    public double CriticalRatio { get; init; } = 50;
+    /// <summary>Outflows of a key with no account are tracked per asset id below this bound; others are ignored (default 256).</summary>
+    public int MaxAssets { get; init; } = 256;
+    /// <summary>Optional explicit asset id → instrument map for account-less findings (default none; see <see cref="FlashLoanOptions.AssetInstruments"/> for the rule).</summary>
+    public IReadOnlyDictionary<int, InstrumentId>? AssetInstruments { get; init; }
+    /// <summary>Cool-down in ns of event time: an episode closes when the window sum falls below half the Warning level and this long has passed since its last finding (default 10 min).</summary>
+    public long CoolDownNs { get; init; } = 600_000_000_000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public void Validate() => new BehaviourChecks(nameof(DrainOptions))
+        .AtLeast(nameof(BucketNs), BucketNs, 1)
+        .Require(WindowBuckets is >= 1 and <= 1024, $"{nameof(WindowBuckets)} must be in [1, 1024] (was {WindowBuckets})")
+        .AtLeast(nameof(WarmupOutflows), WarmupOutflows, 1)
+        .Fraction(nameof(BaselineAlpha), BaselineAlpha)
+        .Positive(nameof(Ratio), Ratio)
+        .Require(CriticalRatio >= Ratio, $"{nameof(CriticalRatio)} must be >= {nameof(Ratio)} (was {CriticalRatio})")
+        .Require(MaxAssets is >= 0 and <= 1 << 20, $"{nameof(MaxAssets)} must be in [0, 1048576] (was {MaxAssets})")
+        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+        .ThrowIfAny();
+}

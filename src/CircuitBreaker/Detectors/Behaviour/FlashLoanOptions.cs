@@ -1,0 +1,36 @@
+namespace CircuitBreaker;
+
+/// <summary>Settings of <see cref="FlashLoanDetector"/>.</summary>
+public sealed class FlashLoanOptions
+{
+    /// <summary>When a chain event has no block number, a borrow and a repay within this many ns of event time count as one block (default 2 s).</summary>
+    public long SameBlockWindowNs { get; init; } = 2_000_000_000;
+    /// <summary>Swaps needed between the borrow and the repay (default 1).</summary>
+    public int MinSwaps { get; init; } = 1;
+    /// <summary>Move of the referenced instrument's price, in bps from its price at the borrow, that makes the pattern an attack (default 300 = 3 %).</summary>
+    public double MoveBps { get; init; } = 300;
+    /// <summary>Open borrows tracked at once; the oldest is dropped when full (default 64).</summary>
+    public int MaxOpenLoans { get; init; } = 64;
+    /// <summary>Optional explicit asset id → instrument map; otherwise asset k is the first instrument of the k-th underlying registered (default none).</summary>
+    public IReadOnlyDictionary<int, InstrumentId>? AssetInstruments { get; init; }
+    /// <summary>Round trip: a position opened from flat and closed to flat within this many ns while the mark moved by <see cref="MoveBps"/> (default 60 s).</summary>
+    public long RoundTripWindowNs { get; init; } = 60_000_000_000;
+    /// <summary>Round trip: the largest notional held, as a multiple of the account's typical fill notional, that makes it large (default 20).</summary>
+    public double RoundTripSizeRatio { get; init; } = 20;
+    /// <summary>Round trip: fills an account needs before its typical fill notional is trusted (default 20).</summary>
+    public int WarmupFills { get; init; } = 20;
+    /// <summary>Cool-down in ns of event time between two findings on the same target (default 60 s).</summary>
+    public long CoolDownNs { get; init; } = 60_000_000_000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public void Validate() => new BehaviourChecks(nameof(FlashLoanOptions))
+        .AtLeast(nameof(SameBlockWindowNs), SameBlockWindowNs, 0)
+        .AtLeast(nameof(MinSwaps), MinSwaps, 0)
+        .Positive(nameof(MoveBps), MoveBps)
+        .Require(MaxOpenLoans is >= 1 and <= 4096, $"{nameof(MaxOpenLoans)} must be in [1, 4096] (was {MaxOpenLoans})")
+        .AtLeast(nameof(RoundTripWindowNs), RoundTripWindowNs, 1)
+        .Positive(nameof(RoundTripSizeRatio), RoundTripSizeRatio)
+        .AtLeast(nameof(WarmupFills), WarmupFills, 1)
+        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+        .ThrowIfAny();
+}

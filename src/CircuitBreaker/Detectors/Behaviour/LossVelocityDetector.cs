@@ -1,0 +1,163 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Loss velocity: how fast an account (and a risk group) loses money. PnL is rebuilt from fills and marked to market at
+/// the last trade, quote mid or oracle price; the drawdown is the drop from the running peak within the window. It is
+/// judged as a speed against the track's own typical swing (the RMS of its bucket-to-bucket PnL change): the score is the
+/// largest drop from any bucket's best PnL in the window divided by swing × √(buckets since then), so a fast drop
+/// scores higher than the same drop spread over the window.
+/// <see cref="LossVelocityOptions.SwingRatio"/> × is a Warning, <see cref="LossVelocityOptions.CriticalSwingRatio"/> × or the absolute
+/// <see cref="LossVelocityOptions.CriticalDrawdown"/> is Critical. A track whose typical swing is still 0 gets no ratio
+/// verdict. One finding per episode plus at most one escalation; scope Account or Group.
+/// Construction allocates O(accounts × instruments + (accounts + groups) × window); a fill is O(1) and a price update
+/// O(accounts), plus O(window) once per bucket per track and when a drawdown is large enough to score;
+/// <see cref="Observe"/> allocates nothing.
+/// </summary>
+public sealed class LossVelocityDetector : IDetector
+{
+    private struct Track
+    {
+        public long Bucket;
+        public int ActiveBuckets;
+        public double LastPnl, PrevClose, ClosedPeak;
+        public int Slot;
+        public bool SignalInBucket;
+        public BehaviourEwma SwingBase;
+        public BehaviourEpisode Episode;
+    }
+
+    private readonly LossVelocityOptions _o;
+    private readonly BehaviourPnlBook _book;
+    private readonly Track[] _tracks; // accounts first, then groups
+    private readonly int _groupBase;
+    private readonly int _k;
+    private readonly long[] _ringBucket;
+    private readonly double[] _ringMax;
+
+    /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    public LossVelocityDetector(DetectorContext context, LossVelocityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _o = options ?? new LossVelocityOptions();
+        _o.Validate();
+        _book = new BehaviourPnlBook(context);
+        _groupBase = context.AccountCapacity;
+        _tracks = new Track[_groupBase + Math.Max(1, context.Registry.GroupCount)];
+        for (int t = 0; t < _tracks.Length; t++)
+        {
+            _tracks[t].Bucket = long.MinValue;
+            _tracks[t].Episode = BehaviourEpisode.Create();
+        }
+        _k = _o.WindowBuckets;
+        _ringBucket = new long[_tracks.Length * _k];
+        Array.Fill(_ringBucket, long.MinValue);
+        _ringMax = new double[_tracks.Length * _k];
+    }
+
+    /// <inheritdoc />
+    public string Name => "loss-velocity";
+
+    /// <summary>The options in force.</summary>
+    public LossVelocityOptions Options => _o;
+
+    /// <inheritdoc />
+    public void Observe(in RiskEvent e, IFindingSink sink)
+    {
+        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
+        switch (e.Kind)
+        {
+            case RiskEventKind.Trade:
+            case RiskEventKind.Quote:
+            case RiskEventKind.Oracle:
+                if (!_book.OnPrice(in e)) return;
+                int i = e.Instrument;
+                for (int a = 0; a < _groupBase; a++)
+                    if (_book.Position(a, i) != 0) Judge(a, _book.AccountPnl(a), e.TimeNs, sink);
+                if (_o.PerGroup) JudgeGroup(_book.GroupOf(i), e.TimeNs, sink);
+                return;
+            case RiskEventKind.Fill:
+                if (!_book.OnFill(in e)) return;
+                Judge(e.Account, _book.AccountPnl(e.Account), e.TimeNs, sink);
+                if (_o.PerGroup) JudgeGroup(_book.GroupOf(e.Instrument), e.TimeNs, sink);
+                return;
+        }
+    }
+
+    private void JudgeGroup(int group, long timeNs, IFindingSink sink)
+    {
+        if ((uint)(_groupBase + group) < (uint)_tracks.Length) Judge(_groupBase + group, _book.GroupPnl(group), timeNs, sink);
+    }
+
+    private void Judge(int track, double pnl, long timeNs, IFindingSink sink)
+    {
+        ref var st = ref _tracks[track];
+        long b = timeNs / _o.BucketNs;
+        int baseSlot = track * _k;
+        if (st.Bucket == long.MinValue || b > st.Bucket)
+        {
+            if (st.Bucket != long.MinValue)
+            {
+                st.SwingBase.Add(st.LastPnl - st.PrevClose, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+                st.PrevClose = st.LastPnl;
+                st.ActiveBuckets++;
+                if (!st.SignalInBucket) st.Episode.Calm(timeNs, _o.CoolDownNs);
+            }
+            else st.LastPnl = st.PrevClose = pnl;
+            int s = baseSlot + (int)(b % _k);
+            _ringBucket[s] = b;
+            _ringMax[s] = st.LastPnl; // PnL was constant since the last look, so it was the value at the bucket's start
+            st.Bucket = b;
+            st.Slot = s;
+            st.SignalInBucket = false;
+            st.ClosedPeak = double.NegativeInfinity; // best PnL of the window's closed buckets, once per bucket
+            for (long bb = b - _k + 1; bb < b; bb++)
+            {
+                if (bb < 0) continue;
+                int c = baseSlot + (int)(bb % _k);
+                if (_ringBucket[c] == bb && _ringMax[c] > st.ClosedPeak) st.ClosedPeak = _ringMax[c];
+            }
+        }
+        int cur = st.Slot;
+        if (pnl > _ringMax[cur]) _ringMax[cur] = pnl;
+        st.LastPnl = pnl;
+
+        // Typical swing: RMS of the bucket-to-bucket PnL change. A drop from the best PnL of bucket bb is judged against
+        // swing × √(buckets since bb), the drop a random walk of that swing typically makes in that time; the score is
+        // the fastest such drop in the window (a speed, not a level), the drawdown the drop from the window's peak.
+        double swing = Math.Sqrt(st.SwingBase.Variance + st.SwingBase.Mean * st.SwingBase.Mean);
+        bool warm = st.ActiveBuckets >= _o.WarmupBuckets && swing > 0;
+        double drawdown = Math.Max(st.ClosedPeak, _ringMax[cur]) - pnl;
+        if (drawdown <= 0 || drawdown < _o.MinDrawdown) return;
+        // Every score is at most drawdown / swing (√n ≥ 1): scan the window only when a signal is possible.
+        if ((!warm || drawdown < _o.SwingRatio * swing) && drawdown < _o.CriticalDrawdown) return;
+        double ratio = 0;
+        if (warm)
+        {
+            for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
+            {
+                if (bb < 0) continue;
+                int s = baseSlot + (int)(bb % _k);
+                if (_ringBucket[s] != bb) continue;
+                double drop = _ringMax[s] - pnl;
+                if (drop <= 0) continue;
+                double z = drop / (swing * Math.Sqrt(st.Bucket - bb + 1));
+                if (z > ratio) ratio = z;
+            }
+        }
+
+        bool absolute = drawdown >= _o.CriticalDrawdown;
+        if (!absolute && ratio < _o.SwingRatio) return;
+        st.SignalInBucket = true;
+        var severity = absolute || ratio >= _o.CriticalSwingRatio ? Severity.Critical : Severity.Warning;
+        if (!st.Episode.Anomalous(timeNs, severity)) return;
+        bool isGroup = track >= _groupBase;
+        var scope = isGroup ? Scope.Group : Scope.Account;
+        int target = isGroup ? track - _groupBase : track;
+        var f = absolute && ratio < _o.CriticalSwingRatio
+            ? new Finding(timeNs, Signature.LossVelocity, scope, target, severity, drawdown / _o.CriticalDrawdown,
+                FindingDetail.ValueOverLimit, drawdown, _o.CriticalDrawdown, st.Episode.FirstAnomalousNs)
+            : new Finding(timeNs, Signature.LossVelocity, scope, target, severity, ratio,
+                FindingDetail.RatioToBaseline, ratio, swing, st.Episode.FirstAnomalousNs);
+        sink.Raise(in f);
+    }
+}

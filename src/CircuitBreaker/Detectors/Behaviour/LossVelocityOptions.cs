@@ -1,0 +1,45 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Settings of <see cref="LossVelocityDetector"/>. PnL is in the instruments' quote currency (price × quantity ×
+/// multiplier); the drawdown is the drop from the running peak within the last <see cref="WindowBuckets"/> buckets.
+/// </summary>
+public sealed class LossVelocityOptions
+{
+    /// <summary>Bucket length in ns of event time (default 1 s).</summary>
+    public long BucketNs { get; init; } = 1_000_000_000;
+    /// <summary>Buckets in the peak window (default 60: a one-minute window; at most 1024).</summary>
+    public int WindowBuckets { get; init; } = 60;
+    /// <summary>Closed buckets with PnL activity before the baseline is trusted (default 30).</summary>
+    public int WarmupBuckets { get; init; } = 30;
+    /// <summary>Weight of one bucket in the swing baseline (default 0.05); a tenth of it while an episode is open.</summary>
+    public double BaselineAlpha { get; init; } = 0.05;
+    /// <summary>
+    /// Drop ÷ (typical per-bucket swing × √buckets since the drop began), the fastest in the window, that is a Warning (default 6: a random walk of
+    /// the account's own volatility almost never drops that fast).
+    /// </summary>
+    public double SwingRatio { get; init; } = 6;
+    /// <summary>The same score that is Critical (default 12).</summary>
+    public double CriticalSwingRatio { get; init; } = 12;
+    /// <summary>Absolute floor: a drawdown below this is never a finding, whatever the baseline (default 0: no floor).</summary>
+    public double MinDrawdown { get; init; }
+    /// <summary>Absolute drawdown that is Critical on its own, warm-up or not; +infinity disables (default).</summary>
+    public double CriticalDrawdown { get; init; } = double.PositiveInfinity;
+    /// <summary>Also judge per risk group (sum over accounts of the group's instruments) (default true).</summary>
+    public bool PerGroup { get; init; } = true;
+    /// <summary>Cool-down in ns of event time: an episode closes after a calm bucket and this long since its last finding (default 60 s).</summary>
+    public long CoolDownNs { get; init; } = 60_000_000_000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public void Validate() => new BehaviourChecks(nameof(LossVelocityOptions))
+        .AtLeast(nameof(BucketNs), BucketNs, 1)
+        .Require(WindowBuckets is >= 2 and <= 1024, $"{nameof(WindowBuckets)} must be in [2, 1024] (was {WindowBuckets})")
+        .AtLeast(nameof(WarmupBuckets), WarmupBuckets, 1)
+        .Fraction(nameof(BaselineAlpha), BaselineAlpha)
+        .Positive(nameof(SwingRatio), SwingRatio)
+        .Require(CriticalSwingRatio >= SwingRatio, $"{nameof(CriticalSwingRatio)} must be >= {nameof(SwingRatio)} (was {CriticalSwingRatio})")
+        .NonNegative(nameof(MinDrawdown), MinDrawdown)
+        .PositiveOrInfinity(nameof(CriticalDrawdown), CriticalDrawdown)
+        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+        .ThrowIfAny();
+}

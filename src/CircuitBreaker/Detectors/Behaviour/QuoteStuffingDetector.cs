@@ -1,0 +1,89 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Quote stuffing: an account's order-message rate (new, replace, cancel) and cancel ratio against its own baseline.
+/// A rate of <see cref="QuoteStuffingOptions.RateRatio"/> × baseline is a Warning, of
+/// <see cref="QuoteStuffingOptions.CriticalRateRatio"/> × a Critical; a cancel ratio
+/// <see cref="QuoteStuffingOptions.CancelRatioJump"/> above the baseline ratio together with a raised rate is a Warning,
+/// Critical when it agrees with the rate signal. One finding per episode plus at most one escalation (scope Account).
+/// Construction allocates O(accounts); <see cref="Observe"/> is O(1) and allocates nothing.
+/// </summary>
+public sealed class QuoteStuffingDetector : IDetector
+{
+    private struct AccountState
+    {
+        public long Bucket;
+        public int Messages, Cancels, ActiveBuckets;
+        public bool SignalInBucket;
+        public BehaviourEwma RateBase, CancelRatioBase;
+        public BehaviourEpisode Episode;
+    }
+
+    private readonly QuoteStuffingOptions _o;
+    private readonly AccountState[] _accounts;
+
+    /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    public QuoteStuffingDetector(DetectorContext context, QuoteStuffingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _o = options ?? new QuoteStuffingOptions();
+        _o.Validate();
+        _accounts = new AccountState[context.AccountCapacity];
+        for (int a = 0; a < _accounts.Length; a++)
+        {
+            _accounts[a].Bucket = long.MinValue;
+            _accounts[a].Episode = BehaviourEpisode.Create();
+        }
+    }
+
+    /// <inheritdoc />
+    public string Name => "quote-stuffing";
+
+    /// <summary>The options in force.</summary>
+    public QuoteStuffingOptions Options => _o;
+
+    /// <inheritdoc />
+    public void Observe(in RiskEvent e, IFindingSink sink)
+    {
+        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
+        if (e.Kind != RiskEventKind.Order) return;
+        int a = e.Account;
+        if ((uint)a >= (uint)_accounts.Length) return;
+        ref var st = ref _accounts[a];
+        long t = e.TimeNs;
+        long b = t / _o.BucketNs;
+        if (st.Bucket == long.MinValue) st.Bucket = b;
+        else if (b > st.Bucket)
+        {
+            if (st.Messages > 0)
+            {
+                double alpha = st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha;
+                st.RateBase.Add(st.Messages, alpha);
+                st.CancelRatioBase.Add((double)st.Cancels / st.Messages, alpha);
+                st.ActiveBuckets++;
+            }
+            if (!st.SignalInBucket) st.Episode.Calm(t, _o.CoolDownNs);
+            st.Messages = st.Cancels = 0;
+            st.SignalInBucket = false;
+            st.Bucket = b;
+        }
+        st.Messages++;
+        if (e.SubKind == (byte)OrderAction.Cancel) st.Cancels++;
+
+        if (st.ActiveBuckets < _o.WarmupBuckets || st.Messages < _o.MinMessagesPerBucket) return;
+        double baseline = Math.Max(st.RateBase.Mean, _o.MinBaselineRate);
+        double ratio = st.Messages / baseline;
+        double cancelRatio = (double)st.Cancels / st.Messages;
+        bool rate = ratio >= _o.RateRatio;
+        bool cancel = ratio >= _o.CancelRateRatio && cancelRatio - st.CancelRatioBase.Mean >= _o.CancelRatioJump;
+        if (!rate && !cancel) return;
+        st.SignalInBucket = true;
+        var severity = ratio >= _o.CriticalRateRatio || (rate && cancel) ? Severity.Critical : Severity.Warning;
+        if (!st.Episode.Anomalous(t, severity)) return;
+        var f = rate
+            ? new Finding(t, Signature.QuoteStuffing, Scope.Account, a, severity, ratio, FindingDetail.RatioToBaseline, ratio, baseline, st.Episode.FirstAnomalousNs)
+            : new Finding(t, Signature.QuoteStuffing, Scope.Account, a, severity, cancelRatio, FindingDetail.ValueOverLimit,
+                cancelRatio, st.CancelRatioBase.Mean + _o.CancelRatioJump, st.Episode.FirstAnomalousNs);
+        sink.Raise(in f);
+    }
+}

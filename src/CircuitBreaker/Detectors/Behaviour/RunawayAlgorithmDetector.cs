@@ -1,0 +1,263 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Runaway algorithm (Knight Capital, 2012): an account whose behaviour departs far from its own baseline. Five
+/// signals per account, judged on every order decision and fill of that account:
+/// <list type="number">
+/// <item>rate: orders or fills in the current bucket ≥ <see cref="RunawayAlgorithmOptions.RateRatio"/> × baseline;</item>
+/// <item>accumulation: net filled notional over the window ≥ <see cref="RunawayAlgorithmOptions.AccumulationRatio"/> × the
+/// account's usual gross flow over the same span, consistently in one direction;</item>
+/// <item>repeats: near-identical new orders in the bucket ≥ <see cref="RunawayAlgorithmOptions.RepeatRatio"/> × baseline;</item>
+/// <item>crossing loss: most fills in the window bought at/above the ask or sold at/below the bid while the account's
+/// mark-to-market PnL fell step after step;</item>
+/// <item>quantity trip (Deribit market-maker protection): absolute or net filled quantity over the window beyond a limit.</item>
+/// </list>
+/// Severity is Critical when two signals agree or the quantity trip fires, Warning otherwise; an episode raises one
+/// finding and at most one escalation to Critical (scope Account). Baseline signals wait for
+/// <see cref="RunawayAlgorithmOptions.WarmupBuckets"/> active buckets; the quantity trip is a hard limit and needs no warm-up.
+/// Construction allocates O(accounts × (instruments + window)); <see cref="Observe"/> allocates nothing. Price updates
+/// are O(accounts) (positions are revalued); account events are O(1), plus O(window) once per bucket per account.
+/// </summary>
+public sealed class RunawayAlgorithmDetector : IDetector
+{
+    private struct AccountState
+    {
+        public long Bucket;
+        public int Orders, Fills, Repeats, ActiveBuckets;
+        public double Gross;
+        public bool SignalInBucket;
+        public BehaviourEwma OrdersBase, FillsBase, RepeatsBase, GrossBase;
+        public int LastInstrument;
+        public Side LastSide;
+        public double LastPrice, LastQuantity;
+        public BehaviourEpisode Episode;
+        public int Slot;
+        // Aggregates of the window's closed buckets, computed once per bucket at the roll.
+        public double ClosedNet, ClosedAbsQty, ClosedNetQty, ClosedFirstPnl, ClosedLastPnl;
+        public int ClosedFills, ClosedCrossing, ClosedActive, ClosedPositive, ClosedSteps, ClosedLosses;
+        public bool ClosedHavePnl;
+    }
+
+    private readonly RunawayAlgorithmOptions _o;
+    private readonly BehaviourPnlBook _book;
+    private readonly AccountState[] _accounts;
+    private readonly int _k;
+    private readonly long[] _ringBucket;
+    private readonly double[] _ringNetNotional, _ringAbsQty, _ringNetQty, _ringPnl;
+    private readonly int[] _ringFills, _ringCrossing;
+
+    /// <summary>Creates the detector; sizes all state from <paramref name="context"/>. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    public RunawayAlgorithmDetector(DetectorContext context, RunawayAlgorithmOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _o = options ?? new RunawayAlgorithmOptions();
+        _o.Validate();
+        _book = new BehaviourPnlBook(context);
+        _accounts = new AccountState[context.AccountCapacity];
+        for (int a = 0; a < _accounts.Length; a++)
+        {
+            _accounts[a].Bucket = long.MinValue;
+            _accounts[a].LastInstrument = -1;
+            _accounts[a].Episode = BehaviourEpisode.Create();
+        }
+        _k = _o.WindowBuckets;
+        int n = _accounts.Length * _k;
+        _ringBucket = new long[n];
+        Array.Fill(_ringBucket, long.MinValue);
+        _ringNetNotional = new double[n]; _ringAbsQty = new double[n]; _ringNetQty = new double[n]; _ringPnl = new double[n];
+        _ringFills = new int[n]; _ringCrossing = new int[n];
+    }
+
+    /// <inheritdoc />
+    public string Name => "runaway-algorithm";
+
+    /// <summary>The options in force.</summary>
+    public RunawayAlgorithmOptions Options => _o;
+
+    /// <inheritdoc />
+    public void Observe(in RiskEvent e, IFindingSink sink)
+    {
+        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
+        switch (e.Kind)
+        {
+            case RiskEventKind.Trade:
+            case RiskEventKind.Quote:
+            case RiskEventKind.Oracle:
+                _book.OnPrice(in e);
+                return;
+            case RiskEventKind.Order:
+                OnOrder(in e, sink);
+                return;
+            case RiskEventKind.Fill:
+                OnFill(in e, sink);
+                return;
+        }
+    }
+
+    private void OnOrder(in RiskEvent e, IFindingSink sink)
+    {
+        int a = e.Account;
+        if ((uint)a >= (uint)_accounts.Length) return;
+        ref var st = ref _accounts[a];
+        int slot = Roll(ref st, a, e.TimeNs);
+        st.Orders++;
+        if (e.SubKind == (byte)OrderAction.New)
+        {
+            double px = e.OrderData.Price, qty = e.OrderData.Quantity;
+            if (st.LastInstrument == e.Instrument && st.LastSide == e.Side && qty == st.LastQuantity
+                && Math.Abs(px - st.LastPrice) <= _o.RepeatPriceTolerance * Math.Abs(st.LastPrice))
+                st.Repeats++;
+            st.LastInstrument = e.Instrument; st.LastSide = e.Side; st.LastPrice = px; st.LastQuantity = qty;
+        }
+        _ringPnl[slot] = _book.AccountPnl(a);
+        Evaluate(ref st, a, e.TimeNs, sink);
+    }
+
+    private void OnFill(in RiskEvent e, IFindingSink sink)
+    {
+        int a = e.Account, i = e.Instrument;
+        if ((uint)a >= (uint)_accounts.Length || (uint)i >= (uint)_book.InstrumentCount) return;
+        double bid = _book.Bid(i), ask = _book.Ask(i);
+        if (!_book.OnFill(in e)) return;
+        ref var st = ref _accounts[a];
+        int slot = Roll(ref st, a, e.TimeNs);
+        double px = e.FillData.Price, qty = e.FillData.Quantity;
+        double signed = e.Side == Side.Buy ? qty : -qty;
+        double notional = Math.Abs(_book.Notional(i, px, qty));
+        st.Fills++;
+        st.Gross += notional;
+        _ringNetNotional[slot] += e.Side == Side.Buy ? notional : -notional;
+        _ringAbsQty[slot] += qty;
+        _ringNetQty[slot] += signed;
+        _ringFills[slot]++;
+        if ((e.Side == Side.Buy && px >= ask) || (e.Side == Side.Sell && px <= bid)) _ringCrossing[slot]++;
+        _ringPnl[slot] = _book.AccountPnl(a);
+        Evaluate(ref st, a, e.TimeNs, sink);
+    }
+
+    private int Roll(ref AccountState st, int a, long timeNs)
+    {
+        long b = timeNs / _o.BucketNs;
+        if (st.Bucket != long.MinValue && b <= st.Bucket) return st.Slot;
+        if (st.Bucket != long.MinValue)
+        {
+            if (st.Orders + st.Fills > 0)
+            {
+                double alpha = st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha;
+                st.OrdersBase.Add(st.Orders, alpha);
+                st.FillsBase.Add(st.Fills, alpha);
+                st.RepeatsBase.Add(st.Repeats, alpha);
+                st.GrossBase.Add(st.Gross, alpha);
+                st.ActiveBuckets++;
+            }
+            if (!st.SignalInBucket) st.Episode.Calm(timeNs, _o.CoolDownNs);
+        }
+        st.Orders = st.Fills = st.Repeats = 0;
+        st.Gross = 0;
+        st.SignalInBucket = false;
+        st.Bucket = b;
+        int slot = a * _k + (int)(b % _k);
+        _ringBucket[slot] = b;
+        _ringNetNotional[slot] = _ringAbsQty[slot] = _ringNetQty[slot] = 0;
+        _ringFills[slot] = _ringCrossing[slot] = 0;
+        _ringPnl[slot] = _book.AccountPnl(a);
+        st.Slot = slot;
+        CloseWindow(ref st, a);
+        return slot;
+    }
+
+    /// <summary>Aggregates the window's closed buckets, oldest first (once per bucket, so each event is O(1)).</summary>
+    private void CloseWindow(ref AccountState st, int a)
+    {
+        st.ClosedNet = st.ClosedAbsQty = st.ClosedNetQty = st.ClosedFirstPnl = st.ClosedLastPnl = 0;
+        st.ClosedFills = st.ClosedCrossing = st.ClosedActive = st.ClosedPositive = st.ClosedSteps = st.ClosedLosses = 0;
+        st.ClosedHavePnl = false;
+        for (long bb = st.Bucket - _k + 1; bb < st.Bucket; bb++)
+        {
+            if (bb < 0) continue;
+            int s = a * _k + (int)(bb % _k);
+            if (_ringBucket[s] != bb) continue;
+            st.ClosedNet += _ringNetNotional[s]; st.ClosedAbsQty += _ringAbsQty[s]; st.ClosedNetQty += _ringNetQty[s];
+            st.ClosedFills += _ringFills[s]; st.ClosedCrossing += _ringCrossing[s];
+            if (_ringNetNotional[s] != 0) { st.ClosedActive++; if (_ringNetNotional[s] > 0) st.ClosedPositive++; }
+            double p = _ringPnl[s];
+            if (st.ClosedHavePnl) { st.ClosedSteps++; if (p < st.ClosedLastPnl) st.ClosedLosses++; }
+            else { st.ClosedFirstPnl = p; st.ClosedHavePnl = true; }
+            st.ClosedLastPnl = p;
+        }
+    }
+
+    private void Evaluate(ref AccountState st, int a, long timeNs, IFindingSink sink)
+    {
+        // Window = the closed buckets' aggregates + the current bucket.
+        int c = st.Slot;
+        double net = st.ClosedNet + _ringNetNotional[c], absQty = st.ClosedAbsQty + _ringAbsQty[c];
+        double netQty = st.ClosedNetQty + _ringNetQty[c], lastPnl = _ringPnl[c];
+        int fills = st.ClosedFills + _ringFills[c], crossing = st.ClosedCrossing + _ringCrossing[c];
+        int active = st.ClosedActive, positive = st.ClosedPositive;
+        if (_ringNetNotional[c] != 0) { active++; if (_ringNetNotional[c] > 0) positive++; }
+        double firstPnl = lastPnl;
+        int steps = 0, losses = 0;
+        if (st.ClosedHavePnl)
+        {
+            firstPnl = st.ClosedFirstPnl;
+            steps = st.ClosedSteps + 1;
+            losses = st.ClosedLosses + (lastPnl < st.ClosedLastPnl ? 1 : 0);
+        }
+
+        bool trip = absQty >= _o.QuantityLimit || Math.Abs(netQty) >= _o.DeltaLimit;
+        int signals = 0;
+        double bestRatio = 0, bestBaseline = 0;
+        if (st.ActiveBuckets >= _o.WarmupBuckets)
+        {
+            Rate(st.Orders, st.OrdersBase.Mean, ref signals, ref bestRatio, ref bestBaseline);
+            Rate(st.Fills, st.FillsBase.Mean, ref signals, ref bestRatio, ref bestBaseline);
+            Rate(st.Repeats, st.RepeatsBase.Mean, ref signals, ref bestRatio, ref bestBaseline, _o.RepeatRatio);
+            double usualFlow = st.GrossBase.Mean * _k;
+            if (usualFlow > 0 && active > 0)
+            {
+                double ratio = Math.Abs(net) / usualFlow;
+                int dominant = net > 0 ? positive : active - positive;
+                if (ratio >= _o.AccumulationRatio && dominant >= _o.AccumulationConsistency * active)
+                {
+                    signals++;
+                    if (ratio > bestRatio) { bestRatio = ratio; bestBaseline = usualFlow; }
+                }
+            }
+            if (fills >= _o.MinCrossingFills && crossing >= _o.CrossingShare * fills
+                && steps >= 4 && losses >= _o.LossStepShare * steps && lastPnl < firstPnl)
+                signals++;
+        }
+        if (signals == 0 && !trip) return;
+
+        st.SignalInBucket = true;
+        var severity = trip || signals >= 2 ? Severity.Critical : Severity.Warning;
+        if (!st.Episode.Anomalous(timeNs, severity)) return;
+        Finding f;
+        if (trip)
+        {
+            bool qtyTrip = absQty >= _o.QuantityLimit;
+            double value = qtyTrip ? absQty : Math.Abs(netQty), limit = qtyTrip ? _o.QuantityLimit : _o.DeltaLimit;
+            f = new Finding(timeNs, Signature.RunawayAlgorithm, Scope.Account, a, severity, value / limit,
+                FindingDetail.ValueOverLimit, value, limit, st.Episode.FirstAnomalousNs);
+        }
+        else if (bestRatio > 0)
+            f = new Finding(timeNs, Signature.RunawayAlgorithm, Scope.Account, a, severity, bestRatio,
+                FindingDetail.RatioToBaseline, bestRatio, bestBaseline, st.Episode.FirstAnomalousNs);
+        else
+            f = new Finding(timeNs, Signature.RunawayAlgorithm, Scope.Account, a, severity, (double)crossing / fills,
+                FindingDetail.None, (double)crossing / fills, lastPnl - firstPnl, st.Episode.FirstAnomalousNs);
+        sink.Raise(in f);
+    }
+
+    private void Rate(int count, double baseline, ref int signals, ref double bestRatio, ref double bestBaseline, double threshold = 0)
+    {
+        double floor = Math.Max(baseline, _o.MinBaselineRate);
+        double ratio = count / floor;
+        if (count >= _o.MinEventsPerBucket && ratio >= (threshold > 0 ? threshold : _o.RateRatio))
+        {
+            signals++;
+            if (ratio > bestRatio) { bestRatio = ratio; bestBaseline = floor; }
+        }
+    }
+}

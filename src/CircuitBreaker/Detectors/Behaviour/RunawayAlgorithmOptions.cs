@@ -1,0 +1,68 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// Settings of <see cref="RunawayAlgorithmDetector"/>. Every default is conservative: it fires only on departures of
+/// an order of magnitude from the account's own baseline. Counts are per bucket of <see cref="BucketNs"/> event time;
+/// the window is the last <see cref="WindowBuckets"/> buckets including the current one.
+/// </summary>
+public sealed class RunawayAlgorithmOptions
+{
+    /// <summary>Bucket length in ns of event time (default 1 s).</summary>
+    public long BucketNs { get; init; } = 1_000_000_000;
+    /// <summary>Buckets in the window for accumulation, crossing-loss and the quantity trip (default 10, at most 64).</summary>
+    public int WindowBuckets { get; init; } = 10;
+    /// <summary>Active buckets (with orders or fills) the account needs before any baseline verdict (default 30).</summary>
+    public int WarmupBuckets { get; init; } = 30;
+    /// <summary>Weight of one bucket in the baselines (default 0.05, about a 20-bucket memory); a tenth of it while an episode is open.</summary>
+    public double BaselineAlpha { get; init; } = 0.05;
+    /// <summary>Order or fill count in the current bucket, as a multiple of the account's baseline, that is a rate signal (default 10).</summary>
+    public double RateRatio { get; init; } = 10;
+    /// <summary>Baseline floor in events per bucket, so a quiet account is not judged against ~0 (default 2).</summary>
+    public double MinBaselineRate { get; init; } = 2;
+    /// <summary>Absolute floor: fewer events than this in a bucket are never a rate signal (default 20).</summary>
+    public double MinEventsPerBucket { get; init; } = 20;
+    /// <summary>
+    /// Net filled notional over the window, as a multiple of the account's baseline gross notional per bucket times
+    /// the window length, that is an accumulation signal (default 3: net flow three times the account's usual total flow).
+    /// </summary>
+    public double AccumulationRatio { get; init; } = 3;
+    /// <summary>Share of the window's active buckets whose net flow has the dominant sign (default 0.8).</summary>
+    public double AccumulationConsistency { get; init; } = 0.8;
+    /// <summary>Relative price tolerance for two new orders to count as near-identical (default 1e-4 = 1 bp); same instrument, side and quantity.</summary>
+    public double RepeatPriceTolerance { get; init; } = 1e-4;
+    /// <summary>Near-identical repeats in the current bucket, as a multiple of the baseline, that are a repeat signal (default 10).</summary>
+    public double RepeatRatio { get; init; } = 10;
+    /// <summary>Share of the window's fills that crossed the spread (buy at/above ask, sell at/below bid) for the crossing-loss signal (default 0.8).</summary>
+    public double CrossingShare { get; init; } = 0.8;
+    /// <summary>Fills in the window needed before the crossing-loss signal is judged (default 20).</summary>
+    public int MinCrossingFills { get; init; } = 20;
+    /// <summary>Share of the window's bucket-to-bucket PnL steps that must be losses for the crossing-loss signal (default 0.8, at least 4 steps).</summary>
+    public double LossStepShare { get; init; } = 0.8;
+    /// <summary>Deribit-style protection: absolute filled quantity (human units, all instruments) over the window that trips Critical; +infinity disables (default).</summary>
+    public double QuantityLimit { get; init; } = double.PositiveInfinity;
+    /// <summary>Deribit-style protection: absolute net filled quantity (buys minus sells) over the window that trips Critical; +infinity disables (default).</summary>
+    public double DeltaLimit { get; init; } = double.PositiveInfinity;
+    /// <summary>Cool-down in ns of event time: an episode closes only after a calm bucket and this long since its last finding (default 60 s).</summary>
+    public long CoolDownNs { get; init; } = 60_000_000_000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public void Validate() => new BehaviourChecks(nameof(RunawayAlgorithmOptions))
+        .AtLeast(nameof(BucketNs), BucketNs, 1)
+        .Require(WindowBuckets is >= 2 and <= 64, $"{nameof(WindowBuckets)} must be in [2, 64] (was {WindowBuckets})")
+        .AtLeast(nameof(WarmupBuckets), WarmupBuckets, 1)
+        .Fraction(nameof(BaselineAlpha), BaselineAlpha)
+        .Positive(nameof(RateRatio), RateRatio)
+        .Positive(nameof(MinBaselineRate), MinBaselineRate)
+        .NonNegative(nameof(MinEventsPerBucket), MinEventsPerBucket)
+        .Positive(nameof(AccumulationRatio), AccumulationRatio)
+        .Fraction(nameof(AccumulationConsistency), AccumulationConsistency)
+        .NonNegative(nameof(RepeatPriceTolerance), RepeatPriceTolerance)
+        .Positive(nameof(RepeatRatio), RepeatRatio)
+        .Fraction(nameof(CrossingShare), CrossingShare)
+        .AtLeast(nameof(MinCrossingFills), MinCrossingFills, 1)
+        .Fraction(nameof(LossStepShare), LossStepShare)
+        .PositiveOrInfinity(nameof(QuantityLimit), QuantityLimit)
+        .PositiveOrInfinity(nameof(DeltaLimit), DeltaLimit)
+        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+        .ThrowIfAny();
+}

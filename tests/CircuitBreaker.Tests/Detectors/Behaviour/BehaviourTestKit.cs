@@ -1,0 +1,75 @@
+namespace CircuitBreaker.Tests.Detectors.Behaviour;
+
+/// <summary>Records findings into a preallocated array (no allocation when raising).</summary>
+internal sealed class RecordingSink : IFindingSink
+{
+    private readonly Finding[] _items = new Finding[1024];
+    public int Count { get; private set; }
+    public void Raise(in Finding finding)
+    {
+        if (Count < _items.Length) _items[Count] = finding;
+        Count++;
+    }
+    public IReadOnlyList<Finding> Findings => _items.Take(Math.Min(Count, _items.Length)).ToArray();
+}
+
+/// <summary>A sink that allocates on every finding: the control case of the allocation tests.</summary>
+internal sealed class AllocatingSink : IFindingSink
+{
+    public readonly List<object> Kept = new();
+    public void Raise(in Finding finding) => Kept.Add(finding); // boxes
+}
+
+/// <summary>A small synthetic market: two perpetuals, accounts, helpers to build seeded event streams.</summary>
+internal sealed class BehaviourMarket
+{
+    public const long S = 1_000_000_000;
+    public readonly InstrumentRegistry Registry = new();
+    public readonly InstrumentId Btc, Eth;
+    public readonly AccountId A0, A1, A2;
+    public readonly List<RiskEvent> Events = new();
+
+    public BehaviourMarket(Action<InstrumentRegistry>? more = null)
+    {
+        Btc = Registry.AddInstrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "BTC");
+        Eth = Registry.AddInstrument("ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, underlying: "ETH");
+        more?.Invoke(Registry);
+        A0 = Registry.GetOrAddAccount("acct-0");
+        A1 = Registry.GetOrAddAccount("acct-1");
+        A2 = Registry.GetOrAddAccount("acct-2");
+    }
+
+    public DetectorContext Context => new(Registry);
+
+    public void Add(RiskEvent e) => Events.Add(e);
+
+    public void Order(long t, AccountId a, Side side, double px, double qty, OrderAction action = OrderAction.New, long id = 1, InstrumentId? instrument = null)
+        => Add(RiskEvent.OrderDecision(new OrderRequest(t, instrument ?? Btc, a, id, side, px, qty, action), RejectReason.None));
+
+    public void Fill(long t, AccountId a, Side side, double px, double qty, InstrumentId? instrument = null)
+        => Add(RiskEvent.Fill(t, instrument ?? Btc, a, 1, side, px, qty));
+
+    public void Quote(long t, double bid, double ask, InstrumentId? instrument = null) => Add(RiskEvent.Quote(t, instrument ?? Btc, bid, ask));
+
+    public RiskEvent[] ToArray()
+    {
+        return Events.OrderBy(static e => e.TimeNs).ToArray(); // stable: same-time events keep their order
+    }
+
+    public static RecordingSink Run(IDetector detector, RiskEvent[] events)
+    {
+        var sink = new RecordingSink();
+        for (int k = 0; k < events.Length; k++) detector.Observe(in events[k], sink);
+        return sink;
+    }
+
+    /// <summary>Bytes allocated on this thread by observing the whole stream.</summary>
+    public static long AllocatedBytes(IDetector detector, RiskEvent[] events, IFindingSink sink)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < events.Length; k++) detector.Observe(in events[k], sink);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    public static (long, Signature, Scope, int, Severity, double) Key(Finding f) => (f.TimeNs, f.Signature, f.Scope, f.Target, f.Severity, f.Score);
+}

@@ -1,0 +1,108 @@
+using static CircuitBreaker.Tests.Detectors.Behaviour.BehaviourMarket;
+
+namespace CircuitBreaker.Tests.Detectors.Behaviour;
+
+public sealed class LossVelocityDetectorTests
+{
+    /// <summary>
+    /// Account 0 buys 10 BTC-PERP at 100 at t = 0; trades every 100 ms on a random walk. From
+    /// <paramref name="crashStart"/> the price falls <paramref name="crashPct"/> % over <paramref name="crashSteps"/> steps.
+    /// </summary>
+    private static RiskEvent[] Stream(int seed, long end, long crashStart = -1, double crashPct = 0, int crashSteps = 1, double drift = 0)
+    {
+        var m = new BehaviourMarket();
+        var rnd = new Random(seed);
+        double px = 100;
+        m.Fill(0, m.A0, Side.Buy, 100, 10);
+        int crashed = 0;
+        for (long step = 1; step < end * 10; step++)
+        {
+            long t = step * (S / 10);
+            if (crashStart >= 0 && t >= crashStart * S && crashed < crashSteps)
+            {
+                px -= 100 * crashPct / 100 / crashSteps;
+                crashed++;
+            }
+            else px += (rnd.NextDouble() - 0.5) * 0.04 + drift;
+            m.Add(RiskEvent.Trade(t, m.Btc, Math.Round(px, 1), 0.01));
+        }
+        return m.ToArray();
+    }
+
+    private static LossVelocityDetector NewDetector(LossVelocityOptions? o = null) => new(new BehaviourMarket().Context, o);
+
+    [Fact]
+    public void Observe_CrashOverFiveSeconds_RaisesCriticalOnAccountAndGroup()
+    {
+        var findings = Run(NewDetector(), Stream(1, 150, crashStart: 120, crashPct: 15, crashSteps: 50)).Findings;
+        var account = findings.Where(f => f.Scope == Scope.Account).ToArray();
+        var group = findings.Where(f => f.Scope == Scope.Group).ToArray();
+        Assert.Single(account, f => f.Severity == Severity.Critical);
+        Assert.Single(group, f => f.Severity == Severity.Critical);
+        Assert.InRange(account.Length, 1, 2);
+        Assert.All(findings, f => Assert.InRange(f.TimeNs, 120 * S, 126 * S));
+        Assert.Equal(0, account[0].Target);
+    }
+
+    [Fact]
+    public void Observe_SingleGap_ExactlyOneFindingPerScope()
+    {
+        var findings = Run(NewDetector(), Stream(2, 200, crashStart: 120, crashPct: 10, crashSteps: 1)).Findings;
+        Assert.Equal(2, findings.Count);
+        Assert.Single(findings, f => f.Scope == Scope.Account);
+        Assert.Single(findings, f => f.Scope == Scope.Group);
+    }
+
+    [Fact]
+    public void Observe_NormalVolatility_StaysQuiet()
+    {
+        Assert.Equal(0, Run(NewDetector(), Stream(3, 900)).Count);
+    }
+
+    [Fact]
+    public void Observe_SlowSteadyLosingDay_StaysQuiet()
+    {
+        // Loses ~0.5 % per minute, steadily, at the account's normal speed of swings.
+        Assert.Equal(0, Run(NewDetector(), Stream(4, 600, drift: -0.0008)).Count);
+    }
+
+    [Fact]
+    public void Observe_CrashDuringWarmup_GivesNoVerdict_UnlessAbsoluteFloorSet()
+    {
+        var events = Stream(5, 20, crashStart: 10, crashPct: 15, crashSteps: 10);
+        Assert.Equal(0, Run(NewDetector(), events).Count);
+        var withFloor = Run(NewDetector(new LossVelocityOptions { CriticalDrawdown = 100, PerGroup = false }), events).Findings;
+        var f = Assert.Single(withFloor);
+        Assert.Equal(Severity.Critical, f.Severity);
+        Assert.Equal(FindingDetail.ValueOverLimit, f.Detail);
+        Assert.True(f.Value1 >= 100);
+    }
+
+    [Fact]
+    public void Observe_SameStreamTwice_IdenticalFindings()
+    {
+        var a = Run(NewDetector(), Stream(6, 150, 120, 15, 50)).Findings.Select(Key).ToArray();
+        var b = Run(NewDetector(), Stream(6, 150, 120, 15, 50)).Findings.Select(Key).ToArray();
+        Assert.NotEmpty(a);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void Observe_AfterJitWarmup_AllocatesNothing_AndAllocatingSinkIsSeen()
+    {
+        var events = Stream(7, 150, 120, 15, 50);
+        Run(NewDetector(), events);
+        var sink = new RecordingSink();
+        Assert.Equal(0, AllocatedBytes(NewDetector(), events, sink));
+        Assert.True(sink.Count > 0);
+        Assert.True(AllocatedBytes(NewDetector(), events, new AllocatingSink()) > 0);
+    }
+
+    [Fact]
+    public void Options_Invalid_ListsEveryProblem()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new LossVelocityOptions { SwingRatio = 10, CriticalSwingRatio = 5, MinDrawdown = -1 }.Validate());
+        Assert.Contains("CriticalSwingRatio", ex.Message);
+        Assert.Contains("MinDrawdown", ex.Message);
+    }
+}
