@@ -11,5 +11,11 @@ public static class DefaultDetectors
         new OracleDetector(context),
         new LiquidityCollapseDetector(context),
         new MlAnomalyDetector(context),
+        new RunawayAlgorithmDetector(context),
+        new QuoteStuffingDetector(context),
+        new LossVelocityDetector(context),
+        new FlashLoanDetector(context),
+        new DrainDetector(context),
+        new ProductRiskDetector(context),
     ];
 }

@@ -104,9 +104,9 @@ public struct RiskEvent
     }
 
     /// <summary>An on-chain event. <paramref name="asset"/> and <paramref name="pool"/> are ids the caller assigns (e.g. from the registry's asset table).</summary>
-    public static RiskEvent Chain(long timeNs, ChainEventKind kind, int asset, double amount, AccountId account = default, long block = -1, long txHash = 0, int pool = -1, InstrumentId instrument = default)
+    public static RiskEvent Chain(long timeNs, ChainEventKind kind, int asset, double amount, AccountId? account = null, long block = -1, long txHash = 0, int pool = -1, InstrumentId? instrument = null)
     {
-        var e = Header(RiskEventKind.Chain, timeNs, instrument == default ? InstrumentId.None : instrument, account == default ? AccountId.None : account, pool);
+        var e = Header(RiskEventKind.Chain, timeNs, instrument ?? InstrumentId.None, account ?? AccountId.None, pool);
         e.SubKind = (byte)kind;
         e.ChainData = new ChainPayload { Amount = amount, Block = block, TxHash = txHash, Asset = asset };
         return e;
