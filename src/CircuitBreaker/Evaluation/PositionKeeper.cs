@@ -111,9 +111,8 @@ public sealed class PositionKeeper
         ref readonly var r = ref cfg.Instruments[ins];
         long lots = (long)Math.Round(qty * r.InverseLot);
         if (lots <= 0) return;
-        if (_gate.ConsumeFill(acc, orderId, lots) < lots) _unknownFills++;
         int pi = _gate.Pairs.GetOrAdd(acc, ins);
-        if (pi < 0) return;
+        if (pi < 0) { _gate.ConsumeFill(acc, orderId, lots); return; }
         ref PairBook.Pair p = ref _gate.Pairs[pi];
         ref AccountCounters a = ref _gate.AccountState(acc);
         long signed = side == Side.Buy ? lots : -lots;
@@ -135,7 +134,10 @@ public sealed class PositionKeeper
             long after = pos + signed;
             p.AvgPrice = (p.AvgPrice * Math.Abs(pos) + price * lots) / Math.Abs(after);
         }
+        // Position first, then release the working reservation: a check racing in between counts the fill twice
+        // (conservative), never zero times.
         Volatile.Write(ref p.PositionLots, pos + signed);
+        if (_gate.ConsumeFill(acc, orderId, lots) < lots) _unknownFills++;
         RemarkPair(ref p, ref a, r.Spec, MarkPrice(ins, price));
         CheckPostTrade(acc, ins, ref p, t);
     }

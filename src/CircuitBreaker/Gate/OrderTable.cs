@@ -121,8 +121,16 @@ internal sealed class OrderTable
         return -1;
     }
 
-    /// <summary>Takes ownership of a live entry for removal (Live → Busy). False when another thread got there first.</summary>
-    public bool TryTake(int index) => Interlocked.CompareExchange(ref _entries[index].State, Busy, Live) == Live;
+    /// <summary>Takes ownership of the live entry of (account, orderId) found at <paramref name="index"/> (Live → Busy).
+    /// False when another thread got there first, or the slot was freed and reused for another order in between.</summary>
+    public bool TryTake(int index, int account, long orderId)
+    {
+        ref Entry e = ref _entries[index];
+        if (Interlocked.CompareExchange(ref e.State, Busy, Live) != Live) return false;
+        if (e.Account == account && e.OrderId == orderId) return true;
+        Interlocked.Exchange(ref e.State, Live); // someone else's order now: put it back untouched
+        return false;
+    }
 
     /// <summary>Frees an entry taken with <see cref="TryTake"/> or claimed by insert.</summary>
     public void Remove(int index) => Volatile.Write(ref _entries[index].State, Empty);

@@ -14,7 +14,7 @@ public sealed partial class PreTradeGate
         if ((uint)ins < (uint)cfg.Instruments.Length)
             RateWindow.TryAcquire(ref _instruments[ins].Messages, o.TimeNs, _bucketWidth, int.MaxValue - 1);
         int idx = Orders.Find(acc, o.OrderId);
-        if (idx >= 0 && Orders.TryTake(idx)) Release(idx, Orders[idx].RemainingLots);
+        if (idx >= 0 && Orders.TryTake(idx, acc, o.OrderId)) Release(idx, Orders[idx].RemainingLots);
         return Decision.Accept;
     }
 
@@ -51,7 +51,7 @@ public sealed partial class PreTradeGate
         ref InstrumentCounters ic = ref _instruments[ins];
         if (!RateWindow.TryAcquire(ref ic.Messages, o.TimeNs, _bucketWidth, r.MessagesPerWindow)) return Decision.Reject(RejectReason.MessageRate);
         if (!RateWindow.TryAcquire(ref a.Messages, o.TimeNs, _bucketWidth, ar.MessagesPerWindow)) { RateWindow.Release(ref ic.Messages, o.TimeNs, _bucketWidth); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
-        if (!Orders.TryTake(idx)) { ReleaseMessages(ref ic, ref a, o.TimeNs); return Decision.Reject(RejectReason.UnknownOrder); }
+        if (!Orders.TryTake(idx, acc, o.OrderId)) { ReleaseMessages(ref ic, ref a, o.TimeNs); return Decision.Reject(RejectReason.UnknownOrder); }
 
         // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
         bool buy = e.Side == Side.Buy;
@@ -91,7 +91,7 @@ public sealed partial class PreTradeGate
             Interlocked.Add(ref working, -delta);
             ReleaseMessages(ref ic, ref a, o.TimeNs);
             Interlocked.Exchange(ref e.State, OrderTable.Live);
-            return Decision.Reject(why, why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
+            return Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
         }
         e.PriceTicks = px;
         e.NotionalPerLot = npl;
@@ -136,7 +136,7 @@ public sealed partial class PreTradeGate
     {
         int idx = Orders.Find(account, orderId);
         if (idx < 0) return 0;
-        if (!Orders.TryTake(idx)) return 0;
+        if (!Orders.TryTake(idx, account, orderId)) return 0;
         ref OrderTable.Entry e = ref Orders[idx];
         long remaining = e.RemainingLots;
         long take = Math.Min(remaining, lots);

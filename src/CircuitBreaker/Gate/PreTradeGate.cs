@@ -62,6 +62,8 @@ public sealed partial class PreTradeGate
         if (!ReferenceEquals(next.Registry, cur.Registry) || next.Instruments.Length != cur.Instruments.Length) errors.Add("the new configuration must cover the same instruments (same registry)");
         if (next.AccountCapacity != cur.AccountCapacity || next.PairCapacity != cur.PairCapacity || next.OrderCapacity != cur.OrderCapacity) errors.Add("capacities cannot change at run time");
         if (next.RateWindowNs != cur.RateWindowNs) errors.Add("the rate window cannot change at run time");
+        foreach (ref readonly var r in next.Instruments.AsSpan())
+            if (r.MaxOpenOrdersPerAccount > Pairs.Depth) { errors.Add($"{r.Spec.Symbol}: max open orders per account {r.MaxOpenOrdersPerAccount} exceeds the self-match book depth {Pairs.Depth} fixed at start"); break; }
         if (errors.Count > 0) throw new RiskConfigException(errors);
         _config = next;
     }
@@ -116,6 +118,7 @@ public sealed partial class PreTradeGate
         bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;
         bool reduceOnly = state == TradingState.ReduceOnly || lossLocked;
         RejectReason reduceReason = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
+        Scope reduceScope = state == TradingState.ReduceOnly ? stateScope : Scope.Account;
 
         // Rates: acquire in order, release what was taken when a later step refuses.
         ref InstrumentCounters ic = ref _instruments[ins];
@@ -127,7 +130,7 @@ public sealed partial class PreTradeGate
         if (!RateWindow.TryAcquire(ref ic.Messages, t, w, r.MessagesPerWindow)) { ReleaseOrderRates(ref ic, ref a, t, w); RateWindow.Release(ref gc.Orders, t, w); return Decision.Reject(RejectReason.MessageRate); }
         if (!RateWindow.TryAcquire(ref a.Messages, t, w, ar.MessagesPerWindow)) { ReleaseOrderRates(ref ic, ref a, t, w); RateWindow.Release(ref gc.Orders, t, w); RateWindow.Release(ref ic.Messages, t, w); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
 
-        var d = Reserve(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason);
+        var d = Reserve(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope);
         if (!d.IsAccepted)
         {
             ReleaseOrderRates(ref ic, ref a, t, w);
@@ -143,7 +146,7 @@ public sealed partial class PreTradeGate
     }
 
     private Decision Reserve(in OrderRequest o, in InstrumentRule r, in AccountRule ar, int groupMaxOpen, int pair, ref PairBook.Pair p,
-        ref InstrumentCounters ic, ref GroupCounters gc, ref AccountCounters a, long px, long lots, double notionalPerLot, bool reduceOnly, RejectReason reduceReason)
+        ref InstrumentCounters ic, ref GroupCounters gc, ref AccountCounters a, long px, long lots, double notionalPerLot, bool reduceOnly, RejectReason reduceReason, Scope reduceScope)
     {
         bool buy = o.Side == Side.Buy;
         long position = Volatile.Read(ref p.PositionLots);
@@ -153,7 +156,7 @@ public sealed partial class PreTradeGate
         {
             // Reduce-only: this side's working orders plus this one may at most close the position, never flip it.
             long closable = buy ? -position : position;
-            if (newWorking > closable) { Interlocked.Add(ref working, -lots); return Decision.Reject(reduceReason, reduceReason == RejectReason.MaxDailyLoss ? Scope.Account : Scope.Instrument); }
+            if (newWorking > closable) { Interlocked.Add(ref working, -lots); return Decision.Reject(reduceReason, reduceScope); }
         }
         else if (buy ? position + newWorking > r.MaxLongLots : newWorking - position > r.MaxShortLots)
         {
@@ -247,34 +250,31 @@ public sealed partial class PreTradeGate
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static RejectReason CheckCollar(in InstrumentRule r, ref MarketState m, long px, long timeNs)
     {
-        long refTicks, refTime;
-        switch (r.ReferenceSource)
+        // The configured source first, then the others; the first FRESH one is the reference. Times are stored +1.
+        long refTicks;
+        bool found = r.ReferenceSource switch
         {
-            case ReferencePriceSource.Mid:
-                if (!Pick(ref m.MidTimeNs, ref m.MidTicks, out refTicks, out refTime) && !Pick(ref m.LastTradeTimeNs, ref m.LastTradeTicks, out refTicks, out refTime))
-                    Pick(ref m.OracleTimeNs, ref m.OracleTicks, out refTicks, out refTime);
-                break;
-            case ReferencePriceSource.Oracle:
-                if (!Pick(ref m.OracleTimeNs, ref m.OracleTicks, out refTicks, out refTime) && !Pick(ref m.MidTimeNs, ref m.MidTicks, out refTicks, out refTime))
-                    Pick(ref m.LastTradeTimeNs, ref m.LastTradeTicks, out refTicks, out refTime);
-                break;
-            default:
-                if (!Pick(ref m.LastTradeTimeNs, ref m.LastTradeTicks, out refTicks, out refTime) && !Pick(ref m.MidTimeNs, ref m.MidTicks, out refTicks, out refTime))
-                    Pick(ref m.OracleTimeNs, ref m.OracleTicks, out refTicks, out refTime);
-                break;
-        }
-        if (refTime == 0 || timeNs - (refTime - 1) > r.StaleNs)
-            return r.MissingReference == MissingReferencePolicy.Reject ? RejectReason.StaleReference : RejectReason.None;
+            ReferencePriceSource.Mid => Fresh(ref m.MidTimeNs, ref m.MidTicks, timeNs, r.StaleNs, out refTicks)
+                || Fresh(ref m.LastTradeTimeNs, ref m.LastTradeTicks, timeNs, r.StaleNs, out refTicks)
+                || Fresh(ref m.OracleTimeNs, ref m.OracleTicks, timeNs, r.StaleNs, out refTicks),
+            ReferencePriceSource.Oracle => Fresh(ref m.OracleTimeNs, ref m.OracleTicks, timeNs, r.StaleNs, out refTicks)
+                || Fresh(ref m.MidTimeNs, ref m.MidTicks, timeNs, r.StaleNs, out refTicks)
+                || Fresh(ref m.LastTradeTimeNs, ref m.LastTradeTicks, timeNs, r.StaleNs, out refTicks),
+            _ => Fresh(ref m.LastTradeTimeNs, ref m.LastTradeTicks, timeNs, r.StaleNs, out refTicks)
+                || Fresh(ref m.MidTimeNs, ref m.MidTicks, timeNs, r.StaleNs, out refTicks)
+                || Fresh(ref m.OracleTimeNs, ref m.OracleTicks, timeNs, r.StaleNs, out refTicks),
+        };
+        if (!found) return r.MissingReference == MissingReferencePolicy.Reject ? RejectReason.StaleReference : RejectReason.None;
         double reference = Math.Max(Math.Abs((double)refTicks), 1);
         return Math.Abs((double)(px - refTicks)) * 10_000 > r.CollarBps * reference ? RejectReason.PriceCollar : RejectReason.None;
     }
 
-    /// <summary>Times are stored +1 so that 0 means "never".</summary>
-    private static bool Pick(ref long time, ref long ticks, out long refTicks, out long refTime)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Fresh(ref long time, ref long ticks, long now, long staleNs, out long refTicks)
     {
-        refTime = Volatile.Read(ref time);
+        long t = Volatile.Read(ref time);
         refTicks = Volatile.Read(ref ticks);
-        return refTime != 0;
+        return t != 0 && now - (t - 1) <= staleNs;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -32,7 +32,7 @@ public static class RiskDefaults
     public const int AccountMessagesPerWindow = 2_500;
     /// <summary>Open orders per instrument across accounts: 10,000.</summary>
     public const int MaxOpenOrdersPerInstrument = 10_000;
-    /// <summary>Open orders per account on one instrument: 64 (also the self-match book depth per side: 32 each side).</summary>
+    /// <summary>Open orders per account on one instrument: 64 (also the self-match book depth: 64 slots per side).</summary>
     public const int MaxOpenOrdersPerAccountInstrument = 64;
     /// <summary>Open orders per account: 2,000.</summary>
     public const int MaxOpenOrdersPerAccount = 2_000;

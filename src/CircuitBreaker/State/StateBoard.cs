@@ -97,7 +97,8 @@ public sealed class StateBoard : IDisposable
 
     /// <summary>
     /// Sets a scope's state. Returns false (and delivers nothing) when the state was already in force, so a
-    /// transition is recorded and delivered exactly once even when several threads race to make it.
+    /// transition is recorded and delivered exactly once even when several threads race to make it. Only manual
+    /// commands and recovery steps may relax a state: an automatic trip to reduce-only never undoes a halt.
     /// </summary>
     public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Signature signature = default, Severity severity = Severity.Critical)
@@ -105,9 +106,11 @@ public sealed class StateBoard : IDisposable
         if (scope != Scope.Global && !IsValidTarget(scope, target)) return false;
         ref int slot = ref Slot(scope, target);
         int previous = Volatile.Read(ref slot);
+        bool mayRelax = cause is TripCause.Manual or TripCause.Recovery;
         while (true)
         {
             if (previous == (int)state) return false;
+            if (previous > (int)state && !mayRelax) return false; // an automatic trip never relaxes a stricter state
             int seen = Interlocked.CompareExchange(ref slot, (int)state, previous);
             if (seen == previous) break;
             previous = seen;
