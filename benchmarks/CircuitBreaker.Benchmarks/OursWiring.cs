@@ -70,10 +70,5 @@ internal static class OursWiring
     /// consumer on its own thread calling the handler, <c>TryPublish</c> claims and publishes one slot, and
     /// <c>Complete</c> waits until every published event was handled.
     /// </summary>
-    public static IEventPipe? CreateRingPipe(int producers, int capacity)
-    {
-        _ = producers;
-        _ = capacity;
-        return null;
-    }
+    public static IEventPipe? CreateRingPipe(int producers, int capacity) => RingEventPipe.Create(producers, capacity);
 }
