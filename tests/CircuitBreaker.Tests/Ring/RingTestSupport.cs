@@ -140,7 +140,7 @@ internal sealed class BackgroundCall<TResult>
     {
         get
         {
-            _thread.Join();
+            Assert.True(_thread.Join(StopGuard.Bound), "the background call never returned");
             if (_error is not null)
             {
                 throw new InvalidOperationException("background call failed", _error);
