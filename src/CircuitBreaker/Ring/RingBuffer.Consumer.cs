@@ -80,7 +80,8 @@ public sealed partial class RingBuffer<T>
 
     /// <summary>
     /// One idle step of the consumer after <see cref="Poll{THandler}"/> returned 0, per the <see cref="WaitStrategy"/>:
-    /// spin, yield, sleep, or block until an event is published or the ring is stopped. Pass the same counter on each
+    /// spin, yield, sleep, or block until an event is published or the ring is stopped (once stopped, a blocking
+    /// consumer sleeps 1 ms per idle step instead, as nothing will signal it). Pass the same counter on each
     /// consecutive idle step and reset it to 0 after a poll that handled events. Call from the consumer thread only.
     /// </summary>
     /// <param name="idleSteps">Consecutive idle steps so far; incremented.</param>
@@ -143,6 +144,14 @@ public sealed partial class RingBuffer<T>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void BlockUntilPublished()
     {
+        if (_stopped != 0)
+        {
+            // Nothing will signal a stopped ring; a consumer still idling on it (draining a claim being written, or
+            // an owner that stopped the ring but not its processor) naps instead of burning a core.
+            Thread.Sleep(1);
+            return;
+        }
+
         long next = _consumer.ValueUnordered + 1;
         lock (_consumerGate)
         {

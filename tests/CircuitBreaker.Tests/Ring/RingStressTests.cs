@@ -26,7 +26,7 @@ public sealed class RingStressTests
         processor.Start();
 
         long[] retries = RunProducers(ring, ProducerCount, PerProducer);
-        processor.Stop();
+        StopGuard.StopWithinBound(processor);
 
         Assert.True(checker.Violations == 0, checker.FirstViolation);
         Assert.Equal((long)ProducerCount * PerProducer, checker.Total);
@@ -56,7 +56,7 @@ public sealed class RingStressTests
         processor.Start();
 
         long[] retries = RunProducers(ring, 1, Total);
-        processor.Stop();
+        StopGuard.StopWithinBound(processor);
 
         Assert.True(checker.Violations == 0, checker.FirstViolation);
         Assert.Equal(Total, checker.Total);
@@ -94,17 +94,14 @@ public sealed class RingStressTests
                         published[id] = ++number;
                     }
                 }
-            });
+            }) { IsBackground = true };
             threads[p].Start();
         }
 
         go.Set();
-        while (checker.Total < 20_000)
-        {
-            Thread.Yield();
-        }
+        Assert.True(SpinWait.SpinUntil(() => checker.Total >= 20_000, StopGuard.Bound));
 
-        processor.Stop();
+        StopGuard.StopWithinBound(processor);
         foreach (Thread t in threads)
         {
             t.Join();
@@ -144,14 +141,14 @@ public sealed class RingStressTests
                         throw new InvalidOperationException($"unexpected {result}");
                     }
                 }
-            }) { Name = $"producer-{p}" };
+            }) { Name = $"producer-{p}", IsBackground = true };
             threads[p].Start();
         }
 
         go.Set();
         foreach (Thread t in threads)
         {
-            t.Join();
+            Assert.True(t.Join(StopGuard.Bound), "a producer never got room: the consumer is stuck");
         }
 
         return retries;

@@ -140,7 +140,7 @@ internal sealed class BackgroundCall<TResult>
     {
         get
         {
-            _thread.Join();
+            Assert.True(_thread.Join(StopGuard.Bound), "the background call never returned");
             if (_error is not null)
             {
                 throw new InvalidOperationException("background call failed", _error);
@@ -148,5 +148,21 @@ internal sealed class BackgroundCall<TResult>
 
             return _result!;
         }
+    }
+}
+
+/// <summary>Guards against hangs: a broken ring makes a draining stop wait forever, which must fail, not hang.</summary>
+internal static class StopGuard
+{
+    /// <summary>Generous bound for a drain that normally takes milliseconds; a safety net, not a timing assertion.</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    public static void StopWithinBound<T, THandler>(EventProcessorThread<T, THandler> processor)
+        where T : unmanaged
+        where THandler : struct, IEventHandler<T>
+    {
+        var stopper = new Thread(processor.Stop) { IsBackground = true };
+        stopper.Start();
+        Assert.True(stopper.Join(Bound), "Stop did not drain: the consumer is stuck (lost or overwritten event?)");
     }
 }
