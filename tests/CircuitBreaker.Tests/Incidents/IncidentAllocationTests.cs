@@ -17,7 +17,7 @@ public sealed class IncidentAllocationTests
         desk.OnFinding(in velocity); // corroborated: halt + cancel all
         var runaway = new Finding(now, Signature.RunawayAlgorithm, Scope.Account, account, Severity.Critical, 7.0);
         desk.OnFinding(in runaway);
-        for (int step = 0; step < 6; step++)
+        for (int step = 0; step < 8; step++)
         {
             now += 61 * s;
             var quote = RiskEvent.Quote(now, new InstrumentId(instrument), 99, 101);
@@ -25,6 +25,11 @@ public sealed class IncidentAllocationTests
             var ack = RiskEvent.Admin(now, AdminAction.Ack, Scope.Instrument, instrument);
             desk.OnEvent(in ack);
             desk.Acknowledge(Scope.Account, account, now);
+            if (step == 1)
+            {
+                var again = new Finding(now, Signature.VolumeSpike, Scope.Instrument, instrument, Severity.Critical, 6.0);
+                desk.OnFinding(in again); // during probation: re-contains
+            }
         }
     }
 
@@ -43,6 +48,7 @@ public sealed class IncidentAllocationTests
         Assert.Equal(4, f.Desk.LastIncidentId); // the measured cycle really opened incidents...
         Assert.True(f.Board.TransitionCount >= 8); // ...and tripped and recovered
         Assert.Equal(IncidentLifecycle.Closed, f.Status(3).Lifecycle);
+        Assert.Equal(1, f.Status(3).Recontainments);
     }
 
     [Fact]
