@@ -49,9 +49,11 @@ public sealed partial class IncidentDesk : IFindingSink
 
     /// <summary>Creates a desk for a breaker (its board, registry, account capacity and configuration version). Allocates every buffer here.</summary>
     public IncidentDesk(Breaker breaker, Playbook? playbook = null, IncidentOptions? options = null, IIncidentActions? actions = null)
-        : this(breaker?.Registry!, breaker?.Board!, breaker?.Config.AccountCapacity ?? 0, playbook, options, actions, breaker?.Config.Version ?? 0)
+        : this(Require(breaker).Registry, breaker.Board, breaker.Config.AccountCapacity, playbook, options, actions, breaker.Config.Version)
     {
     }
+
+    private static Breaker Require(Breaker breaker) => breaker ?? throw new ArgumentNullException(nameof(breaker));
 
     /// <summary>Creates a desk. Allocates every buffer here; throws <see cref="ArgumentException"/> listing every invalid option.</summary>
     /// <param name="registry">Instruments, groups and accounts (groups and instruments registered later are ignored).</param>

@@ -38,6 +38,8 @@ public sealed class IncidentOptions
         if (GlobalEvents is < 0 or > 1 << 20) errors.Add($"global_events must be in 0..1048576 (was {GlobalEvents})");
         if (SnapshotGlobalEvents < 0 || SnapshotGlobalEvents > GlobalEvents)
             errors.Add($"snapshot_global_events must be in 0..global_events (was {SnapshotGlobalEvents})");
+        if ((long)IncidentCapacity * (InstrumentEvents + SnapshotGlobalEvents) > 1L << 24)
+            errors.Add("incident_capacity × (instrument_events + snapshot_global_events) must be at most 16,777,216 events (1 GiB of snapshots)");
         if (Corroboration is null) errors.Add("corroboration must be set"); else Corroboration.Validate(errors);
         if (Escalation is null) errors.Add("escalation must be set"); else Escalation.Validate(errors);
         if (Recovery is null) errors.Add("recovery must be set"); else Recovery.Validate(errors);
