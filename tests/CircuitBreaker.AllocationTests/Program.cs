@@ -31,6 +31,7 @@ static Result Run(string name, int measured, bool allocatingControl)
         .Capacity(pairs: 256, orders: 65_536);
     string[] symbols = ["BTC-PERP", "ETH-PERP", "SOL-PERP", "BTC-USD"];
     foreach (var s in symbols) b.Instrument(s, InstrumentKind.Perpetual, 0.1, 0.001, underlying: s[..3]);
+    b.Instrument("ORCL-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "ORCL"); // untraded: its oracle jumps (findings, incidents)
     b.Account("mm-1").Account("mm-2");
     var breaker = new Breaker(b.Build());
     long trips = 0;
@@ -56,7 +57,7 @@ static Result Run(string name, int measured, bool allocatingControl)
     long gcs = GcCount() - gc0;
     pipeline.Stop();
     Console.WriteLine($"{name}: {measured:N0} events measured ({engine.Checks:N0} checks, {Interlocked.Read(ref trips)} trips) in {elapsed.TotalMilliseconds:N0} ms; " +
-        $"engine thread {engineBytes} B, evaluator thread {evalBytes} B, GCs {gcs}, ring full {pipeline.FullCount}, findings {pipeline.Evaluator.Findings.Count}");
+        $"engine thread {engineBytes} B, evaluator thread {evalBytes} B, GCs {gcs}, ring full {pipeline.FullCount}, findings {pipeline.Evaluator.Findings.Count + pipeline.Evaluator.Findings.Dropped}");
     return new Result(engineBytes, evalBytes, gcs);
 }
 
@@ -77,22 +78,25 @@ internal sealed class Engine(Breaker breaker, RiskPipeline pipeline)
 {
     private long _t = 1_000_000_000;
     private long _orderId = 1;
+    private long _oracleTicks;
     private uint _rng = 12345;
     public long Published;
     public long Checks;
 
     public void Drive(int events)
     {
-        int instruments = breaker.Registry.InstrumentCount;
+        int instruments = breaker.Registry.InstrumentCount - 1; // the last one is the oracle-jump instrument
+        var oracleTarget = new InstrumentId(instruments);
         for (int i = 0; i < events;)
         {
-            _t += 1_000;
+            _t += 1_000_000; // 1 ms of event time per step: detectors get minutes of history
             var ins = new InstrumentId((int)(Next() % (uint)instruments));
             var acc = new AccountId((int)(Next() % 2));
             double mid = 1000 + (Next() % 100) * 0.1;
             Publish(RiskEvent.Quote(_t, ins, mid - 0.1, mid + 0.1, 5, 5)); i++;
             Publish(RiskEvent.Trade(_t, ins, mid, 0.01 * (1 + Next() % 5), (Next() & 1) == 0 ? Side.Buy : Side.Sell)); i++;
             if ((i & 63) == 0) { Publish(RiskEvent.Oracle(_t, ins, mid)); i++; }
+            if ((i & 255) == 0) { _oracleTicks++; Publish(RiskEvent.Oracle(_t, oracleTarget, _oracleTicks % 400 == 0 ? 1600.0 : 1000.0 + (_oracleTicks & 7) * 0.1)); i++; }
             var side = (Next() & 1) == 0 ? Side.Buy : Side.Sell;
             long id = _orderId++;
             var order = new OrderRequest(_t, ins, acc, id, side, side == Side.Buy ? mid - 0.2 : mid + 0.2, 0.01);
@@ -113,7 +117,8 @@ internal sealed class Engine(Breaker breaker, RiskPipeline pipeline)
     private void Publish(in RiskEvent e)
     {
         var spin = new SpinWait();
-        while (pipeline.Publish(in e) != CircuitBreaker.Ring.PublishResult.Published) spin.SpinOnce(-1); // never full here: back off
+        while (pipeline.Lag > 60_000) spin.SpinOnce(-1); // an engine that paces itself on the risk lag never fills the ring
+        while (pipeline.Publish(in e) != CircuitBreaker.Ring.PublishResult.Published) spin.SpinOnce(-1);
         Published++;
     }
 

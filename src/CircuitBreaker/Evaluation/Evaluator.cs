@@ -23,7 +23,9 @@ public sealed class Evaluator : IFindingSink
     /// <summary>Creates an evaluator.</summary>
     /// <param name="breaker">The breaker whose state it keeps.</param>
     /// <param name="detectors">Detectors run on every event, in order (default none).</param>
-    /// <param name="responder">Turns findings into actions (playbook); default <see cref="SeverityResponder"/>.</param>
+    /// <param name="responder">Turns findings into actions; default an <see cref="IncidentDesk"/> with <see cref="Playbook.Default"/>
+    /// (corroboration, escalation, staged recovery, flight recorder). A responder that is also an <see cref="IEventObserver"/>
+    /// sees every event first (flight recorder, recovery timers, acknowledgements).</param>
     /// <param name="faultPolicy">What a throwing detector does (default fail-closed).</param>
     /// <param name="maxFindingsKept">Findings kept for reports (default 10,000).</param>
     public Evaluator(Breaker breaker, IEnumerable<IDetector>? detectors = null, IFindingSink? responder = null,
@@ -34,14 +36,20 @@ public sealed class Evaluator : IFindingSink
         _quarantined = new bool[_detectors.Length];
         _faultPolicy = faultPolicy;
         Findings = new FindingLog(maxFindingsKept);
-        Responder = responder ?? new SeverityResponder(breaker.Board);
+        Responder = responder ?? new IncidentDesk(breaker);
         breaker.Positions.FindingSink = this;
     }
 
     /// <summary>Findings raised so far (detectors and post-trade limits).</summary>
     public FindingLog Findings { get; }
     /// <summary>Receives every finding after it is logged. Set before events flow.</summary>
-    public IFindingSink Responder { get; set; }
+    public IFindingSink Responder
+    {
+        get => _responder;
+        set { _responder = value; _observer = value as IEventObserver; }
+    }
+    private IFindingSink _responder = null!;
+    private IEventObserver? _observer;
     /// <summary>Events evaluated.</summary>
     public long Processed => Volatile.Read(ref _processed);
     /// <summary>Event time of the last event evaluated.</summary>
@@ -61,6 +69,7 @@ public sealed class Evaluator : IFindingSink
         Volatile.Write(ref _lastTimeNs, e.TimeNs);
         if (e.Kind == RiskEventKind.Admin) ApplyAdmin(in e);
         else _breaker.Positions.Apply(in e);
+        _observer?.OnEvent(in e);
         for (int i = 0; i < _detectors.Length; i++)
         {
             if (_quarantined[i]) continue;
@@ -90,7 +99,6 @@ public sealed class Evaluator : IFindingSink
             case AdminAction.Resume: board.Resume(scope, e.Aux, e.TimeNs); break;
             case AdminAction.ReduceOnly: board.ReduceOnly(scope, e.Aux, e.TimeNs); break;
         }
-        if (Responder is IAdminObserver admin) admin.OnAdmin(in e);
     }
 
     private void Quarantine(int index, Exception ex, long timeNs)
@@ -103,11 +111,11 @@ public sealed class Evaluator : IFindingSink
     }
 }
 
-/// <summary>A responder that also wants operator commands (e.g. incident acknowledgements).</summary>
-public interface IAdminObserver
+/// <summary>A responder that also sees every event (flight recorder, recovery timers, acknowledgements).</summary>
+public interface IEventObserver
 {
-    /// <summary>Called on the evaluator thread for every admin event, after the state change it asks for.</summary>
-    void OnAdmin(in RiskEvent adminEvent);
+    /// <summary>Called on the evaluator thread for every event, after book-keeping and before the detectors. Must not allocate.</summary>
+    void OnEvent(in RiskEvent e);
 }
 
 /// <summary>

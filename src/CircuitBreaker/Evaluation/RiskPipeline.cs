@@ -25,7 +25,7 @@ public sealed class RiskPipeline : IDisposable
     /// <param name="breaker">The breaker whose gate, board and positions the pipeline drives.</param>
     /// <param name="options">Options (defaults documented on <see cref="RiskPipelineOptions"/>).</param>
     /// <param name="detectors">Detectors run on every event (default none).</param>
-    /// <param name="responder">Playbook receiving findings (default <see cref="SeverityResponder"/>).</param>
+    /// <param name="responder">Playbook receiving findings (default an <see cref="IncidentDesk"/> with the default playbook).</param>
     /// <param name="timeProvider">Wall clock for the watchdog only (default <see cref="TimeProvider.System"/>).</param>
     public RiskPipeline(Breaker breaker, RiskPipelineOptions? options = null, IEnumerable<IDetector>? detectors = null,
         IFindingSink? responder = null, TimeProvider? timeProvider = null)

@@ -14,7 +14,7 @@ namespace CircuitBreaker;
 /// evaluator thread, except <see cref="LimitsScale"/>/<see cref="EffectiveLimitsScale"/>, which any thread may read.
 /// </para>
 /// </summary>
-public sealed partial class IncidentDesk : IFindingSink
+public sealed partial class IncidentDesk : IFindingSink, IEventObserver
 {
     private readonly InstrumentRegistry _registry;
     private readonly StateBoard _board;
