@@ -97,11 +97,15 @@ public sealed class StateBoard : IDisposable
 
     /// <summary>
     /// Sets a scope's state. Returns false (and delivers nothing) when the state was already in force, so a
-    /// transition is recorded and delivered exactly once even when several threads race to make it.
+    /// transition is recorded and delivered exactly once even when several threads race to make it. Also false, with
+    /// nothing changed, for an undefined scope or state or a target outside the board.
     /// </summary>
     public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Signature signature = default, Severity severity = Severity.Critical)
     {
+        // An undefined state or scope is refused: an out-of-range state word would outrank Halted in Effective yet
+        // read as neither Halted nor ReduceOnly at the gate, and an undefined scope would land on the global word.
+        if ((byte)state > (byte)TradingState.Halted || (byte)scope > (byte)Scope.Global) return false;
         if (scope != Scope.Global && !IsValidTarget(scope, target)) return false;
         ref int slot = ref Slot(scope, target);
         int previous = Volatile.Read(ref slot);
