@@ -70,4 +70,6 @@ public enum RejectReason : byte
     Throttled = 30,
     /// <summary>Quantity × price overflows the notional arithmetic.</summary>
     NotionalOverflow = 31,
+    /// <summary>The side is neither <see cref="Side.Buy"/> nor <see cref="Side.Sell"/>.</summary>
+    InvalidSide = 32,
 }
