@@ -98,7 +98,8 @@ public sealed class StateBoard : IDisposable
     /// <summary>
     /// Sets a scope's state. Returns false (and delivers nothing) when the state was already in force, so a
     /// transition is recorded and delivered exactly once even when several threads race to make it. Also false, with
-    /// nothing changed, for an undefined scope or state or a target outside the board.
+    /// nothing changed, for an undefined scope or state or a target outside the board, and when an automatic cause
+    /// (<see cref="TripCause.Limit"/>, <see cref="TripCause.Signature"/>, <see cref="TripCause.Pipeline"/>) would lower the state.
     /// </summary>
     public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Signature signature = default, Severity severity = Severity.Critical)
@@ -109,9 +110,12 @@ public sealed class StateBoard : IDisposable
         if (scope != Scope.Global && !IsValidTarget(scope, target)) return false;
         ref int slot = ref Slot(scope, target);
         int previous = Volatile.Read(ref slot);
+        // Automatic trips (limits, signatures, the pipeline) only escalate: a post-trade limit must never turn an
+        // operator's Halted into ReduceOnly. Lowering a state is for operators and staged recovery.
+        bool escalateOnly = cause is TripCause.Limit or TripCause.Signature or TripCause.Pipeline;
         while (true)
         {
-            if (previous == (int)state) return false;
+            if (previous == (int)state || (escalateOnly && previous > (int)state)) return false;
             int seen = Interlocked.CompareExchange(ref slot, (int)state, previous);
             if (seen == previous) break;
             previous = seen;
