@@ -52,7 +52,8 @@ public sealed class PositionKeeper
         a.DayStartPnl = a.RealisedPnl + a.UnrealisedPnl;
     }
 
-    /// <summary>Applies one event (what the evaluator calls for every event it consumes). Unknown ids and non-finite numbers are ignored.</summary>
+    /// <summary>Applies one event (what the evaluator calls for every event it consumes). Unknown ids, non-finite numbers,
+    /// fills beyond 4e15 lots and market data older than the newest of its kind for the instrument are ignored.</summary>
     public void Apply(in RiskEvent e)
     {
         var cfg = _gate.Config;
@@ -72,11 +73,13 @@ public sealed class PositionKeeper
         ref readonly var r = ref _gate.Config.Instruments[ins];
         if (!double.IsFinite(price) || !double.IsFinite(qty) || qty <= 0) return;
         ref MarketState m = ref _gate.Market[ins];
+        long stamp = Stamp(t);
+        if (stamp < Volatile.Read(ref m.LastTradeTimeNs)) return; // late: a newer trade already set the reference
         long ticks = (long)Math.Round(price * r.InverseTick);
         double lots = qty * r.InverseLot;
         m.TypicalTradeLots = m.Trades == 0 ? lots : m.TypicalTradeLots + RiskDefaults.TypicalSizeAlpha * (lots - m.TypicalTradeLots);
         Volatile.Write(ref m.LastTradeTicks, ticks);
-        Volatile.Write(ref m.LastTradeTimeNs, t + 1);
+        Volatile.Write(ref m.LastTradeTimeNs, stamp);
         Volatile.Write(ref m.Trades, m.Trades + 1);
         Mark(ins, price, t);
     }
@@ -86,9 +89,11 @@ public sealed class PositionKeeper
         if (!double.IsFinite(bid) || !double.IsFinite(ask) || ask < bid) return;
         ref readonly var r = ref _gate.Config.Instruments[ins];
         ref MarketState m = ref _gate.Market[ins];
+        long stamp = Stamp(t);
+        if (stamp < Volatile.Read(ref m.MidTimeNs)) return; // late
         double mid = (bid + ask) / 2;
         Volatile.Write(ref m.MidTicks, (long)Math.Round(mid * r.InverseTick));
-        Volatile.Write(ref m.MidTimeNs, t + 1);
+        Volatile.Write(ref m.MidTimeNs, stamp);
         m.Quotes++;
         Mark(ins, mid, t);
     }
@@ -98,8 +103,10 @@ public sealed class PositionKeeper
         if (!double.IsFinite(price)) return;
         ref readonly var r = ref _gate.Config.Instruments[ins];
         ref MarketState m = ref _gate.Market[ins];
+        long stamp = Stamp(t);
+        if (stamp < Volatile.Read(ref m.OracleTimeNs)) return; // late
         Volatile.Write(ref m.OracleTicks, (long)Math.Round(price * r.InverseTick));
-        Volatile.Write(ref m.OracleTimeNs, t + 1);
+        Volatile.Write(ref m.OracleTimeNs, stamp);
         m.Oracles++;
         if (m.Trades == 0 && m.Quotes == 0) Mark(ins, price, t);
     }
@@ -109,6 +116,8 @@ public sealed class PositionKeeper
         var cfg = _gate.Config;
         if ((uint)acc >= (uint)cfg.Accounts.Length || !double.IsFinite(price) || !double.IsFinite(qty) || qty <= 0) return;
         ref readonly var r = ref cfg.Instruments[ins];
+        // Beyond 4e15 lots (the gate's own bound) the conversion saturates and the position would wrap: ignore.
+        if (qty * r.InverseLot > 4e15) return;
         long lots = (long)Math.Round(qty * r.InverseLot);
         if (lots <= 0) return;
         int pi = _gate.Pairs.GetOrAdd(acc, ins);
@@ -141,6 +150,9 @@ public sealed class PositionKeeper
         RemarkPair(ref p, ref a, r.Spec, MarkPrice(ins, price));
         CheckPostTrade(acc, ins, ref p, t);
     }
+
+    /// <summary>Reference times are stored +1 so that 0 means "never"; negative times count as 0, the largest saturates.</summary>
+    private static long Stamp(long t) => t == long.MaxValue ? t : Math.Max(1, t + 1);
 
     private void OnEnginePosition(int acc, int ins, double qty)
     {

@@ -92,6 +92,8 @@ public sealed partial class PreTradeGate
 
         var state = _board.Effective(ins, r.Group, acc, out var stateScope);
         if (state == TradingState.Halted) return Decision.Reject(RejectReason.Halted, stateScope);
+        // An undefined side would index another pair's self-match slots and be reserved as a sell.
+        if ((byte)o.Side > (byte)Side.Sell) return Decision.Reject(RejectReason.InvalidSide);
 
         var bad = ToTicks(o.Price, in r, out long px);
         if (bad != RejectReason.None) return Decision.Reject(bad);

@@ -7,7 +7,8 @@ namespace CircuitBreaker;
 /// long updated by CAS. The count covers the current bucket and the 7 before it, i.e. between W and 8W/7 of
 /// history, so it never admits more than the limit in any window of length W (conservative by at most 1/7).
 /// Acquire increments first and checks after, rolling back on overflow, so concurrent callers can never jointly
-/// exceed the limit (at worst both are refused).
+/// exceed the limit (at worst both are refused). Event time is made monotone per window: a late event counts in the
+/// newest bucket seen (a far-future stamp therefore holds the window at that bucket: more refusals, never more admissions).
 /// </summary>
 [InlineArray(8)]
 internal struct RateWindow
@@ -25,7 +26,7 @@ internal struct RateWindow
     public static bool TryAcquire(ref RateWindow w, long timeNs, long bucketWidth, int limit)
     {
         if (limit == int.MaxValue) return true;
-        long e = (Math.Max(0, timeNs) / bucketWidth) & EpochMask;
+        long e = Newest(ref w, (Math.Max(0, timeNs) / bucketWidth) & EpochMask);
         int idx = (int)(e & 7);
         ref long slot = ref w[idx];
         while (true)
@@ -56,7 +57,7 @@ internal struct RateWindow
     /// <summary>Gives back one unit taken by <see cref="TryAcquire"/> at the same time (an order rejected by a later check).</summary>
     public static void Release(ref RateWindow w, long timeNs, long bucketWidth)
     {
-        long e = (Math.Max(0, timeNs) / bucketWidth) & EpochMask;
+        long e = Newest(ref w, (Math.Max(0, timeNs) / bucketWidth) & EpochMask);
         ref long slot = ref w[(int)(e & 7)];
         while (true)
         {
@@ -64,6 +65,23 @@ internal struct RateWindow
             if ((cur & CountMask) == 0) return;
             if (Interlocked.CompareExchange(ref slot, cur - 1, cur) == cur) return;
         }
+    }
+
+    /// <summary>
+    /// Time never goes backwards for a limit: an event older than the newest bucket counted is counted in that bucket.
+    /// Otherwise an event stamped more than 8 buckets late would be checked against buckets long overwritten and pass
+    /// whatever the count in the window in force.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Newest(ref RateWindow w, long e)
+    {
+        for (int k = 0; k < 8; k++)
+        {
+            long v = Volatile.Read(ref w[k]);
+            long ce = (long)((ulong)v >> CountBits);
+            if (v != 0 && IsNewer(ce, e)) e = ce;
+        }
+        return e;
     }
 
     private static bool IsNewer(long a, long b) => a != b && ((a - b) & EpochMask) < (EpochMask >> 1);

@@ -74,4 +74,6 @@ public enum RejectReason : byte
     DetectorFault = 32,
     /// <summary>A finding of an anomaly signature (the signature itself is in the trip's <see cref="TripContext.Signature"/>).</summary>
     Signature = 33,
+    /// <summary>The side is neither <see cref="Side.Buy"/> nor <see cref="Side.Sell"/>.</summary>
+    InvalidSide = 34,
 }

@@ -97,20 +97,25 @@ public sealed class StateBoard : IDisposable
 
     /// <summary>
     /// Sets a scope's state. Returns false (and delivers nothing) when the state was already in force, so a
-    /// transition is recorded and delivered exactly once even when several threads race to make it. Only manual
-    /// commands and recovery steps may relax a state: an automatic trip to reduce-only never undoes a halt.
+    /// transition is recorded and delivered exactly once even when several threads race to make it. Also false, with
+    /// nothing changed, for an undefined scope or state or a target outside the board, and when an automatic cause
+    /// (<see cref="TripCause.Limit"/>, <see cref="TripCause.Signature"/>, <see cref="TripCause.Pipeline"/>) would lower the state.
     /// </summary>
     public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Signature signature = default, Severity severity = Severity.Critical)
     {
+        // An undefined state or scope is refused: an out-of-range state word would outrank Halted in Effective yet
+        // read as neither Halted nor ReduceOnly at the gate, and an undefined scope would land on the global word.
+        if ((byte)state > (byte)TradingState.Halted || (byte)scope > (byte)Scope.Global) return false;
         if (scope != Scope.Global && !IsValidTarget(scope, target)) return false;
         ref int slot = ref Slot(scope, target);
         int previous = Volatile.Read(ref slot);
-        bool mayRelax = cause is TripCause.Manual or TripCause.Recovery;
+        // Automatic trips (limits, signatures, the pipeline) only escalate: a post-trade limit must never turn an
+        // operator's Halted into ReduceOnly. Lowering a state is for operators and staged recovery.
+        bool escalateOnly = cause is TripCause.Limit or TripCause.Signature or TripCause.Pipeline;
         while (true)
         {
-            if (previous == (int)state) return false;
-            if (previous > (int)state && !mayRelax) return false; // an automatic trip never relaxes a stricter state
+            if (previous == (int)state || (escalateOnly && previous > (int)state)) return false;
             int seen = Interlocked.CompareExchange(ref slot, (int)state, previous);
             if (seen == previous) break;
             previous = seen;

@@ -1,0 +1,266 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Xunit.Abstractions;
+
+namespace CircuitBreaker.Tests.Safety;
+
+/// <summary>
+/// Property-based hunt for limit breaches. Each FsCheck case draws random limits and a random sequence of new,
+/// replace and cancel orders (prices around and outside the collar, quantities up to 1e9 lots, off-lot, reused
+/// ids), fills of working orders and of unknown ids, trades, quotes and oracle prices that move the reference, and
+/// halt / reduce-only / resume on every scope. After every step the breaker's decision is checked against
+/// <see cref="LimitModel"/>. A failure names the case seed and step, which replay it exactly.
+/// </summary>
+public class GatePropertyTests(ITestOutputHelper output)
+{
+    public const int Cases = 1_000;
+    public const int RateCases = 2_000;
+
+    private sealed class Stats { public long Steps, New, NewAccepted, Replace, ReplaceAccepted, Cancels, Transitions; public readonly Dictionary<RejectReason, long> Rejects = new(); }
+
+    private static Gen<(int Seed, int Steps)> CaseGen =>
+        from seed in Gen.Choose(0, int.MaxValue)
+        from steps in Gen.Choose(20, 250)
+        select (seed, steps);
+
+    [Fact]
+    public void Check_RandomOrderFlow1000Cases_NoAcceptedOrderBreachesAHardLimit()
+    {
+        var stats = new Stats();
+        var prop = Prop.ForAll(Arb.From(CaseGen), c =>
+        {
+            string? failure = RunCase(c.Seed, c.Steps, stats);
+            return failure is null ? true.Label("ok") : false.Label(failure);
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), prop);
+        output.WriteLine($"{Cases} cases, {stats.Steps} steps; new {stats.New} ({stats.NewAccepted} accepted), replace {stats.Replace} ({stats.ReplaceAccepted} accepted), cancels {stats.Cancels}, transitions {stats.Transitions}");
+        output.WriteLine("rejections: " + string.Join(", ", stats.Rejects.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
+        // Not vacuous: plenty accepted, and most limits were actually hit.
+        Assert.True(stats.NewAccepted > Cases * 3, $"only {stats.NewAccepted} new orders accepted");
+        Assert.True(stats.ReplaceAccepted > Cases / 2, $"only {stats.ReplaceAccepted} replaces accepted");
+        foreach (var reason in new[] { RejectReason.Halted, RejectReason.ReduceOnly, RejectReason.PriceCollar, RejectReason.MaxPosition, RejectReason.MaxOpenOrders, RejectReason.OrderRate, RejectReason.MaxOrderQuantity, RejectReason.MinOrderQuantity, RejectReason.DuplicateOrderId })
+            Assert.True(stats.Rejects.GetValueOrDefault(reason) > 0, $"no order was ever rejected for {reason}: the generator does not reach that limit");
+    }
+
+    private static string? RunCase(int seed, int steps, Stats stats)
+    {
+        using var book = new SafetyBook(seed);
+        var m = new LimitModel(book);
+        var bk = book.Breaker;
+        var log = new List<(int Switch, long Seq)>();
+        int calls = 0;
+        bk.OnTrip((in TripContext c) => log.Add((0, c.Sequence)));
+        bk.OnTrip((in TripContext c) => { log.Add((1, c.Sequence)); if (++calls % 3 == 0) throw new InvalidOperationException("switch 1 fails every third call"); });
+        bk.OnTrip((in TripContext c) => log.Add((2, c.Sequence)));
+        var r = new Random(seed ^ 0x5bd1e995);
+        long now = 1_000_000_000, nextId = 1, seenSeq = 0;
+        var mkt = (long[])SafetyBook.StartTicks.Clone();
+        var history = new TripContext[4096];
+        for (int i = 0; i < SafetyBook.Instruments; i++) { Apply(bk, RiskEvent.Trade(now, new InstrumentId(i), mkt[i] * SafetyBook.Tick[i], SafetyBook.Lot[i])); m.OnTrade(i, mkt[i], now); }
+
+        for (int step = 0; step < steps; step++)
+        {
+            stats.Steps++;
+            now += r.Next(20) == 0 ? book.WindowNs * 2 : r.Next(4) == 0 ? 0 : r.NextInt64(0, book.WindowNs / 3);
+            int op = r.Next(100);
+            string desc;
+            string? breach = null;
+            bool admin = false, adminChanged = false;
+            if (op < 38) (desc, breach) = NewOrder(r, book, m, stats, now, mkt, ref nextId);
+            else if (op < 52) (desc, breach) = Replace(r, book, m, stats, now, mkt);
+            else if (op < 62)
+            {
+                stats.Cancels++;
+                var live = m.Orders.Keys.ToArray();
+                var key = live.Length > 0 && r.Next(5) > 0 ? live[r.Next(live.Length)] : (r.Next(SafetyBook.Accounts), r.NextInt64(-5, nextId + 5));
+                var o = OrderRequest.Cancel(now, new InstrumentId(r.Next(SafetyBook.Instruments)), new AccountId(key.Item1), key.Item2);
+                var d = bk.Check(in o);
+                desc = $"cancel {key}";
+                if (!d.IsAccepted) breach = $"cancel refused: {d}";
+                m.Orders.Remove(key);
+            }
+            else if (op < 76) desc = Fill(r, book, m, now, mkt);
+            else if (op < 94)
+            {
+                int ins = r.Next(SafetyBook.Instruments);
+                long move = (long)Math.Round(mkt[ins] * (r.NextDouble() * 2 - 1) * book.CollarBps[ins] * 1.2 / 10_000);
+                mkt[ins] = Math.Max(2, mkt[ins] + move);
+                var id = new InstrumentId(ins);
+                double tick = SafetyBook.Tick[ins];
+                switch (r.Next(4))
+                {
+                    case 0: Apply(bk, RiskEvent.Quote(now, id, (mkt[ins] - 1) * tick, (mkt[ins] + 1) * tick)); m.OnQuote(ins, mkt[ins], now); desc = $"quote ins{ins} mid {mkt[ins]}"; break;
+                    case 1: Apply(bk, RiskEvent.Oracle(now, id, mkt[ins] * tick)); m.OnOracle(ins, mkt[ins], now); desc = $"oracle ins{ins} {mkt[ins]}"; break;
+                    default: Apply(bk, RiskEvent.Trade(now, id, mkt[ins] * tick, SafetyBook.Lot[ins] * r.Next(1, 10))); m.OnTrade(ins, mkt[ins], now); desc = $"trade ins{ins} {mkt[ins]}"; break;
+                }
+            }
+            else
+            {
+                admin = true;
+                var scope = (Scope)r.Next(4);
+                int target = scope switch { Scope.Instrument => r.Next(SafetyBook.Instruments), Scope.Account => r.Next(SafetyBook.Accounts), Scope.Group => 0, _ => -1 };
+                var state = r.Next(20) switch { < 10 => TradingState.Active, < 17 => TradingState.ReduceOnly, _ => TradingState.Halted };
+                var restricted = m.Restricted().ToArray();
+                if (state == TradingState.Active && restricted.Length > 0 && r.Next(4) > 0) (scope, target) = restricted[r.Next(restricted.Length)];
+                bool predicted = m.StateOf(scope, target) != state;
+                adminChanged = state switch
+                {
+                    TradingState.Halted => bk.Halt(scope, target, now),
+                    TradingState.ReduceOnly => bk.ReduceOnly(scope, target, now),
+                    _ => bk.Resume(scope, target, now),
+                };
+                desc = $"{state} {scope} {target}";
+                if (adminChanged != predicted) breach = $"admin command reported changed={adminChanged}, model expected {predicted}";
+                if (adminChanged) m.StateOf(scope, target) = state;
+            }
+
+            // Transitions: each one reached every switch once, in registration order; limit trips only escalate.
+            long total = bk.Board.TransitionCount;
+            int manual = 0;
+            int n = bk.Board.CopyHistory(history);
+            for (int k = 0; k < n; k++)
+            {
+                ref readonly var ctx = ref history[k];
+                if (ctx.Sequence <= seenSeq) continue;
+                if (ctx.Cause == TripCause.Manual) manual++;
+                else
+                {
+                    if (ctx.State < ctx.Previous) breach ??= $"a {ctx.Cause} trip ({ctx.Reason}) relaxed {ctx.Scope} {ctx.Target} from {ctx.Previous} to {ctx.State}";
+                    ref var s = ref m.StateOf(ctx.Scope, ctx.Target);
+                    if (ctx.State > s) s = ctx.State;
+                }
+            }
+            stats.Transitions += total - seenSeq;
+            seenSeq = total;
+            if (manual != (admin && adminChanged ? 1 : 0)) breach ??= $"{manual} manual transitions recorded for this step";
+            if (log.Count != 3 * total) breach ??= $"{log.Count} kill-switch calls for {total} transitions and 3 switches";
+            for (int k = 0; k < log.Count && breach is null; k++)
+                if (log[k] != (k % 3, k / 3 + 1)) breach = $"kill-switch call {k} was switch {log[k].Switch} for transition {log[k].Seq}";
+
+            if (breach is not null) return $"seed {seed}, step {step} ({desc}): {breach}{Environment.NewLine}limits: {book.Describe()}";
+        }
+        return null;
+    }
+
+    private static void Apply(Breaker b, RiskEvent e) => b.Apply(in e);
+
+    private static long PickPrice(Random r, SafetyBook b, int ins, long[] mkt) => r.Next(12) switch
+    {
+        0 => mkt[ins] * r.Next(2, 4),
+        1 => 1,
+        _ => Math.Max(1, mkt[ins] + (long)Math.Round(mkt[ins] * (r.NextDouble() * 2 - 1) * b.CollarBps[ins] * 1.5 / 10_000)),
+    };
+
+    private static (long lots, double qty) PickQuantity(Random r, SafetyBook b, int ins)
+    {
+        long lots = r.Next(12) switch { 0 => r.NextInt64(1, 1_000_000_000), 1 => 0, _ => r.Next(1, (int)b.MaxLots[ins] + 4) };
+        double qty = lots * SafetyBook.Lot[ins];
+        if (r.Next(40) == 0) qty += SafetyBook.Lot[ins] / 2; // off-lot
+        return (lots, qty);
+    }
+
+    private static (string, string?) NewOrder(Random r, SafetyBook b, LimitModel m, Stats stats, long now, long[] mkt, ref long nextId)
+    {
+        stats.New++;
+        int acc = r.Next(SafetyBook.Accounts), ins = r.Next(SafetyBook.Instruments);
+        var side = (Side)r.Next(2);
+        long px = PickPrice(r, b, ins, mkt);
+        var (lots, qty) = PickQuantity(r, b, ins);
+        var mine = m.Orders.Keys.Where(k => k.acc == acc).ToArray();
+        long id = mine.Length > 0 && r.Next(10) == 0 ? mine[r.Next(mine.Length)].id : nextId++;
+        double pnl = b.Breaker.Positions.DailyPnl(new AccountId(acc));
+        var o = new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, side, px * SafetyBook.Tick[ins], qty);
+        var d = b.Breaker.Check(in o);
+        string desc = $"new acc{acc} ins{ins} #{id} {side} {lots} lots @ {px} -> {d}";
+        if (!d.IsAccepted) { stats.Rejects[d.Reason] = stats.Rejects.GetValueOrDefault(d.Reason) + 1; return (desc, null); }
+        stats.NewAccepted++;
+        var state = m.Effective(ins, acc);
+        bool reduce = state == TradingState.ReduceOnly || pnl <= -b.MaxDailyLoss[acc];
+        long pos = m.Position[acc, ins];
+        long wBuy = m.Working(acc, ins, Side.Buy) + (side == Side.Buy ? lots : 0);
+        long wSell = m.Working(acc, ins, Side.Sell) + (side == Side.Sell ? lots : 0);
+        string? breach =
+            state == TradingState.Halted ? "accepted while halted" :
+            qty != lots * SafetyBook.Lot[ins] ? "off-lot quantity accepted" :
+            lots < b.MinLots[ins] || lots > b.MaxLots[ins] ? $"quantity {lots} lots outside {b.MinLots[ins]}..{b.MaxLots[ins]}" :
+            px * SafetyBook.Tick[ins] * qty > b.MaxNotional[ins] * (1 + 1e-12) ? $"notional {px * SafetyBook.Tick[ins] * qty} above {b.MaxNotional[ins]}" :
+            m.CollarBreach(ins, px, now) ??
+            (m.Orders.ContainsKey((acc, id)) ? "duplicate order id accepted" :
+            side == Side.Buy && pos + wBuy > b.MaxLong[ins] ? $"long {pos} + working {wBuy} above {b.MaxLong[ins]}" :
+            side == Side.Sell && wSell - pos > b.MaxShort[ins] ? $"short: working {wSell} - position {pos} above {b.MaxShort[ins]}" :
+            reduce && side == Side.Buy && wBuy > -pos ? $"reduce-only ({state}, pnl {pnl}): buy working {wBuy} against position {pos}" :
+            reduce && side == Side.Sell && wSell > pos ? $"reduce-only ({state}, pnl {pnl}): sell working {wSell} against position {pos}" :
+            m.Orders.Values.Count(x => x.Acc == acc && x.Ins == ins) + 1 > b.PairOpen[ins] ? "open orders per account on the instrument" :
+            m.Orders.Values.Count(x => x.Ins == ins) + 1 > b.InsOpen[ins] ? "open orders on the instrument" :
+            m.Orders.Values.Count(x => x.Acc == acc) + 1 > b.AccOpen[acc] ? "open orders on the account" :
+            m.Orders.Count + 1 > b.GroupOpen ? "open orders in the group" : null)
+            ?? m.RateBreach($"orders ins{ins}", now, b.InsOrders[ins])
+            ?? m.RateBreach($"orders acc{acc}", now, b.AccOrders[acc])
+            ?? m.RateBreach("orders group", now, b.GroupOrders)
+            ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins])
+            ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
+        m.Orders[(acc, id)] = new LimitModel.Live { Acc = acc, Ins = ins, Side = side, Px = px, Lots = lots };
+        return (desc, breach);
+    }
+
+    private static (string, string?) Replace(Random r, SafetyBook b, LimitModel m, Stats stats, long now, long[] mkt)
+    {
+        stats.Replace++;
+        var live = m.Orders.ToArray();
+        bool known = live.Length > 0 && r.Next(8) > 0;
+        var (acc, id) = known ? live[r.Next(live.Length)].Key : (r.Next(SafetyBook.Accounts), r.NextInt64(-3, 1_000_000));
+        int ins = known && r.Next(10) > 0 ? m.Orders[(acc, id)].Ins : r.Next(SafetyBook.Instruments);
+        long px = PickPrice(r, b, ins, mkt);
+        var (lots, qty) = PickQuantity(r, b, ins);
+        if (known && r.Next(3) == 0) { lots = Math.Max(1, m.Orders[(acc, id)].Lots - r.Next(0, 3)); qty = lots * SafetyBook.Lot[ins]; } // a shrink
+        double pnl = b.Breaker.Positions.DailyPnl(new AccountId(acc));
+        var o = new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, (Side)r.Next(2), px * SafetyBook.Tick[ins], qty, OrderAction.Replace);
+        var d = b.Breaker.Check(in o);
+        string desc = $"replace acc{acc} ins{ins} #{id} -> {lots} lots @ {px} -> {d}";
+        if (!d.IsAccepted) { stats.Rejects[d.Reason] = stats.Rejects.GetValueOrDefault(d.Reason) + 1; return (desc, null); }
+        stats.ReplaceAccepted++;
+        if (!m.Orders.TryGetValue((acc, id), out var e)) return (desc, "replace of an order that is not working was accepted");
+        if (e.Ins != ins) return (desc, $"replace on instrument {ins} of an order working on {e.Ins} was accepted");
+        var state = m.Effective(ins, acc);
+        bool reduce = state == TradingState.ReduceOnly || pnl <= -b.MaxDailyLoss[acc];
+        long pos = m.Position[acc, ins];
+        long working = m.Working(acc, ins, e.Side) - e.Lots + lots;
+        string? breach =
+            state == TradingState.Halted ? "replace accepted while halted" :
+            qty != lots * SafetyBook.Lot[ins] ? "off-lot quantity accepted" :
+            lots < b.MinLots[ins] || lots > b.MaxLots[ins] ? $"quantity {lots} lots outside {b.MinLots[ins]}..{b.MaxLots[ins]}" :
+            px * SafetyBook.Tick[ins] * qty > b.MaxNotional[ins] * (1 + 1e-12) ? "notional above the limit" :
+            m.CollarBreach(ins, px, now) ??
+            (reduce && lots > e.Lots ? $"reduce-only ({state}): replace grew {e.Lots} -> {lots}" :
+            reduce && working > (e.Side == Side.Buy ? -pos : pos) ? $"reduce-only ({state}): {e.Side} working {working} against position {pos}" :
+            lots > e.Lots && e.Side == Side.Buy && pos + working > b.MaxLong[ins] ? $"long {pos} + working {working} above {b.MaxLong[ins]}" :
+            lots > e.Lots && e.Side == Side.Sell && working - pos > b.MaxShort[ins] ? $"short: working {working} - position {pos} above {b.MaxShort[ins]}" : null)
+            ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins])
+            ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
+        e.Px = px; e.Lots = lots;
+        return (desc, breach);
+    }
+
+    private static string Fill(Random r, SafetyBook b, LimitModel m, long now, long[] mkt)
+    {
+        var live = m.Orders.ToArray();
+        int acc, ins; long id, lots; Side side;
+        if (live.Length > 0 && r.Next(10) > 0)
+        {
+            var (key, e) = live[r.Next(live.Length)];
+            (acc, id, ins, side) = (key.acc, key.id, e.Ins, e.Side);
+            lots = r.NextInt64(1, e.Lots + 1);
+            e.Lots -= lots;
+            if (e.Lots == 0) m.Orders.Remove(key);
+        }
+        else
+        {
+            (acc, ins, id, side, lots) = (r.Next(SafetyBook.Accounts), r.Next(SafetyBook.Instruments), -999, (Side)r.Next(2), r.Next(1, 4));
+        }
+        long px = Math.Max(1, (long)Math.Round(mkt[ins] * (1 + (r.NextDouble() - 0.5) * 0.1)));
+        var f = RiskEvent.Fill(now, new InstrumentId(ins), new AccountId(acc), id, side, px * SafetyBook.Tick[ins], lots * SafetyBook.Lot[ins]);
+        b.Breaker.Apply(in f);
+        m.Position[acc, ins] += side == Side.Buy ? lots : -lots;
+        return $"fill acc{acc} ins{ins} #{id} {side} {lots} @ {px}";
+    }
+}
