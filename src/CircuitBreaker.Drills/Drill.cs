@@ -18,7 +18,7 @@ public static partial class Drill
     /// <summary>The scenario named <paramref name="name"/> (ordinal, case-insensitive), or null.</summary>
     public static DrillScenario? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    private static readonly double A = WarmupSeconds;
+    private const double A = WarmupSeconds;
 
     private static DrillScenario FlashLoan() => new("flash-loan",
         "A flash loan borrows 5M USDC, swaps it through the thin XYZ pool that feeds the XYZ-PERP oracle (+60 % in one block), and repays in the same block; the house strategy follows the oracle and buys the perp at the inflated price, which reverts at the next block.",

@@ -38,9 +38,10 @@ public sealed class ReplayEngine
     public static RiskConfig BuildConfigFromTape(string path, Action<CircuitBreakerBuilder>? configure = null)
     {
         using var reader = TapeReader.Open(path);
-        var config = BuildConfigFromTape(reader.ReadAll(), configure, out int declared);
-        if (declared == 0) { reader.ThrowIfNoGoodRecords(); throw new TapeFormatException($"tape '{path}' declares no instrument"); }
-        return config;
+        var instruments = reader.ReadAll().Where(r => r.Type == TapeRecordType.Instrument).ToList();
+        reader.ThrowIfNoGoodRecords();
+        if (instruments.Count == 0) throw new TapeFormatException($"tape '{path}' declares no instrument");
+        return BuildConfigFromTape(instruments, configure, out _);
     }
 
     /// <summary>Builds a configuration from the <c>instrument</c> records among <paramref name="records"/> (others are ignored).</summary>
