@@ -89,6 +89,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         if (interactive) stdout.Write("\r");
         sw.Stop();
         ReplaySummary.Write(stdout, result, sw.Elapsed);
+        stdout.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
         if (o.TryGetValue("--report", out var reportPath))
         {
             using var f = File.Create(reportPath);
