@@ -1,0 +1,41 @@
+namespace CircuitBreaker;
+
+/// <summary>
+/// How a <see cref="ReplayEngine"/> evaluates a tape: which detectors run, which responder (playbook) turns findings
+/// into actions, and how often progress is reported. Immutable; the factories are called once per replay (allocates at
+/// setup only).
+/// </summary>
+public sealed class ReplayOptions
+{
+    /// <summary>Default profile: <see cref="DefaultDetectors"/> and the <see cref="SeverityResponder"/>.</summary>
+    public static ReplayOptions Default { get; } = new();
+
+    /// <summary>The breaker "off" for detection: no detectors; pair it with <see cref="BreakerProfiles.Off"/> limits.</summary>
+    public static ReplayOptions NoDetectors { get; } = new() { Detectors = static _ => [] };
+
+    /// <summary>Creates the detectors for a replay. Default: <see cref="DefaultDetectors.Create"/>.</summary>
+    public Func<DetectorContext, IEnumerable<IDetector>> Detectors { get; init; } = DefaultDetectors.Create;
+
+    /// <summary>
+    /// Creates the responder (playbook) that receives every finding, given the replay's breaker. Default: a
+    /// <see cref="SeverityResponder"/> on the breaker's board. A responder that also implements
+    /// <see cref="IIncidentSource"/> has its incidents written to the report.
+    /// </summary>
+    public Func<Breaker, IFindingSink>? Responder { get; init; }
+
+    /// <summary>Findings listed in the report before the rest are only counted (default 10,000, the spec's cap).</summary>
+    public int MaxFindings { get; init; } = ReportBuilder.DefaultMaxFindings;
+
+    /// <summary>Called with the number of records replayed so far every <see cref="ProgressEvery"/> records (default none).</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>Records between two <see cref="Progress"/> calls (default 1,000,000).</summary>
+    public long ProgressEvery { get; init; } = 1_000_000;
+}
+
+/// <summary>A responder (playbook) that opens incidents; the replay copies them into the report's <c>incidents</c>.</summary>
+public interface IIncidentSource
+{
+    /// <summary>Incidents opened so far, in the order they opened. Read once, after the replay.</summary>
+    IReadOnlyList<ReportIncident> Incidents { get; }
+}

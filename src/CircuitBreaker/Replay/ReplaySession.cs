@@ -1,0 +1,219 @@
+using System.Text;
+using System.Text.Json;
+
+namespace CircuitBreaker;
+
+/// <summary>The state of one replay: id maps, accepted orders, collected trips. Internal to <see cref="ReplayEngine"/>.</summary>
+internal sealed class ReplaySession
+{
+    private readonly Breaker _breaker;
+    private readonly Evaluator _evaluator;
+    private readonly ReportBuilder _report;
+    private readonly InstrumentRegistry _registry;
+    private readonly HashSet<(int Account, long Id)> _accepted = [];
+    private readonly Dictionary<string, int> _assets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _venues = new(StringComparer.Ordinal);
+    private readonly List<TripContext> _trips = [];
+    private readonly Dictionary<long, string> _tripDetail = [];
+    private readonly Dictionary<int, long> _fills = [];
+    private long _skipped, _undeclared, _mismatched, _lastT;
+    private string? _adminReason;
+
+    public ReplaySession(Breaker breaker, Evaluator evaluator, ReportBuilder report)
+    {
+        _breaker = breaker; _evaluator = evaluator; _report = report; _registry = breaker.Registry;
+    }
+
+    public void OnTrip(in TripContext c)
+    {
+        _trips.Add(c);
+        if (c.Cause == TripCause.Manual && _adminReason is not null) _tripDetail[c.Sequence] = _adminReason;
+    }
+
+    public void Apply(TapeRecord r)
+    {
+        _lastT = r.T;
+        switch (r.Type)
+        {
+            case TapeRecordType.Instrument: Declare(r); return;
+            case TapeRecordType.Order: Order(r); return;
+            case TapeRecordType.Admin: Admin(r); return;
+            case TapeRecordType.Chain: Chain(r); return;
+        }
+        bool price = r.Type == TapeRecordType.Oracle;
+        if (r.Symbol is null || !(price ? _registry.TryResolvePriceSymbol(r.Symbol, out var ins) : _registry.TryGetInstrument(r.Symbol, out ins)))
+        {
+            _skipped++;
+            return;
+        }
+        RiskEvent e;
+        switch (r.Type)
+        {
+            case TapeRecordType.Trade: e = RiskEvent.Trade(r.T, ins, r.Px, r.Qty, r.Aggressor, Id(_venues, r.Venue)); break;
+            case TapeRecordType.Quote: e = RiskEvent.Quote(r.T, ins, r.Bid, r.Ask, r.BidQty, r.AskQty, Id(_venues, r.Venue)); break;
+            case TapeRecordType.Oracle: e = RiskEvent.Oracle(r.T, ins, r.Px, Id(_sources, r.Source)); break;
+            case TapeRecordType.Fill:
+                var acc = Account(r.Account!);
+                if (!_accepted.Contains((acc.Value, r.OrderId ?? -1))) { _report.CountSuppressedFill(); return; }
+                _fills[acc.Value] = _fills.GetValueOrDefault(acc.Value) + 1;
+                e = RiskEvent.Fill(r.T, ins, acc, r.OrderId ?? -1, r.Side ?? Side.Buy, r.Px, r.Qty, Id(_venues, r.Venue));
+                break;
+            case TapeRecordType.Position:
+                e = RiskEvent.Position(r.T, ins, Account(r.Account!), r.Qty, r.Delta, r.Gamma, r.Vega, r.Notional, r.Pnl);
+                break;
+            default: _skipped++; return;
+        }
+        _evaluator.Evaluate(in e);
+    }
+
+    private void Declare(TapeRecord r)
+    {
+        if (r.Symbol is null || !_registry.TryGetInstrument(r.Symbol, out var id)) { _undeclared++; return; }
+        var s = _registry[id];
+        double mult = double.IsNaN(r.Multiplier) ? 1 : r.Multiplier;
+        if (s.Kind != r.InstrumentKind || s.Tick != r.Tick || s.Lot != r.Lot || s.Multiplier != mult) _mismatched++;
+    }
+
+    private void Order(TapeRecord r)
+    {
+        if (!_registry.TryGetInstrument(r.Symbol!, out var ins)) { _skipped++; return; }
+        var acc = Account(r.Account!);
+        long id = r.OrderId ?? -1;
+        var action = r.OrderAction ?? OrderAction.New;
+        if (action != OrderAction.New && !_accepted.Contains((acc.Value, id)))
+        {
+            _report.CountSuppressedFill();
+            return;
+        }
+        var request = action == OrderAction.Cancel
+            ? OrderRequest.Cancel(r.T, ins, acc, id)
+            : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action);
+        var decision = _breaker.Check(in request);
+        _report.CountOrder(decision.Reason);
+        if (decision.IsAccepted && action == OrderAction.New) _accepted.Add((acc.Value, id));
+        var e = RiskEvent.OrderDecision(in request, decision.Reason);
+        _evaluator.Evaluate(in e);
+    }
+
+    private void Admin(TapeRecord r)
+    {
+        var scope = r.Scope ?? Scope.Global;
+        int target = -1;
+        if (scope != Scope.Global)
+        {
+            string name = r.Target ?? "";
+            bool found = scope switch
+            {
+                Scope.Instrument => _registry.TryGetInstrument(name, out var i) && (target = i.Value) >= 0,
+                Scope.Group => _registry.TryGetGroup(name, out var g) && (target = g.Value) >= 0,
+                Scope.Account => name.Length > 0 && (target = Account(name).Value) >= 0,
+                _ => false,
+            };
+            if (!found) { _skipped++; return; }
+        }
+        _adminReason = r.Reason;
+        var e = RiskEvent.Admin(r.T, r.AdminAction ?? AdminAction.Ack, scope, target);
+        _evaluator.Evaluate(in e);
+        _adminReason = null;
+    }
+
+    private void Chain(TapeRecord r)
+    {
+        var ins = InstrumentId.None;
+        if (r.Symbol is not null && !_registry.TryResolvePriceSymbol(r.Symbol, out ins)) ins = InstrumentId.None;
+        var acc = r.Account is null ? default : Account(r.Account);
+        var e = RiskEvent.Chain(r.T, r.ChainKind ?? ChainEventKind.Transfer, Id(_assets, r.Asset)!, r.Amount, acc, r.Block ?? -1,
+            Fnv(r.Tx), Id(_pools, r.Pool), ins);
+        _evaluator.Evaluate(in e);
+    }
+
+    private AccountId Account(string name) => _registry.GetOrAddAccount(name);
+
+    private static int Id(Dictionary<string, int> map, string? name)
+    {
+        if (name is null) return -1;
+        if (!map.TryGetValue(name, out int id)) map.Add(name, id = map.Count);
+        return id;
+    }
+
+    private static long Fnv(string? s)
+    {
+        if (s is null) return 0;
+        ulong h = 14695981039346656037;
+        foreach (char c in s) { h ^= c; h *= 1099511628211; }
+        return (long)h;
+    }
+
+    public ReplayResult Finish(TapeReader reader, IIncidentSource? incidents)
+    {
+        _report.CountTape(reader);
+        foreach (var c in _trips)
+        {
+            string reason = c.Cause == TripCause.Manual ? AdminName(c.State) : c.ReasonName;
+            string detail = _tripDetail.TryGetValue(c.Sequence, out var d) && d.Length > 0
+                ? d
+                : ReplayEngine.Invariant($"{CauseName(c.Cause)} {reason}: {StateName(c.Previous)} -> {StateName(c.State)}");
+            _report.AddTrip(c.TimeNs, c.Scope, _registry.TargetName(c.Scope, c.Target), c.State, reason, c.Severity, detail);
+        }
+        var log = _evaluator.Findings;
+        for (int i = 0; i < log.Count; i++)
+        {
+            ref readonly var f = ref log[i];
+            _report.AddFinding(f.TimeNs, f.Signature.ToString(), f.Severity, f.Scope, _registry.TargetName(f.Scope, f.Target), f.Score, f.FormatDetail());
+        }
+        if (incidents is not null) foreach (var inc in incidents.Incidents) _report.AddIncident(inc);
+        var report = _report.Build();
+        report.FindingsDropped += log.Dropped;
+
+        var accounts = new List<AccountOutcome>(_registry.AccountCount);
+        var keeper = _breaker.Positions;
+        for (int a = 0; a < _registry.AccountCount && a < _breaker.Config.AccountCapacity; a++)
+        {
+            var id = new AccountId(a);
+            accounts.Add(new AccountOutcome(_registry.AccountName(id), keeper.DailyPnl(id), keeper.GrossExposure(id), _fills.GetValueOrDefault(a)));
+        }
+        report.AdditionalFields = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        {
+            ["replay"] = Extras(accounts, keeper.PositionDisagreements),
+        };
+        return new ReplayResult(report, accounts, _skipped, keeper.PositionDisagreements, _undeclared, _mismatched, _lastT);
+    }
+
+    private JsonElement Extras(List<AccountOutcome> accounts, long disagreements)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("skipped_records", _skipped);
+            w.WriteNumber("undeclared_instruments", _undeclared);
+            w.WriteNumber("instrument_mismatches", _mismatched);
+            w.WriteNumber("position_disagreements", disagreements);
+            w.WriteStartArray("accounts");
+            foreach (var a in accounts)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", a.Name);
+                w.WriteNumber("pnl", Finite(a.Pnl));
+                w.WriteNumber("gross_exposure", Finite(a.GrossExposure));
+                w.WriteNumber("fills", a.Fills);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+        return doc.RootElement.Clone();
+    }
+
+    private static double Finite(double v) => double.IsFinite(v) ? Math.Round(v, 6) : 0;
+
+    private static string AdminName(TradingState s) => s switch { TradingState.Halted => "halt", TradingState.ReduceOnly => "reduce_only", _ => "resume" };
+    private static string StateName(TradingState s) => s switch { TradingState.Halted => "halted", TradingState.ReduceOnly => "reduce_only", _ => "active" };
+    private static string CauseName(TripCause c) => c switch
+    {
+        TripCause.Limit => "limit", TripCause.Signature => "signature", TripCause.Pipeline => "pipeline", TripCause.Recovery => "recovery", _ => "manual",
+    };
+}
