@@ -23,13 +23,14 @@ public class DrillTests
         Assert.Equal(Drill.All.Count, card.Scores.Count);
         var by = card.Scores.ToDictionary(s => s.Scenario.Name);
         // Attacks the current default detectors and limits catch, and the loss they avoid.
-        foreach (var n in new[] { "flash-loan", "collateral-drain", "runaway-algo", "fat-finger", "flash-crash", "compromised-key", "barrier-option", "oracle-manipulation" })
-            Assert.True(by[n].Detected, n);
-        foreach (var n in new[] { "flash-loan", "collateral-drain", "runaway-algo", "fat-finger", "flash-crash", "compromised-key", "barrier-option" })
+        foreach (var s in card.Scores.Where(s => !s.Scenario.IsBenign))
+            Assert.True(s.Detected, s.Scenario.Name);
+        foreach (var n in new[] { "flash-loan", "collateral-drain", "runaway-algo", "fat-finger", "quote-stuffing", "flash-crash", "compromised-key", "barrier-option" })
             Assert.True(by[n].LossAvoided > 0, n);
-        // Known gap: no quote-stuffing detector in the default set yet; only the message-rate limit rejects.
-        Assert.False(by["quote-stuffing"].Detected);
-        Assert.True(by["quote-stuffing"].RejectedOrders > 0);
+        Assert.Contains(by["quote-stuffing"].Signatures, kv => kv.Key == "QuoteStuffing");
+        Assert.Contains(by["runaway-algo"].Signatures, kv => kv.Key == "RunawayAlgorithm");
+        // Known gap: the slow Mango-style pump is detected but contained only at the collapse: no loss avoided yet.
+        Assert.True(by["oracle-manipulation"].TimeToContainNs > 200_000_000_000L);
         foreach (var s in card.Scores.Where(s => s.Scenario.IsBenign)) Assert.Equal(0, s.FalseCriticals);
         Assert.Contains("| scenario |", card.ToMarkdown());
         Assert.Contains("\"loss_avoided\"", card.ToJson());
