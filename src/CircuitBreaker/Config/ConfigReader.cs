@@ -18,13 +18,12 @@ internal sealed class ConfigReader
     public void Error(string path, string message) => _errors.Add(new ConfigError(path, message));
 
     /// <summary>
-    /// The properties of an object, in document order, after reporting a non-object, duplicate keys (the later copy is
-    /// ignored), over-long keys and keys not in <paramref name="known"/> (null = any key). Returns an empty list on error.
+    /// The properties of an object, in document order (lazily, so errors stay in document order), reporting a non-object, duplicate keys (the later copy is
+    /// ignored), over-long keys and keys not in <paramref name="known"/> (null = any key). Yields nothing for a non-object.
     /// </summary>
-    public List<(string Name, JsonElement Value, string Path)> Properties(JsonElement obj, string path, string[]? known, string what = "key")
+    public IEnumerable<(string Name, JsonElement Value, string Path)> Properties(JsonElement obj, string path, string[]? known, string what = "key")
     {
-        var list = new List<(string, JsonElement, string)>();
-        if (obj.ValueKind != JsonValueKind.Object) { Error(path, $"must be an object (was {Describe(obj)})"); return list; }
+        if (!ExpectObject(obj, path)) yield break;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
@@ -37,9 +36,16 @@ internal sealed class ConfigReader
                 Error(child, $"unknown {what} '{name}' (expected one of: {string.Join(", ", known)})");
                 continue;
             }
-            list.Add((name, p.Value, child));
+            yield return (name, p.Value, child);
         }
-        return list;
+    }
+
+    /// <summary>True for an object; otherwise reports it and returns false.</summary>
+    public bool ExpectObject(JsonElement v, string path)
+    {
+        if (v.ValueKind == JsonValueKind.Object) return true;
+        Error(path, $"must be an object (was {Describe(v)})");
+        return false;
     }
 
     /// <summary>The items of an array (reports a non-array).</summary>

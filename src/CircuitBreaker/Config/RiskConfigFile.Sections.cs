@@ -132,8 +132,8 @@ public static partial class RiskConfigFile
 
     internal static InstrumentLimits? ReadInstrumentLimits(ConfigReader r, JsonElement value, string path)
     {
+        if (!r.ExpectObject(value, path)) return null;
         var props = r.Properties(value, path, InstrumentLimitKeys);
-        if (value.ValueKind != JsonValueKind.Object) return null;
         var l = new InstrumentLimits();
         foreach (var (name, v, p) in props)
         {
@@ -166,8 +166,8 @@ public static partial class RiskConfigFile
 
     internal static AccountLimits? ReadAccountLimits(ConfigReader r, JsonElement value, string path)
     {
+        if (!r.ExpectObject(value, path)) return null;
         var props = r.Properties(value, path, AccountLimitKeys);
-        if (value.ValueKind != JsonValueKind.Object) return null;
         var l = new AccountLimits();
         foreach (var (name, v, p) in props)
         {
@@ -187,8 +187,8 @@ public static partial class RiskConfigFile
 
     private static GroupLimits? ReadGroupLimits(ConfigReader r, JsonElement value, string path)
     {
+        if (!r.ExpectObject(value, path)) return null;
         var props = r.Properties(value, path, GroupLimitKeys);
-        if (value.ValueKind != JsonValueKind.Object) return null;
         var l = new GroupLimits();
         foreach (var (name, v, p) in props)
             l = name == "max_orders_per_window" ? l with { MaxOrdersPerWindow = r.Count(v, p) } : l with { MaxOpenOrders = r.Count(v, p) };
