@@ -23,6 +23,7 @@ public sealed partial class PreTradeGate
     internal readonly PairBook Pairs;
     internal readonly OrderTable Orders;
     private readonly long _bucketWidth;
+    private GateCounters? _counters;
 
     /// <summary>Creates a gate over a configuration and a state board.</summary>
     public PreTradeGate(RiskConfig config, StateBoard board)
@@ -78,7 +79,15 @@ public sealed partial class PreTradeGate
             OrderAction.Replace => CheckReplace(in order),
             _ => Decision.Reject(RejectReason.InvalidQuantity),
         };
+        _counters?.Record(d.Reason);
         return d;
+    }
+
+    /// <summary>Turns on check and per-reason rejection counting (for <see cref="CircuitBreakerMetrics"/>); idempotent. Allocates once.</summary>
+    internal GateCounters EnableCounters()
+    {
+        Interlocked.CompareExchange(ref _counters, new GateCounters(), null);
+        return _counters!;
     }
 
     private Decision CheckNew(in OrderRequest o)

@@ -32,7 +32,7 @@ public class GatePropertyTests(ITestOutputHelper output)
             string? failure = RunCase(c.Seed, c.Steps, stats);
             return failure is null ? true.Label("ok") : false.Label(failure);
         });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), prop);
+        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(Cases), prop);
         output.WriteLine($"{Cases} cases, {stats.Steps} steps; new {stats.New} ({stats.NewAccepted} accepted), replace {stats.Replace} ({stats.ReplaceAccepted} accepted), cancels {stats.Cancels}, transitions {stats.Transitions}");
         output.WriteLine("rejections: " + string.Join(", ", stats.Rejects.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
         // Not vacuous: plenty accepted, and most limits were actually hit.

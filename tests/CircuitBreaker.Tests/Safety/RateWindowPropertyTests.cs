@@ -50,7 +50,7 @@ public class RateWindowPropertyTests
             }
             return true.Label("ok");
         });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), prop);
+        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(Cases), prop);
         Assert.True(acceptedTotal > Cases * 5 && refusedTotal > Cases, $"accepted {acceptedTotal}, refused {refusedTotal}: the generator must exercise both");
     }
 }

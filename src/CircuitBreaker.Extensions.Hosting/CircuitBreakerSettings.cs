@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace CircuitBreaker.Extensions.Hosting;
+
+/// <summary>
+/// The validated settings the host runs with: limits, pipeline options, detector switches and the opaque playbooks
+/// section. Created once at start; an invalid configuration throws <see cref="OptionsValidationException"/> listing
+/// every problem (<c>path: message</c>) in <see cref="OptionsValidationException.Failures"/>.
+/// </summary>
+public sealed class CircuitBreakerSettings
+{
+    /// <summary>Creates settings from parts already validated.</summary>
+    public CircuitBreakerSettings(RiskConfig config, RiskPipelineOptions? pipeline = null, SignatureSwitches? signatures = null, JsonElement? playbooks = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config;
+        Pipeline = pipeline ?? new RiskPipelineOptions();
+        Signatures = signatures ?? new SignatureSwitches();
+        Playbooks = playbooks;
+    }
+
+    /// <summary>The limits.</summary>
+    public RiskConfig Config { get; }
+    /// <summary>Pipeline options (defaults when not configured).</summary>
+    public RiskPipelineOptions Pipeline { get; }
+    /// <summary>Which default detectors run (all on when not configured).</summary>
+    public SignatureSwitches Signatures { get; }
+    /// <summary>The <c>playbooks</c> section as given, or null.</summary>
+    public JsonElement? Playbooks { get; }
+
+    /// <summary>Reads a configuration section with the schema of the JSON configuration file (docs/configuration.md).
+    /// Throws <see cref="OptionsValidationException"/> listing every error.</summary>
+    public static CircuitBreakerSettings FromConfiguration(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var result = RiskConfigFile.Parse(ConfigurationJson.ToJson(section));
+        if (!result.Succeeded) throw Invalid(result.Errors.Select(e => e.ToString()));
+        return new CircuitBreakerSettings(result.Config, result.PipelineOptions, result.Signatures, result.Playbooks);
+    }
+
+    /// <summary>Builds settings with the fluent builder. Throws <see cref="OptionsValidationException"/> listing every error.</summary>
+    public static CircuitBreakerSettings FromBuilder(Action<CircuitBreakerBuilder> configure, RiskPipelineOptions? pipeline = null, SignatureSwitches? signatures = null)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = new CircuitBreakerBuilder();
+        configure(builder);
+        try
+        {
+            pipeline?.Validate();
+            return new CircuitBreakerSettings(builder.Build(), pipeline, signatures);
+        }
+        catch (RiskConfigException ex) { throw Invalid(ex.Errors); }
+        catch (ArgumentException ex) { throw Invalid([ex.Message]); }
+    }
+
+    private static OptionsValidationException Invalid(IEnumerable<string> failures)
+        => new("CircuitBreaker", typeof(CircuitBreakerSettings), failures.ToArray());
+}

@@ -1,0 +1,71 @@
+namespace CircuitBreaker;
+
+/// <summary>An instrument entry of the file that passed its own checks.</summary>
+internal sealed record PlannedInstrument(string Path, string Symbol, InstrumentKind Kind, double Tick, double Lot, double Multiplier,
+    string? Underlying, string? Group, double Barrier, BarrierKind BarrierKind, double Strike, InstrumentLimits? Limits);
+
+/// <summary>An account entry of the file (limits null when absent or invalid).</summary>
+internal sealed record PlannedAccount(string Path, string Name, AccountLimits? Limits);
+
+/// <summary>A group entry of the file.</summary>
+internal sealed record PlannedGroup(string Path, string Name, GroupLimits Limits);
+
+/// <summary>
+/// What the file asks for, holding only values that passed their own checks, so that the builder reports only the
+/// problems that span sections (capacities against declared accounts, the self-match book size).
+/// </summary>
+internal sealed class ConfigPlan
+{
+    public long? Version;
+    public TimeSpan? RateWindow;
+    public int? Accounts, Pairs, Orders;
+    public InstrumentLimits DefaultInstrument = new();
+    public AccountLimits DefaultAccount = new();
+    public readonly List<PlannedInstrument> Instruments = new();
+    public readonly List<PlannedAccount> AccountList = new();
+    public readonly List<PlannedGroup> GroupList = new();
+    public int InstrumentErrors;
+
+    /// <summary>Builds through <see cref="CircuitBreakerBuilder"/>; its errors are added with the path they concern.</summary>
+    public RiskConfig? Build(List<ConfigError> errors, bool suppressEmpty)
+    {
+        var b = new CircuitBreakerBuilder();
+        if (Version is { } v) b.Version(v);
+        if (RateWindow is { } w) b.RateWindow(w);
+        b.Capacity(Accounts, Pairs, Orders);
+        b.DefaultInstrumentLimits(DefaultInstrument);
+        b.DefaultAccountLimits(DefaultAccount);
+        foreach (var i in Instruments)
+            b.Instrument(i.Symbol, i.Kind, i.Tick, i.Lot, i.Multiplier, i.Underlying, i.Group, i.Limits, i.Barrier, i.BarrierKind, i.Strike);
+        foreach (var a in AccountList) b.Account(a.Name, a.Limits);
+        foreach (var g in GroupList) b.Group(g.Name, g.Limits);
+        try
+        {
+            return b.Build();
+        }
+        catch (RiskConfigException ex)
+        {
+            foreach (var e in ex.Errors)
+            {
+                if (e.StartsWith("at least one instrument", StringComparison.Ordinal))
+                {
+                    if (!suppressEmpty && !errors.Exists(x => x.Path == "$.instruments")) errors.Add(new ConfigError("$.instruments", e));
+                }
+                else errors.Add(new ConfigError(PathOf(e), e));
+            }
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add(new ConfigError("$", ex.Message));
+            return null;
+        }
+    }
+
+    private static string PathOf(string builderError) =>
+        builderError.StartsWith("account capacity", StringComparison.Ordinal) ? "$.capacities.accounts"
+        : builderError.StartsWith("pair capacity", StringComparison.Ordinal) ? "$.capacities.pairs"
+        : builderError.StartsWith("order capacity", StringComparison.Ordinal) ? "$.capacities.orders"
+        : builderError.StartsWith("rate window", StringComparison.Ordinal) ? "$.rate_window_ms"
+        : "$";
+}

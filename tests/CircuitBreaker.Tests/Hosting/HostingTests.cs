@@ -1,0 +1,139 @@
+using System.Text;
+using CircuitBreaker.Extensions.Hosting;
+using CircuitBreaker.Ring;
+using CircuitBreaker.Tests.Config;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CircuitBreaker.Tests.Hosting;
+
+public class HostingTests
+{
+    private static IConfiguration Section(string json, string key = "CircuitBreaker")
+        => new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($"{{\"{key}\": {json}}}"))).Build().GetSection(key);
+
+    private static ServiceProvider Provider(Action<IServiceCollection> add, ListLogger? logger = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(new ListLoggerFactory(logger ?? new ListLogger()));
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        add(services);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void AddCircuitBreaker_JsonSection_BindsTheSameLimitsAsTheFile()
+    {
+        using var sp = Provider(s => s.AddCircuitBreaker(Section(ConfigSamples.Valid)));
+        var settings = sp.GetRequiredService<CircuitBreakerSettings>();
+        var c = settings.Config;
+        Assert.Equal(7, c.Version);
+        Assert.Equal(250_000_000, c.RateWindowNs);
+        Assert.True(c.Registry.TryGetInstrument("BTC-PERP", out var btc));
+        Assert.Equal(5, c.InstrumentLimits[btc.Value].MaxOrderQuantity);
+        Assert.Equal(150, c.InstrumentLimits[btc.Value].CollarBps);
+        Assert.Equal(ReferencePriceSource.Oracle, c.InstrumentLimits[btc.Value].ReferenceSource);
+        Assert.Equal(TimeSpan.FromSeconds(2), c.InstrumentLimits[btc.Value].ReferenceStaleAfter);
+        Assert.True(c.Registry.TryGetInstrument("BTC-UO", out var uo));
+        Assert.Equal(BarrierKind.UpAndOut, c.Registry[uo].BarrierKind);
+        Assert.True(c.Registry.TryGetAccount("alpha", out var alpha));
+        Assert.Equal(2_000_000, c.AccountLimits[alpha.Value].MaxGrossExposure);
+        Assert.Equal(FullRingPolicy.DropAndCount, settings.Pipeline.FullRingPolicy);
+        Assert.False(settings.Signatures.MlAnomaly);
+        Assert.Equal("halt", settings.Playbooks!.Value.GetProperty("critical")[0].GetProperty("action").GetString());
+        var pipeline = sp.GetRequiredService<RiskPipeline>();
+        Assert.Same(sp.GetRequiredService<Breaker>(), pipeline.Breaker);
+        Assert.Equal(3, pipeline.Evaluator.Detectors.Count); // ml_anomaly and oracle switched off
+    }
+
+    [Fact]
+    public async Task Start_BrokenSection_FailsWithEveryErrorListed()
+    {
+        const string broken = """
+        { "rate_window_ms": "soon",
+          "instruments": [ { "symbol": "X", "kind": "spott", "tick": -1, "lot": 1 } ],
+          "pipeline": { "capacity": 1000 } }
+        """;
+        using var sp = Provider(s => s.AddCircuitBreaker(Section(broken)));
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            foreach (var hosted in sp.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
+        });
+        Assert.Equal(
+        new[]
+        {
+            "$.rate_window_ms: must be a number (was a string)",
+            "$.instruments[0].kind: unknown value 'spott' (expected one of: spot, perpetual, future, option, barrier_option, swap)",
+            "$.instruments[0].tick: must be > 0 (was -1)",
+            "$.pipeline.capacity: must be a power of two >= 2 (was 1000)",
+        }.Order(StringComparer.Ordinal).ToArray(), ex.Failures.Order(StringComparer.Ordinal).ToArray()); // configuration orders keys by name, so compare sorted
+    }
+
+    [Fact]
+    public void AddCircuitBreaker_BrokenBuilder_ListsEveryError()
+    {
+        using var sp = Provider(s => s.AddCircuitBreaker(b => b.Instrument("X", InstrumentKind.Spot, 0, -1)));
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<Breaker>());
+        Assert.Contains(ex.Failures, f => f.Contains("tick must be finite and > 0"));
+        Assert.Contains(ex.Failures, f => f.Contains("lot must be finite and > 0"));
+    }
+
+    [Fact]
+    public async Task HostedService_StartPublishStop_DrainsEveryEventAndLogsTrips()
+    {
+        var log = new ListLogger();
+        using var sp = Provider(s => s.AddCircuitBreaker(b => b.Instrument("X", InstrumentKind.Spot, 0.01, 1).Account("a"),
+            new RiskPipelineOptions { Capacity = 1024, WaitStrategy = WaitStrategyKind.Blocking, StallThreshold = TimeSpan.Zero },
+            new SignatureSwitches { MlAnomaly = false }), log);
+        var hosted = sp.GetRequiredService<CircuitBreakerHostedService>();
+        var pipeline = sp.GetRequiredService<RiskPipeline>();
+        var breaker = sp.GetRequiredService<Breaker>();
+        breaker.Registry.TryGetInstrument("X", out var x);
+
+        await hosted.StartAsync(CancellationToken.None);
+        Assert.True(pipeline.IsRunning);
+        for (int i = 1; i <= 500; i++) Assert.Equal(PublishResult.Published, pipeline.Publish(RiskEvent.Trade(i * 1_000_000L, x, 100, 1)));
+        pipeline.Publish(RiskEvent.Admin(600_000_000L, AdminAction.Halt, Scope.Instrument, x.Value));
+        await hosted.StopAsync(CancellationToken.None);
+
+        Assert.False(pipeline.IsRunning);
+        Assert.Equal(501, pipeline.Evaluator.Processed);
+        Assert.Equal(0, pipeline.Lag);
+        Assert.Equal(TradingState.Halted, breaker.Board.Get(Scope.Instrument, x.Value));
+        Assert.Contains(log.Lines, l => l.StartsWith("Critical: Trip: Instrument X Active -> Halted (Manual, Manual)", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Contains("501 events evaluated"));
+        Assert.Equal(PublishResult.Stopped, pipeline.Publish(RiskEvent.Trade(1, x, 100, 1)));
+    }
+
+    [Fact]
+    public void ConfigurationJson_NumberDetection_MatchesJsonGrammar()
+    {
+        Assert.True(ConfigurationJson.IsJsonNumber("0.5"));
+        Assert.True(ConfigurationJson.IsJsonNumber("-1e400"));
+        Assert.False(ConfigurationJson.IsJsonNumber("0x10"));
+        Assert.False(ConfigurationJson.IsJsonNumber("1 2"));
+        Assert.False(ConfigurationJson.IsJsonNumber("NaN"));
+        Assert.False(ConfigurationJson.IsJsonNumber(""));
+    }
+
+    internal sealed class ListLogger : ILogger
+    {
+        public List<string> Lines { get; } = new();
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines) Lines.Add($"{logLevel}: {formatter(state, exception)}");
+        }
+    }
+
+    private sealed class ListLoggerFactory(ListLogger logger) : ILoggerFactory
+    {
+        public void AddProvider(ILoggerProvider provider) { }
+        public ILogger CreateLogger(string categoryName) => logger;
+        public void Dispose() { }
+    }
+}
