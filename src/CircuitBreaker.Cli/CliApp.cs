@@ -10,16 +10,12 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
     /// <summary>Exit code for bad usage or unreadable input.</summary>
     public const int Usage = 2;
 
-    /// <summary>
-    /// Hook the main engineer wires to the configuration loader: given a <c>--config</c> path, configures the builder.
-    /// Null: <c>--config</c> is refused with "not supported yet".
-    /// </summary>
-    public static Func<string, Action<CircuitBreakerBuilder>>? ConfigLoader { get; set; }
-
     private const string Help = """
         usage:
           circuit-breaker replay <tape.jsonl[.gz]> [--report <report.json>] [--chart <timeline.svg>] [--config <file>]
           circuit-breaker drill [--scenario <name>|all] [--seed N] [--report <scorecard.json>] [--markdown <detection.md>]
+          circuit-breaker config check <file.json>     validate a configuration file (every error, with its JSON path)
+          circuit-breaker config init                  print the default profile as a configuration file
         exit codes: 0 success (trips are results), 2 bad usage or unreadable input
         """;
 
@@ -33,6 +29,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
             {
                 "replay" => Replay(args[1..]),
                 "drill" => Drill(args[1..]),
+                "config" => Config(args[1..]),
                 _ => Bad($"unknown command '{args[0]}'"),
             };
         }
@@ -73,15 +70,26 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         if (!Parse(args, ["--report", "--chart", "--config"], out var tape, out var o, out var error)) return Bad(error!);
         if (tape is null) return Bad("replay needs a tape path");
         Action<CircuitBreakerBuilder> configure = BreakerProfiles.Default;
+        Func<DetectorContext, IEnumerable<IDetector>> detectors = DefaultDetectors.Create;
+        Playbook? playbook = null;
         if (o.TryGetValue("--config", out var cfgPath))
         {
-            if (ConfigLoader is null) { stderr.WriteLine("error: --config is not supported yet (the configuration loader is not wired); omit it for the default profile"); return Usage; }
-            configure = ConfigLoader(cfgPath);
+            var loaded = RiskConfigFile.Load(cfgPath);
+            if (!loaded.Succeeded) return ConfigErrors(cfgPath, loaded);
+            configure = b => { BreakerProfiles.Default(b); loaded.Apply(b); };
+            detectors = loaded.Signatures.CreateDetectors;
+            if (loaded.Playbooks is { } pb)
+            {
+                try { playbook = Playbook.FromJson(pb.GetRawText()); }
+                catch (PlaybookException ex) { stderr.WriteLine($"error: {cfgPath}: playbooks: {ex.Message}"); return Usage; }
+            }
         }
         if (!File.Exists(tape)) return Bad($"tape '{tape}' not found");
         var sw = Stopwatch.StartNew();
         var options = new ReplayOptions
         {
+            Detectors = detectors,
+            Responder = playbook is null ? null : breaker => new IncidentDesk(breaker, playbook),
             Progress = interactive ? n => stdout.Write($"\r{n:N0} records...") : null,
             ProgressEvery = 500_000,
         };
@@ -102,6 +110,30 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
             stdout.WriteLine($"chart: {chartPath}");
         }
         return Ok;
+    }
+
+    private int Config(string[] args)
+    {
+        if (args.Length == 1 && args[0] == "init") { stdout.Write(RiskConfigFile.WriteToString()); return Ok; }
+        if (args.Length != 2 || args[0] != "check") return Bad("usage: config check <file.json> | config init");
+        var loaded = RiskConfigFile.Load(args[1]);
+        if (!loaded.Succeeded) return ConfigErrors(args[1], loaded);
+        if (loaded.Playbooks is { } pb)
+        {
+            try { Playbook.FromJson(pb.GetRawText()); }
+            catch (PlaybookException ex) { stderr.WriteLine($"error: {args[1]}: playbooks: {ex.Message}"); return Usage; }
+        }
+        var cfg = loaded.Config;
+        stdout.WriteLine($"{args[1]}: valid (version {cfg.Version}, {cfg.Registry.InstrumentCount} instruments, {cfg.Registry.AccountCount} accounts, " +
+            $"{loaded.Signatures.CreateDetectors(new DetectorContext(cfg.Registry)).Length} detectors on)");
+        return Ok;
+    }
+
+    private int ConfigErrors(string path, RiskConfigLoadResult loaded)
+    {
+        stderr.WriteLine($"error: {path}: {loaded.Errors.Count} problem{(loaded.Errors.Count == 1 ? "" : "s")}");
+        foreach (var e in loaded.Errors) stderr.WriteLine($"  {e}");
+        return Usage;
     }
 
     private int Drill(string[] args)

@@ -30,15 +30,7 @@ internal sealed class ConfigPlan
     public RiskConfig? Build(List<ConfigError> errors, bool suppressEmpty)
     {
         var b = new CircuitBreakerBuilder();
-        if (Version is { } v) b.Version(v);
-        if (RateWindow is { } w) b.RateWindow(w);
-        b.Capacity(Accounts, Pairs, Orders);
-        b.DefaultInstrumentLimits(DefaultInstrument);
-        b.DefaultAccountLimits(DefaultAccount);
-        foreach (var i in Instruments)
-            b.Instrument(i.Symbol, i.Kind, i.Tick, i.Lot, i.Multiplier, i.Underlying, i.Group, i.Limits, i.Barrier, i.BarrierKind, i.Strike);
-        foreach (var a in AccountList) b.Account(a.Name, a.Limits);
-        foreach (var g in GroupList) b.Group(g.Name, g.Limits);
+        Apply(b);
         try
         {
             return b.Build();
@@ -60,6 +52,24 @@ internal sealed class ConfigPlan
             errors.Add(new ConfigError("$", ex.Message));
             return null;
         }
+    }
+
+    /// <summary>Lays this plan over a builder: settings, defaults, limits; instruments the builder already declares
+    /// (e.g. from a tape) keep their declaration and take this plan's limits.</summary>
+    public void Apply(CircuitBreakerBuilder b)
+    {
+        if (Version is { } v) b.Version(v);
+        if (RateWindow is { } w) b.RateWindow(w);
+        b.Capacity(Accounts, Pairs, Orders);
+        b.DefaultInstrumentLimits(DefaultInstrument);
+        b.DefaultAccountLimits(DefaultAccount);
+        foreach (var i in Instruments)
+        {
+            if (b.Registry.TryGetInstrument(i.Symbol, out _)) { if (i.Limits is not null) b.Limits(i.Symbol, i.Limits); }
+            else b.Instrument(i.Symbol, i.Kind, i.Tick, i.Lot, i.Multiplier, i.Underlying, i.Group, i.Limits, i.Barrier, i.BarrierKind, i.Strike);
+        }
+        foreach (var a in AccountList) b.Account(a.Name, a.Limits);
+        foreach (var g in GroupList) b.Group(g.Name, g.Limits);
     }
 
     private static string PathOf(string builderError) =>

@@ -137,6 +137,6 @@ public static partial class RiskConfigFile
 
         var config = plan.Build(errors, suppressEmpty: plan.InstrumentErrors > 0);
         if (errors.Count > 0 || config is null) return Failed([.. errors]);
-        return new RiskConfigLoadResult(config, pipeline, signatures, playbooks, []);
+        return new RiskConfigLoadResult(config, pipeline, signatures, playbooks, []) { Plan = plan };
     }
 }

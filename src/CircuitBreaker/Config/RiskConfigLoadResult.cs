@@ -35,6 +35,20 @@ public sealed class RiskConfigLoadResult
     /// <summary>Every problem found, in document order (empty on success).</summary>
     public IReadOnlyList<ConfigError> Errors { get; }
 
+    internal ConfigPlan? Plan { get; init; }
+
+    /// <summary>
+    /// Lays the file's settings, defaults and limits over <paramref name="builder"/>: instruments it already declares (for
+    /// example from a tape being replayed) keep their declaration and take the file's limits; the file's other instruments,
+    /// accounts and groups are declared. Throws <see cref="RiskConfigException"/> when the file did not load.
+    /// </summary>
+    public void Apply(CircuitBreakerBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!Succeeded || Plan is null) throw new RiskConfigException(Errors.Select(e => e.ToString()).ToArray());
+        Plan.Apply(builder);
+    }
+
     /// <summary>The configuration, or a <see cref="RiskConfigException"/> listing every error as <c>path: message</c>.</summary>
     public RiskConfig GetConfigOrThrow()
     {

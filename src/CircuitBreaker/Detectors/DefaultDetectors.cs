@@ -3,19 +3,9 @@ namespace CircuitBreaker;
 /// <summary>The default detector set: every signature on, with its documented conservative defaults. Allocates; call at setup.</summary>
 public static class DefaultDetectors
 {
-    /// <summary>Creates every default detector for the instruments and accounts of <paramref name="context"/>.</summary>
-    public static IDetector[] Create(DetectorContext context) =>
-    [
-        new VolumeSpikeDetector(context),
-        new PriceVelocityDetector(context),
-        new OracleDetector(context),
-        new LiquidityCollapseDetector(context),
-        new MlAnomalyDetector(context),
-        new RunawayAlgorithmDetector(context),
-        new QuoteStuffingDetector(context),
-        new LossVelocityDetector(context),
-        new FlashLoanDetector(context),
-        new DrainDetector(context),
-        new ProductRiskDetector(context),
-    ];
+    private static readonly SignatureSwitches s_allOn = new();
+
+    /// <summary>Creates every default detector for the instruments and accounts of <paramref name="context"/>
+    /// (the same set a configuration file's <c>signatures</c> section switches; see <see cref="SignatureSwitches"/>).</summary>
+    public static IDetector[] Create(DetectorContext context) => s_allOn.CreateDetectors(context);
 }

@@ -14,7 +14,7 @@ namespace CircuitBreaker;
 /// evaluator thread, except <see cref="LimitsScale"/>/<see cref="EffectiveLimitsScale"/>, which any thread may read.
 /// </para>
 /// </summary>
-public sealed partial class IncidentDesk : IFindingSink, IEventObserver
+public sealed partial class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
 {
     private readonly InstrumentRegistry _registry;
     private readonly StateBoard _board;
@@ -203,6 +203,9 @@ public sealed partial class IncidentDesk : IFindingSink, IEventObserver
 
     /// <summary>Handles a finding (see <see cref="OnFinding"/>).</summary>
     void IFindingSink.Raise(in Finding finding) => OnFinding(in finding);
+
+    /// <summary>Every incident as a drill-report entry (builds the records: allocates; off the hot path).</summary>
+    public IReadOnlyList<ReportIncident> Incidents => BuildRecords().Select(r => r.ToReportIncident()).ToArray();
 
     private int SlotOf(long id)
     {

@@ -7,7 +7,7 @@ namespace CircuitBreaker;
 /// </summary>
 public sealed class ReplayOptions
 {
-    /// <summary>Default profile: <see cref="DefaultDetectors"/> and the <see cref="SeverityResponder"/>.</summary>
+    /// <summary>Default profile: <see cref="DefaultDetectors"/> and an <see cref="IncidentDesk"/> with the default playbook.</summary>
     public static ReplayOptions Default { get; } = new();
 
     /// <summary>The breaker "off" for detection: no detectors; pair it with <see cref="BreakerProfiles.Off"/> limits.</summary>
@@ -17,8 +17,8 @@ public sealed class ReplayOptions
     public Func<DetectorContext, IEnumerable<IDetector>> Detectors { get; init; } = DefaultDetectors.Create;
 
     /// <summary>
-    /// Creates the responder (playbook) that receives every finding, given the replay's breaker. Default: a
-    /// <see cref="SeverityResponder"/> on the breaker's board. A responder that also implements
+    /// Creates the responder (playbook) that receives every finding, given the replay's breaker. Default: an
+    /// <see cref="IncidentDesk"/> with <see cref="Playbook.Default"/>. A responder that also implements
     /// <see cref="IIncidentSource"/> has its incidents written to the report.
     /// </summary>
     public Func<Breaker, IFindingSink>? Responder { get; init; }
