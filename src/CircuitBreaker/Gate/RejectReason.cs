@@ -74,4 +74,7 @@ public enum RejectReason : byte
     DetectorFault = 32,
     /// <summary>A finding of an anomaly signature (the signature itself is in the trip's <see cref="TripContext.Signature"/>).</summary>
     Signature = 33,
+    /// <summary>Single-writer gate only: fill releases are waiting outside the full release queue (or some were lost),
+    /// so working quantities are not current; new orders and replaces are refused until the backlog is drained.</summary>
+    ReleaseBacklog = 34,
 }
