@@ -28,11 +28,17 @@ internal static class OursWiring
     public static ILatencyMeasurement? CreateCircuitBreakerCheck(PreTradeScenario scenario)
         => new PreTradeCheckMeasurement<GateCheck>("circuitbreaker", isOurs: true, scenario, new GateCheck(CreateGate(scenario).Gate));
 
+    /// <summary>The same gate in <see cref="GateConcurrency.SingleWriter"/> mode (one checking thread, plain stores):
+    /// impl name <c>circuitbreaker-sw</c>.</summary>
+    public static ILatencyMeasurement? CreateSingleWriterCheck(PreTradeScenario scenario)
+        => new PreTradeCheckMeasurement<GateCheck>("circuitbreaker-sw", isOurs: true, scenario, new GateCheck(CreateGate(scenario, GateConcurrency.SingleWriter).Gate));
+
     /// <summary>Our breaker configured from the scenario's limits, with the full default control set on (the relative
     /// fat-finger guard, self-match, duplicate ids, message rates, exposure and loss checks all run) and reference prices fed.</summary>
-    public static Breaker CreateGate(PreTradeScenario scenario)
+    public static Breaker CreateGate(PreTradeScenario scenario, GateConcurrency concurrency = GateConcurrency.MultiThreaded)
     {
         var b = new CircuitBreakerBuilder()
+            .Concurrency(concurrency)
             .RateWindow(TimeSpan.FromTicks(PreTradeScenario.RateWindowNs / 100))
             .DefaultAccountLimits(new AccountLimits
             {

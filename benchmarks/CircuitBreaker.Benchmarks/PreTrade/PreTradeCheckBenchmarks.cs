@@ -4,7 +4,7 @@ namespace CircuitBreaker.Benchmarks.PreTrade;
 
 /// <summary>
 /// BenchmarkDotNet view of <c>pretrade_check</c>: each invocation runs 64 consecutive checks of the shared stream
-/// (reported per check): our gate, the naive baseline (lock + Dictionary + decimal) and Polly.Core guarding it.
+/// (reported per check): our gate (multi-threaded and single-writer), the naive baseline (lock + Dictionary + decimal) and Polly.Core guarding it.
 /// </summary>
 [MemoryDiagnoser]
 public class PreTradeCheckBenchmarks
@@ -14,7 +14,8 @@ public class PreTradeCheckBenchmarks
     private NaiveCheck _naive;
     private PollyCheck _polly;
     private OursWiring.GateCheck _ours;
-    private long _naiveSequence, _pollySequence, _oursSequence;
+    private OursWiring.GateCheck _oursSingleWriter;
+    private long _naiveSequence, _pollySequence, _oursSequence, _oursSingleWriterSequence;
 
     /// <summary>Builds the scenario and both gates.</summary>
     [GlobalSetup]
@@ -24,11 +25,16 @@ public class PreTradeCheckBenchmarks
         _naive = new NaiveCheck(new NaivePreTradeGate(_scenario));
         _polly = PollyCheck.Create(new NaivePreTradeGate(_scenario));
         _ours = new OursWiring.GateCheck(OursWiring.CreateGate(_scenario).Gate);
+        _oursSingleWriter = new OursWiring.GateCheck(OursWiring.CreateGate(_scenario, GateConcurrency.SingleWriter).Gate);
     }
 
     /// <summary>CircuitBreaker's pre-trade gate with the full default control set.</summary>
     [Benchmark(OperationsPerInvoke = Ops)]
     public int CircuitBreaker() => Run(ref _ours, ref _oursSequence);
+
+    /// <summary>The same gate in single-writer mode (one checking thread, plain stores).</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int CircuitBreakerSingleWriter() => Run(ref _oursSingleWriter, ref _oursSingleWriterSequence);
 
     /// <summary>lock + Dictionary + decimal.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops)]

@@ -5,11 +5,19 @@ namespace CircuitBreaker;
 /// positions and realised PnL, marks unrealised PnL and exposure from trades, quotes and oracle prices, keeps the
 /// reference prices the gate's collar reads, and trips post-trade limits (position, daily loss, exposure) on the
 /// state board. Publishes what the gate reads with release semantics. Allocation-free.
+/// <para>
+/// A fill frees the order's working reservation in the gate. With a <see cref="GateConcurrency.MultiThreaded"/> gate
+/// the keeper does it directly (atomics). With a <see cref="GateConcurrency.SingleWriter"/> gate the keeper never
+/// writes gate-owned state: it posts a release record to the gate's queue, which the gate's thread drains at its
+/// next check (see <see cref="GateConcurrency.SingleWriter"/>); until then the fill counts both in the position and
+/// as working quantity (conservative).
+/// </para>
 /// </summary>
 public sealed class PositionKeeper
 {
     private readonly PreTradeGate _gate;
     private readonly StateBoard _board;
+    private readonly ReleaseQueue? _releases;
     private long _positionDisagreements;
     private long _unknownFills;
 
@@ -18,6 +26,7 @@ public sealed class PositionKeeper
     {
         _gate = gate;
         _board = gate.Board;
+        _releases = gate.Releases;
     }
 
     /// <summary>Receives a finding for each post-trade limit breach that changed a trading state (set by the evaluator).</summary>
@@ -25,8 +34,9 @@ public sealed class PositionKeeper
 
     /// <summary>Engine <c>position</c> records that disagreed with the positions rebuilt from fills.</summary>
     public long PositionDisagreements => _positionDisagreements;
-    /// <summary>Fills for order ids the gate did not know (still applied to the position).</summary>
-    public long UnknownOrderFills => _unknownFills;
+    /// <summary>Fills for order ids the gate did not know, or larger than the order's remaining quantity (still applied
+    /// to the position). With a single-writer gate a fill is counted once the gate has drained its release.</summary>
+    public long UnknownOrderFills => _unknownFills + (_releases?.Unmatched ?? 0);
 
     /// <summary>Signed position of an account on an instrument, in human units.</summary>
     public double Position(AccountId account, InstrumentId instrument)
@@ -57,6 +67,7 @@ public sealed class PositionKeeper
     public void Apply(in RiskEvent e)
     {
         var cfg = _gate.Config;
+        if (_releases is { Backlog: > 0 } q) q.FlushBacklog();
         if ((uint)e.Instrument >= (uint)cfg.Instruments.Length) return;
         switch (e.Kind)
         {
@@ -121,7 +132,7 @@ public sealed class PositionKeeper
         long lots = (long)Math.Round(qty * r.InverseLot);
         if (lots <= 0) return;
         int pi = _gate.Pairs.GetOrAdd(acc, ins);
-        if (pi < 0) { _gate.ConsumeFill(acc, orderId, lots); return; }
+        if (pi < 0) return; // pair table full: the gate cannot hold an order of this pair, nothing to release
         ref PairBook.Pair p = ref _gate.Pairs[pi];
         ref AccountCounters a = ref _gate.AccountState(acc);
         long signed = side == Side.Buy ? lots : -lots;
@@ -146,13 +157,21 @@ public sealed class PositionKeeper
         // Position first, then release the working reservation: a check racing in between counts the fill twice
         // (conservative), never zero times.
         Volatile.Write(ref p.PositionLots, pos + signed);
-        if (_gate.ConsumeFill(acc, orderId, lots) < lots) _unknownFills++;
+        ReleaseWorking(acc, orderId, lots);
         RemarkPair(ref p, ref a, r.Spec, MarkPrice(ins, price));
         CheckPostTrade(acc, ins, ref p, t);
     }
 
     /// <summary>Reference times are stored +1 so that 0 means "never"; negative times count as 0, the largest saturates.</summary>
     private static long Stamp(long t) => t == long.MaxValue ? t : Math.Max(1, t + 1);
+
+    /// <summary>Frees the filled lots of the order's working reservation: at once (multi-threaded gate) or through
+    /// the gate's release queue (single-writer gate, which counts unmatched releases itself).</summary>
+    private void ReleaseWorking(int acc, long orderId, long lots)
+    {
+        if (_releases is { } q) q.Post(acc, orderId, lots);
+        else if (_gate.ConsumeFill(acc, orderId, lots) < lots) _unknownFills++;
+    }
 
     private void OnEnginePosition(int acc, int ins, double qty)
     {

@@ -6,8 +6,7 @@ namespace CircuitBreaker;
 [StructLayout(LayoutKind.Sequential)]
 internal struct InstrumentCounters
 {
-    public RateWindow Orders;
-    public RateWindow Messages;
+    public RateWindow Rates;    // orders and messages, packed
     public int OpenOrders;
 }
 
@@ -31,8 +30,7 @@ internal struct MarketState
 [StructLayout(LayoutKind.Sequential)]
 internal struct AccountCounters
 {
-    public RateWindow Orders;
-    public RateWindow Messages;
+    public RateWindow Rates;    // orders and messages, packed
     public int OpenOrders;
     public long WorkingBuyNotionalFx;   // notional × NotionalScale, rounded up
     public long WorkingSellNotionalFx;
@@ -49,6 +47,6 @@ internal struct AccountCounters
 [StructLayout(LayoutKind.Sequential)]
 internal struct GroupCounters
 {
-    public RateWindow Orders;
+    public RateWindow Rates;    // orders only (no group message rate)
     public int OpenOrders;
 }

@@ -1,12 +1,15 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CircuitBreaker;
 
 /// <summary>
 /// Working orders keyed by (account, order id), lock-free: two-choice hashing into buckets of 8 entries, each entry
-/// claimed by CAS (Empty → Busy → Live) and freed by CAS back to Empty, so there are no tombstones and a lookup reads
-/// at most 16 entries. Duplicate ids racing from two threads are caught by a re-scan after insert (both may be refused,
-/// never both accepted). Preallocated; full → the caller rejects with <see cref="RejectReason.OrderTableFull"/>.
+/// claimed by CAS (Empty → Busy → Live) and freed back to Empty, so there are no tombstones and a lookup reads at most
+/// 16 entries. Under atomics a duplicate id (already working, or racing from another thread) is caught by the re-scan
+/// after insert (two racing inserts may both be refused, never both accepted); single-writer, one scan finds both the
+/// duplicate and the free entry. Preallocated; full → the caller rejects with <see cref="RejectReason.OrderTableFull"/>.
+/// No global counter: the gate counts working orders per account.
 /// </summary>
 internal sealed class OrderTable
 {
@@ -25,11 +28,11 @@ internal sealed class OrderTable
         public long RemainingLots;
         public double NotionalPerLot;
         public Side Side;
+        public bool GroupCounted;     // the order holds a unit of its group's open-order count
     }
 
     private readonly Entry[] _entries;
     private readonly int _bucketMask;
-    private int _count;
 
     public OrderTable(int capacity)
     {
@@ -38,7 +41,6 @@ internal sealed class OrderTable
         _bucketMask = buckets - 1;
     }
 
-    public int Count => Volatile.Read(ref _count);
     public ref Entry this[int index] => ref _entries[index];
 
     private static ulong Mix(long key)
@@ -77,19 +79,35 @@ internal sealed class OrderTable
     }
 
     /// <summary>Inserts a new live entry. Returns its index, -1 for a duplicate id, -2 when full.</summary>
-    public int TryInsert(int account, long orderId, in Entry value)
+    public int TryInsert<TSync>(int account, long orderId, in Entry value) where TSync : struct, ISync
     {
         var (b1, b2) = Buckets(account, orderId);
-        if (FindIn(b1, account, orderId, -1) >= 0 || FindIn(b2, account, orderId, -1) >= 0) return -1;
-        int idx = Claim(b1);
-        if (idx < 0) idx = Claim(b2);
-        if (idx < 0) return -2;
-        ref Entry e = ref _entries[idx];
-        e.Account = value.Account; e.OrderId = value.OrderId; e.Pair = value.Pair; e.Slot = value.Slot;
-        e.PriceTicks = value.PriceTicks; e.RemainingLots = value.RemainingLots; e.NotionalPerLot = value.NotionalPerLot; e.Side = value.Side;
-        Interlocked.Exchange(ref e.State, Live); // full fence: the re-scan below cannot move before this store
-        // Another thread may be inserting the same key: wait out busy neighbours, then look again. Each inserter
-        // re-scans after publishing itself, so two racing inserts can both back out but never both stay.
+        int idx;
+        if (TSync.SingleWriter)
+        {
+            // One pass: no other thread inserts, so a duplicate is live now or never.
+            int free = -1;
+            int start = b1 * BucketSize;
+            for (int k = start; k < start + BucketSize; k++)
+            {
+                ref Entry c = ref _entries[k];
+                if (c.State == Live) { if (c.OrderId == orderId && c.Account == account) return -1; }
+                else if (free < 0 && c.State == Empty) free = k;
+            }
+            if (FindIn(b2, account, orderId, -1) >= 0) return -1;
+            idx = free >= 0 ? free : ClaimFree(b2);
+            if (idx < 0) return -2;
+            Write(ref _entries[idx], in value);
+            Volatile.Write(ref _entries[idx].State, Live);
+            return idx;
+        }
+        idx = Claim<TSync>(b1);
+        if (idx < 0) idx = Claim<TSync>(b2);
+        if (idx < 0) return FindIn(b1, account, orderId, -1) >= 0 || FindIn(b2, account, orderId, -1) >= 0 ? -1 : -2;
+        Write(ref _entries[idx], in value);
+        TSync.Publish(ref _entries[idx].State, Live); // full fence: the re-scan below cannot move before this store
+        // A duplicate already working, or another thread inserting the same key: wait out busy neighbours, then look.
+        // Each inserter re-scans after publishing itself, so two racing inserts can both back out but never both stay.
         WaitForBusy(b1);
         WaitForBusy(b2);
         if (FindIn(b1, account, orderId, idx) >= 0 || FindIn(b2, account, orderId, idx) >= 0)
@@ -97,8 +115,22 @@ internal sealed class OrderTable
             Remove(idx);
             return -1;
         }
-        Interlocked.Increment(ref _count);
         return idx;
+    }
+
+    private static void Write(ref Entry e, in Entry value)
+    {
+        e.Account = value.Account; e.OrderId = value.OrderId; e.Pair = value.Pair; e.Slot = value.Slot;
+        e.PriceTicks = value.PriceTicks; e.RemainingLots = value.RemainingLots; e.NotionalPerLot = value.NotionalPerLot;
+        e.Side = value.Side; e.GroupCounted = value.GroupCounted;
+    }
+
+    private int ClaimFree(int bucket)
+    {
+        int start = bucket * BucketSize;
+        for (int k = start; k < start + BucketSize; k++)
+            if (_entries[k].State == Empty) return k;
+        return -1;
     }
 
     private void WaitForBusy(int bucket)
@@ -112,33 +144,37 @@ internal sealed class OrderTable
         }
     }
 
-    private int Claim(int bucket)
+    private int Claim<TSync>(int bucket) where TSync : struct, ISync
     {
         int start = bucket * BucketSize;
         for (int k = start; k < start + BucketSize; k++)
-            if (Volatile.Read(ref _entries[k].State) == Empty && Interlocked.CompareExchange(ref _entries[k].State, Busy, Empty) == Empty)
+            if (Volatile.Read(ref _entries[k].State) == Empty && TSync.Cas(ref _entries[k].State, Busy, Empty))
                 return k;
         return -1;
     }
 
     /// <summary>Takes ownership of the live entry of (account, orderId) found at <paramref name="index"/> (Live → Busy).
     /// False when another thread got there first, or the slot was freed and reused for another order in between.</summary>
-    public bool TryTake(int index, int account, long orderId)
+    public bool TryTake<TSync>(int index, int account, long orderId) where TSync : struct, ISync
     {
         ref Entry e = ref _entries[index];
-        if (Interlocked.CompareExchange(ref e.State, Busy, Live) != Live) return false;
+        if (!TSync.Cas(ref e.State, Busy, Live)) return false;
         if (e.Account == account && e.OrderId == orderId) return true;
-        Interlocked.Exchange(ref e.State, Live); // someone else's order now: put it back untouched
+        Volatile.Write(ref e.State, Live); // someone else's order now: put it back untouched
         return false;
     }
+
+    /// <summary>Gives back a taken entry unchanged or updated (Busy → Live); the entry's fields are written before.</summary>
+    public void PutBack(int index) => Volatile.Write(ref _entries[index].State, Live);
 
     /// <summary>Frees an entry taken with <see cref="TryTake"/> or claimed by insert.</summary>
     public void Remove(int index) => Volatile.Write(ref _entries[index].State, Empty);
 
-    /// <summary>Frees a taken entry that was counted as live.</summary>
-    public void RemoveLive(int index)
+    /// <summary>Live entries, by a scan of the whole table (diagnostics; O(capacity)).</summary>
+    public int CountLive()
     {
-        Volatile.Write(ref _entries[index].State, Empty);
-        Interlocked.Decrement(ref _count);
+        int n = 0;
+        foreach (ref readonly Entry e in _entries.AsSpan()) if (Volatile.Read(ref Unsafe.AsRef(in e.State)) == Live) n++;
+        return n;
     }
 }

@@ -129,32 +129,36 @@ internal sealed class PairBook
     }
 
     /// <summary>Claims a resting slot on a side for a price; -1 when the side is full.</summary>
-    public int ClaimSlot(int pair, Side side, long priceTicks)
+    public int ClaimSlot<TSync>(int pair, Side side, long priceTicks) where TSync : struct, ISync
     {
         long baseIdx = ((long)pair * 2 + (int)side) * Depth;
         for (int k = 0; k < Depth; k++)
         {
             ref long slot = ref _resting[baseIdx + k];
-            if (Volatile.Read(ref slot) == EmptySlot && Interlocked.CompareExchange(ref slot, priceTicks, EmptySlot) == EmptySlot)
+            if (Volatile.Read(ref slot) == EmptySlot && TSync.Cas(ref slot, priceTicks, EmptySlot))
             {
                 int side2 = pair * 2 + (int)side;
                 // Count before the caller scans the other side: with the claim above, a crossing order racing on
-                // another thread either sees this count or is seen by our scan (both are full fences).
-                Interlocked.Increment(ref _occupied[side2]);
+                // another thread either sees this count or is seen by our scan (both are full fences under atomics).
+                TSync.Add(ref _occupied[side2], 1);
                 int hw;
-                while ((hw = Volatile.Read(ref _highWater[side2])) < k + 1 && Interlocked.CompareExchange(ref _highWater[side2], k + 1, hw) != hw) { }
+                while ((hw = Volatile.Read(ref _highWater[side2])) < k + 1 && !TSync.Cas(ref _highWater[side2], k + 1, hw)) { }
                 return k;
             }
         }
         return -1;
     }
 
-    public void SetSlot(int pair, Side side, int slot, long priceTicks) => Interlocked.Exchange(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], priceTicks);
+    /// <summary>Moves a claimed slot to a new price (a replace); a full fence under atomics before the caller's scan.</summary>
+    public void SetSlot<TSync>(int pair, Side side, int slot, long priceTicks) where TSync : struct, ISync
+        => TSync.Publish(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], priceTicks);
 
-    public void FreeSlot(int pair, Side side, int slot)
+    /// <summary>Frees a claimed slot. The slot is emptied before the count drops, so a scan skipping on a zero count
+    /// never misses a slot still in use.</summary>
+    public void FreeSlot<TSync>(int pair, Side side, int slot) where TSync : struct, ISync
     {
-        Interlocked.Exchange(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], EmptySlot);
-        Interlocked.Decrement(ref _occupied[pair * 2 + (int)side]);
+        Volatile.Write(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], EmptySlot);
+        TSync.Add(ref _occupied[pair * 2 + (int)side], -1);
     }
 
     /// <summary>True when a resting order of the pair on the other side would trade with an order at <paramref name="priceTicks"/>.</summary>

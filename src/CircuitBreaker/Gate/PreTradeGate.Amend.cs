@@ -4,22 +4,22 @@ public sealed partial class PreTradeGate
 {
     /// <summary>Cancels always pass, whatever the trading state or rate: a cancel only ever reduces risk. A known order's
     /// reservations are released at once; an unknown order id still passes (the engine may know orders we do not).</summary>
-    private Decision CheckCancel(in OrderRequest o)
+    private Decision CheckCancel<TSync>(in OrderRequest o) where TSync : struct, ISync
     {
         var cfg = _config;
         int ins = o.Instrument.Value, acc = o.Account.Value;
         if ((uint)acc >= (uint)cfg.Accounts.Length) return Decision.Accept;
         ref AccountCounters a = ref _accounts[acc];
-        RateWindow.TryAcquire(ref a.Messages, o.TimeNs, _bucketWidth, int.MaxValue - 1); // counted, never refused
+        RateWindow.TryAcquire<TSync>(ref a.Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused
         if ((uint)ins < (uint)cfg.Instruments.Length)
-            RateWindow.TryAcquire(ref _instruments[ins].Messages, o.TimeNs, _bucketWidth, int.MaxValue - 1);
+            RateWindow.TryAcquire<TSync>(ref _instruments[ins].Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, int.MaxValue - 1);
         int idx = Orders.Find(acc, o.OrderId);
-        if (idx >= 0 && Orders.TryTake(idx, acc, o.OrderId)) Release(idx, Orders[idx].RemainingLots);
+        if (idx >= 0 && Orders.TryTake<TSync>(idx, acc, o.OrderId)) Release<TSync>(idx, Orders[idx].RemainingLots);
         return Decision.Accept;
     }
 
     /// <summary>A replace is checked like a new order for its new total quantity and price; in reduce-only it may only shrink.</summary>
-    private Decision CheckReplace(in OrderRequest o)
+    private Decision CheckReplace<TSync>(in OrderRequest o) where TSync : struct, ISync
     {
         var cfg = _config;
         int ins = o.Instrument.Value, acc = o.Account.Value;
@@ -29,6 +29,7 @@ public sealed partial class PreTradeGate
         ref readonly AccountRule ar = ref cfg.Accounts[acc];
         var state = _board.Effective(ins, r.Group, acc, out var stateScope);
         if (state == TradingState.Halted) return Decision.Reject(RejectReason.Halted, stateScope);
+        if (TSync.SingleWriter && Releases!.Blocked) return Decision.Reject(RejectReason.ReleaseBacklog, Scope.Global);
         var bad = ToTicks(o.Price, in r, out long px);
         if (bad != RejectReason.None) return Decision.Reject(bad);
         bad = ToLots(o.Quantity, in r, out long lots);
@@ -49,9 +50,10 @@ public sealed partial class PreTradeGate
         if (collar != RejectReason.None) return Decision.Reject(collar);
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
-        if (!RateWindow.TryAcquire(ref ic.Messages, o.TimeNs, _bucketWidth, r.MessagesPerWindow)) return Decision.Reject(RejectReason.MessageRate);
-        if (!RateWindow.TryAcquire(ref a.Messages, o.TimeNs, _bucketWidth, ar.MessagesPerWindow)) { RateWindow.Release(ref ic.Messages, o.TimeNs, _bucketWidth); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
-        if (!Orders.TryTake(idx, acc, o.OrderId)) { ReleaseMessages(ref ic, ref a, o.TimeNs); return Decision.Reject(RejectReason.UnknownOrder); }
+        int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;
+        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, iml) != RateWindow.Ok) return Decision.Reject(RejectReason.MessageRate);
+        if (RateWindow.TryAcquire<TSync>(ref a.Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, aml) != RateWindow.Ok) { RateWindow.Release<TSync>(ref ic.Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, iml); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
+        if (!Orders.TryTake<TSync>(idx, acc, o.OrderId)) { ReleaseMessages<TSync>(ref ic, ref a, o.TimeNs, iml, aml); return Decision.Reject(RejectReason.UnknownOrder); }
 
         // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
         bool buy = e.Side == Side.Buy;
@@ -61,7 +63,7 @@ public sealed partial class PreTradeGate
         bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;
         bool reduceOnly = state == TradingState.ReduceOnly || lossLocked;
         ref long working = ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots;
-        long newWorking = Interlocked.Add(ref working, delta);
+        long newWorking = TSync.Add(ref working, delta);
         long position = Volatile.Read(ref p.PositionLots);
         RejectReason why = RejectReason.None;
         if (reduceOnly && delta > 0) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
@@ -71,84 +73,88 @@ public sealed partial class PreTradeGate
         long newFx = (long)Math.Ceiling(npl * lots * AccountCounters.NotionalScale);
         if (why == RejectReason.None)
         {
-            ReleaseExposure(ref a, buy, oldFx);
-            why = ReserveExposure(in ar, ref a, buy, newFx);
-            if (why != RejectReason.None) Interlocked.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
+            ReleaseExposure<TSync>(ref a, buy, oldFx);
+            why = ReserveExposure<TSync>(in ar, ref a, buy, newFx);
+            if (why != RejectReason.None) TSync.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
         }
         if (why == RejectReason.None && px != oldPx)
         {
-            Pairs.SetSlot(e.Pair, e.Side, e.Slot, px);
+            Pairs.SetSlot<TSync>(e.Pair, e.Side, e.Slot, px);
             if (Pairs.Crosses(e.Pair, e.Side, px))
             {
-                Pairs.SetSlot(e.Pair, e.Side, e.Slot, oldPx);
-                ReleaseExposure(ref a, buy, newFx);
-                Interlocked.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
+                Pairs.SetSlot<TSync>(e.Pair, e.Side, e.Slot, oldPx);
+                ReleaseExposure<TSync>(ref a, buy, newFx);
+                TSync.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
                 why = RejectReason.SelfMatch;
             }
         }
         if (why != RejectReason.None)
         {
-            Interlocked.Add(ref working, -delta);
-            ReleaseMessages(ref ic, ref a, o.TimeNs);
-            Interlocked.Exchange(ref e.State, OrderTable.Live);
+            TSync.Add(ref working, -delta);
+            ReleaseMessages<TSync>(ref ic, ref a, o.TimeNs, iml, aml);
+            Orders.PutBack(idx);
             return Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
         }
         e.PriceTicks = px;
         e.NotionalPerLot = npl;
         Volatile.Write(ref e.RemainingLots, lots);
-        Interlocked.Exchange(ref e.State, OrderTable.Live);
+        Orders.PutBack(idx);
         return Decision.Accept;
     }
 
-    private void ReleaseMessages(ref InstrumentCounters ic, ref AccountCounters a, long t)
+    private void ReleaseMessages<TSync>(ref InstrumentCounters ic, ref AccountCounters a, long t, int instrumentLimit, int accountLimit) where TSync : struct, ISync
     {
-        RateWindow.Release(ref ic.Messages, t, _bucketWidth);
-        RateWindow.Release(ref a.Messages, t, _bucketWidth);
+        RateWindow.Release<TSync>(ref ic.Rates, t, _bucketWidth, 0, 1, int.MaxValue, instrumentLimit);
+        RateWindow.Release<TSync>(ref a.Rates, t, _bucketWidth, 0, 1, int.MaxValue, accountLimit);
     }
 
     /// <summary>
     /// Releases a taken order entry's reservations (remaining lots, open-order counts, exposure, resting slot) and frees
-    /// it. Used by cancels here and by the position keeper when a fill completes an order.
+    /// it. Used by cancels here and by fills (see <see cref="ConsumeFill{TSync}"/>) when a fill completes an order.
     /// </summary>
-    internal void Release(int idx, long remainingLots)
+    private void Release<TSync>(int idx, long remainingLots) where TSync : struct, ISync
     {
         ref OrderTable.Entry e = ref Orders[idx];
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
-        Interlocked.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -remainingLots);
+        TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -remainingLots);
         long fx = (long)Math.Ceiling(e.NotionalPerLot * remainingLots * AccountCounters.NotionalScale);
         ref AccountCounters a = ref _accounts[e.Account];
-        ReleaseExposure(ref a, buy, fx);
-        Interlocked.Decrement(ref p.OpenOrders);
-        Interlocked.Decrement(ref _instruments[p.Instrument].OpenOrders);
-        Interlocked.Decrement(ref a.OpenOrders);
-        Interlocked.Decrement(ref _groups[_config.Instruments[p.Instrument].Group].OpenOrders);
-        Pairs.FreeSlot(e.Pair, e.Side, e.Slot);
-        Orders.RemoveLive(idx);
+        ReleaseExposure<TSync>(ref a, buy, fx);
+        TSync.Add(ref p.OpenOrders, -1);
+        TSync.Add(ref _instruments[p.Instrument].OpenOrders, -1);
+        TSync.Add(ref a.OpenOrders, -1);
+        if (e.GroupCounted) TSync.Add(ref _groups[_config.Instruments[p.Instrument].Group].OpenOrders, -1);
+        Pairs.FreeSlot<TSync>(e.Pair, e.Side, e.Slot);
+        Orders.Remove(idx);
     }
 
     /// <summary>
     /// A fill of a working order: reduces its remaining quantity (releasing that much working reservation and
     /// exposure) and frees it when complete. Returns the lots it consumed from the order (0 for an unknown order).
-    /// Called by the position keeper, which moves the same lots into the position.
+    /// Multi-threaded mode: called by the position keeper, which has moved the same lots into the position first.
+    /// Single-writer mode: called by the gate's own thread when it drains the release queue.
     /// </summary>
-    internal long ConsumeFill(int account, long orderId, long lots)
+    internal long ConsumeFill<TSync>(int account, long orderId, long lots) where TSync : struct, ISync
     {
         int idx = Orders.Find(account, orderId);
         if (idx < 0) return 0;
-        if (!Orders.TryTake(idx, account, orderId)) return 0;
+        if (!Orders.TryTake<TSync>(idx, account, orderId)) return 0;
         ref OrderTable.Entry e = ref Orders[idx];
         long remaining = e.RemainingLots;
         long take = Math.Min(remaining, lots);
-        if (take >= remaining) { Release(idx, remaining); return take; }
+        if (take >= remaining) { Release<TSync>(idx, remaining); return take; }
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
-        Interlocked.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -take);
-        ReleaseExposure(ref _accounts[account], buy, (long)Math.Floor(e.NotionalPerLot * take * AccountCounters.NotionalScale));
+        TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -take);
+        ReleaseExposure<TSync>(ref _accounts[account], buy, (long)Math.Floor(e.NotionalPerLot * take * AccountCounters.NotionalScale));
         Volatile.Write(ref e.RemainingLots, remaining - take);
-        Interlocked.Exchange(ref e.State, OrderTable.Live);
+        Orders.PutBack(idx);
         return take;
     }
+
+    /// <summary>Multi-threaded mode: a fill from the position keeper's thread, applied to the gate's counters at once.</summary>
+    internal long ConsumeFill(int account, long orderId, long lots) => ConsumeFill<AtomicSync>(account, orderId, lots);
 
     internal ref AccountCounters AccountState(int account) => ref _accounts[account];
 }

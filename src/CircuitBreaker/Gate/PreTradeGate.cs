@@ -7,8 +7,11 @@ namespace CircuitBreaker;
 /// thread, in tens of nanoseconds, allocating nothing and taking no lock. It reads one immutable
 /// <see cref="RiskConfig"/> snapshot per call (swap with <see cref="SwapConfig"/>), the trading states of the
 /// <see cref="StateBoard"/>, and the positions and references the position keeper publishes; it owns the counters
-/// it updates (rates, working quantity and notional, open orders) with atomics, reserving first and rolling back on
-/// rejection so concurrent checks never jointly breach a limit. Thread-safe.
+/// it updates (rates, working quantity and notional, open orders), reserving first and rolling back on rejection.
+/// Under <see cref="GateConcurrency.MultiThreaded"/> (the default) the counters are updated with atomics, so
+/// concurrent checks on any threads never jointly breach a limit. Under <see cref="GateConcurrency.SingleWriter"/>
+/// one thread checks at a time and the counters are plain stores; fills reach the gate through a release queue it
+/// drains at the start of each check (see <see cref="GateConcurrency"/>).
 /// Checks run cheapest first: identity, trading state, number validity, size and notional, collar, loss, rates,
 /// then reservations (position, open orders, exposure), duplicate id and self-match.
 /// </summary>
@@ -24,6 +27,9 @@ public sealed partial class PreTradeGate
     internal readonly OrderTable Orders;
     private readonly long _bucketWidth;
     private GateCounters? _counters;
+    private readonly bool _singleWriter;
+    /// <summary>Fill releases posted by the position keeper (single-writer mode only; null otherwise).</summary>
+    internal readonly ReleaseQueue? Releases;
 
     /// <summary>Creates a gate over a configuration and a state board.</summary>
     public PreTradeGate(RiskConfig config, StateBoard board)
@@ -42,14 +48,38 @@ public sealed partial class PreTradeGate
         Pairs = new PairBook(config.PairCapacity, depth, n);
         Orders = new OrderTable(config.OrderCapacity);
         _bucketWidth = RateWindow.BucketWidth(config.RateWindowNs);
+        _singleWriter = config.Concurrency == GateConcurrency.SingleWriter;
+        if (_singleWriter) Releases = new ReleaseQueue(ReleaseQueue.CapacityFor(config.OrderCapacity));
     }
 
     /// <summary>The configuration in force.</summary>
     public RiskConfig Config => _config;
     /// <summary>The state board this gate reads.</summary>
     public StateBoard Board => _board;
-    /// <summary>Working orders tracked.</summary>
-    public int WorkingOrders => Orders.Count;
+    /// <summary>Who may call <see cref="Check"/>, fixed at construction from <see cref="RiskConfig.Concurrency"/>.</summary>
+    public GateConcurrency Concurrency => _singleWriter ? GateConcurrency.SingleWriter : GateConcurrency.MultiThreaded;
+
+    /// <summary>Working orders tracked: the sum of the accounts' open-order counts (a snapshot; no global counter
+    /// is kept on the hot path). In single-writer mode, releases not yet drained still count.</summary>
+    public int WorkingOrders
+    {
+        get
+        {
+            int n = 0;
+            foreach (ref readonly var a in _accounts.AsSpan()) n += Volatile.Read(ref Unsafe.AsRef(in a.OpenOrders));
+            return n;
+        }
+    }
+
+    /// <summary>Single-writer mode: fill releases that found the release queue full and waited in the keeper's
+    /// backlog (new orders and replaces were refused with <see cref="RejectReason.ReleaseBacklog"/> meanwhile).
+    /// Always 0 in multi-threaded mode.</summary>
+    public long ReleaseQueueOverflows => Releases?.Overflows ?? 0;
+
+    /// <summary>Single-writer mode: fill releases that found both the queue and the backlog full and could not be
+    /// recorded. Working quantities then over-count (never under-count) and the gate refuses every new order and
+    /// replace with <see cref="RejectReason.ReleaseBacklog"/> for good: rebuild the breaker. Always 0 in multi-threaded mode.</summary>
+    public long LostReleases => Releases?.Lost ?? 0;
 
     /// <summary>
     /// Swaps the configuration atomically. The new one must cover the same registry, capacities and rate window
@@ -63,20 +93,26 @@ public sealed partial class PreTradeGate
         if (!ReferenceEquals(next.Registry, cur.Registry) || next.Instruments.Length != cur.Instruments.Length) errors.Add("the new configuration must cover the same instruments (same registry)");
         if (next.AccountCapacity != cur.AccountCapacity || next.PairCapacity != cur.PairCapacity || next.OrderCapacity != cur.OrderCapacity) errors.Add("capacities cannot change at run time");
         if (next.RateWindowNs != cur.RateWindowNs) errors.Add("the rate window cannot change at run time");
+        if (next.Concurrency != cur.Concurrency) errors.Add("the gate concurrency mode cannot change at run time");
         foreach (ref readonly var r in next.Instruments.AsSpan())
             if (r.MaxOpenOrdersPerAccount > Pairs.Depth) { errors.Add($"{r.Spec.Symbol}: max open orders per account {r.MaxOpenOrdersPerAccount} exceeds the self-match book depth {Pairs.Depth} fixed at start"); break; }
         if (errors.Count > 0) throw new RiskConfigException(errors);
         _config = next;
     }
 
-    /// <summary>Decides an order. Never throws for bad input: every problem is a <see cref="RejectReason"/>. 0 B allocated.</summary>
-    public Decision Check(in OrderRequest order)
+    /// <summary>Decides an order. Never throws for bad input: every problem is a <see cref="RejectReason"/>. 0 B allocated.
+    /// Any thread under <see cref="GateConcurrency.MultiThreaded"/>; one thread at a time under
+    /// <see cref="GateConcurrency.SingleWriter"/>.</summary>
+    public Decision Check(in OrderRequest order) => _singleWriter ? Check<PlainSync>(in order) : Check<AtomicSync>(in order);
+
+    private Decision Check<TSync>(in OrderRequest order) where TSync : struct, ISync
     {
+        if (TSync.SingleWriter && Releases!.HasPending) Releases.Drain(this);
         var d = order.Action switch
         {
-            OrderAction.New => CheckNew(in order),
-            OrderAction.Cancel => CheckCancel(in order),
-            OrderAction.Replace => CheckReplace(in order),
+            OrderAction.New => CheckNew<TSync>(in order),
+            OrderAction.Cancel => CheckCancel<TSync>(in order),
+            OrderAction.Replace => CheckReplace<TSync>(in order),
             _ => Decision.Reject(RejectReason.InvalidQuantity),
         };
         _counters?.Record(d.Reason);
@@ -90,7 +126,7 @@ public sealed partial class PreTradeGate
         return _counters!;
     }
 
-    private Decision CheckNew(in OrderRequest o)
+    private Decision CheckNew<TSync>(in OrderRequest o) where TSync : struct, ISync
     {
         var cfg = _config;
         int ins = o.Instrument.Value, acc = o.Account.Value;
@@ -101,6 +137,7 @@ public sealed partial class PreTradeGate
 
         var state = _board.Effective(ins, r.Group, acc, out var stateScope);
         if (state == TradingState.Halted) return Decision.Reject(RejectReason.Halted, stateScope);
+        if (TSync.SingleWriter && Releases!.Blocked) return Decision.Reject(RejectReason.ReleaseBacklog, Scope.Global);
         // An undefined side would index another pair's self-match slots and be reserved as a sell.
         if ((byte)o.Side > (byte)Side.Sell) return Decision.Reject(RejectReason.InvalidSide);
 
@@ -131,23 +168,38 @@ public sealed partial class PreTradeGate
         RejectReason reduceReason = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
         Scope reduceScope = state == TradingState.ReduceOnly ? stateScope : Scope.Account;
 
-        // Rates: acquire in order, release what was taken when a later step refuses.
+        // Rates: one order unit and one message unit per scope (one CAS each), taken in order instrument, account,
+        // group; what was taken is given back when a later step refuses. Reasons keep their precedence: order rates
+        // (instrument, account, group) before message rates (instrument, account).
         ref InstrumentCounters ic = ref _instruments[ins];
         ref GroupCounters gc = ref _groups[r.Group];
         long t = o.TimeNs, w = _bucketWidth;
-        if (!RateWindow.TryAcquire(ref ic.Orders, t, w, r.OrdersPerWindow)) return Decision.Reject(RejectReason.OrderRate);
-        if (!RateWindow.TryAcquire(ref a.Orders, t, w, ar.OrdersPerWindow)) { RateWindow.Release(ref ic.Orders, t, w); return Decision.Reject(RejectReason.OrderRate, Scope.Account); }
-        if (!RateWindow.TryAcquire(ref gc.Orders, t, w, cfg.Groups[r.Group].OrdersPerWindow)) { ReleaseOrderRates(ref ic, ref a, t, w); return Decision.Reject(RejectReason.OrderRate, Scope.Group); }
-        if (!RateWindow.TryAcquire(ref ic.Messages, t, w, r.MessagesPerWindow)) { ReleaseOrderRates(ref ic, ref a, t, w); RateWindow.Release(ref gc.Orders, t, w); return Decision.Reject(RejectReason.MessageRate); }
-        if (!RateWindow.TryAcquire(ref a.Messages, t, w, ar.MessagesPerWindow)) { ReleaseOrderRates(ref ic, ref a, t, w); RateWindow.Release(ref gc.Orders, t, w); RateWindow.Release(ref ic.Messages, t, w); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
+        int iol = r.OrdersPerWindow, iml = r.MessagesPerWindow, aol = ar.OrdersPerWindow, aml = ar.MessagesPerWindow;
+        int gol = cfg.Groups[r.Group].OrdersPerWindow;
+        int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, t, w, 1, 1, iol, iml);
+        if (si == RateWindow.OrdersOver) return Decision.Reject(RejectReason.OrderRate);
+        int sa = RateWindow.TryAcquire<TSync>(ref a.Rates, t, w, 1, 1, aol, aml);
+        if (sa == RateWindow.OrdersOver)
+        {
+            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, t, w, 1, 1, iol, iml);
+            return Decision.Reject(RejectReason.OrderRate, Scope.Account);
+        }
+        int sg = RateWindow.TryAcquire<TSync>(ref gc.Rates, t, w, 1, 0, gol, int.MaxValue);
+        if (sg != RateWindow.Ok || si != RateWindow.Ok || sa != RateWindow.Ok)
+        {
+            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, t, w, 1, 1, iol, iml);
+            if (sa == RateWindow.Ok) RateWindow.Release<TSync>(ref a.Rates, t, w, 1, 1, aol, aml);
+            if (sg != RateWindow.Ok) return Decision.Reject(RejectReason.OrderRate, Scope.Group);
+            RateWindow.Release<TSync>(ref gc.Rates, t, w, 1, 0, gol, int.MaxValue);
+            return si != RateWindow.Ok ? Decision.Reject(RejectReason.MessageRate) : Decision.Reject(RejectReason.MessageRate, Scope.Account);
+        }
 
-        var d = Reserve(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope);
+        var d = Reserve<TSync>(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope);
         if (!d.IsAccepted)
         {
-            ReleaseOrderRates(ref ic, ref a, t, w);
-            RateWindow.Release(ref gc.Orders, t, w);
-            RateWindow.Release(ref ic.Messages, t, w);
-            RateWindow.Release(ref a.Messages, t, w);
+            RateWindow.Release<TSync>(ref ic.Rates, t, w, 1, 1, iol, iml);
+            RateWindow.Release<TSync>(ref a.Rates, t, w, 1, 1, aol, aml);
+            RateWindow.Release<TSync>(ref gc.Rates, t, w, 1, 0, gol, int.MaxValue);
             return d;
         }
         // Learn the account's typical size (a statistic: a lost update between threads is harmless).
@@ -156,98 +208,87 @@ public sealed partial class PreTradeGate
         return d;
     }
 
-    private Decision Reserve(in OrderRequest o, in InstrumentRule r, in AccountRule ar, int groupMaxOpen, int pair, ref PairBook.Pair p,
+    private Decision Reserve<TSync>(in OrderRequest o, in InstrumentRule r, in AccountRule ar, int groupMaxOpen, int pair, ref PairBook.Pair p,
         ref InstrumentCounters ic, ref GroupCounters gc, ref AccountCounters a, long px, long lots, double notionalPerLot, bool reduceOnly, RejectReason reduceReason, Scope reduceScope)
+        where TSync : struct, ISync
     {
         bool buy = o.Side == Side.Buy;
         long position = Volatile.Read(ref p.PositionLots);
         ref long working = ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots;
-        long newWorking = Interlocked.Add(ref working, lots);
+        long newWorking = TSync.Add(ref working, lots);
         if (reduceOnly)
         {
             // Reduce-only: this side's working orders plus this one may at most close the position, never flip it.
             long closable = buy ? -position : position;
-            if (newWorking > closable) { Interlocked.Add(ref working, -lots); return Decision.Reject(reduceReason, reduceScope); }
+            if (newWorking > closable) { TSync.Add(ref working, -lots); return Decision.Reject(reduceReason, reduceScope); }
         }
         else if (buy ? position + newWorking > r.MaxLongLots : newWorking - position > r.MaxShortLots)
         {
-            Interlocked.Add(ref working, -lots);
+            TSync.Add(ref working, -lots);
             return Decision.Reject(RejectReason.MaxPosition);
         }
 
-        if (Interlocked.Increment(ref p.OpenOrders) > r.MaxOpenOrdersPerAccount) { Undo(ref working, lots, ref p.OpenOrders); return Decision.Reject(RejectReason.MaxOpenOrders); }
-        if (Interlocked.Increment(ref ic.OpenOrders) > r.MaxOpenOrders) { Undo(ref working, lots, ref p.OpenOrders); Interlocked.Decrement(ref ic.OpenOrders); return Decision.Reject(RejectReason.MaxOpenOrders); }
-        if (Interlocked.Increment(ref a.OpenOrders) > ar.MaxOpenOrders) { UndoOpen(ref working, lots, ref p, ref ic, ref a); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Account); }
-        if (Interlocked.Increment(ref gc.OpenOrders) > groupMaxOpen) { UndoOpen(ref working, lots, ref p, ref ic, ref a); Interlocked.Decrement(ref gc.OpenOrders); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Group); }
+        // Open orders: pair, instrument, account, then the group only when it has a limit (an unlimited group is not
+        // counted; a swap that gives it one counts the orders placed after the swap).
+        bool countGroup = groupMaxOpen != int.MaxValue;
+        if (TSync.Add(ref p.OpenOrders, 1) > r.MaxOpenOrdersPerAccount) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 0, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
+        if (TSync.Add(ref ic.OpenOrders, 1) > r.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 1, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
+        if (TSync.Add(ref a.OpenOrders, 1) > ar.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 2, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Account); }
+        if (countGroup && TSync.Add(ref gc.OpenOrders, 1) > groupMaxOpen) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 3, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Group); }
 
         long notionalFx = (long)Math.Ceiling(notionalPerLot * lots * AccountCounters.NotionalScale);
-        var ex = ReserveExposure(in ar, ref a, buy, notionalFx);
-        if (ex != RejectReason.None) { UndoAll(ref working, lots, ref p, ref ic, ref a, ref gc); return Decision.Reject(ex, Scope.Account); }
+        var ex = ReserveExposure<TSync>(in ar, ref a, buy, notionalFx);
+        if (ex != RejectReason.None) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); return Decision.Reject(ex, Scope.Account); }
 
-        int slot = Pairs.ClaimSlot(pair, o.Side, px);
-        if (slot < 0) { UndoAll(ref working, lots, ref p, ref ic, ref a, ref gc); ReleaseExposure(ref a, buy, notionalFx); return Decision.Reject(RejectReason.MaxOpenOrders); }
+        int slot = Pairs.ClaimSlot<TSync>(pair, o.Side, px);
+        if (slot < 0) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); ReleaseExposure<TSync>(ref a, buy, notionalFx); return Decision.Reject(RejectReason.MaxOpenOrders); }
         // Publish-then-scan: of two crossing orders racing on two threads, at least one sees the other.
-        if (Pairs.Crosses(pair, o.Side, px))
+        var why = Pairs.Crosses(pair, o.Side, px) ? RejectReason.SelfMatch : RejectReason.None;
+        var scope = Scope.Instrument;
+        if (why == RejectReason.None)
         {
-            Pairs.FreeSlot(pair, o.Side, slot);
-            UndoAll(ref working, lots, ref p, ref ic, ref a, ref gc); ReleaseExposure(ref a, buy, notionalFx);
-            return Decision.Reject(RejectReason.SelfMatch);
+            var entry = new OrderTable.Entry { Account = o.Account.Value, OrderId = o.OrderId, Pair = pair, Slot = slot, PriceTicks = px, RemainingLots = lots, NotionalPerLot = notionalPerLot, Side = o.Side, GroupCounted = countGroup };
+            int idx = Orders.TryInsert<TSync>(o.Account.Value, o.OrderId, in entry);
+            if (idx >= 0) return Decision.Accept;
+            (why, scope) = idx == -1 ? (RejectReason.DuplicateOrderId, Scope.Account) : (RejectReason.OrderTableFull, Scope.Global);
         }
-        var entry = new OrderTable.Entry { Account = o.Account.Value, OrderId = o.OrderId, Pair = pair, Slot = slot, PriceTicks = px, RemainingLots = lots, NotionalPerLot = notionalPerLot, Side = o.Side };
-        int idx = Orders.TryInsert(o.Account.Value, o.OrderId, in entry);
-        if (idx < 0)
-        {
-            Pairs.FreeSlot(pair, o.Side, slot);
-            UndoAll(ref working, lots, ref p, ref ic, ref a, ref gc); ReleaseExposure(ref a, buy, notionalFx);
-            return Decision.Reject(idx == -1 ? RejectReason.DuplicateOrderId : RejectReason.OrderTableFull, idx == -1 ? Scope.Account : Scope.Global);
-        }
-        return Decision.Accept;
+        Pairs.FreeSlot<TSync>(pair, o.Side, slot);
+        UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup);
+        ReleaseExposure<TSync>(ref a, buy, notionalFx);
+        return Decision.Reject(why, scope);
     }
 
-    private static RejectReason ReserveExposure(in AccountRule ar, ref AccountCounters a, bool buy, long notionalFx)
+    private static RejectReason ReserveExposure<TSync>(in AccountRule ar, ref AccountCounters a, bool buy, long notionalFx) where TSync : struct, ISync
     {
         if (double.IsPositiveInfinity(ar.MaxGross) && double.IsPositiveInfinity(ar.MaxNet))
         {
-            Interlocked.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, notionalFx);
+            TSync.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, notionalFx);
             return RejectReason.None;
         }
-        long wb = buy ? Interlocked.Add(ref a.WorkingBuyNotionalFx, notionalFx) : Volatile.Read(ref a.WorkingBuyNotionalFx);
-        long ws = buy ? Volatile.Read(ref a.WorkingSellNotionalFx) : Interlocked.Add(ref a.WorkingSellNotionalFx, notionalFx);
+        long wb = buy ? TSync.Add(ref a.WorkingBuyNotionalFx, notionalFx) : Volatile.Read(ref a.WorkingBuyNotionalFx);
+        long ws = buy ? Volatile.Read(ref a.WorkingSellNotionalFx) : TSync.Add(ref a.WorkingSellNotionalFx, notionalFx);
         double s = AccountCounters.NotionalScale;
         double gross = Volatile.Read(ref a.PositionGross) + (wb + ws) / s;
         double net = Volatile.Read(ref a.PositionNet);
         double netAfter = buy ? net + wb / s : -(net - ws / s);
-        if (gross > ar.MaxGross) { ReleaseExposure(ref a, buy, notionalFx); return RejectReason.MaxGrossExposure; }
-        if (netAfter > ar.MaxNet) { ReleaseExposure(ref a, buy, notionalFx); return RejectReason.MaxNetExposure; }
+        if (gross > ar.MaxGross) { ReleaseExposure<TSync>(ref a, buy, notionalFx); return RejectReason.MaxGrossExposure; }
+        if (netAfter > ar.MaxNet) { ReleaseExposure<TSync>(ref a, buy, notionalFx); return RejectReason.MaxNetExposure; }
         return RejectReason.None;
     }
 
-    private static void ReleaseExposure(ref AccountCounters a, bool buy, long notionalFx)
-        => Interlocked.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, -notionalFx);
+    private static void ReleaseExposure<TSync>(ref AccountCounters a, bool buy, long notionalFx) where TSync : struct, ISync
+        => TSync.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, -notionalFx);
 
-    private static void Undo(ref long working, long lots, ref int pairOpen)
+    /// <summary>Gives back the working lots and the open-order units taken before <paramref name="stage"/> failed
+    /// (stage 0: pair taken; 1: pair and instrument; 2: up to the account; 3: up to the group; 4: all taken).</summary>
+    private static void UndoOpen<TSync>(ref long working, long lots, ref PairBook.Pair p, ref InstrumentCounters ic, ref AccountCounters a,
+        ref GroupCounters gc, int stage, bool countGroup) where TSync : struct, ISync
     {
-        Interlocked.Add(ref working, -lots);
-        Interlocked.Decrement(ref pairOpen);
-    }
-
-    private static void UndoOpen(ref long working, long lots, ref PairBook.Pair p, ref InstrumentCounters ic, ref AccountCounters a)
-    {
-        Undo(ref working, lots, ref p.OpenOrders);
-        Interlocked.Decrement(ref ic.OpenOrders);
-        Interlocked.Decrement(ref a.OpenOrders);
-    }
-
-    private static void UndoAll(ref long working, long lots, ref PairBook.Pair p, ref InstrumentCounters ic, ref AccountCounters a, ref GroupCounters gc)
-    {
-        UndoOpen(ref working, lots, ref p, ref ic, ref a);
-        Interlocked.Decrement(ref gc.OpenOrders);
-    }
-
-    private static void ReleaseOrderRates(ref InstrumentCounters ic, ref AccountCounters a, long t, long w)
-    {
-        RateWindow.Release(ref ic.Orders, t, w);
-        RateWindow.Release(ref a.Orders, t, w);
+        TSync.Add(ref working, -lots);
+        TSync.Add(ref p.OpenOrders, -1);
+        if (stage >= 1) TSync.Add(ref ic.OpenOrders, -1);
+        if (stage >= 2) TSync.Add(ref a.OpenOrders, -1);
+        if (stage >= 3 && countGroup) TSync.Add(ref gc.OpenOrders, -1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -76,4 +76,7 @@ public enum RejectReason : byte
     Signature = 33,
     /// <summary>The side is neither <see cref="Side.Buy"/> nor <see cref="Side.Sell"/>.</summary>
     InvalidSide = 34,
+    /// <summary>Single-writer gate only: fill releases are waiting outside the full release queue (or some were lost),
+    /// so working quantities are not current; new orders and replaces are refused until the backlog is drained.</summary>
+    ReleaseBacklog = 35,
 }

@@ -20,6 +20,7 @@ public sealed class CircuitBreakerBuilder
     private int _pairCapacity = 16_384;
     private int _orderCapacity = 65_536;
     private long _version = 1;
+    private GateConcurrency _concurrency = GateConcurrency.MultiThreaded;
 
     /// <summary>Largest preallocated self-match book (pairs × depth × 2 sides × 8 B): 512 MiB.</summary>
     public const long MaxOrderBookBytes = 512L << 20;
@@ -81,6 +82,13 @@ public sealed class CircuitBreakerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Who may call <see cref="PreTradeGate.Check"/>: any thread (<see cref="GateConcurrency.MultiThreaded"/>, the
+    /// default) or one thread at a time (<see cref="GateConcurrency.SingleWriter"/>, faster). Fixed for the life of
+    /// the gate: a swap to a configuration with another mode is refused.
+    /// </summary>
+    public CircuitBreakerBuilder Concurrency(GateConcurrency mode) { _concurrency = mode; return this; }
+
     /// <summary>Configuration version recorded with incidents. Default 1.</summary>
     public CircuitBreakerBuilder Version(long version) { _version = version; return this; }
 
@@ -93,6 +101,7 @@ public sealed class CircuitBreakerBuilder
         if (_accountCapacity < Math.Max(1, _registry.AccountCount)) errors.Add($"account capacity {_accountCapacity} is below the {_registry.AccountCount} declared accounts (and must be >= 1)");
         if (_pairCapacity < 1) errors.Add($"pair capacity must be >= 1 (was {_pairCapacity})");
         if (_orderCapacity < 1) errors.Add($"order capacity must be >= 1 (was {_orderCapacity})");
+        if (!Enum.IsDefined(_concurrency)) errors.Add($"unknown gate concurrency mode {(int)_concurrency}");
         Validate("default instrument limits", _defaultInstrument, errors);
         ValidateAccount("default account limits", _defaultAccount, errors);
         foreach (var (symbol, limits) in _instrumentLimits)
@@ -136,7 +145,7 @@ public sealed class CircuitBreakerBuilder
         for (int g = 0; g < _registry.GroupCount; g++)
             groups[g] = new GroupRule(_groupLimits.GetValueOrDefault(_registry.GroupName(new GroupId(g))) ?? new GroupLimits());
         return new RiskConfig(_registry, rules, accounts, groups, effective, accountLimits, (long)_rateWindow.TotalNanoseconds,
-            _accountCapacity, _pairCapacity, _orderCapacity, _version);
+            _accountCapacity, _pairCapacity, _orderCapacity, _version, _concurrency);
     }
 
     private static InstrumentLimits Merge(InstrumentLimits? own, InstrumentLimits d) => own is null ? d : new InstrumentLimits

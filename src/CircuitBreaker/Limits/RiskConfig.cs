@@ -9,8 +9,9 @@ public sealed class RiskConfig
 {
     internal RiskConfig(InstrumentRegistry registry, InstrumentRule[] instruments, AccountRule[] accounts, GroupRule[] groups,
         InstrumentLimits[] instrumentLimits, AccountLimits[] accountLimits, long rateWindowNs, int accountCapacity, int pairCapacity,
-        int orderCapacity, long version)
+        int orderCapacity, long version, GateConcurrency concurrency)
     {
+        Concurrency = concurrency;
         Registry = registry;
         Instruments = instruments;
         Accounts = accounts;
@@ -34,6 +35,8 @@ public sealed class RiskConfig
     public int AccountCapacity { get; }
     /// <summary>Account × instrument pairs the breaker keeps order state for.</summary>
     public int PairCapacity { get; }
+    /// <summary>Who may call <see cref="PreTradeGate.Check"/> (default <see cref="GateConcurrency.MultiThreaded"/>).</summary>
+    public GateConcurrency Concurrency { get; }
     /// <summary>Working orders the order table holds.</summary>
     public int OrderCapacity { get; }
     /// <summary>Effective (defaults applied) limits per instrument, in id order.</summary>
@@ -57,7 +60,7 @@ public sealed class RiskConfig
         rules[instrument.Value] = new InstrumentRule(spec, limits);
         effective[instrument.Value] = limits;
         return new RiskConfig(Registry, rules, Accounts, Groups, effective, (AccountLimits[])AccountLimits, RateWindowNs,
-            AccountCapacity, PairCapacity, OrderCapacity, Version + 1);
+            AccountCapacity, PairCapacity, OrderCapacity, Version + 1, Concurrency);
     }
 }
 

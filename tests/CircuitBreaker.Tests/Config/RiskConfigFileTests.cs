@@ -74,7 +74,8 @@ public class RiskConfigFileTests
         Assert.False(r.Signatures.Oracle);
         Assert.True(r.Signatures.VolumeSpike && r.Signatures.PriceVelocity && r.Signatures.LiquidityCollapse);
         var names = r.Signatures.CreateDetectors(new DetectorContext(r.Config.Registry)).Select(d => d.Name).ToArray();
-        Assert.Equal(["volume-spike", "price-velocity", "liquidity-collapse"], names);
+        Assert.Equal(["volume-spike", "price-velocity", "liquidity-collapse", "runaway-algorithm", "quote-stuffing", "loss-velocity",
+            "flash-loan", "drain", "product-risk"], names); // every default detector but the two switched off
         Assert.NotNull(r.Playbooks);
         Assert.Equal("halt", r.Playbooks.Value.GetProperty("critical")[0].GetProperty("action").GetString());
     }

@@ -11,9 +11,15 @@ internal sealed class GateFixture
     public long Now = 1_000_000_000;
     private long _nextId = 1;
 
-    public GateFixture(InstrumentLimits? btc = null, AccountLimits? account = null, Action<CircuitBreakerBuilder>? more = null)
+    /// <summary>Mode used when a test does not pass one: set by the single-writer variants of the control test
+    /// classes (their constructor runs in the test's execution context), MultiThreaded otherwise.</summary>
+    private static readonly AsyncLocal<GateConcurrency> Ambient = new();
+    public static GateConcurrency AmbientConcurrency { get => Ambient.Value; set => Ambient.Value = value; }
+
+    public GateFixture(InstrumentLimits? btc = null, AccountLimits? account = null, Action<CircuitBreakerBuilder>? more = null, GateConcurrency? concurrency = null)
     {
         var b = new CircuitBreakerBuilder()
+            .Concurrency(concurrency ?? AmbientConcurrency)
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001, underlying: "BTC", limits: btc)
             .Instrument("IRS-5Y", InstrumentKind.Swap, tick: 0.01, lot: 1)
             .Account("mm-1", account)

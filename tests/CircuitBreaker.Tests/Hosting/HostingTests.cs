@@ -46,7 +46,7 @@ public class HostingTests
         Assert.Equal("halt", settings.Playbooks!.Value.GetProperty("critical")[0].GetProperty("action").GetString());
         var pipeline = sp.GetRequiredService<RiskPipeline>();
         Assert.Same(sp.GetRequiredService<Breaker>(), pipeline.Breaker);
-        Assert.Equal(3, pipeline.Evaluator.Detectors.Count); // ml_anomaly and oracle switched off
+        Assert.Equal(SignatureSwitches.Keys.Count - 2, pipeline.Evaluator.Detectors.Count); // ml_anomaly and oracle switched off
     }
 
     [Fact]

@@ -40,8 +40,8 @@ public class RateWindowPropertyTests
                 };
                 long effective = Math.Max(newest, t);
                 newest = effective;
-                if (!RateWindow.TryAcquire(ref w, t, bucket, limit)) { refusedTotal++; continue; }
-                if (r.Next(6) == 0) { RateWindow.Release(ref w, t, bucket); continue; } // a later check refused: rolled back
+                if (RateWindow.TryAcquire<AtomicSync>(ref w, t, bucket, 1, 1, limit, int.MaxValue - 1) != RateWindow.Ok) { refusedTotal++; continue; }
+                if (r.Next(6) == 0) { RateWindow.Release<AtomicSync>(ref w, t, bucket, 1, 1, limit, int.MaxValue - 1); continue; } // a later check refused: rolled back
                 acceptedTotal++;
                 accepted.Add(effective);
                 int inWindow = accepted.Count(x => x >= effective - window && x <= effective);
