@@ -90,29 +90,36 @@ public static partial class Drill
         });
 
     private static DrillScenario BarrierOption() => new("barrier-option",
-        "The house holds 100 BTC-UO-70000 up-and-out calls; spot rallies from 64,000 to the 70,000 barrier over 4 minutes and the option knocks out; the delta hedger keeps buying the option as it decays to zero.",
+        "The house holds 100 BTC-UO-70000 up-and-out calls; spot rallies to the 70,000 barrier over 4 minutes (from about 63,000 after the warm-up's random walk) and the option knocks out; the delta hedger keeps buying the option as it decays to zero.",
         false, A, ["BTC-UO-70000", "BTC", "BTC-USD"], [House],
-        [("barrier", "70,000 up-and-out, strike 60,000"), ("rally", "+9.4 % over 240 s"), ("hedger", "buys 5 options every 10 s from 67,000 on")],
+        [("barrier", "70,000 up-and-out, strike 60,000"), ("option price", "0.4 × (barrier − spot) from the start, worthless once knocked out"),
+            ("rally", "to 70,070 (0.1 % through the barrier) over 240 s"), ("hedger", "buys 5 options every 10 s from 67,000 on")],
         sim =>
         {
+            const double barrier = 70_000;
             var spot = sim.Add("BTC-USD", InstrumentKind.Spot, 0.1, 0.001, 64_000, underlying: "BTC");
-            var opt = sim.Add("BTC-UO-70000", InstrumentKind.BarrierOption, 0.1, 1, 2_400, underlying: "BTC", barrier: 70_000, barrierKind: CircuitBreaker.BarrierKind.UpAndOut);
+            var opt = sim.Add("BTC-UO-70000", InstrumentKind.BarrierOption, 0.1, 1, 2_400, underlying: "BTC", barrier: barrier, barrierKind: CircuitBreaker.BarrierKind.UpAndOut);
             spot.TradeQty = 0.3; spot.Depth = 8; spot.OracleSymbol = "BTC"; opt.TradeQty = 2; opt.Depth = 20; opt.TradesPerTick = 0.2; opt.VolBps = 1;
+            bool knockedOut = false;
+            // The option is priced off spot on every tick (warm-up included), so its price moves only as spot does.
+            double Distance() => Math.Max(0, (barrier - spot.Mid) / 6_000);
+            void Price() { knockedOut |= spot.Mid >= barrier; opt.Mid = knockedOut ? opt.Tick * 4 : Math.Max(opt.Tick * 4, 2_400 * Distance()); }
             sim.Run(sim.Seconds(A), s =>
             {
                 if (s.TickStart == s.Seconds(10)) s.Execute(opt, House, Side.Buy, opt.Ask, 100, print: false);
                 if (s.TickStart % s.Seconds(10) == 0) s.Position(opt, House, s.TickStart >= s.Seconds(10) ? 100 : 0, 0.4);
                 s.HouseEngine(spot);
+                Price();
             });
             long held = 100;
             sim.Run(sim.Seconds(A + 300), s =>
             {
                 long t = s.TickStart - s.Seconds(A);
-                if (t < s.Seconds(240)) spot.Mid = Math.Min(69_990, spot.Mid * (1 + 0.094 / 2400));
-                double distance = Math.Max(0, (70_000 - spot.Mid) / 6_000);
-                opt.Mid = Math.Max(opt.Tick * 4, 2_400 * distance);
+                long left = (s.Seconds(240) - t) / MarketSim.TickNs;
+                if (left > 0) spot.Mid *= Math.Pow((barrier + 70) / spot.Mid, 1.0 / left); // reaches 70,070 at 240 s whatever the noise
+                Price();
                 if (spot.Mid > 67_000 && t % s.Seconds(10) == 0) { s.Execute(opt, House, Side.Buy, opt.Ask, 5, print: false); held += 5; }
-                if (t % s.Seconds(10) == 0) s.Position(opt, House, held, 0.4 * distance);
+                if (t % s.Seconds(10) == 0) s.Position(opt, House, held, knockedOut ? 0 : 0.4 * Distance());
             });
         });
 

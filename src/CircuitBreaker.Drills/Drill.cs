@@ -21,9 +21,10 @@ public static partial class Drill
     private const double A = WarmupSeconds;
 
     private static DrillScenario FlashLoan() => new("flash-loan",
-        "A flash loan borrows 5M USDC, swaps it through the thin XYZ pool that feeds the XYZ-PERP oracle (+60 % in one block), and repays in the same block; the house strategy follows the oracle and buys the perp at the inflated price, which reverts at the next block.",
+        "A flash loan borrows 5M USDC, swaps it through the thin XYZ pool, pokes the XYZ-PERP oracle that reads the pool (+60 %), swaps back and repays, all in one transaction of block 1000; the oracle holds the poked price until its next round (3 s) and the house strategy, following it, buys the perp at the inflated price.",
         false, A, ["XYZ-PERP", "XYZ", "exploiter"], [House],
-        [("borrow", "5,000,000 USDC in block 1000"), ("oracle move", "+60 % for 3 s"), ("house buys", "10 × 25 lots at the inflated ask"), ("revert", "oracle and book back after 3 s")],
+        [("borrow", "5,000,000 USDC in block 1000"), ("transaction", "borrow, swap in, oracle poke, swap out, repay (one tx)"), ("oracle move", "+60 % for 3 s"),
+            ("house buys", "10 × 25 lots at the inflated ask"), ("revert", "oracle and book back after 3 s")],
         sim =>
         {
             var perp = sim.Add("XYZ-PERP", InstrumentKind.Perpetual, 0.01, 1, 20, underlying: "XYZ");
@@ -35,19 +36,17 @@ public static partial class Drill
                 long t = s.TickStart - s.Seconds(A);
                 if (t == 0)
                 {
+                    // One atomic transaction: the loan must be repaid in the block it was taken.
                     fair = perp.Mid;
                     s.Chain(ChainEventKind.Borrow, "USDC", 5_000_000, "exploiter", 1000, "0xf1a5", "XYZ-POOL");
                     s.Chain(ChainEventKind.Swap, "USDC", 5_000_000, "exploiter", 1000, "0xf1a5", "XYZ-POOL", "XYZ");
                     perp.Mid = fair * 1.6; perp.OracleBias = 1;
                     s.Oracle("XYZ", perp.Round(fair * 1.6), "index");
+                    s.Chain(ChainEventKind.Swap, "XYZ", 250_000, "exploiter", 1000, "0xf1a5", "XYZ-POOL", "XYZ");
+                    s.Chain(ChainEventKind.Repay, "USDC", 5_004_500, "exploiter", 1000, "0xf1a5", "XYZ-POOL");
                 }
                 if (t > 0 && t <= s.Seconds(1)) s.Execute(perp, House, Side.Buy, perp.Ask, 5 * 5);
-                if (t == s.Seconds(3))
-                {
-                    s.Chain(ChainEventKind.Swap, "XYZ", 250_000, "exploiter", 1001, "0xf1a6", "XYZ-POOL", "XYZ");
-                    s.Chain(ChainEventKind.Repay, "USDC", 5_004_500, "exploiter", 1001, "0xf1a6", "XYZ-POOL");
-                    perp.Mid = fair;
-                }
+                if (t == s.Seconds(3)) perp.Mid = fair;
                 if (t < s.Seconds(60)) s.HouseEngine(perp);
             });
         });
@@ -83,7 +82,7 @@ public static partial class Drill
     private static DrillScenario CollateralDrain() => new("collateral-drain",
         "A smart-contract bug lets an exploiter withdraw the VAULT pool's VLT collateral 40 times in 20 s and dump it on VLT-USD (-35 %); the house engine's stale bid keeps buying VLT all the way down.",
         false, A, ["VLT-USD", "VLT", "exploiter"], [House],
-        [("withdrawals", "40 × 250,000 VLT, one per 0.5 s"), ("dump", "-35 % over 20 s"), ("house", "buys 10 lots per second at its stale bid")],
+        [("vault churn", "LPs deposit or withdraw 1,000 VLT every 5 s during the warm-up"), ("withdrawals", "40 × 250,000 VLT, one per 0.5 s"), ("dump", "-35 % over 20 s"), ("house", "buys 10 lots per second at its stale bid")],
         sim =>
         {
             var vlt = sim.Add("VLT-USD", InstrumentKind.Spot, 0.001, 1, 12, underlying: "VLT");
@@ -92,7 +91,10 @@ public static partial class Drill
             sim.Run(sim.Seconds(A), s =>
             {
                 s.HouseEngine(vlt);
-                if (s.TickStart % s.Seconds(5) == 0) s.Chain(ChainEventKind.Deposit, "VLT", 1_000, "lp-" + s.Rng.Next(1, 4), s.TickStart / s.Seconds(12), "0xd" + s.TickStart, "VAULT");
+                // Normal vault churn: liquidity providers deposit and withdraw 1,000 VLT, alternately, every 5 s.
+                if (s.TickStart % s.Seconds(5) == 0)
+                    s.Chain(s.TickStart % s.Seconds(10) == 0 ? ChainEventKind.Deposit : ChainEventKind.Withdraw, "VLT", 1_000, "lp-" + s.Rng.Next(1, 4),
+                        s.TickStart / s.Seconds(12), "0xd" + s.TickStart, "VAULT");
             });
             sim.Run(sim.Seconds(A + 90), s =>
             {

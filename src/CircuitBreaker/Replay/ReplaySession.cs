@@ -18,13 +18,24 @@ internal sealed class ReplaySession
     private readonly List<TripContext> _trips = [];
     private readonly Dictionary<long, string> _tripDetail = [];
     private readonly Dictionary<int, long> _fills = [];
+    private readonly int _underlyings;
+    private int _extraAssets;
     private long _skipped, _undeclared, _mismatched, _lastT;
     private string? _adminReason;
 
     public ReplaySession(Breaker breaker, Evaluator evaluator, ReportBuilder report)
     {
         _breaker = breaker; _evaluator = evaluator; _report = report; _registry = breaker.Registry;
+        // Asset ids follow the detectors' rule (BehaviourAssetMap): asset k is the k-th distinct underlying in
+        // registration order, so a chain event on "VLT" maps to the instrument of underlying VLT. An asset named by an
+        // instrument symbol takes its underlying's id; any other asset (e.g. a stablecoin) gets the next free id.
+        for (int i = 0; i < _registry.InstrumentCount; i++)
+            _assets.TryAdd(_registry.Instruments[i].Underlying, _assets.Count);
+        _underlyings = _assets.Count;
+        for (int i = 0; i < _registry.InstrumentCount; i++)
+            _assets.TryAdd(_registry.Instruments[i].Symbol, _assets[_registry.Instruments[i].Underlying]);
     }
+
 
     public void OnTrip(in TripContext c)
     {
@@ -123,10 +134,22 @@ internal sealed class ReplaySession
     {
         var ins = InstrumentId.None;
         if (r.Symbol is not null && !_registry.TryResolvePriceSymbol(r.Symbol, out ins)) ins = InstrumentId.None;
-        var acc = r.Account is null ? default : Account(r.Account);
-        var e = RiskEvent.Chain(r.T, r.ChainKind ?? ChainEventKind.Transfer, Id(_assets, r.Asset)!, r.Amount, acc, r.Block ?? -1,
+        AccountId? acc = r.Account is null ? null : Account(r.Account); // no account is None, never account 0
+        var e = RiskEvent.Chain(r.T, r.ChainKind ?? ChainEventKind.Transfer, AssetId(r.Asset), r.Amount, acc, r.Block ?? -1,
             Fnv(r.Tx), Id(_pools, r.Pool), ins);
         _evaluator.Evaluate(in e);
+    }
+
+    /// <summary>Id of an asset: its underlying's index when it names an underlying or symbol, else the next id after them.</summary>
+    private int AssetId(string? name)
+    {
+        if (name is null) return -1;
+        if (!_assets.TryGetValue(name, out int id))
+        {
+            id = _underlyings + _extraAssets++;
+            _assets.Add(name, id);
+        }
+        return id;
     }
 
     private AccountId Account(string name) => _registry.GetOrAddAccount(name);

@@ -7,9 +7,11 @@ namespace CircuitBreaker;
 /// average of the window sums seen at its earlier outflows, so a regular deposit/withdraw cycle is its own baseline):
 /// <see cref="DrainOptions.Ratio"/> × is a Warning, <see cref="DrainOptions.CriticalRatio"/> × is Critical. An account
 /// with a fill inside the window is trading, and its outflows are not judged (account-less keys have no trading to
-/// match). Scope Account; for an asset key Instrument (asset mapped as in <see cref="FlashLoanDetector"/>), else Global
-/// with the asset id as target. One finding per episode plus at most one escalation. Construction allocates
-/// O((accounts + assets) × window); <see cref="Observe"/> is O(window) and allocates nothing.
+/// match). Every outflow that names a pool (<see cref="RiskEvent.Aux"/>) is also judged against the pool's own typical
+/// outflow, whoever withdraws: a contract exploit empties a protocol through fresh addresses that have no baseline of
+/// their own. Scope Account; for an asset or pool key Instrument (asset mapped as in <see cref="FlashLoanDetector"/>),
+/// else Global with the asset id (asset key) or pool id (pool key) as target. One finding per episode plus at most one escalation. Construction allocates
+/// O((accounts + assets + pools) × window); <see cref="Observe"/> is O(window) and allocates nothing.
 /// </summary>
 public sealed class DrainDetector : IDetector
 {
@@ -38,7 +40,7 @@ public sealed class DrainDetector : IDetector
         _accountCount = context.AccountCapacity;
         _instrumentCount = context.Registry.InstrumentCount;
         _k = _o.WindowBuckets;
-        _keys = new Key[_accountCount + _o.MaxAssets];
+        _keys = new Key[_accountCount + _o.MaxAssets + _o.MaxPools];
         for (int k = 0; k < _keys.Length; k++) { _keys[k].Bucket = long.MinValue; _keys[k].Episode = BehaviourEpisode.Create(); }
         _ringBucket = new long[_keys.Length * _k];
         Array.Fill(_ringBucket, long.MinValue);
@@ -67,11 +69,18 @@ public sealed class DrainDetector : IDetector
         if (kind != ChainEventKind.Withdraw && kind != ChainEventKind.Transfer) return;
         double amount = e.ChainData.Amount;
         if (!double.IsFinite(amount) || amount <= 0) return;
-        bool byAccount = e.Account >= 0;
-        int key;
-        if (byAccount) { if (e.Account >= _accountCount) return; key = e.Account; }
-        else { if ((uint)e.ChainData.Asset >= (uint)_o.MaxAssets) return; key = _accountCount + e.ChainData.Asset; }
+        if (e.Account >= 0) { if (e.Account < _accountCount) Judge(e.Account, KeyKind.Account, in e, amount, sink); }
+        else if ((uint)e.ChainData.Asset < (uint)_o.MaxAssets) Judge(_accountCount + e.ChainData.Asset, KeyKind.Asset, in e, amount, sink);
+        // The pool is judged on its own total outflow too: an exploit drains a protocol through fresh addresses that
+        // have no history of their own, so only the pool's baseline can see it.
+        if ((uint)e.Aux < (uint)_o.MaxPools) Judge(_accountCount + _o.MaxAssets + e.Aux, KeyKind.Pool, in e, amount, sink);
+    }
 
+    private enum KeyKind { Account, Asset, Pool }
+
+    private void Judge(int key, KeyKind kind, in RiskEvent e, double amount, IFindingSink sink)
+    {
+        bool byAccount = kind == KeyKind.Account;
         long t = e.TimeNs, b = t / _o.BucketNs;
         ref var st = ref _keys[key];
         int baseSlot = key * _k;
@@ -106,7 +115,7 @@ public sealed class DrainDetector : IDetector
                 {
                     int i = _assets.Resolve(in e, _instrumentCount);
                     scope = i >= 0 ? Scope.Instrument : Scope.Global;
-                    target = i >= 0 ? i : e.ChainData.Asset;
+                    target = i >= 0 ? i : kind == KeyKind.Pool ? e.Aux : e.ChainData.Asset;
                 }
                 var f = new Finding(t, Signature.Drain, scope, target, severity, ratio, FindingDetail.RatioToBaseline, ratio, typical,
                     st.Episode.FirstAnomalousNs);

@@ -21,6 +21,8 @@ public sealed class DrainOptions
     public double CriticalRatio { get; init; } = 50;
     /// <summary>Outflows of a key with no account are tracked per asset id below this bound; others are ignored (default 256).</summary>
     public int MaxAssets { get; init; } = 256;
+    /// <summary>Pools (chain events' pool id, <see cref="RiskEvent.Aux"/>) whose total outflow is tracked, ids below this bound; 0 turns the pool check off (default 256).</summary>
+    public int MaxPools { get; init; } = 256;
     /// <summary>Optional explicit asset id → instrument map for account-less findings (default none; see <see cref="FlashLoanOptions.AssetInstruments"/> for the rule).</summary>
     public IReadOnlyDictionary<int, InstrumentId>? AssetInstruments { get; init; }
     /// <summary>Cool-down in ns of event time: an episode closes when the window sum falls below half the Warning level and this long has passed since its last finding (default 10 min).</summary>
@@ -35,6 +37,7 @@ public sealed class DrainOptions
         .Positive(nameof(Ratio), Ratio)
         .Require(CriticalRatio >= Ratio, $"{nameof(CriticalRatio)} must be >= {nameof(Ratio)} (was {CriticalRatio})")
         .Require(MaxAssets is >= 0 and <= 1 << 20, $"{nameof(MaxAssets)} must be in [0, 1048576] (was {MaxAssets})")
+        .Require(MaxPools is >= 0 and <= 1 << 20, $"{nameof(MaxPools)} must be in [0, 1048576] (was {MaxPools})")
         .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
         .ThrowIfAny();
 }

@@ -10,7 +10,10 @@ namespace CircuitBreaker;
 /// <item>repeats: near-identical new orders in the bucket ≥ <see cref="RunawayAlgorithmOptions.RepeatRatio"/> × baseline;</item>
 /// <item>crossing loss: most fills in the window bought at/above the ask or sold at/below the bid while the account's
 /// mark-to-market PnL fell step after step;</item>
-/// <item>quantity trip (Deribit market-maker protection): absolute or net filled quantity over the window beyond a limit.</item>
+/// <item>quantity trip (Deribit market-maker protection): absolute or net filled quantity over the window beyond a limit;</item>
+/// <item>off-market orders: at least <see cref="RunawayAlgorithmOptions.MinOffMarketOrders"/> new orders in the window priced
+/// more than <see cref="RunawayAlgorithmOptions.OffMarketPct"/> % through the quote mid (a buy above it, a sell below it),
+/// accepted or not — a broken pricer or a stolen key paying away value; structural, so it needs no warm-up.</item>
 /// </list>
 /// Severity is Critical when two signals agree or the quantity trip fires, Warning otherwise; an episode raises one
 /// finding and at most one escalation to Critical (scope Account). Baseline signals wait for
@@ -34,7 +37,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
         public int Slot;
         // Aggregates of the window's closed buckets, computed once per bucket at the roll.
         public double ClosedNet, ClosedAbsQty, ClosedNetQty, ClosedFirstPnl, ClosedLastPnl;
-        public int ClosedFills, ClosedCrossing, ClosedActive, ClosedPositive, ClosedSteps, ClosedLosses;
+        public int ClosedFills, ClosedCrossing, ClosedActive, ClosedPositive, ClosedSteps, ClosedLosses, ClosedOffMarket;
         public bool ClosedHavePnl;
     }
 
@@ -44,7 +47,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     private readonly int _k;
     private readonly long[] _ringBucket;
     private readonly double[] _ringNetNotional, _ringAbsQty, _ringNetQty, _ringPnl;
-    private readonly int[] _ringFills, _ringCrossing;
+    private readonly int[] _ringFills, _ringCrossing, _ringOffMarket;
 
     /// <summary>Creates the detector; sizes all state from <paramref name="context"/>. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     public RunawayAlgorithmDetector(DetectorContext context, RunawayAlgorithmOptions? options = null)
@@ -65,7 +68,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
         _ringBucket = new long[n];
         Array.Fill(_ringBucket, long.MinValue);
         _ringNetNotional = new double[n]; _ringAbsQty = new double[n]; _ringNetQty = new double[n]; _ringPnl = new double[n];
-        _ringFills = new int[n]; _ringCrossing = new int[n];
+        _ringFills = new int[n]; _ringCrossing = new int[n]; _ringOffMarket = new int[n];
     }
 
     /// <inheritdoc />
@@ -108,6 +111,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
                 && Math.Abs(px - st.LastPrice) <= _o.RepeatPriceTolerance * Math.Abs(st.LastPrice))
                 st.Repeats++;
             st.LastInstrument = e.Instrument; st.LastSide = e.Side; st.LastPrice = px; st.LastQuantity = qty;
+            if (OffMarket(e.Instrument, e.Side, px)) _ringOffMarket[slot]++;
         }
         _ringPnl[slot] = _book.AccountPnl(a);
         Evaluate(ref st, a, e.TimeNs, sink);
@@ -159,7 +163,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
         int slot = a * _k + (int)(b % _k);
         _ringBucket[slot] = b;
         _ringNetNotional[slot] = _ringAbsQty[slot] = _ringNetQty[slot] = 0;
-        _ringFills[slot] = _ringCrossing[slot] = 0;
+        _ringFills[slot] = _ringCrossing[slot] = _ringOffMarket[slot] = 0;
         _ringPnl[slot] = _book.AccountPnl(a);
         st.Slot = slot;
         CloseWindow(ref st, a);
@@ -170,7 +174,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     private void CloseWindow(ref AccountState st, int a)
     {
         st.ClosedNet = st.ClosedAbsQty = st.ClosedNetQty = st.ClosedFirstPnl = st.ClosedLastPnl = 0;
-        st.ClosedFills = st.ClosedCrossing = st.ClosedActive = st.ClosedPositive = st.ClosedSteps = st.ClosedLosses = 0;
+        st.ClosedFills = st.ClosedCrossing = st.ClosedActive = st.ClosedPositive = st.ClosedSteps = st.ClosedLosses = st.ClosedOffMarket = 0;
         st.ClosedHavePnl = false;
         for (long bb = st.Bucket - _k + 1; bb < st.Bucket; bb++)
         {
@@ -178,7 +182,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
             int s = a * _k + (int)(bb % _k);
             if (_ringBucket[s] != bb) continue;
             st.ClosedNet += _ringNetNotional[s]; st.ClosedAbsQty += _ringAbsQty[s]; st.ClosedNetQty += _ringNetQty[s];
-            st.ClosedFills += _ringFills[s]; st.ClosedCrossing += _ringCrossing[s];
+            st.ClosedFills += _ringFills[s]; st.ClosedCrossing += _ringCrossing[s]; st.ClosedOffMarket += _ringOffMarket[s];
             if (_ringNetNotional[s] != 0) { st.ClosedActive++; if (_ringNetNotional[s] > 0) st.ClosedPositive++; }
             double p = _ringPnl[s];
             if (st.ClosedHavePnl) { st.ClosedSteps++; if (p < st.ClosedLastPnl) st.ClosedLosses++; }
@@ -194,6 +198,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
         double net = st.ClosedNet + _ringNetNotional[c], absQty = st.ClosedAbsQty + _ringAbsQty[c];
         double netQty = st.ClosedNetQty + _ringNetQty[c], lastPnl = _ringPnl[c];
         int fills = st.ClosedFills + _ringFills[c], crossing = st.ClosedCrossing + _ringCrossing[c];
+        int offMarket = st.ClosedOffMarket + _ringOffMarket[c];
         int active = st.ClosedActive, positive = st.ClosedPositive;
         if (_ringNetNotional[c] != 0) { active++; if (_ringNetNotional[c] > 0) positive++; }
         double firstPnl = lastPnl;
@@ -228,6 +233,8 @@ public sealed class RunawayAlgorithmDetector : IDetector
                 && steps >= 4 && losses >= _o.LossStepShare * steps && lastPnl < firstPnl)
                 signals++;
         }
+        bool offMarketSignal = offMarket >= _o.MinOffMarketOrders;
+        if (offMarketSignal) signals++; // structural: judged from the first order, like the quantity trip
         if (signals == 0 && !trip) return;
 
         st.SignalInBucket = true;
@@ -241,6 +248,9 @@ public sealed class RunawayAlgorithmDetector : IDetector
             f = new Finding(timeNs, Signature.RunawayAlgorithm, Scope.Account, a, severity, value / limit,
                 FindingDetail.ValueOverLimit, value, limit, st.Episode.FirstAnomalousNs);
         }
+        else if (bestRatio == 0 && offMarketSignal)
+            f = new Finding(timeNs, Signature.RunawayAlgorithm, Scope.Account, a, severity, offMarket / (double)_o.MinOffMarketOrders,
+                FindingDetail.ValueOverLimit, offMarket, _o.MinOffMarketOrders, st.Episode.FirstAnomalousNs);
         else if (bestRatio > 0)
             f = new Finding(timeNs, Signature.RunawayAlgorithm, Scope.Account, a, severity, bestRatio,
                 FindingDetail.RatioToBaseline, bestRatio, bestBaseline, st.Episode.FirstAnomalousNs);
@@ -248,6 +258,16 @@ public sealed class RunawayAlgorithmDetector : IDetector
             f = new Finding(timeNs, Signature.RunawayAlgorithm, Scope.Account, a, severity, (double)crossing / fills,
                 FindingDetail.None, (double)crossing / fills, lastPnl - firstPnl, st.Episode.FirstAnomalousNs);
         sink.Raise(in f);
+    }
+
+    /// <summary>True when a new order is priced more than <see cref="RunawayAlgorithmOptions.OffMarketPct"/> % through the last quote mid.</summary>
+    private bool OffMarket(int instrument, Side side, double price)
+    {
+        if ((uint)instrument >= (uint)_book.InstrumentCount || !double.IsFinite(price) || price <= 0) return false;
+        double bid = _book.Bid(instrument), ask = _book.Ask(instrument);
+        if (!(bid > 0) || !(ask >= bid)) return false; // no quote yet: nothing to judge against
+        double mid = 0.5 * (bid + ask), through = side == Side.Buy ? price - mid : mid - price;
+        return through > _o.OffMarketPct / 100 * mid;
     }
 
     private void Rate(int count, double baseline, ref int signals, ref double bestRatio, ref double bestBaseline, double threshold = 0)

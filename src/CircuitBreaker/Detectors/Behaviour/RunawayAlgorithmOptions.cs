@@ -38,6 +38,10 @@ public sealed class RunawayAlgorithmOptions
     public int MinCrossingFills { get; init; } = 20;
     /// <summary>Share of the window's bucket-to-bucket PnL steps that must be losses for the crossing-loss signal (default 0.8, at least 4 steps).</summary>
     public double LossStepShare { get; init; } = 0.8;
+    /// <summary>Off-market orders: a new buy priced more than this % above the quote mid (a sell below it) counts as off-market (default 10: beyond any collar a sane strategy crosses).</summary>
+    public double OffMarketPct { get; init; } = 10;
+    /// <summary>Off-market new orders within the window that raise the off-market signal; no warm-up needed (default 3: one can be a typo, three is a pattern).</summary>
+    public int MinOffMarketOrders { get; init; } = 3;
     /// <summary>Deribit-style protection: absolute filled quantity (human units, all instruments) over the window that trips Critical; +infinity disables (default).</summary>
     public double QuantityLimit { get; init; } = double.PositiveInfinity;
     /// <summary>Deribit-style protection: absolute net filled quantity (buys minus sells) over the window that trips Critical; +infinity disables (default).</summary>
@@ -61,6 +65,8 @@ public sealed class RunawayAlgorithmOptions
         .Fraction(nameof(CrossingShare), CrossingShare)
         .AtLeast(nameof(MinCrossingFills), MinCrossingFills, 1)
         .Fraction(nameof(LossStepShare), LossStepShare)
+        .Positive(nameof(OffMarketPct), OffMarketPct)
+        .AtLeast(nameof(MinOffMarketOrders), MinOffMarketOrders, 1)
         .PositiveOrInfinity(nameof(QuantityLimit), QuantityLimit)
         .PositiveOrInfinity(nameof(DeltaLimit), DeltaLimit)
         .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)

@@ -6,6 +6,10 @@ namespace CircuitBreaker;
 /// and a multiple of the learned RMS range. Three price sources per instrument are tracked separately (trades, quote
 /// mids, oracle prices) and the instrument's score is the largest of them (another source's range as of its last price,
 /// until a full window has passed), so a crash seen in trades and mids is one episode. The baseline is sampled once per bucket and frozen while an episode is open.
+/// A second, longer window (<see cref="PriceVelocityOptions.LongWindowNs"/>, default 60 s) catches slow pumps made of
+/// steps each below the short band (a thin market walked up to move an oracle): its band is the larger of its own floor
+/// and the short window's band. The short band is not scaled up by √(long / short): on a thin, coarse-tick market the
+/// learned short range is bid-ask and tick bounce, which does not grow with time, and such markets are the ones pumped.
 /// Construction allocates per-instrument state; <see cref="Observe"/> allocates nothing.
 /// Non-positive or non-finite prices, crossed quotes and unknown instruments are ignored.
 /// </summary>
@@ -14,6 +18,7 @@ public sealed class PriceVelocityDetector : IDetector
     private const int Tracks = 3;
     private readonly PriceVelocityOptions _o;
     private readonly EventTimeWindow[] _windows;   // [instrument * Tracks + track]
+    private readonly EventTimeWindow?[] _longWindows; // [instrument * Tracks + track], null entries when the long window is off
     private readonly Ewma[] _baselines;            // [instrument * Tracks + track]
     private readonly EpisodeGate[] _gates;         // [instrument]
     private readonly long[] _firstPriceNs;         // [instrument]
@@ -28,6 +33,7 @@ public sealed class PriceVelocityDetector : IDetector
         _o.Validate();
         int n = context.Registry.InstrumentCount;
         _windows = new EventTimeWindow[n * Tracks];
+        _longWindows = new EventTimeWindow?[n * Tracks];
         _baselines = new Ewma[n * Tracks];
         _gates = new EpisodeGate[n];
         _firstPriceNs = new long[n];
@@ -37,6 +43,7 @@ public sealed class PriceVelocityDetector : IDetector
         for (int k = 0; k < n * Tracks; k++)
         {
             _windows[k] = new EventTimeWindow(_o.WindowNs, _o.Buckets);
+            if (_o.LongWindowNs > 0) _longWindows[k] = new EventTimeWindow(_o.LongWindowNs, _o.LongBuckets);
             _baselines[k] = new Ewma(_o.BaselineHalfLifeNs);
         }
         for (int i = 0; i < n; i++)
@@ -87,6 +94,7 @@ public sealed class PriceVelocityDetector : IDetector
             if (!double.IsNaN(sampled)) _baselines[k].Update((head + 1) * w.BucketNs, sampled);
         }
         w.Add(t, price);
+        _longWindows[k]?.Add(t, price);
         _move[k] = RangeBps(w);
         _moveTimeNs[k] = t;
 
@@ -107,6 +115,16 @@ public sealed class PriceVelocityDetector : IDetector
             double score = move / warnBand;
             if (score > bestScore) { bestScore = score; bestMove = move; bestBand = warnBand; }
             if (move >= critBand) severe = true;
+            var lw = _longWindows[kj];
+            if (lw is null) continue;
+            // Long window: same source; a slow move must beat its own floor and the short window's band.
+            double longMove = RangeBps(lw);
+            if (double.IsNaN(longMove)) continue;
+            double longWarn = Math.Max(_o.LongWarningBandBps, warnBand);
+            double longCrit = Math.Max(_o.LongCriticalBandBps, critBand);
+            double longScore = longMove / longWarn;
+            if (longScore > bestScore) { bestScore = longScore; bestMove = longMove; bestBand = longWarn; }
+            if (longMove >= longCrit) severe = true;
         }
 
         var step = gate.Step(t, bestScore, severe);

@@ -25,6 +25,17 @@ public sealed class PriceVelocityOptions
     public long WarmupNs { get; init; } = 60_000_000_000;
     /// <summary>Event time after a finding before a new episode may open. Default 30 s.</summary>
     public long CooldownNs { get; init; } = 30_000_000_000;
+    /// <summary>
+    /// Second, longer look-back window for slow pumps and dumps (a manipulated thin market walked up step by step, each
+    /// step below the short window's band); 0 disables it. Default 60 s.
+    /// </summary>
+    public long LongWindowNs { get; init; } = 60_000_000_000;
+    /// <summary>Buckets in the long window. Default 12 (5 s each).</summary>
+    public int LongBuckets { get; init; } = 12;
+    /// <summary>Absolute floor of the long window's Warning band in bps. Default 500 (5 % in a minute: a strong trending day moves about 1 %).</summary>
+    public double LongWarningBandBps { get; init; } = 500;
+    /// <summary>Absolute floor of the long window's Critical band in bps. Default 1000 (10 %, the LULD tier-2 band).</summary>
+    public double LongCriticalBandBps { get; init; } = 1000;
     /// <summary>Watch trade prices. Default true.</summary>
     public bool UseTrades { get; init; } = true;
     /// <summary>Watch quote mids (both sides positive, not crossed). Default true.</summary>
@@ -48,6 +59,12 @@ public sealed class PriceVelocityOptions
         e.NotNegative(WarmupSamples, nameof(WarmupSamples));
         e.NotNegative(WarmupNs, nameof(WarmupNs));
         e.NotNegative(CooldownNs, nameof(CooldownNs));
+        e.NotNegative(LongWindowNs, nameof(LongWindowNs));
+        e.Check(LongBuckets is >= 1 and <= 4096, $"{nameof(LongBuckets)} must be in [1, 4096] (was {LongBuckets})");
+        e.Check(LongWindowNs == 0 || (LongWindowNs > WindowNs && LongWindowNs % Math.Max(1, LongBuckets) == 0),
+            $"{nameof(LongWindowNs)} must be 0 (off) or longer than {nameof(WindowNs)} and a multiple of {nameof(LongBuckets)}");
+        e.Positive(LongWarningBandBps, nameof(LongWarningBandBps));
+        e.AtLeast(LongCriticalBandBps, LongWarningBandBps, nameof(LongCriticalBandBps), nameof(LongWarningBandBps));
         e.Check(UseTrades || UseQuoteMids || UseOracle, "at least one price source must be used");
         e.ThrowIfAny();
     }
