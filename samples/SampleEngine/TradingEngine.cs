@@ -8,8 +8,9 @@ namespace SampleEngine;
 /// <summary>
 /// The simulated trading engine: one account (<c>mm-1</c>) making markets in one instrument (<c>ETH-PERP</c>) through the
 /// risk pipeline the host started. It drives event time itself in 100 ms ticks: the market moves, resting orders fill,
-/// the strategy acts (every order through <see cref="RiskPipeline.CheckAndPublish"/>), then it waits until the evaluator
-/// has processed everything published (the wall clock is used only for that wait's watchdog) and prints what the
+/// the strategy acts (every order through <see cref="RiskPipeline.CheckAndPublish"/>, in lockstep with the evaluator: it
+/// waits until everything published has been evaluated before each order and at the end of each tick; the wall clock
+/// is used only for that wait's watchdog), then it prints what the
 /// breaker decided: findings, state transitions (its kill switch), the desk's actions, incident steps. The operator's
 /// acknowledgement goes in as an admin event on the pipeline.
 /// </summary>
@@ -111,6 +112,9 @@ public sealed partial class TradingEngine : IOrderRouter
     /// <inheritdoc />
     public long? Send(Side side, double price, double quantity)
     {
+        // Lockstep: let the evaluator catch up first, so the gate decides on every trip already earned and the same seed
+        // always tells the same story. A production engine does not wait: a trip lands microseconds after its event.
+        Drain();
         long id = _nextOrderId++;
         var order = new OrderRequest(Next(), _eth, _mm, id, side, price, quantity);
         var d = _pipeline.CheckAndPublish(in order);
