@@ -200,7 +200,8 @@ public sealed partial class TradingEngine
         var rejected = string.Join(", ", _report.RejectedWhileHalted.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"));
         _out.WriteLine($"runaway started        t={T(_report.RunawayStartedNs)}");
         _out.WriteLine($"detected               t={T(_report.DetectedNs)} by {_report.DetectedBy} ({_report.DetectedSeverity}), {Ms(_report.DetectedNs - _report.RunawayStartedNs)} after it started; time to detect from the first anomalous event {Ms(i.TimeToDetectNs)}");
-        _out.WriteLine($"contained              t={T(i.ContainedTimeNs)} (account halted, {_report.CancelAllRequests} cancel-all, {_report.OrdersCancelledByCancelAll} orders cancelled), time to contain {Ms(i.TimeToContainNs)}");
+        _out.WriteLine($"contained              t={T(_report.AccountHaltedNs)}: account halted {Ms(_report.AccountHaltedNs - _report.DetectedNs)} after detection, {_report.CancelAllRequests} cancel-all, {_report.OrdersCancelledByCancelAll} orders cancelled");
+        _out.WriteLine($"incident #{i.Id}            opened t={T(i.OpenedTimeNs)} by {i.Signature}, contained t={T(i.ContainedTimeNs)} (time to contain {Ms(i.TimeToContainNs)}), {i.Findings} findings joined it");
         _out.WriteLine($"runaway orders         {_report.RunawayOrdersAccepted} accepted before the halt; rejected while halted: {rejected}");
         _out.WriteLine($"acknowledged           t={T(_report.AcknowledgedNs)} (desk waiting since t={T(_report.AwaitingAckNs)})");
         _out.WriteLine($"reduce-only probation  t={T(_report.ProbationNs)}: {_report.ProbationAccepted} orders accepted (reducing), {_report.ProbationRejectedReduceOnly} rejected ReduceOnly");
