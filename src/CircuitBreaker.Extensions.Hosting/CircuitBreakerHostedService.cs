@@ -62,8 +62,11 @@ public sealed class CircuitBreakerHostedService : IHostedService, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _stopPolling?.Cancel();
-        _stopPolling?.Dispose();
+        // Idempotent: the container disposes this service twice (registered as itself and as IHostedService).
+        var cts = Interlocked.Exchange(ref _stopPolling, null);
+        if (cts is null) return;
+        cts.Cancel();
+        cts.Dispose();
     }
 
 

@@ -41,10 +41,18 @@ public static class CircuitBreakerServiceCollectionExtensions
         services.AddSingleton(sp => new Breaker(sp.GetRequiredService<CircuitBreakerSettings>().Config));
         services.AddSingleton(sp =>
         {
+            // The incident desk (playbook, corroboration, escalation, staged recovery): resolve it to register
+            // IIncidentActions or to acknowledge incidents. The configuration's "playbooks" section replaces the default.
+            var settings = sp.GetRequiredService<CircuitBreakerSettings>();
+            var playbook = settings.Playbooks is { } json ? Playbook.FromJson(json.GetRawText()) : null;
+            return new IncidentDesk(sp.GetRequiredService<Breaker>(), playbook);
+        });
+        services.AddSingleton(sp =>
+        {
             var settings = sp.GetRequiredService<CircuitBreakerSettings>();
             var breaker = sp.GetRequiredService<Breaker>();
             var detectors = settings.Signatures.CreateDetectors(new DetectorContext(breaker.Registry, settings.Config.AccountCapacity));
-            return new RiskPipeline(breaker, settings.Pipeline, detectors);
+            return new RiskPipeline(breaker, settings.Pipeline, detectors, sp.GetRequiredService<IncidentDesk>());
         });
         services.AddSingleton<CircuitBreakerHostedService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CircuitBreakerHostedService>());

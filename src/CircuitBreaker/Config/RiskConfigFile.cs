@@ -101,6 +101,21 @@ public static partial class RiskConfigFile
         return cut > 0 ? message[..cut] : message;
     }
 
+    /// <summary>The playbooks section is a <see cref="Playbook"/> (<c>{"rules": [...]}</c>): its errors join the file's, under <c>$.playbooks</c>.</summary>
+    private static void ValidatePlaybooks(JsonElement playbooks, List<ConfigError> errors)
+    {
+        try { Playbook.FromJson(playbooks.GetRawText()); }
+        catch (PlaybookException ex)
+        {
+            foreach (var e in ex.Errors)
+            {
+                int colon = e.IndexOf(": ", StringComparison.Ordinal);
+                string path = colon > 0 && e.StartsWith('$') ? "$.playbooks" + e[1..colon] : "$.playbooks";
+                errors.Add(new ConfigError(path, colon > 0 && e.StartsWith('$') ? e[(colon + 2)..] : e));
+            }
+        }
+    }
+
     private static RiskConfigLoadResult Read(JsonElement root)
     {
         var errors = new List<ConfigError>();
@@ -132,6 +147,7 @@ public static partial class RiskConfigFile
             }
         }
         if (root.ValueKind != JsonValueKind.Object) return Failed([.. errors]);
+        if (playbooks is { } pb) ValidatePlaybooks(pb, errors);
         if (!sawInstruments) r.Error("$.instruments", "is required (declare at least one instrument)");
         CheckReferences(r, plan);
 

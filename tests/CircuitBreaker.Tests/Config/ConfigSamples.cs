@@ -31,7 +31,7 @@ internal static class ConfigSamples
       "pipeline": { "capacity": 1024, "full_ring_policy": "drop_and_count", "wait_strategy": "sleeping",
                     "stall_threshold_ms": 0, "detector_fault_policy": "quarantine" },
       "signatures": { "ml_anomaly": false, "oracle": { "enabled": false }, "volume_spike": true },
-      "playbooks": { "critical": [ { "action": "halt", "scope": "group" } ] }
+      "playbooks": { "rules": [ { "name": "critical", "min_severity": "critical", "actions": [ { "action": "halt", "scope": "group" } ] } ] }
     }
     """;
 

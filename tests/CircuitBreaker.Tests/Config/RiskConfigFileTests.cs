@@ -77,7 +77,7 @@ public class RiskConfigFileTests
         Assert.Equal(["volume-spike", "price-velocity", "liquidity-collapse", "runaway-algorithm", "quote-stuffing", "loss-velocity",
             "flash-loan", "drain", "product-risk"], names); // every default detector but the two switched off
         Assert.NotNull(r.Playbooks);
-        Assert.Equal("halt", r.Playbooks.Value.GetProperty("critical")[0].GetProperty("action").GetString());
+        Assert.Equal("halt", r.Playbooks.Value.GetProperty("rules")[0].GetProperty("actions")[0].GetProperty("action").GetString());
     }
 
     [Fact]
@@ -234,5 +234,19 @@ public class RiskConfigFileTests
         Assert.Equal(a.Groups.Select(g => (g.OrdersPerWindow, g.MaxOpenOrders)), b.Groups.Select(g => (g.OrdersPerWindow, g.MaxOpenOrders)));
         Assert.Equal(first.Signatures, again.Signatures);
         Assert.Equal(first.PipelineOptions.FullRingPolicy, again.PipelineOptions.FullRingPolicy);
+    }
+
+    [Fact]
+    public void Load_InvalidPlaybook_ErrorsJoinTheFilesWithTheirPaths()
+    {
+        var r = RiskConfigFile.Parse("""
+            { "instruments": [ { "symbol": "X", "kind": "spot", "tick": 0.01, "lot": 1 } ],
+              "rate_window_ms": -1,
+              "playbooks": { "critical": [] } }
+            """);
+        Assert.False(r.Succeeded);
+        Assert.Contains(r.Errors, e => e.Path == "$.rate_window_ms");
+        Assert.Contains(r.Errors, e => e.Path == "$.playbooks.rules");
+        Assert.Contains(r.Errors, e => e.Path == "$.playbooks.critical");
     }
 }

@@ -43,7 +43,7 @@ public class HostingTests
         Assert.Equal(2_000_000, c.AccountLimits[alpha.Value].MaxGrossExposure);
         Assert.Equal(FullRingPolicy.DropAndCount, settings.Pipeline.FullRingPolicy);
         Assert.False(settings.Signatures.MlAnomaly);
-        Assert.Equal("halt", settings.Playbooks!.Value.GetProperty("critical")[0].GetProperty("action").GetString());
+        Assert.Equal("halt", settings.Playbooks!.Value.GetProperty("rules")[0].GetProperty("actions")[0].GetProperty("action").GetString());
         var pipeline = sp.GetRequiredService<RiskPipeline>();
         Assert.Same(sp.GetRequiredService<Breaker>(), pipeline.Breaker);
         Assert.Equal(SignatureSwitches.Keys.Count - 2, pipeline.Evaluator.Detectors.Count); // ml_anomaly and oracle switched off
