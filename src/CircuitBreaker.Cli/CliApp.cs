@@ -13,6 +13,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
     private const string Help = """
         usage:
           circuit-breaker replay <tape.jsonl[.gz]> [--report <report.json>] [--chart <timeline.svg>] [--config <file>]
+          circuit-breaker review <journal> [--config <file>] [--report <review.json>]   replay a pipeline journal, print what differs
           circuit-breaker drill [--scenario <name>|all] [--seed N] [--report <scorecard.json>] [--markdown <detection.md>]
           circuit-breaker config check <file.json>     validate a configuration file (every error, with its JSON path)
           circuit-breaker config init                  print the default profile as a configuration file
@@ -28,6 +29,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
             return args[0] switch
             {
                 "replay" => Replay(args[1..]),
+                "review" => Review(args[1..]),
                 "drill" => Drill(args[1..]),
                 "config" => Config(args[1..]),
                 _ => Bad($"unknown command '{args[0]}'"),
@@ -65,25 +67,32 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         return true;
     }
 
+    /// <summary>The limits, detectors and playbook of <c>--config</c> (the default profile without it); false after
+    /// reporting the file's errors.</summary>
+    private bool LoadProfile(Dictionary<string, string> o, out Action<CircuitBreakerBuilder> configure,
+        out Func<DetectorContext, IEnumerable<IDetector>> detectors, out Playbook? playbook)
+    {
+        configure = BreakerProfiles.Default;
+        detectors = DefaultDetectors.Create;
+        playbook = null;
+        if (!o.TryGetValue("--config", out var cfgPath)) return true;
+        var loaded = RiskConfigFile.Load(cfgPath);
+        if (!loaded.Succeeded) { ConfigErrors(cfgPath, loaded); return false; }
+        configure = b => { BreakerProfiles.Default(b); loaded.Apply(b); };
+        detectors = loaded.Signatures.CreateDetectors;
+        if (loaded.Playbooks is { } pb)
+        {
+            try { playbook = Playbook.FromJson(pb.GetRawText()); }
+            catch (PlaybookException ex) { stderr.WriteLine($"error: {cfgPath}: playbooks: {ex.Message}"); return false; }
+        }
+        return true;
+    }
+
     private int Replay(string[] args)
     {
         if (!Parse(args, ["--report", "--chart", "--config"], out var tape, out var o, out var error)) return Bad(error!);
         if (tape is null) return Bad("replay needs a tape path");
-        Action<CircuitBreakerBuilder> configure = BreakerProfiles.Default;
-        Func<DetectorContext, IEnumerable<IDetector>> detectors = DefaultDetectors.Create;
-        Playbook? playbook = null;
-        if (o.TryGetValue("--config", out var cfgPath))
-        {
-            var loaded = RiskConfigFile.Load(cfgPath);
-            if (!loaded.Succeeded) return ConfigErrors(cfgPath, loaded);
-            configure = b => { BreakerProfiles.Default(b); loaded.Apply(b); };
-            detectors = loaded.Signatures.CreateDetectors;
-            if (loaded.Playbooks is { } pb)
-            {
-                try { playbook = Playbook.FromJson(pb.GetRawText()); }
-                catch (PlaybookException ex) { stderr.WriteLine($"error: {cfgPath}: playbooks: {ex.Message}"); return Usage; }
-            }
-        }
+        if (!LoadProfile(o, out var configure, out var detectors, out var playbook)) return Usage;
         if (!File.Exists(tape)) return Bad($"tape '{tape}' not found");
         var sw = Stopwatch.StartNew();
         var options = new ReplayOptions
@@ -108,6 +117,37 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         {
             File.WriteAllText(chartPath, TimelineChart.Render(tape, result));
             stdout.WriteLine($"chart: {chartPath}");
+        }
+        return Ok;
+    }
+
+    private int Review(string[] args)
+    {
+        if (!Parse(args, ["--report", "--config"], out var journal, out var o, out var error)) return Bad(error!);
+        if (journal is null) return Bad("review needs a journal (base path or one of its .cbj files)");
+        if (!LoadProfile(o, out var configure, out var detectors, out var playbook)) return Usage;
+        var options = new ReplayOptions
+        {
+            Detectors = detectors,
+            Responder = playbook is null ? null : breaker => new IncidentDesk(breaker, playbook),
+        };
+        var result = new JournalReview(options, configure).Run(journal);
+        ReviewSummary.Write(stdout, result, o.ContainsKey("--config") ? o["--config"] : "the default profile");
+        if (result.Problem is null && o.TryGetValue("--report", out var reportPath))
+        {
+            using (var f = File.Create(reportPath)) result.WriteJson(f);
+            stdout.WriteLine($"report: {reportPath}");
+        }
+        if (result.Problem is not null)
+        {
+            stderr.WriteLine($"error: {result.Problem}");
+            return Usage;
+        }
+        if (result.Tail.Status != TailStatus.Clean)
+        {
+            stderr.WriteLine($"error: journal {result.Tail.Status.ToString().ToLowerInvariant()} at {result.Tail.File}:{result.Tail.Offset} " +
+                $"({result.Tail.Defect}): {result.Tail.Message}; reviewed the {result.Tail.RecordsRead:N0} records before it");
+            return Usage;
         }
         return Ok;
     }

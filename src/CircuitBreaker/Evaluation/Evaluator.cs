@@ -132,12 +132,22 @@ public sealed class SeverityResponder(StateBoard board) : IFindingSink
     }
 }
 
-/// <summary>The evaluator as a ring handler (a struct, so the processor's call is direct).</summary>
-internal readonly struct EvaluatorHandler(Evaluator evaluator) : IEventHandler<RiskEvent>
+/// <summary>The evaluator as a ring handler (a struct, so the processor's call is direct). With a journal, each event is
+/// appended before it is evaluated and the transitions it caused (or that other threads made meanwhile) after.</summary>
+internal readonly struct EvaluatorHandler(Evaluator evaluator, PipelineJournal? journal = null) : IEventHandler<RiskEvent>
 {
     public void OnEvent(ref RiskEvent e, long sequence, bool endOfBatch)
     {
-        evaluator.Evaluate(in e);
+        if (journal is null)
+        {
+            evaluator.Evaluate(in e);
+        }
+        else
+        {
+            journal.Record(in e);
+            evaluator.Evaluate(in e);
+            journal.DrainTrips();
+        }
         if (endOfBatch) evaluator.EndBatch();
     }
 }

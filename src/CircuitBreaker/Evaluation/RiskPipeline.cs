@@ -9,7 +9,8 @@ namespace CircuitBreaker;
 /// trips kill switches. Publishing allocates nothing and never blocks unless <see cref="FullRingPolicy.Block"/> was chosen.
 /// A full ring fails closed by default (global halt, <see cref="RejectReason.RiskPipelineBackpressure"/>); a stalled
 /// evaluator trips the watchdog (global halt, <see cref="RejectReason.RiskPipelineStalled"/>). Construction, Start and
-/// Stop allocate; Publish and evaluation do not.
+/// Stop allocate; Publish and evaluation do not. With <see cref="RiskPipelineOptions.Journal"/> set, the evaluator also
+/// journals every event and every change of trading state (see <see cref="JournalStatus"/>).
 /// </summary>
 public sealed class RiskPipeline : IDisposable
 {
@@ -18,6 +19,7 @@ public sealed class RiskPipeline : IDisposable
     private readonly EventProcessorThread<RiskEvent, EvaluatorHandler> _processor;
     private readonly RiskPipelineOptions _options;
     private readonly TimeProvider _time;
+    private readonly PipelineJournal? _journal;
     private Watchdog? _watchdog;
     private long _stalls;
 
@@ -45,7 +47,12 @@ public sealed class RiskPipeline : IDisposable
             WaitStrategy = _options.WaitStrategy,
             FullObserver = _options.FullRingPolicy == FullRingPolicy.DropAndCount ? null : new BackpressureTrip(this),
         });
-        _processor = new EventProcessorThread<RiskEvent, EvaluatorHandler>(_ring, new EvaluatorHandler(Evaluator), new EventProcessorOptions
+        if (_options.Journal is { } journal)
+        {
+            _journal = new PipelineJournal(journal);
+            breaker.Board.Register(_journal);
+        }
+        _processor = new EventProcessorThread<RiskEvent, EvaluatorHandler>(_ring, new EvaluatorHandler(Evaluator, _journal), new EventProcessorOptions
         {
             ThreadName = _options.ThreadName,
             OnThreadStarted = _options.OnEvaluatorStarted,
@@ -67,9 +74,22 @@ public sealed class RiskPipeline : IDisposable
     /// <summary>True while the evaluator thread runs.</summary>
     public bool IsRunning => _processor.IsRunning;
 
-    /// <summary>Starts the evaluator thread and the watchdog.</summary>
+    /// <summary>With a journal: its writer's state and counters (<see cref="CircuitBreaker.JournalStatus.Dropped"/>: records refused because
+    /// the buffer was full; <see cref="CircuitBreaker.JournalStatus.Fault"/>: the disk error that stopped it, evaluation goes on). Null
+    /// without a journal or before <see cref="Start"/>. Allocates nothing.</summary>
+    public JournalStatus? JournalStatus => _journal?.Writer?.GetStatus();
+
+    /// <summary>True when the journal hit a disk error (records since are counted lost). False without a journal.</summary>
+    public bool JournalFaulted => _journal?.Writer?.State == JournalWriterState.Faulted;
+
+    /// <summary>Changes of trading state not journaled because the pipeline's trip queue (4,096) was full. 0 without a journal.</summary>
+    public long JournalTripsDropped => _journal?.TripsDropped ?? 0;
+
+    /// <summary>Starts the evaluator thread and the watchdog; with a journal, first opens it and writes the session note
+    /// (the registry's instruments, accounts and groups) so a review can name the journal's dense ids.</summary>
     public void Start()
     {
+        _journal?.Open(_breaker.Registry);
         _processor.Start();
         if (_options.StallThreshold > TimeSpan.Zero)
             _watchdog = Watchdog.For(_processor, _time, _options.StallThreshold, OnStall);
@@ -88,12 +108,14 @@ public sealed class RiskPipeline : IDisposable
         return d;
     }
 
-    /// <summary>Stops accepting events, evaluates everything already published, then stops the evaluator thread.</summary>
+    /// <summary>Stops accepting events, evaluates everything already published, then stops the evaluator thread; with a
+    /// journal, then appends the transitions still queued and drains, flushes and closes the journal.</summary>
     public void Stop()
     {
         _watchdog?.Dispose();
         _watchdog = null;
         _processor.Stop();
+        if (!_processor.IsRunning) _journal?.Close(); // called from a handler the evaluator still runs: Dispose closes it later
     }
 
     /// <summary>Stops (draining) and releases the thread.</summary>

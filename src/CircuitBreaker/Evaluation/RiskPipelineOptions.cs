@@ -41,6 +41,14 @@ public sealed class RiskPipelineOptions
     /// <summary>Findings kept in memory for reports (the drill report's cap). Default 10,000; more are counted as dropped.</summary>
     public int MaxFindingsKept { get; init; } = 10_000;
 
+    /// <summary>Journal: when set, the pipeline opens a <see cref="JournalWriter"/> with these options at
+    /// <see cref="RiskPipeline.Start"/> (writing a <see cref="JournalSessionNote"/> first), the evaluator thread appends every
+    /// event it evaluates (order decisions included) and every change of trading state (<see cref="TripRecord"/>), allocation
+    /// free, and <see cref="RiskPipeline.Stop"/> drains and closes it after the ring. A full journal buffer is counted, never
+    /// waited on; a disk error faults the journal, not the evaluation (see <see cref="RiskPipeline.JournalStatus"/>).
+    /// Default null: no journal.</summary>
+    public JournalWriterOptions? Journal { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid option.</summary>
     public void Validate()
     {
@@ -52,6 +60,11 @@ public sealed class RiskPipelineOptions
         if (string.IsNullOrWhiteSpace(ThreadName)) errors.Append("ThreadName must be non-empty. ");
         if (!Enum.IsDefined(FullRingPolicy)) errors.Append($"FullRingPolicy {(int)FullRingPolicy} is not defined. ");
         if (!Enum.IsDefined(DetectorFaultPolicy)) errors.Append($"DetectorFaultPolicy {(int)DetectorFaultPolicy} is not defined. ");
+        if (Journal is not null)
+        {
+            try { Journal.Validate(); }
+            catch (ArgumentException ex) { errors.Append("Journal: ").Append(ex.Message).Append(' '); }
+        }
         if (errors.Length > 0) throw new ArgumentException("invalid risk pipeline options: " + errors.ToString().TrimEnd());
     }
 }

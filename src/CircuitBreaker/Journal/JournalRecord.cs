@@ -35,6 +35,18 @@ public readonly struct JournalRecord
         return true;
     }
 
+    /// <summary>Reads the payload as a <see cref="TripContext"/> (layout: <see cref="TripRecord"/>); false when this is not a
+    /// trip record of that layout. Allocates nothing.</summary>
+    public bool TryGetTrip(out TripContext trip)
+    {
+        if (Type != JournalRecordType.Trip)
+        {
+            trip = default;
+            return false;
+        }
+        return TripRecord.TryRead(Payload.Span, out trip);
+    }
+
     /// <summary>The payload decoded as UTF-8 text (meant for <see cref="JournalRecordType.Note"/>). Allocates the string.</summary>
     public string GetText() => Encoding.UTF8.GetString(Payload.Span);
 }

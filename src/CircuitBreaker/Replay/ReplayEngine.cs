@@ -83,12 +83,7 @@ public sealed class ReplayEngine
     {
         ArgumentNullException.ThrowIfNull(reader);
         using var breaker = new Breaker(_config);
-        var context = new DetectorContext(_config.Registry, _config.AccountCapacity);
-        var responderFactory = _options.Responder;
-        var evaluator = new Evaluator(breaker, _options.Detectors(context), responder: null, maxFindingsKept: _options.MaxFindings);
-        if (responderFactory is not null) evaluator.Responder = responderFactory(breaker);
-        var session = new ReplaySession(breaker, evaluator, new ReportBuilder(reader.Name, _options.MaxFindings));
-        breaker.OnTrip(session.OnTrip);
+        var session = OpenSession(breaker, _options, reader.Name, out var evaluator);
 
         long n = 0, every = Math.Max(1, _options.ProgressEvery);
         var progress = _options.Progress;
@@ -99,6 +94,19 @@ public sealed class ReplayEngine
         }
         reader.ThrowIfNoGoodRecords();
         return session.Finish(reader, evaluator.Responder as IIncidentSource);
+    }
+
+    /// <summary>Wires a replay over <paramref name="breaker"/>: the options' detectors and responder, an evaluator, and a
+    /// session collecting trips through a kill switch. Shared by tape replays and journal reviews.</summary>
+    internal static ReplaySession OpenSession(Breaker breaker, ReplayOptions options, string name, out Evaluator evaluator)
+    {
+        var config = breaker.Config;
+        var context = new DetectorContext(config.Registry, config.AccountCapacity);
+        evaluator = new Evaluator(breaker, options.Detectors(context), responder: null, maxFindingsKept: options.MaxFindings);
+        if (options.Responder is { } responderFactory) evaluator.Responder = responderFactory(breaker);
+        var session = new ReplaySession(breaker, evaluator, new ReportBuilder(name, options.MaxFindings));
+        breaker.OnTrip(session.OnTrip);
+        return session;
     }
 
     internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -3,7 +3,12 @@ using System.Text.Json;
 
 namespace CircuitBreaker;
 
-/// <summary>The state of one replay: id maps, accepted orders, collected trips. Internal to <see cref="ReplayEngine"/>.</summary>
+/// <summary>
+/// The state of one replay: id maps, accepted orders, collected trips. Fed either tape records (<see cref="Apply"/>, used by
+/// <see cref="ReplayEngine"/>) or already-resolved orders and events (<see cref="Order(in OrderRequest)"/>, <see cref="Event"/>, used by
+/// <see cref="JournalReview"/>); both follow the same rules (cancels, replaces and fills of orders the replay did not
+/// accept are suppressed).
+/// </summary>
 internal sealed class ReplaySession
 {
     private readonly Breaker _breaker;
@@ -37,6 +42,12 @@ internal sealed class ReplaySession
     }
 
 
+    /// <summary>Transitions made during the replay, in order.</summary>
+    public IReadOnlyList<TripContext> Trips => _trips;
+
+    /// <summary>The report being filled.</summary>
+    public ReportBuilder Report => _report;
+
     public void OnTrip(in TripContext c)
     {
         _trips.Add(c);
@@ -66,17 +77,46 @@ internal sealed class ReplaySession
             case TapeRecordType.Quote: e = RiskEvent.Quote(r.T, ins, r.Bid, r.Ask, r.BidQty, r.AskQty, Id(_venues, r.Venue)); break;
             case TapeRecordType.Oracle: e = RiskEvent.Oracle(r.T, ins, r.Px, Id(_sources, r.Source)); break;
             case TapeRecordType.Fill:
-                var acc = Account(r.Account!);
-                if (!_accepted.Contains((acc.Value, r.OrderId ?? -1))) { _report.CountSuppressedFill(); return; }
-                _fills[acc.Value] = _fills.GetValueOrDefault(acc.Value) + 1;
-                e = RiskEvent.Fill(r.T, ins, acc, r.OrderId ?? -1, r.Side ?? Side.Buy, r.Px, r.Qty, Id(_venues, r.Venue));
+                e = RiskEvent.Fill(r.T, ins, Account(r.Account!), r.OrderId ?? -1, r.Side ?? Side.Buy, r.Px, r.Qty, Id(_venues, r.Venue));
                 break;
             case TapeRecordType.Position:
                 e = RiskEvent.Position(r.T, ins, Account(r.Account!), r.Qty, r.Delta, r.Gamma, r.Vega, r.Notional, r.Pnl);
                 break;
             default: _skipped++; return;
         }
+        Event(in e);
+    }
+
+    /// <summary>Evaluates one event whose ids are already this replay's. A fill of an order the replay did not accept is
+    /// suppressed (counted, false); every other event is evaluated (true).</summary>
+    public bool Event(in RiskEvent e)
+    {
+        _lastT = e.TimeNs;
+        if (e.Kind == RiskEventKind.Fill)
+        {
+            if (!_accepted.Contains((e.Account, e.FillData.OrderId))) { _report.CountSuppressedFill(); return false; }
+            _fills[e.Account] = _fills.GetValueOrDefault(e.Account) + 1;
+        }
         _evaluator.Evaluate(in e);
+        return true;
+    }
+
+    /// <summary>Checks an order with the replay's breaker, counts the decision and evaluates it as an order event. A cancel or
+    /// replace of an order the replay did not accept is suppressed (counted; null).</summary>
+    public Decision? Order(in OrderRequest request)
+    {
+        _lastT = request.TimeNs;
+        if (request.Action != OrderAction.New && !_accepted.Contains((request.Account.Value, request.OrderId)))
+        {
+            _report.CountSuppressedFill();
+            return null;
+        }
+        var decision = _breaker.Check(in request);
+        _report.CountOrder(decision.Reason);
+        if (decision.IsAccepted && request.Action == OrderAction.New) _accepted.Add((request.Account.Value, request.OrderId));
+        var e = RiskEvent.OrderDecision(in request, decision.Reason);
+        _evaluator.Evaluate(in e);
+        return decision;
     }
 
     private void Declare(TapeRecord r)
@@ -93,19 +133,10 @@ internal sealed class ReplaySession
         var acc = Account(r.Account!);
         long id = r.OrderId ?? -1;
         var action = r.OrderAction ?? OrderAction.New;
-        if (action != OrderAction.New && !_accepted.Contains((acc.Value, id)))
-        {
-            _report.CountSuppressedFill();
-            return;
-        }
         var request = action == OrderAction.Cancel
             ? OrderRequest.Cancel(r.T, ins, acc, id)
             : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action);
-        var decision = _breaker.Check(in request);
-        _report.CountOrder(decision.Reason);
-        if (decision.IsAccepted && action == OrderAction.New) _accepted.Add((acc.Value, id));
-        var e = RiskEvent.OrderDecision(in request, decision.Reason);
-        _evaluator.Evaluate(in e);
+        Order(in request);
     }
 
     private void Admin(TapeRecord r)
@@ -172,6 +203,12 @@ internal sealed class ReplaySession
     public ReplayResult Finish(TapeReader reader, IIncidentSource? incidents)
     {
         _report.CountTape(reader);
+        return Finish(incidents);
+    }
+
+    /// <summary>Builds the result; the caller has set the report's record counts (<see cref="ReportBuilder.Events"/>, ...).</summary>
+    public ReplayResult Finish(IIncidentSource? incidents)
+    {
         foreach (var c in _trips)
         {
             string reason = c.Cause == TripCause.Manual ? AdminName(c.State) : c.ReasonName;
