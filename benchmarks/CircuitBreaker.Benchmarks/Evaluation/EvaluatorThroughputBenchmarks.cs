@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
 
 namespace CircuitBreaker.Benchmarks.Evaluation;
 
@@ -8,12 +7,12 @@ namespace CircuitBreaker.Benchmarks.Evaluation;
 /// 1,024 events per invocation, reported per event, with an events/s column. <see cref="Detectors"/> selects what runs
 /// besides the book-keeping and the default incident desk: nothing (<c>limits-only</c>, the baseline), every default
 /// detector (<c>all-detectors</c>, <see cref="DefaultDetectors.Create"/>), or one default detector alone (by its
-/// <see cref="IDetector.Name"/>), so a slow one stands out. Grouped by method: the ratio column is against
-/// <c>limits-only</c>. Setup evaluates 8 tapes (~2 min of event time) so every baseline is warm.
+/// <see cref="IDetector.Name"/>), so a slow one stands out. The baseline is <c>limits-only</c>: the
+/// <c>vs limits-only</c> column is each selection's median over its median (<see cref="RatioToFirstParameterColumn"/>).
+/// Setup evaluates 8 tapes (~2 min of event time) so every baseline is warm.
 /// </summary>
 [MemoryDiagnoser]
-[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByMethod)]
-[Config(typeof(EventsPerSecondConfig))]
+[Config(typeof(EvaluatorConfig))]
 public class EvaluatorThroughputBenchmarks
 {
     private const int Ops = 1024;

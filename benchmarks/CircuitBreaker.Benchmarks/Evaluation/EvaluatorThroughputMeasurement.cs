@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CircuitBreaker.Benchmarks.Latency;
+using CircuitBreaker.Benchmarks.PreTrade;
 
 namespace CircuitBreaker.Benchmarks.Evaluation;
 
@@ -8,7 +9,7 @@ namespace CircuitBreaker.Benchmarks.Evaluation;
 /// thread, impl <c>limits-only</c> (book-keeping and incident desk, no detector) or <c>all-detectors</c>
 /// (<see cref="DefaultDetectors.Create"/>). Each sample times <see cref="HarnessSettings.BatchSize"/> consecutive events
 /// and records the per-event average; ops/s is events evaluated per second. Warm-up: 8 tapes (~2 min of event time)
-/// so detector baselines are warm. Sizes follow <c>pretrade_check</c>'s sample count, a quarter of it in events.
+/// so detector baselines are warm, and at least 1 s of wall time so the evaluator runs tier-1 code. Sizes follow <c>pretrade_check</c>'s sample count, a quarter of it in events.
 /// </summary>
 internal sealed class EvaluatorThroughputMeasurement(DetectorSet detectors) : ILatencyMeasurement
 {
@@ -22,7 +23,8 @@ internal sealed class EvaluatorThroughputMeasurement(DetectorSet detectors) : IL
         var (breaker, evaluator) = detectors.CreateEvaluator();
         using var _ = breaker;
         long sequence = 0;
-        for (int i = 0; i < 8 * EventMix.Length; i++) Next(mix, evaluator, ref sequence);
+        long warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * ScalingCheckMeasurement.MinWarmupMs / 1000;
+        for (long i = 0; i < 8 * EventMix.Length || Stopwatch.GetTimestamp() < warmUntil; i++) Next(mix, evaluator, ref sequence);
 
         int batch = settings.BatchSize;
         int samples = Math.Max(1, settings.PreTradeSamples / 4);

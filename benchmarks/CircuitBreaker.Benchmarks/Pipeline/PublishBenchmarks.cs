@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using CircuitBreaker.Ring;
 
@@ -13,8 +14,9 @@ namespace CircuitBreaker.Benchmarks.Pipeline;
 /// whose evaluator runs the book-keeping and the default incident desk but no detector, in both modes.</item>
 /// </list>
 /// The consumer runs on its own thread the whole time. Before each batch the producer waits while more than half the
-/// ring is pending, so the ring never fills; those waits (time included) are counted and printed at cleanup with the
-/// ring's full count, so a figure bounded by the consumer rather than by publishing is visible as such. The
+/// ring is pending (until a quarter is), so the ring never fills; those waits are included in the figures, and cleanup
+/// prints how many batches waited, the average wait per event and the ring's full count, so the part of a figure
+/// bounded by the consumer (or by the scheduler descheduling it) rather than by publishing is visible. The
 /// two-producer case is measured by the latency harness (<c>ring_2p1c</c>), not here: BenchmarkDotNet times one thread.
 /// </summary>
 [MemoryDiagnoser]
@@ -29,7 +31,7 @@ public class PublishBenchmarks
     private Breaker? _breaker;
     private RiskPipeline? _pipeline;
     private RiskEvent _event = RiskEvent.Trade(1, new InstrumentId(0), 60_000, 0.01, Side.Buy);
-    private long _throttleWaits, _refused, _batches;
+    private long _throttleWaits, _waitTicks, _refused, _batches;
 
     /// <summary>Starts a single-producer ring and its consumer thread.</summary>
     [GlobalSetup(Target = nameof(RingSingleProducer))]
@@ -55,7 +57,9 @@ public class PublishBenchmarks
         _processor?.Dispose();
         _pipeline?.Dispose();
         _breaker?.Dispose();
-        Console.WriteLine($"// publish: {_batches} batches of {Ops}; producer waited for the consumer before {_throttleWaits} batches; refused publishes {_refused}; ring full count {full}");
+        double waitNsPerEvent = _batches == 0 ? 0 : _waitTicks * (1e9 / Stopwatch.Frequency) / ((double)_batches * Ops);
+        Console.WriteLine($"// publish: {_batches} batches of {Ops}; producer waited for the consumer before {_throttleWaits} batches " +
+            $"({waitNsPerEvent:0.0} ns per event on average, included in the figures); refused publishes {_refused}; ring full count {full}");
     }
 
     /// <summary>Bare ring, single-producer sequencing (plain claim).</summary>
@@ -101,15 +105,19 @@ public class PublishBenchmarks
     private void WaitForConsumer(RingBuffer<RiskEvent> ring)
     {
         _throttleWaits++;
+        long start = Stopwatch.GetTimestamp();
         var spin = new SpinWait();
         while (ring.Pending > Capacity / 4) spin.SpinOnce(sleep1Threshold: -1);
+        _waitTicks += Stopwatch.GetTimestamp() - start;
     }
 
     private void WaitForConsumer(RiskPipeline pipeline)
     {
         _throttleWaits++;
+        long start = Stopwatch.GetTimestamp();
         var spin = new SpinWait();
         while (pipeline.Lag > Capacity / 4) spin.SpinOnce(sleep1Threshold: -1);
+        _waitTicks += Stopwatch.GetTimestamp() - start;
     }
 
     private void StartRing(ProducerMode mode)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
@@ -34,14 +33,4 @@ internal sealed class EventsPerSecondColumn : IColumn
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     public bool IsAvailable(Summary summary) => true;
     public override string ToString() => ColumnName;
-}
-
-/// <summary>Adds <see cref="EventsPerSecondColumn"/> and the median column to a benchmark class (<c>[Config(typeof(EventsPerSecondConfig))]</c>).</summary>
-internal sealed class EventsPerSecondConfig : ManualConfig
-{
-    public EventsPerSecondConfig()
-    {
-        AddColumn(StatisticColumn.Median);
-        AddColumn(new EventsPerSecondColumn());
-    }
 }
