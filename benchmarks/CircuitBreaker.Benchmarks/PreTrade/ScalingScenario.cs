@@ -10,7 +10,7 @@ namespace CircuitBreaker.Benchmarks.PreTrade;
 /// <para>
 /// Gate sizing (<see cref="CreateGate"/>): pair capacity = instruments × accounts (every pair may appear; at least
 /// 1,024), 16 open orders per account and instrument (the stream never has more than 8 working at once), so the
-/// self-match book is pairs × 16 × 2 sides × 8 B (~49 MiB for 100,000 instruments, well under the builder's 512 MiB
+/// self-match book is pairs × 16 × 2 sides × 8 B (~98 MiB for 100,000 instruments, under the builder's 512 MiB
 /// limit), order capacity 65,536 (at most 8 working), account limits 2,000 new orders/s, 4,000 messages/s and 200 open orders (the stream sends ~1,250
 /// new orders and as many cancels per second per account); instrument limits at the defaults.
 /// </para>
