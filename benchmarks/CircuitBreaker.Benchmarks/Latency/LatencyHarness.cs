@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CircuitBreaker.Benchmarks.Evaluation;
 using CircuitBreaker.Benchmarks.Pipeline;
 using CircuitBreaker.Benchmarks.PreTrade;
 
@@ -41,7 +42,7 @@ internal static class LatencyHarness
         var results = new List<LatencyResult>();
         foreach (var m in measurements)
         {
-            Console.Write($"  running {m.Name,-16} {m.Impl,-15}");
+            Console.Write($"  running {m.Name,-22} {m.Impl,-21}");
             var sw = Stopwatch.StartNew();
             var r = m.Run(settings);
             results.Add(r);
@@ -71,10 +72,14 @@ internal static class LatencyHarness
         list.Add(new PreTradeCheckMeasurement<NaiveCheck>("naive", false, scenario, new NaiveCheck(new NaivePreTradeGate(scenario))));
         list.Add(new PreTradeCheckMeasurement<PollyCheck>("polly", false, scenario, PollyCheck.Create(new NaivePreTradeGate(scenario))));
 
+        // Scaling: the same gate over 10 and 100,000 instruments (each gate is built when its measurement runs).
+        list.Add(new ScalingCheckMeasurement(10));
+        list.Add(new ScalingCheckMeasurement(100_000));
+
         bool ringWired = OursWiring.CreateRingPipe(1, 1024) is { } probe && Dispose(probe);
         EventPipeFactory ring = OursWiring.CreateRingPipe;
         EventPipeFactory channel = ChannelEventPipe.Create;
-        foreach (var (name, producers) in new[] { ("ring_1p1c", 1), ("ring_4p1c", 4) })
+        foreach (var (name, producers) in new[] { ("ring_1p1c", 1), ("ring_2p1c", 2), ("ring_4p1c", 4) })
         {
             if (ringWired) list.Add(new PipeThroughputMeasurement(name, "ring", true, producers, ring));
             else notWired.Add($"{name}/ring");
@@ -83,6 +88,9 @@ internal static class LatencyHarness
         if (ringWired) list.Add(new PublishToTripMeasurement("ring", true, ring));
         else notWired.Add("publish_to_trip/ring");
         list.Add(new PublishToTripMeasurement("channel", false, channel));
+
+        list.Add(new EvaluatorThroughputMeasurement(DetectorSet.LimitsOnly));
+        list.Add(new EvaluatorThroughputMeasurement(DetectorSet.AllDetectors));
         return (list, notWired);
 
         void Add(ILatencyMeasurement? m, string label)
