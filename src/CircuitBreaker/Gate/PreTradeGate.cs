@@ -19,9 +19,9 @@ public sealed partial class PreTradeGate
 {
     private volatile RiskConfig _config;
     private readonly StateBoard _board;
-    private readonly InstrumentCounters[] _instruments;
-    private readonly AccountCounters[] _accounts;
-    private readonly GroupCounters[] _groups;
+    private readonly LineArray<InstrumentCounters> _instruments;
+    private readonly LineArray<AccountCounters> _accounts;
+    private readonly LineArray<GroupCounters> _groups;
     internal readonly MarketState[] Market;
     internal readonly PairBook Pairs;
     internal readonly OrderTable Orders;
@@ -39,10 +39,10 @@ public sealed partial class PreTradeGate
         _config = config;
         _board = board;
         int n = config.Instruments.Length;
-        _instruments = new InstrumentCounters[n];
+        _instruments = new LineArray<InstrumentCounters>(n);
         Market = new MarketState[n];
-        _accounts = new AccountCounters[config.AccountCapacity];
-        _groups = new GroupCounters[config.Groups.Length];
+        _accounts = new LineArray<AccountCounters>(config.AccountCapacity);
+        _groups = new LineArray<GroupCounters>(config.Groups.Length);
         int depth = 1;
         foreach (ref readonly var r in config.Instruments.AsSpan()) depth = Math.Max(depth, r.MaxOpenOrdersPerAccount);
         Pairs = new PairBook(config.PairCapacity, depth, n);
@@ -66,7 +66,7 @@ public sealed partial class PreTradeGate
         get
         {
             int n = 0;
-            foreach (ref readonly var a in _accounts.AsSpan()) n += Volatile.Read(ref Unsafe.AsRef(in a.OpenOrders));
+            for (int i = 0; i < _accounts.Length; i++) n += Volatile.Read(ref _accounts[i].OpenOrders);
             return n;
         }
     }
