@@ -37,6 +37,10 @@ internal struct RateWindow
     /// <summary>Most units of one kind a bucket holds (2¹⁸ − 1); beyond that the kind is refused when it has a limit.</summary>
     public const long BucketCap = FieldMask;
 
+    /// <summary>A limit at or above this can never be exceeded by the 8 buckets together (8 × <see cref="BucketCap"/>):
+    /// with both limits there, only the bucket's saturation is checked and the window is not summed (cancels).</summary>
+    public const int NeverReached = 8 * (int)FieldMask;
+
     /// <summary>Acquired.</summary>
     public const int Ok = 0;
     /// <summary>Refused: the order count is over its limit (nothing taken).</summary>
@@ -76,7 +80,9 @@ internal struct RateWindow
             long cur = slot;
             long ce = (long)((ulong)cur >> EpochShift);
             bool here = ce == e || !IsNewer(e, ce);
-            Sum<TSync>(ref w, e, out long so, out long sm);
+            bool summed = orderLimit < NeverReached || messageLimit < NeverReached;
+            long so = 0, sm = 0;
+            if (summed) Sum<TSync>(ref w, e, out so, out sm);
             // A slot holding another epoch holds one 8k epochs away: outside the window, not in the sum; it is replaced.
             if (!here) cur = e << EpochShift;
             long d = delta;
@@ -90,9 +96,12 @@ internal struct RateWindow
                 if (messageLimit != int.MaxValue) return MessagesOver;
                 d -= 1;
             }
-            so += d >> FieldBits; sm += d & FieldMask;
-            if (so > orderLimit) return OrdersOver;
-            if (sm > messageLimit) return MessagesOver;
+            if (summed)
+            {
+                so += d >> FieldBits; sm += d & FieldMask;
+                if (so > orderLimit) return OrdersOver;
+                if (sm > messageLimit) return MessagesOver;
+            }
             Volatile.Write(ref slot, cur + d);
             return Ok;
         }
@@ -119,6 +128,7 @@ internal struct RateWindow
             else next = (e << EpochShift) | delta;
             if (TSync.Cas(ref slot, next, cur)) break;
         }
+        if (orderLimit >= NeverReached && messageLimit >= NeverReached) return Ok; // the sum could not exceed them
         Sum<TSync>(ref w, e, out long sumOrders, out long sumMessages);
         int result = sumOrders > orderLimit ? OrdersOver : sumMessages > messageLimit ? MessagesOver : Ok;
         if (result != Ok) Release<TSync>(ref w, epoch, orders, messages, orderLimit, messageLimit);

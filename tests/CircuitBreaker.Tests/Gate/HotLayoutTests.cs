@@ -147,4 +147,22 @@ public class HotLayoutTests
             }
         }
     }
+
+    [Fact]
+    public void RateWindow_CancelLimitsNotSummed_StillCountAndStopAtBucketSaturation()
+    {
+        // Cancels pass limits no window sum can reach: the window is not summed, but the units are still counted
+        // (a later limited acquire sees them) and a saturated bucket still refuses to count more.
+        var plain = default(RateWindow);
+        var atomic = default(RateWindow);
+        for (long k = 0; k < RateWindow.BucketCap; k++)
+        {
+            Assert.Equal(RateWindow.Ok, RateWindow.TryAcquire<PlainSync>(ref plain, 5L, 0, 1, int.MaxValue, int.MaxValue - 1));
+            Assert.Equal(RateWindow.Ok, RateWindow.TryAcquire<AtomicSync>(ref atomic, 5L, 0, 1, int.MaxValue, int.MaxValue - 1));
+        }
+        Assert.Equal(RateWindow.MessagesOver, RateWindow.TryAcquire<PlainSync>(ref plain, 5L, 0, 1, int.MaxValue, int.MaxValue - 1));
+        Assert.Equal(RateWindow.MessagesOver, RateWindow.TryAcquire<AtomicSync>(ref atomic, 5L, 0, 1, int.MaxValue, int.MaxValue - 1));
+        Assert.Equal(RateWindow.MessagesOver, RateWindow.TryAcquire<PlainSync>(ref plain, 6L, 0, 1, int.MaxValue, 1_000));
+        Assert.Equal(RateWindow.MessagesOver, RateWindow.TryAcquire<AtomicSync>(ref atomic, 6L, 0, 1, int.MaxValue, 1_000));
+    }
 }
