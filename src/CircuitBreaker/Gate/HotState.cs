@@ -2,12 +2,17 @@ using System.Runtime.InteropServices;
 
 namespace CircuitBreaker;
 
-/// <summary>Gate-owned counters per instrument (rates, open orders), one or two cache lines each.</summary>
-[StructLayout(LayoutKind.Sequential)]
+// Every record below that is written from more than one place is laid out in whole 64-byte cache lines and stored
+// in a LineArray (line-aligned): fields the gate writes and fields the position keeper (evaluator) writes sit on
+// different lines, so a fill or a mark never invalidates the line the gate is about to update, and vice versa.
+// CacheLineLayoutTests pins the offsets.
+
+/// <summary>Gate-owned counters per instrument (rates, open orders): two cache lines, the buckets alone on the first.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 128)]
 internal struct InstrumentCounters
 {
-    public RateWindow Rates;    // orders and messages, packed
-    public int OpenOrders;
+    [FieldOffset(0)] public RateWindow Rates;    // orders and messages, packed (buckets: line 0; head: line 1)
+    [FieldOffset(72)] public int OpenOrders;
 }
 
 /// <summary>Market state per instrument, written by the position keeper / evaluator, read by the gate.</summary>
@@ -26,27 +31,32 @@ internal struct MarketState
     public long Oracles;
 }
 
-/// <summary>Per-account counters: rates and open orders (gate), working notional (gate), marked exposure and PnL (position keeper).</summary>
-[StructLayout(LayoutKind.Sequential)]
+/// <summary>Per-account counters. Lines 0–1, written by the gate: rates, open orders, working notional. Line 2,
+/// written by the position keeper: marked exposure and PnL (the gate only reads them).</summary>
+[StructLayout(LayoutKind.Explicit, Size = 192)]
 internal struct AccountCounters
 {
-    public RateWindow Rates;    // orders and messages, packed
-    public int OpenOrders;
-    public long WorkingBuyNotionalFx;   // notional × NotionalScale, rounded up
-    public long WorkingSellNotionalFx;
-    public double PositionGross;        // Σ |position| × mark × multiplier
-    public double PositionNet;          // Σ position × mark × multiplier
-    public double RealisedPnl;
-    public double UnrealisedPnl;
-    public double DayStartPnl;
+    // gate-written (lines 0 and 1)
+    [FieldOffset(0)] public RateWindow Rates;    // orders and messages, packed
+    [FieldOffset(72)] public int OpenOrders;
+    [FieldOffset(80)] public long WorkingBuyNotionalFx;   // notional × NotionalScale, rounded up
+    [FieldOffset(88)] public long WorkingSellNotionalFx;
+    // position-keeper-written (line 2)
+    [FieldOffset(128)] public double PositionGross;        // Σ |position| × mark × multiplier
+    [FieldOffset(136)] public double PositionNet;          // Σ position × mark × multiplier
+    [FieldOffset(144)] public double RealisedPnl;
+    [FieldOffset(152)] public double UnrealisedPnl;
+    [FieldOffset(160)] public double DayStartPnl;
 
+    /// <summary>Offset of the first field the position keeper writes.</summary>
+    public const int EvaluatorOffset = 128;
     public const double NotionalScale = 10_000;
 }
 
 /// <summary>Per-group counters.</summary>
-[StructLayout(LayoutKind.Sequential)]
+[StructLayout(LayoutKind.Explicit, Size = 128)]
 internal struct GroupCounters
 {
-    public RateWindow Rates;    // orders only (no group message rate)
-    public int OpenOrders;
+    [FieldOffset(0)] public RateWindow Rates;    // orders only (no group message rate)
+    [FieldOffset(72)] public int OpenOrders;
 }

@@ -29,15 +29,18 @@ internal sealed class OrderTable
         public double NotionalPerLot;
         public Side Side;
         public bool GroupCounted;     // the order holds a unit of its group's open-order count
+        public bool Spilled;          // stored in its second-choice bucket (counted in the first's spill count)
     }
 
     private readonly Entry[] _entries;
+    private readonly int[] _spilled;   // per bucket: live entries whose first choice it is, stored in their second
     private readonly int _bucketMask;
 
     public OrderTable(int capacity)
     {
         int buckets = (int)Math.Max(2, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2 / BucketSize)));
         _entries = new Entry[buckets * BucketSize];
+        _spilled = new int[buckets];
         _bucketMask = buckets - 1;
     }
 
@@ -59,12 +62,14 @@ internal sealed class OrderTable
         return (b1, b2);
     }
 
-    /// <summary>Index of the live entry for (account, orderId), or -1.</summary>
+    /// <summary>Index of the live entry for (account, orderId), or -1. The second bucket is read only when some entry
+    /// whose first choice is this key's first bucket spilled into its second (the count rises before such an entry
+    /// is published and falls after it is freed, so a published entry is never skipped).</summary>
     public int Find(int account, long orderId)
     {
         var (b1, b2) = Buckets(account, orderId);
         int i = FindIn(b1, account, orderId, -1);
-        return i >= 0 ? i : FindIn(b2, account, orderId, -1);
+        return i >= 0 || Volatile.Read(ref _spilled[b1]) == 0 ? i : FindIn(b2, account, orderId, -1);
     }
 
     private int FindIn(int bucket, int account, long orderId, int except)
@@ -94,17 +99,23 @@ internal sealed class OrderTable
                 if (c.State == Live) { if (c.OrderId == orderId && c.Account == account) return -1; }
                 else if (free < 0 && c.State == Empty) free = k;
             }
-            if (FindIn(b2, account, orderId, -1) >= 0) return -1;
+            // The key can be in its second bucket only if something spilled from the first.
+            if (_spilled[b1] != 0 && FindIn(b2, account, orderId, -1) >= 0) return -1;
             idx = free >= 0 ? free : ClaimFree(b2);
             if (idx < 0) return -2;
             Write(ref _entries[idx], in value);
+            _entries[idx].Spilled = free < 0;
+            if (free < 0) Volatile.Write(ref _spilled[b1], _spilled[b1] + 1);
             Volatile.Write(ref _entries[idx].State, Live);
             return idx;
         }
         idx = Claim<TSync>(b1);
-        if (idx < 0) idx = Claim<TSync>(b2);
+        bool spilled = idx < 0;
+        if (spilled) idx = Claim<TSync>(b2);
         if (idx < 0) return FindIn(b1, account, orderId, -1) >= 0 || FindIn(b2, account, orderId, -1) >= 0 ? -1 : -2;
         Write(ref _entries[idx], in value);
+        _entries[idx].Spilled = spilled;
+        if (spilled) Interlocked.Increment(ref _spilled[b1]); // before publishing (see Find)
         TSync.Publish(ref _entries[idx].State, Live); // full fence: the re-scan below cannot move before this store
         // A duplicate already working, or another thread inserting the same key: wait out busy neighbours, then look.
         // Each inserter re-scans after publishing itself, so two racing inserts can both back out but never both stay.
@@ -167,8 +178,24 @@ internal sealed class OrderTable
     /// <summary>Gives back a taken entry unchanged or updated (Busy → Live); the entry's fields are written before.</summary>
     public void PutBack(int index) => Volatile.Write(ref _entries[index].State, Live);
 
-    /// <summary>Frees an entry taken with <see cref="TryTake"/> or claimed by insert.</summary>
-    public void Remove(int index) => Volatile.Write(ref _entries[index].State, Empty);
+    /// <summary>Frees an entry taken with <see cref="TryTake"/> or claimed by insert (its fields written), and drops
+    /// the spill count it held, after it is freed (see <see cref="Find"/>).</summary>
+    public void Remove(int index)
+    {
+        ref Entry e = ref _entries[index];
+        bool spilled = e.Spilled;
+        int b1 = spilled ? Buckets(e.Account, e.OrderId).b1 : 0;
+        Volatile.Write(ref e.State, Empty);
+        if (spilled) Interlocked.Decrement(ref _spilled[b1]);
+    }
+
+    /// <summary>Entries stored in their second-choice bucket (diagnostics, tests; O(buckets)).</summary>
+    public int SpilledCount()
+    {
+        int n = 0;
+        for (int i = 0; i < _spilled.Length; i++) n += Volatile.Read(ref _spilled[i]);
+        return n;
+    }
 
     /// <summary>Live entries, by a scan of the whole table (diagnostics; O(capacity)).</summary>
     public int CountLive()

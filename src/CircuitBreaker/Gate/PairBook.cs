@@ -10,32 +10,36 @@ namespace CircuitBreaker;
 /// </summary>
 internal sealed class PairBook
 {
-    [StructLayout(LayoutKind.Sequential)]
+    /// <summary>One pair, two cache lines: line 0 holds what the gate writes (working lots, open orders, the typical
+    /// size) and the identity set once at creation; line 1 what the position keeper writes (position, PnL, marks).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
     internal struct Pair
     {
-        public long Key;              // (account << 32 | instrument) + 1; 0 = empty
-        public long PositionLots;     // written by the position keeper (single writer)
-        public long WorkingBuyLots;   // gate atomics
-        public long WorkingSellLots;
-        public int OpenOrders;
-        public int RestingBuys;
-        public int RestingSells;
-        public int AcceptedOrders;
-        public double TypicalLots;    // EWMA of accepted order size (benign races: it is a statistic)
-        public int Instrument;
-        public int Account;
-        public int NextOfInstrument;  // intrusive list of pairs per instrument, for marking positions
-        // post-trade book-keeping (position keeper only)
-        public double AvgPrice;
-        public double RealisedPnl;
-        public double UnrealisedPnl;
-        public double MarkNotional;   // |position| × mark × multiplier
-        public double SignedNotional;
+        // line 0: identity (written once, at creation) and gate-written counters
+        [FieldOffset(0)] public long Key;              // (account << 32 | instrument) + 1; 0 = empty
+        [FieldOffset(8)] public long WorkingBuyLots;   // gate atomics
+        [FieldOffset(16)] public long WorkingSellLots;
+        [FieldOffset(24)] public double TypicalLots;   // EWMA of accepted order size (benign races: it is a statistic)
+        [FieldOffset(32)] public int OpenOrders;
+        [FieldOffset(36)] public int AcceptedOrders;
+        [FieldOffset(40)] public int Instrument;
+        [FieldOffset(44)] public int Account;
+        [FieldOffset(48)] public int NextOfInstrument; // intrusive list of pairs per instrument, for marking positions
+        // line 1: written by the position keeper (single writer), read by the gate
+        [FieldOffset(64)] public long PositionLots;
+        [FieldOffset(72)] public double AvgPrice;
+        [FieldOffset(80)] public double RealisedPnl;
+        [FieldOffset(88)] public double UnrealisedPnl;
+        [FieldOffset(96)] public double MarkNotional;   // |position| × mark × multiplier
+        [FieldOffset(104)] public double SignedNotional;
+
+        /// <summary>Offset of the first field the position keeper writes.</summary>
+        public const int EvaluatorOffset = 64;
     }
 
     public const long EmptySlot = long.MinValue;
 
-    private readonly Pair[] _pairs;
+    private readonly LineArray<Pair> _pairs;
     private readonly int[] _index;      // open addressing: slot → pair index + 1
     private readonly long[] _indexKeys;
     private readonly int _mask;
@@ -47,7 +51,7 @@ internal sealed class PairBook
 
     public PairBook(int capacity, int depthPerSide, int instruments)
     {
-        _pairs = new Pair[capacity];
+        _pairs = new LineArray<Pair>(capacity);
         int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(4, capacity * 2));
         _index = new int[size];
         _indexKeys = new long[size];

@@ -10,9 +10,10 @@ public sealed partial class PreTradeGate
         int ins = o.Instrument.Value, acc = o.Account.Value;
         if ((uint)acc >= (uint)cfg.Accounts.Length) return Decision.Accept;
         ref AccountCounters a = ref _accounts[acc];
-        RateWindow.TryAcquire<TSync>(ref a.Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused
+        long ep = _clock.Epoch(o.TimeNs);
+        RateWindow.TryAcquire<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused
         if ((uint)ins < (uint)cfg.Instruments.Length)
-            RateWindow.TryAcquire<TSync>(ref _instruments[ins].Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, int.MaxValue - 1);
+            RateWindow.TryAcquire<TSync>(ref _instruments[ins].Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1);
         int idx = Orders.Find(acc, o.OrderId);
         if (idx >= 0 && Orders.TryTake<TSync>(idx, acc, o.OrderId)) Release<TSync>(idx, Orders[idx].RemainingLots);
         return Decision.Accept;
@@ -51,9 +52,10 @@ public sealed partial class PreTradeGate
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;
-        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, iml) != RateWindow.Ok) return Decision.Reject(RejectReason.MessageRate);
-        if (RateWindow.TryAcquire<TSync>(ref a.Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, aml) != RateWindow.Ok) { RateWindow.Release<TSync>(ref ic.Rates, o.TimeNs, _bucketWidth, 0, 1, int.MaxValue, iml); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
-        if (!Orders.TryTake<TSync>(idx, acc, o.OrderId)) { ReleaseMessages<TSync>(ref ic, ref a, o.TimeNs, iml, aml); return Decision.Reject(RejectReason.UnknownOrder); }
+        long ep = _clock.Epoch(o.TimeNs);
+        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml) != RateWindow.Ok) return Decision.Reject(RejectReason.MessageRate);
+        if (RateWindow.TryAcquire<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, aml) != RateWindow.Ok) { RateWindow.Release<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
+        if (!Orders.TryTake<TSync>(idx, acc, o.OrderId)) { ReleaseMessages<TSync>(ref ic, ref a, ep, iml, aml); return Decision.Reject(RejectReason.UnknownOrder); }
 
         // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
         bool buy = e.Side == Side.Buy;
@@ -91,7 +93,7 @@ public sealed partial class PreTradeGate
         if (why != RejectReason.None)
         {
             TSync.Add(ref working, -delta);
-            ReleaseMessages<TSync>(ref ic, ref a, o.TimeNs, iml, aml);
+            ReleaseMessages<TSync>(ref ic, ref a, ep, iml, aml);
             Orders.PutBack(idx);
             return Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
         }
@@ -102,10 +104,10 @@ public sealed partial class PreTradeGate
         return Decision.Accept;
     }
 
-    private void ReleaseMessages<TSync>(ref InstrumentCounters ic, ref AccountCounters a, long t, int instrumentLimit, int accountLimit) where TSync : struct, ISync
+    private static void ReleaseMessages<TSync>(ref InstrumentCounters ic, ref AccountCounters a, long epoch, int instrumentLimit, int accountLimit) where TSync : struct, ISync
     {
-        RateWindow.Release<TSync>(ref ic.Rates, t, _bucketWidth, 0, 1, int.MaxValue, instrumentLimit);
-        RateWindow.Release<TSync>(ref a.Rates, t, _bucketWidth, 0, 1, int.MaxValue, accountLimit);
+        RateWindow.Release<TSync>(ref ic.Rates, epoch, 0, 1, int.MaxValue, instrumentLimit);
+        RateWindow.Release<TSync>(ref a.Rates, epoch, 0, 1, int.MaxValue, accountLimit);
     }
 
     /// <summary>

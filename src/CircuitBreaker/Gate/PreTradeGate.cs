@@ -19,13 +19,13 @@ public sealed partial class PreTradeGate
 {
     private volatile RiskConfig _config;
     private readonly StateBoard _board;
-    private readonly InstrumentCounters[] _instruments;
-    private readonly AccountCounters[] _accounts;
-    private readonly GroupCounters[] _groups;
+    private readonly LineArray<InstrumentCounters> _instruments;
+    private readonly LineArray<AccountCounters> _accounts;
+    private readonly LineArray<GroupCounters> _groups;
     internal readonly MarketState[] Market;
     internal readonly PairBook Pairs;
     internal readonly OrderTable Orders;
-    private readonly long _bucketWidth;
+    private readonly EpochClock _clock;
     private GateCounters? _counters;
     private readonly bool _singleWriter;
     /// <summary>Fill releases posted by the position keeper (single-writer mode only; null otherwise).</summary>
@@ -39,15 +39,15 @@ public sealed partial class PreTradeGate
         _config = config;
         _board = board;
         int n = config.Instruments.Length;
-        _instruments = new InstrumentCounters[n];
+        _instruments = new LineArray<InstrumentCounters>(n);
         Market = new MarketState[n];
-        _accounts = new AccountCounters[config.AccountCapacity];
-        _groups = new GroupCounters[config.Groups.Length];
+        _accounts = new LineArray<AccountCounters>(config.AccountCapacity);
+        _groups = new LineArray<GroupCounters>(config.Groups.Length);
         int depth = 1;
         foreach (ref readonly var r in config.Instruments.AsSpan()) depth = Math.Max(depth, r.MaxOpenOrdersPerAccount);
         Pairs = new PairBook(config.PairCapacity, depth, n);
         Orders = new OrderTable(config.OrderCapacity);
-        _bucketWidth = RateWindow.BucketWidth(config.RateWindowNs);
+        _clock = new EpochClock(RateWindow.BucketWidth(config.RateWindowNs));
         _singleWriter = config.Concurrency == GateConcurrency.SingleWriter;
         if (_singleWriter) Releases = new ReleaseQueue(ReleaseQueue.CapacityFor(config.OrderCapacity));
     }
@@ -66,7 +66,7 @@ public sealed partial class PreTradeGate
         get
         {
             int n = 0;
-            foreach (ref readonly var a in _accounts.AsSpan()) n += Volatile.Read(ref Unsafe.AsRef(in a.OpenOrders));
+            for (int i = 0; i < _accounts.Length; i++) n += Volatile.Read(ref _accounts[i].OpenOrders);
             return n;
         }
     }
@@ -173,33 +173,33 @@ public sealed partial class PreTradeGate
         // (instrument, account, group) before message rates (instrument, account).
         ref InstrumentCounters ic = ref _instruments[ins];
         ref GroupCounters gc = ref _groups[r.Group];
-        long t = o.TimeNs, w = _bucketWidth;
+        long ep = _clock.Epoch(o.TimeNs);
         int iol = r.OrdersPerWindow, iml = r.MessagesPerWindow, aol = ar.OrdersPerWindow, aml = ar.MessagesPerWindow;
         int gol = cfg.Groups[r.Group].OrdersPerWindow;
-        int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, t, w, 1, 1, iol, iml);
+        int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
         if (si == RateWindow.OrdersOver) return Decision.Reject(RejectReason.OrderRate);
-        int sa = RateWindow.TryAcquire<TSync>(ref a.Rates, t, w, 1, 1, aol, aml);
+        int sa = RateWindow.TryAcquire<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
         if (sa == RateWindow.OrdersOver)
         {
-            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, t, w, 1, 1, iol, iml);
+            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
             return Decision.Reject(RejectReason.OrderRate, Scope.Account);
         }
-        int sg = RateWindow.TryAcquire<TSync>(ref gc.Rates, t, w, 1, 0, gol, int.MaxValue);
+        int sg = RateWindow.TryAcquire<TSync>(ref gc.Rates, ep, 1, 0, gol, int.MaxValue);
         if (sg != RateWindow.Ok || si != RateWindow.Ok || sa != RateWindow.Ok)
         {
-            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, t, w, 1, 1, iol, iml);
-            if (sa == RateWindow.Ok) RateWindow.Release<TSync>(ref a.Rates, t, w, 1, 1, aol, aml);
+            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
+            if (sa == RateWindow.Ok) RateWindow.Release<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
             if (sg != RateWindow.Ok) return Decision.Reject(RejectReason.OrderRate, Scope.Group);
-            RateWindow.Release<TSync>(ref gc.Rates, t, w, 1, 0, gol, int.MaxValue);
+            RateWindow.Release<TSync>(ref gc.Rates, ep, 1, 0, gol, int.MaxValue);
             return si != RateWindow.Ok ? Decision.Reject(RejectReason.MessageRate) : Decision.Reject(RejectReason.MessageRate, Scope.Account);
         }
 
         var d = Reserve<TSync>(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope);
         if (!d.IsAccepted)
         {
-            RateWindow.Release<TSync>(ref ic.Rates, t, w, 1, 1, iol, iml);
-            RateWindow.Release<TSync>(ref a.Rates, t, w, 1, 1, aol, aml);
-            RateWindow.Release<TSync>(ref gc.Rates, t, w, 1, 0, gol, int.MaxValue);
+            RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
+            RateWindow.Release<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
+            RateWindow.Release<TSync>(ref gc.Rates, ep, 1, 0, gol, int.MaxValue);
             return d;
         }
         // Learn the account's typical size (a statistic: a lost update between threads is harmless).

@@ -1,6 +1,14 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace CircuitBreaker;
+
+/// <summary>The 8 packed buckets of a <see cref="RateWindow"/> (one 64-byte line when the window is line-aligned).</summary>
+[InlineArray(8)]
+internal struct RateBuckets
+{
+    private long _bucket;
+}
 
 /// <summary>
 /// Sliding-window order and message counter of one scope, in event time, lock-free: 8 buckets of <c>window / 7</c>,
@@ -10,18 +18,28 @@ namespace CircuitBreaker;
 /// Acquire increments first and checks after, rolling back on overflow, so concurrent callers can never jointly
 /// exceed a limit (at worst both are refused). A scope whose two limits are both unlimited is not counted at all:
 /// a configuration swap that later gives it a limit starts counting from zero.
+/// <see cref="Head"/> remembers the newest epoch ever counted (one read instead of a scan of the 8 buckets), and the
+/// caller computes the raw epoch once per check with <see cref="EpochClock"/> (a multiply, not a division). In
+/// single-writer mode the 8 buckets are summed with two vector loads and nothing is written when the limit is over.
 /// </summary>
-[InlineArray(8)]
 internal struct RateWindow
 {
-    private long _bucket;
+    /// <summary>The buckets.</summary>
+    public RateBuckets Buckets;
+    /// <summary>Newest epoch counted, tagged with <see cref="HeadSet"/>; 0 = nothing counted yet.</summary>
+    public long Head;
 
     private const int FieldBits = 18;
     private const long FieldMask = (1L << FieldBits) - 1;
     private const int EpochShift = 2 * FieldBits;
-    private const long EpochMask = (1L << 28) - 1;
+    internal const long EpochMask = (1L << 28) - 1;
+    private const long HeadSet = 1L << 32;
     /// <summary>Most units of one kind a bucket holds (2¹⁸ − 1); beyond that the kind is refused when it has a limit.</summary>
     public const long BucketCap = FieldMask;
+
+    /// <summary>A limit at or above this can never be exceeded by the 8 buckets together (8 × <see cref="BucketCap"/>):
+    /// with both limits there, only the bucket's saturation is checked and the window is not summed (cancels).</summary>
+    public const int NeverReached = 8 * (int)FieldMask;
 
     /// <summary>Acquired.</summary>
     public const int Ok = 0;
@@ -33,19 +51,60 @@ internal struct RateWindow
     /// <summary>Bucket width for a window: ceil(window / 7).</summary>
     public static long BucketWidth(long windowNs) => Math.Max(1, (windowNs + 6) / 7);
 
+    /// <summary>Takes units at an event time (computes the epoch; see <see cref="TryAcquire{TSync}(ref RateWindow, long, int, int, int, int)"/>).</summary>
+    public static int TryAcquire<TSync>(ref RateWindow w, long timeNs, long bucketWidth, int orders, int messages, int orderLimit, int messageLimit)
+        where TSync : struct, ISync
+        => TryAcquire<TSync>(ref w, new EpochClock(bucketWidth).Epoch(timeNs), orders, messages, orderLimit, messageLimit);
+
+    /// <summary>Gives back units at an event time (computes the epoch; see <see cref="Release{TSync}(ref RateWindow, long, int, int, int, int)"/>).</summary>
+    public static void Release<TSync>(ref RateWindow w, long timeNs, long bucketWidth, int orders, int messages, int orderLimit, int messageLimit)
+        where TSync : struct, ISync
+        => Release<TSync>(ref w, new EpochClock(bucketWidth).Epoch(timeNs), orders, messages, orderLimit, messageLimit);
+
     /// <summary>
-    /// Takes <paramref name="orders"/> (0 or 1) order units and <paramref name="messages"/> (0 or 1) message units at
-    /// <paramref name="timeNs"/>. Returns <see cref="Ok"/>, or the first limit exceeded (orders before messages) with
-    /// nothing taken. A limit of <see cref="int.MaxValue"/> is unlimited.
+    /// Takes <paramref name="orders"/> (0 or 1) order units and <paramref name="messages"/> (0 or 1) message units in
+    /// raw epoch <paramref name="epoch"/> (from <see cref="EpochClock.Epoch"/>). Returns <see cref="Ok"/>, or the first
+    /// limit exceeded (orders before messages) with nothing taken. A limit of <see cref="int.MaxValue"/> is unlimited.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int TryAcquire<TSync>(ref RateWindow w, long timeNs, long bucketWidth, int orders, int messages, int orderLimit, int messageLimit)
+    public static int TryAcquire<TSync>(ref RateWindow w, long epoch, int orders, int messages, int orderLimit, int messageLimit)
         where TSync : struct, ISync
     {
         if (orderLimit == int.MaxValue && messageLimit == int.MaxValue) return Ok;
-        long e = Newest(ref w, (Math.Max(0, timeNs) / bucketWidth) & EpochMask);
-        ref long slot = ref w[(int)(e & 7)];
+        long e = Advance<TSync>(ref w, epoch);
+        ref long slot = ref w.Buckets[(int)(e & 7)];
         long delta = ((long)orders << FieldBits) | (long)messages;
+        if (TSync.SingleWriter)
+        {
+            // One thread: check first, write only when admitted (nothing to roll back).
+            long cur = slot;
+            long ce = (long)((ulong)cur >> EpochShift);
+            bool here = ce == e || !IsNewer(e, ce);
+            bool summed = orderLimit < NeverReached || messageLimit < NeverReached;
+            long so = 0, sm = 0;
+            if (summed) Sum<TSync>(ref w, e, out so, out sm);
+            // A slot holding another epoch holds one 8k epochs away: outside the window, not in the sum; it is replaced.
+            if (!here) cur = e << EpochShift;
+            long d = delta;
+            if (orders != 0 && ((cur >> FieldBits) & FieldMask) == FieldMask)
+            {
+                if (orderLimit != int.MaxValue) return OrdersOver;
+                d -= 1L << FieldBits;
+            }
+            if (messages != 0 && (cur & FieldMask) == FieldMask)
+            {
+                if (messageLimit != int.MaxValue) return MessagesOver;
+                d -= 1;
+            }
+            if (summed)
+            {
+                so += d >> FieldBits; sm += d & FieldMask;
+                if (so > orderLimit) return OrdersOver;
+                if (sm > messageLimit) return MessagesOver;
+            }
+            Volatile.Write(ref slot, cur + d);
+            return Ok;
+        }
         while (true)
         {
             long cur = Volatile.Read(ref slot);
@@ -69,30 +128,22 @@ internal struct RateWindow
             else next = (e << EpochShift) | delta;
             if (TSync.Cas(ref slot, next, cur)) break;
         }
-        long sumOrders = 0, sumMessages = 0;
-        for (int k = 0; k < 8; k++)
-        {
-            long v = Volatile.Read(ref w[k]);
-            long age = (e - (long)((ulong)v >> EpochShift)) & EpochMask;
-            if (age < 8 || age > EpochMask - 8)
-            {
-                sumOrders += (v >> FieldBits) & FieldMask;
-                sumMessages += v & FieldMask;
-            }
-        }
+        if (orderLimit >= NeverReached && messageLimit >= NeverReached) return Ok; // the sum could not exceed them
+        Sum<TSync>(ref w, e, out long sumOrders, out long sumMessages);
         int result = sumOrders > orderLimit ? OrdersOver : sumMessages > messageLimit ? MessagesOver : Ok;
-        if (result != Ok) Release<TSync>(ref w, timeNs, bucketWidth, orders, messages, orderLimit, messageLimit);
+        if (result != Ok) Release<TSync>(ref w, epoch, orders, messages, orderLimit, messageLimit);
         return result;
     }
 
-    /// <summary>Gives back units taken by <see cref="TryAcquire{TSync}"/> at the same time with the same limits (an
-    /// order rejected by a later check).</summary>
-    public static void Release<TSync>(ref RateWindow w, long timeNs, long bucketWidth, int orders, int messages, int orderLimit, int messageLimit)
+    /// <summary>Gives back units taken by <see cref="TryAcquire{TSync}(ref RateWindow, long, int, int, int, int)"/> in the
+    /// same epoch with the same limits (an order rejected by a later check).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Release<TSync>(ref RateWindow w, long epoch, int orders, int messages, int orderLimit, int messageLimit)
         where TSync : struct, ISync
     {
         if (orderLimit == int.MaxValue && messageLimit == int.MaxValue) return;
-        long e = Newest(ref w, (Math.Max(0, timeNs) / bucketWidth) & EpochMask);
-        ref long slot = ref w[(int)(e & 7)];
+        long e = Newest(ref w, epoch);
+        ref long slot = ref w.Buckets[(int)(e & 7)];
         while (true)
         {
             long cur = Volatile.Read(ref slot);
@@ -103,18 +154,102 @@ internal struct RateWindow
         }
     }
 
-    /// <summary>Event time is monotone per window: a late event counts in the newest bucket seen, so stamping orders in the
-    /// past can never open fresh budget (a far-future stamp holds the window there: more refusals, never more admissions).</summary>
-    private static long Newest(ref RateWindow w, long e)
+    /// <summary>Units in the buckets of epochs e−7..e (and any newer by less than 8, from racing threads).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sum<TSync>(ref RateWindow w, long e, out long orders, out long messages) where TSync : struct, ISync
     {
+        if (TSync.SingleWriter && Vector256.IsHardwareAccelerated)
+        {
+            // Two 4-lane loads, only in single-writer mode: this thread is the only writer, so no word can be torn.
+            // Under atomics the scalar loop below reads each word whole (Volatile.Read).
+            ref long b0 = ref w.Buckets[0];
+            var lo = Vector256.LoadUnsafe(ref b0);
+            var hi = Vector256.LoadUnsafe(ref b0, 4);
+            var ve = Vector256.Create(e);
+            var mask = Vector256.Create(EpochMask);
+            var ageLo = (ve - Vector256.ShiftRightLogical(lo, EpochShift)) & mask;
+            var ageHi = (ve - Vector256.ShiftRightLogical(hi, EpochShift)) & mask;
+            var eight = Vector256.Create(8L);
+            var late = Vector256.Create(EpochMask - 8);
+            var inLo = Vector256.LessThan(ageLo, eight) | Vector256.GreaterThan(ageLo, late);
+            var inHi = Vector256.LessThan(ageHi, eight) | Vector256.GreaterThan(ageHi, late);
+            var field = Vector256.Create(FieldMask);
+            var vo = (Vector256.ShiftRightLogical(lo, FieldBits) & field & inLo) + (Vector256.ShiftRightLogical(hi, FieldBits) & field & inHi);
+            var vm = (lo & field & inLo) + (hi & field & inHi);
+            orders = Vector256.Sum(vo);
+            messages = Vector256.Sum(vm);
+            return;
+        }
+        SumScalar(ref w, e, out orders, out messages);
+    }
+
+    private static void SumScalar(ref RateWindow w, long e, out long orders, out long messages)
+    {
+        long so = 0, sm = 0;
         for (int k = 0; k < 8; k++)
         {
-            long v = Volatile.Read(ref w[k]);
-            long ce = (long)((ulong)v >> EpochShift);
-            if (v != 0 && IsNewer(ce, e)) e = ce;
+            long v = Volatile.Read(ref w.Buckets[k]);
+            long age = (e - (long)((ulong)v >> EpochShift)) & EpochMask;
+            if (age < 8 || age > EpochMask - 8)
+            {
+                so += (v >> FieldBits) & FieldMask;
+                sm += v & FieldMask;
+            }
         }
-        return e;
+        orders = so; messages = sm;
+    }
+
+    /// <summary>Event time is monotone per window: a late event counts in the newest bucket seen, so stamping orders in the
+    /// past can never open fresh budget (a far-future stamp holds the window there: more refusals, never more admissions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Newest(ref RateWindow w, long e)
+    {
+        long h = Volatile.Read(ref w.Head);
+        return h != 0 && IsNewer(h & EpochMask, e) ? h & EpochMask : e;
+    }
+
+    /// <summary><see cref="Newest"/>, recording <paramref name="e"/> as the head when it is newer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Advance<TSync>(ref RateWindow w, long e) where TSync : struct, ISync
+    {
+        long h = Volatile.Read(ref w.Head);
+        while (true)
+        {
+            if (h != 0 && !IsNewer(e, h & EpochMask)) return h & EpochMask; // the head is this epoch or newer
+            if (TSync.SingleWriter) { Volatile.Write(ref w.Head, e | HeadSet); return e; }
+            long seen = Interlocked.CompareExchange(ref w.Head, e | HeadSet, h);
+            if (seen == h) return e;
+            h = seen;
+        }
     }
 
     private static bool IsNewer(long a, long b) => a != b && ((a - b) & EpochMask) < (EpochMask >> 1);
+}
+
+/// <summary>
+/// Event time → raw bucket epoch (<c>max(0, t) / width</c>, masked to 28 bits) with a multiply by a precomputed
+/// reciprocal instead of a 64-bit division: q = ⌊t·M / 2⁶⁴⌋ with M = ⌊(2⁶⁴ − 1) / width⌋ is ⌊t / width⌋ or one less
+/// (for t &lt; 2⁶³), and one compare corrects it.
+/// </summary>
+internal readonly struct EpochClock
+{
+    private readonly ulong _width;
+    private readonly ulong _magic;
+
+    /// <summary>A clock for buckets of <paramref name="bucketWidth"/> ns (at least 1).</summary>
+    public EpochClock(long bucketWidth)
+    {
+        _width = (ulong)Math.Max(1, bucketWidth);
+        _magic = ulong.MaxValue / _width;
+    }
+
+    /// <summary>The raw epoch of an event time; negative times count as 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long Epoch(long timeNs)
+    {
+        ulong t = (ulong)Math.Max(0, timeNs);
+        ulong q = Math.BigMul(t, _magic, out _);
+        if (t - q * _width >= _width) q++;
+        return (long)q & RateWindow.EpochMask;
+    }
 }

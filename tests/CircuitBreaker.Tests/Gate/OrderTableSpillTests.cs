@@ -1,0 +1,60 @@
+namespace CircuitBreaker.Tests.Gate;
+
+/// <summary>
+/// The order table reads a key's second bucket only when an entry spilled there from the key's first bucket. A tiny
+/// table (16 entries in 2 buckets) forces spills; duplicates, cancels and reuse must behave exactly as without the
+/// shortcut, in both concurrency modes.
+/// </summary>
+public class OrderTableSpillTests
+{
+    private static GateFixture Tiny(GateConcurrency mode)
+        => new(new InstrumentLimits { FatFingerMultiple = 1e9 }, more: b => b.Capacity(orders: 8), concurrency: mode);
+
+    [Theory]
+    [InlineData(GateConcurrency.MultiThreaded)]
+    [InlineData(GateConcurrency.SingleWriter)]
+    public void SpilledOrders_DuplicateIdsRefused_CancelsRelease_CountReturnsToZero(GateConcurrency mode)
+    {
+        var f = Tiny(mode);
+        var table = f.Breaker.Gate.Orders;
+        var placed = new List<long>();
+        for (long id = 1; id <= 16; id++)
+        {
+            var d = f.Send(Side.Buy, 64000.0, 0.001, id: id);
+            if (d.IsAccepted) placed.Add(id);
+            else Assert.Equal(RejectReason.OrderTableFull, d.Reason);
+        }
+        Assert.True(table.SpilledCount() > 0, "the tiny table must spill for this test to mean anything");
+        Assert.Equal(placed.Count, f.Breaker.Gate.WorkingOrders);
+        // every working id, wherever it is stored, is found: a second order with it is a duplicate, even in a full table
+        foreach (long id in placed) Assert.Equal(RejectReason.DuplicateOrderId, f.Send(Side.Buy, 64000.0, 0.001, id: id).Reason);
+        // a cancel finds each, spilled or not, and frees it
+        foreach (long id in placed) Assert.True(f.Cancel(id).IsAccepted);
+        Assert.Equal(0, f.Breaker.Gate.WorkingOrders);
+        Assert.Equal(0, table.SpilledCount());
+        Assert.Equal(0, table.CountLive());
+        // and the table is reusable with the same ids
+        foreach (long id in placed) Assert.True(f.Send(Side.Buy, 64000.0, 0.001, id: id).IsAccepted);
+        foreach (long id in placed) Assert.Equal(RejectReason.DuplicateOrderId, f.Send(Side.Buy, 64000.0, 0.001, id: id).Reason);
+    }
+
+    [Theory]
+    [InlineData(GateConcurrency.MultiThreaded)]
+    [InlineData(GateConcurrency.SingleWriter)]
+    public void SpilledOrder_Fill_CompletesAndFreesIt(GateConcurrency mode)
+    {
+        var f = Tiny(mode);
+        var placed = new List<long>();
+        for (long id = 1; id <= 16; id++) if (f.Send(Side.Buy, 64000.0, 0.001, id: id).IsAccepted) placed.Add(id);
+        var table = f.Breaker.Gate.Orders;
+        Assert.True(table.SpilledCount() > 0);
+        int before = f.Breaker.Gate.WorkingOrders;
+        foreach (long id in placed)
+            f.Breaker.Apply(RiskEvent.Fill(f.Now + id, f.Btc, f.Mm, id, Side.Buy, 64000.0, 0.001));
+        f.Send(Side.Sell, 64000.0, 0.001, id: 999); // single-writer: drains the releases
+        f.Cancel(999);
+        Assert.True(before > 0);
+        Assert.Equal(0, f.Breaker.Gate.WorkingOrders);
+        Assert.Equal(0, table.SpilledCount());
+    }
+}
