@@ -5,7 +5,13 @@ Usage: scripts/perf-table.py <harness.json> <command-used> [README.md]
 Figures come only from the JSON: nothing here is typed by hand."""
 import json, sys
 
-OURS = {"pretrade_check": "circuitbreaker", "ring_1p1c": "ring", "ring_4p1c": "ring", "publish_to_trip": "ring"}
+# (workload, ours, theirs): ratio = theirs / ours on latency (above 1: ours faster), ours / theirs on throughput
+PAIRS = [
+    ("pretrade_check", "circuitbreaker-sw", "naive"), ("pretrade_check", "circuitbreaker-sw", "polly"),
+    ("pretrade_check", "circuitbreaker", "naive"), ("pretrade_check", "circuitbreaker", "polly"),
+    ("ring_1p1c", "ring", "channel"), ("ring_2p1c", "ring", "channel"), ("ring_4p1c", "ring", "channel"),
+    ("publish_to_trip", "ring", "channel"),
+]
 
 def main():
     data = json.load(open(sys.argv[1]))
@@ -21,15 +27,38 @@ def main():
     out.append("")
     out.append("Ratios (other implementation's median / ours; above 1 means ours is faster; throughput: ours / theirs):")
     out.append("")
-    out.append("| workload | vs | p50 ratio | p99 ratio | throughput ratio |")
-    out.append("|---|---|---:|---:|---:|")
-    for name, ours in OURS.items():
-        o = by.get((name, ours))
-        if not o: continue
-        for (n, impl), r in by.items():
-            if n != name or impl == ours: continue
-            out.append(f"| {name} | {impl} | {r['p50_ns'] / max(o['p50_ns'], 1e-9):.2f} | {r['p99_ns'] / max(o['p99_ns'], 1e-9):.2f} | "
-                       f"{o['ops_per_sec'] / max(r['ops_per_sec'], 1e-9):.2f} |")
+    out.append("| workload | ours | vs | p50 ratio | p99 ratio | throughput ratio |")
+    out.append("|---|---|---|---:|---:|---:|")
+    for name, ours, theirs in PAIRS:
+        o, r = by.get((name, ours)), by.get((name, theirs))
+        if not o or not r: continue
+        out.append(f"| {name} | {ours} | {theirs} | {r['p50_ns'] / max(o['p50_ns'], 1e-9):.2f} | {r['p99_ns'] / max(o['p99_ns'], 1e-9):.2f} | "
+                   f"{o['ops_per_sec'] / max(r['ops_per_sec'], 1e-9):.2f} |")
+    out.append("")
+    out.append("Targets (computed from the same run):")
+    out.append("")
+    out.append("| target | measured | met |")
+    out.append("|---|---|---|")
+    def target(text, value, ok):
+        out.append(f"| {text} | {value} | {'yes' if ok else '**no**'} |")
+    def get(n, i): return by.get((n, i))
+    for impl in ("circuitbreaker-sw", "circuitbreaker"):
+        c, nv, pl = get("pretrade_check", impl), get("pretrade_check", "naive"), get("pretrade_check", "polly")
+        if c and nv and pl:
+            target(f"`Check` ({impl}) p50 <= 25 ns", f"{c['p50_ns']} ns", c["p50_ns"] <= 25)
+            target(f"`Check` ({impl}) >= 10x faster than naive (p50)", f"{nv['p50_ns'] / c['p50_ns']:.1f}x", nv["p50_ns"] / c["p50_ns"] >= 10)
+            target(f"`Check` ({impl}) >= 5x faster than Polly (p50)", f"{pl['p50_ns'] / c['p50_ns']:.1f}x", pl["p50_ns"] / c["p50_ns"] >= 5)
+            target(f"`Check` ({impl}) 0 B", f"{c['alloc_bytes_per_op']} B/op", c["alloc_bytes_per_op"] == 0)
+    r1, c1 = get("ring_1p1c", "ring"), get("ring_1p1c", "channel")
+    if r1 and c1: target("ring 1P1C >= 2x the channel's throughput", f"{r1['ops_per_sec'] / c1['ops_per_sec']:.1f}x", r1["ops_per_sec"] >= 2 * c1["ops_per_sec"])
+    pr, pc = get("publish_to_trip", "ring"), get("publish_to_trip", "channel")
+    if pr and pc:
+        target("`publish_to_trip` p99 <= 1 us", f"{pr['p99_ns']:,} ns", pr["p99_ns"] <= 1000)
+        target("`publish_to_trip` p99 >= 5x lower than the channel's", f"{pc['p99_ns'] / pr['p99_ns']:.1f}x", pc["p99_ns"] >= 5 * pr["p99_ns"])
+    s10, s100k = get("pretrade_check_scaling", "circuitbreaker-10"), get("pretrade_check_scaling", "circuitbreaker-100000")
+    if s10 and s100k: target("`Check` at 100,000 instruments within 2x of 10 (p50)", f"{s100k['p50_ns'] / s10['p50_ns']:.2f}x", s100k["p50_ns"] <= 2 * s10["p50_ns"])
+    gcs = sum(r["gc_count"] for r in rows)
+    target("0 GC during the latency runs", f"{gcs} GCs", gcs == 0)
     out.append("")
     out.append("Absolute figures (ns per operation; B/op and GCs over the timed part):")
     out.append("")
