@@ -14,7 +14,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         usage:
           circuit-breaker replay <tape.jsonl[.gz]> [--report <report.json>] [--chart <timeline.svg>] [--config <file>]
           circuit-breaker review <journal> [--config <file>] [--report <review.json>]   replay a pipeline journal, print what differs
-          circuit-breaker drill [--scenario <name>|all] [--seed N] [--report <scorecard.json>] [--markdown <detection.md>]
+          circuit-breaker drill [--scenario <name>|all] [--seed N] [--report <scorecard.json>] [--markdown <detection.md>] [--tapes <dir>]
           circuit-breaker config check <file.json>     validate a configuration file (every error, with its JSON path)
           circuit-breaker config init                  print the default profile as a configuration file
         exit codes: 0 success (trips are results), 2 bad usage or unreadable input
@@ -178,7 +178,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
 
     private int Drill(string[] args)
     {
-        if (!Parse(args, ["--scenario", "--seed", "--report", "--markdown"], out var extra, out var o, out var error)) return Bad(error!);
+        if (!Parse(args, ["--scenario", "--seed", "--report", "--markdown", "--tapes"], out var extra, out var o, out var error)) return Bad(error!);
         if (extra is not null) return Bad($"unexpected argument '{extra}'");
         int seed = 1;
         if (o.TryGetValue("--seed", out var s) && !int.TryParse(s, out seed)) return Bad($"--seed must be an integer (was '{s}')");
@@ -187,6 +187,16 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         if (name == "all") scenarios = Drills.Drill.All;
         else if (Drills.Drill.Find(name) is { } one) scenarios = [one];
         else return Bad($"unknown scenario '{name}'; known: {string.Join(", ", Drills.Drill.All.Select(x => x.Name))}");
+        if (o.TryGetValue("--tapes", out var tapeDir))
+        {
+            Directory.CreateDirectory(tapeDir);
+            foreach (var sc in scenarios)
+            {
+                string path = Path.Combine(tapeDir, $"{sc.Name}.jsonl");
+                sc.WriteFile(path, seed);
+                stdout.WriteLine($"tape: {path}");
+            }
+        }
         var sw = Stopwatch.StartNew();
         var card = Drills.DrillRunner.RunAll(scenarios, seed, interactive ? sc => stdout.WriteLine($"  {sc.Scenario.Name} done") : null);
         stdout.Write(card.ToTable());

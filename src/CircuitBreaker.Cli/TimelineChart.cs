@@ -38,29 +38,51 @@ internal static class TimelineChart
         var sb = new StringBuilder();
         sb.Append(C, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" font-family=\"sans-serif\" font-size=\"12\">");
         sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        sb.Append(C, $"<text x=\"{L}\" y=\"20\" font-size=\"15\" font-weight=\"bold\">{Esc(result.Report.Tape)} — {Esc(sym)}: price (blue), oracle (green dashed), volume (grey), reduce-only (orange), halted (red)</text>");
+        sb.Append(C, $"<text x=\"{L}\" y=\"20\" font-size=\"13\" font-weight=\"bold\">{Esc(Path.GetFileName(result.Report.Tape))} · {Esc(sym)} · price (blue), oracle (green dashed), one scale · volume (grey) · rows: reduce-only (orange), halted (red)</text>");
         double X(double t) => L + (W - L - R) * t / end;
-        // state bands for trips that concern this instrument, its group or everything
-        var open = new Dictionary<string, (long T, TradingState S)>(StringComparer.Ordinal);
-        void Band(long from, long to, TradingState s) =>
-            sb.Append(C, $"<rect x=\"{X(from):0.#}\" y=\"40\" width=\"{Math.Max(1, X(to) - X(from)):0.#}\" height=\"{H - 80}\" fill=\"{(s == TradingState.Halted ? "#f44" : "#fa3")}\" fill-opacity=\"0.18\"/>");
+        // One row per scope that changed state (instrument, its group, an account, global): a Gantt of trading states,
+        // labelled, so overlapping states stay readable. The plot starts below the rows.
+        var rows = new List<string>();
         foreach (var t in result.Report.Trips)
         {
-            string key = $"{t.Scope}:{t.Target}";
-            if (open.TryGetValue(key, out var prev)) { Band(prev.T, t.T, prev.S); open.Remove(key); }
+            string key = $"{t.Scope} {t.Target}";
+            if (!rows.Contains(key)) rows.Add(key);
+        }
+        const int RowH = 14;
+        double plotTop = 40 + rows.Count * RowH + (rows.Count > 0 ? 8 : 0);
+        double plotH = Math.Max(120, 330 - (plotTop - 40));
+        var open = new Dictionary<string, (long T, TradingState S)>(StringComparer.Ordinal);
+        void Band(string key, long from, long to, TradingState s)
+        {
+            int row = rows.IndexOf(key);
+            string fill = s == TradingState.Halted ? "#e33" : "#f90";
+            sb.Append(C, $"<rect x=\"{X(from):0.#}\" y=\"{40 + row * RowH}\" width=\"{Math.Max(1, X(to) - X(from)):0.#}\" height=\"{RowH - 3}\" fill=\"{fill}\" fill-opacity=\"0.85\"/>");
+            sb.Append(C, $"<rect x=\"{X(from):0.#}\" y=\"{plotTop}\" width=\"{Math.Max(1, X(to) - X(from)):0.#}\" height=\"{H - 40 - plotTop}\" fill=\"{fill}\" fill-opacity=\"0.07\"/>");
+        }
+        foreach (var t in result.Report.Trips)
+        {
+            string key = $"{t.Scope} {t.Target}";
+            if (open.TryGetValue(key, out var prev)) { Band(key, prev.T, t.T, prev.S); open.Remove(key); }
             if (t.State != TradingState.Active) open[key] = (t.T, t.State);
         }
-        foreach (var (_, v) in open) Band(v.T, end, v.S);
-        Line(sb, price, 40, 330, "#1f5fbf", "", X, end);
-        Line(sb, oracle, 40, 330, "#2a9d3a", " stroke-dasharray=\"5,3\"", X, end);
+        foreach (var (key, v) in open) Band(key, v.T, end, v.S);
+        for (int i = 0; i < rows.Count; i++)
+            sb.Append(C, $"<text x=\"4\" y=\"{40 + i * RowH + 10}\" font-size=\"10\">{Esc(rows[i])}</text>");
+        // price and oracle on ONE scale, so a deviation between them is visible as a gap
+        var both = price.Concat(oracle).Where(double.IsFinite).ToArray();
+        double lo = both.Length > 0 ? both.Min() : 0, hi = both.Length > 0 ? both.Max() : 1;
+        if (hi - lo < 1e-12) { hi += 1; lo -= 1; }
+        sb.Append(C, $"<text x=\"4\" y=\"{plotTop + 12}\">{hi:G6}</text><text x=\"4\" y=\"{plotTop + plotH}\">{lo:G6}</text>");
+        Line(sb, price, plotTop, plotH, lo, hi, "#1f5fbf", "", X, end);
+        Line(sb, oracle, plotTop, plotH, lo, hi, "#2a9d3a", " stroke-dasharray=\"5,3\"", X, end);
         double vmax = Math.Max(1e-12, volume.Max());
         for (int b = 0; b < Bins; b++)
             if (volume[b] > 0)
                 sb.Append(C, $"<rect x=\"{L + (W - L - R) * (double)b / Bins:0.#}\" y=\"{H - 40 - 140 * volume[b] / vmax:0.#}\" width=\"{Math.Max(1.0, (W - L - R) / (double)Bins):0.##}\" height=\"{140 * volume[b] / vmax:0.#}\" fill=\"#999\"/>");
         foreach (var t in result.Report.Trips.Where(t => t.State != TradingState.Active))
         {
-            sb.Append(C, $"<line x1=\"{X(t.T):0.#}\" x2=\"{X(t.T):0.#}\" y1=\"40\" y2=\"{H - 40}\" stroke=\"#c00\" stroke-width=\"1\"/>");
-            sb.Append(C, $"<text x=\"{X(t.T) + 3:0.#}\" y=\"{52 + 14 * (result.Report.Trips.IndexOf(t) % 6)}\" fill=\"#c00\">{Esc(t.Reason)} → {Esc(t.Target)}</text>");
+            sb.Append(C, $"<line x1=\"{X(t.T):0.#}\" x2=\"{X(t.T):0.#}\" y1=\"{plotTop}\" y2=\"{H - 40}\" stroke=\"#c00\" stroke-width=\"1\"/>");
+            sb.Append(C, $"<text x=\"{X(t.T) + 3:0.#}\" y=\"{plotTop + 12 + 14 * (result.Report.Trips.IndexOf(t) % 6)}\" fill=\"#c00\">{Esc(t.Reason)} → {Esc(t.Target)}</text>");
         }
         sb.Append(C, $"<line x1=\"{L}\" x2=\"{W - R}\" y1=\"{H - 40}\" y2=\"{H - 40}\" stroke=\"black\"/>");
         for (int k = 0; k <= 10; k++)
@@ -72,13 +94,9 @@ internal static class TimelineChart
         return sb.ToString();
     }
 
-    private static void Line(StringBuilder sb, double[] values, double top, double height, string colour, string extra, Func<double, double> x, long end)
+    private static void Line(StringBuilder sb, double[] values, double top, double height, double lo, double hi, string colour, string extra, Func<double, double> x, long end)
     {
-        var finite = values.Where(double.IsFinite).ToArray();
-        if (finite.Length == 0) return;
-        double lo = finite.Min(), hi = finite.Max();
-        if (hi - lo < 1e-12) { hi += 1; lo -= 1; }
-        sb.Append(C, $"<text x=\"4\" y=\"{top + 12}\" fill=\"{colour}\">{hi:G6}</text><text x=\"4\" y=\"{top + height}\" fill=\"{colour}\">{lo:G6}</text>");
+        if (!values.Any(double.IsFinite)) return;
         sb.Append(C, $"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.5\"{extra} points=\"");
         for (int b = 0; b < values.Length; b++)
         {
