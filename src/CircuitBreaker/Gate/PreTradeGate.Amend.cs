@@ -36,14 +36,15 @@ public sealed partial class PreTradeGate
         bad = ToLots(o.Quantity, in r, out long lots);
         if (bad != RejectReason.None) return Decision.Reject(bad);
         if (lots < r.MinLots) return Decision.Reject(RejectReason.MinOrderQuantity);
-        if (lots > r.MaxLots) return Decision.Reject(RejectReason.MaxOrderQuantity);
+        double scale = _board.EffectiveLimitScale(ins, r.Group, acc);
+        if (lots > Scaled(r.MaxLots, scale)) return Decision.Reject(RejectReason.MaxOrderQuantity);
         int idx = Orders.Find(acc, o.OrderId);
         if (idx < 0) return Decision.Reject(RejectReason.UnknownOrder);
         ref OrderTable.Entry e = ref Orders[idx];
         ref PairBook.Pair p = ref Pairs[e.Pair];
         ref MarketState m = ref Market[ins];
         if (e.Pair < 0 || p.Instrument != ins) return Decision.Reject(RejectReason.UnknownOrder);
-        if (lots > FatFingerLimit(in r, ref p, ref m)) return Decision.Reject(RejectReason.MaxOrderQuantity);
+        if (lots > FatFingerLimit(in r, ref p, ref m) * scale) return Decision.Reject(RejectReason.MaxOrderQuantity);
         double npl = Math.Abs((double)px) * r.NotionalPerTickLot;
         if (!double.IsFinite(npl * lots) || npl * lots > 9e14) return Decision.Reject(RejectReason.NotionalOverflow);
         if (npl * lots > r.MaxNotional) return Decision.Reject(RejectReason.MaxOrderNotional);
@@ -70,7 +71,7 @@ public sealed partial class PreTradeGate
         RejectReason why = RejectReason.None;
         if (reduceOnly && delta > 0) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
         else if (reduceOnly && newWorking > (buy ? -position : position)) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
-        else if (!reduceOnly && delta > 0 && (buy ? position + newWorking > r.MaxLongLots : newWorking - position > r.MaxShortLots)) why = RejectReason.MaxPosition;
+        else if (!reduceOnly && delta > 0 && (buy ? position + newWorking > Scaled(r.MaxLongLots, scale) : newWorking - position > Scaled(r.MaxShortLots, scale))) why = RejectReason.MaxPosition;
         long oldFx = (long)Math.Ceiling(oldNpl * oldLots * AccountCounters.NotionalScale);
         long newFx = (long)Math.Ceiling(npl * lots * AccountCounters.NotionalScale);
         if (why == RejectReason.None)

@@ -146,13 +146,14 @@ public sealed partial class PreTradeGate
         bad = ToLots(o.Quantity, in r, out long lots);
         if (bad != RejectReason.None) return Decision.Reject(bad);
         if (lots < r.MinLots) return Decision.Reject(RejectReason.MinOrderQuantity);
-        if (lots > r.MaxLots) return Decision.Reject(RejectReason.MaxOrderQuantity);
+        double scale = _board.EffectiveLimitScale(ins, r.Group, acc); // 1 unless a recovery step or an operator reduced limits
+        if (lots > Scaled(r.MaxLots, scale)) return Decision.Reject(RejectReason.MaxOrderQuantity);
 
         int pair = Pairs.GetOrAdd(acc, ins);
         if (pair < 0) return Decision.Reject(RejectReason.OrderTableFull, Scope.Global);
         ref PairBook.Pair p = ref Pairs[pair];
         ref MarketState m = ref Market[ins];
-        if (lots > FatFingerLimit(in r, ref p, ref m)) return Decision.Reject(RejectReason.MaxOrderQuantity);
+        if (lots > FatFingerLimit(in r, ref p, ref m) * scale) return Decision.Reject(RejectReason.MaxOrderQuantity);
 
         double notionalPerLot = Math.Abs((double)px) * r.NotionalPerTickLot;
         double notional = notionalPerLot * lots;
@@ -194,7 +195,7 @@ public sealed partial class PreTradeGate
             return si != RateWindow.Ok ? Decision.Reject(RejectReason.MessageRate) : Decision.Reject(RejectReason.MessageRate, Scope.Account);
         }
 
-        var d = Reserve<TSync>(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope);
+        var d = Reserve<TSync>(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope, scale);
         if (!d.IsAccepted)
         {
             RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
@@ -209,7 +210,7 @@ public sealed partial class PreTradeGate
     }
 
     private Decision Reserve<TSync>(in OrderRequest o, in InstrumentRule r, in AccountRule ar, int groupMaxOpen, int pair, ref PairBook.Pair p,
-        ref InstrumentCounters ic, ref GroupCounters gc, ref AccountCounters a, long px, long lots, double notionalPerLot, bool reduceOnly, RejectReason reduceReason, Scope reduceScope)
+        ref InstrumentCounters ic, ref GroupCounters gc, ref AccountCounters a, long px, long lots, double notionalPerLot, bool reduceOnly, RejectReason reduceReason, Scope reduceScope, double scale)
         where TSync : struct, ISync
     {
         bool buy = o.Side == Side.Buy;
@@ -222,7 +223,7 @@ public sealed partial class PreTradeGate
             long closable = buy ? -position : position;
             if (newWorking > closable) { TSync.Add(ref working, -lots); return Decision.Reject(reduceReason, reduceScope); }
         }
-        else if (buy ? position + newWorking > r.MaxLongLots : newWorking - position > r.MaxShortLots)
+        else if (buy ? position + newWorking > Scaled(r.MaxLongLots, scale) : newWorking - position > Scaled(r.MaxShortLots, scale))
         {
             TSync.Add(ref working, -lots);
             return Decision.Reject(RejectReason.MaxPosition);
@@ -290,6 +291,10 @@ public sealed partial class PreTradeGate
         if (stage >= 2) TSync.Add(ref a.OpenOrders, -1);
         if (stage >= 3 && countGroup) TSync.Add(ref gc.OpenOrders, -1);
     }
+
+    /// <summary>A size limit under a limit scale in (0, 1]; "no limit" stays no limit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static long Scaled(long limit, double scale) => scale >= 1.0 || limit >= long.MaxValue / 8 ? limit : (long)Math.Floor(limit * scale);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double FatFingerLimit(in InstrumentRule r, ref PairBook.Pair p, ref MarketState m)

@@ -227,6 +227,7 @@ public sealed partial class IncidentDesk : IFindingSink, IEventObserver, IIncide
     {
         int key = Key(scope, target);
         if (key >= 0) Volatile.Write(ref _scale[key], value);
+        _board.SetLimitScale(scope, target, value); // the gate enforces it: reduced limits are not left to the engine
     }
 
     private void Add(int slot, in TimelineEntry entry)

@@ -15,6 +15,11 @@ public sealed class StateBoard : IDisposable
     private readonly int[] _account;
     private int _global;
     private long _sequence;
+    private readonly double[] _instrumentScale;
+    private readonly double[] _groupScale;
+    private readonly double[] _accountScale;
+    private double _globalScale = 1.0;
+    private int _scaled; // scopes whose scale is below 1: the gate skips the scale lookup while this is 0
 
     private KillSwitchEntry[] _switches = [];
     private readonly TripContext[] _history;
@@ -41,6 +46,56 @@ public sealed class StateBoard : IDisposable
         _group = new int[Math.Max(1, groups)];
         _account = new int[Math.Max(1, accounts)];
         _history = new TripContext[Math.Max(16, historyCapacity)];
+        _instrumentScale = new double[_instrument.Length];
+        _groupScale = new double[_group.Length];
+        _accountScale = new double[_account.Length];
+        Array.Fill(_instrumentScale, 1.0);
+        Array.Fill(_groupScale, 1.0);
+        Array.Fill(_accountScale, 1.0);
+    }
+
+    /// <summary>
+    /// Scales a scope's size limits (max order quantity, the fat-finger guard, position limits) by <paramref name="scale"/>
+    /// in (0, 1]; 1 restores them. Staged recovery sets it during its reduced-limits step; an operator may set it too.
+    /// The most restrictive scale in force applies, as for trading states. Allocation-free; single writer per scope.
+    /// </summary>
+    public void SetLimitScale(Scope scope, int target, double scale)
+    {
+        if (!double.IsFinite(scale) || scale <= 0) scale = double.Epsilon; // fail-closed: nothing passes
+        scale = Math.Min(1.0, scale);
+        if (scope != Scope.Global && !IsValidTarget(scope, target)) return;
+        ref double slot = ref ScaleSlot(scope, target);
+        double previous = Volatile.Read(ref slot);
+        if (previous == scale) return;
+        if (previous >= 1.0 && scale < 1.0) Interlocked.Increment(ref _scaled);
+        else if (previous < 1.0 && scale >= 1.0) Interlocked.Decrement(ref _scaled);
+        Volatile.Write(ref slot, scale);
+    }
+
+    /// <summary>A scope's own limit scale (1 = normal).</summary>
+    public double GetLimitScale(Scope scope, int target)
+        => scope != Scope.Global && !IsValidTarget(scope, target) ? 1.0 : Volatile.Read(ref ScaleSlot(scope, target));
+
+    /// <summary>The most restrictive limit scale in force for (instrument, group, account): 1 when none is scaled (one read).</summary>
+    public double EffectiveLimitScale(int instrument, int group, int account)
+    {
+        if (Volatile.Read(ref _scaled) == 0) return 1.0;
+        double s = Volatile.Read(ref _globalScale);
+        if ((uint)instrument < (uint)_instrumentScale.Length) s = Math.Min(s, Volatile.Read(ref _instrumentScale[instrument]));
+        if ((uint)group < (uint)_groupScale.Length) s = Math.Min(s, Volatile.Read(ref _groupScale[group]));
+        if ((uint)account < (uint)_accountScale.Length) s = Math.Min(s, Volatile.Read(ref _accountScale[account]));
+        return s;
+    }
+
+    private ref double ScaleSlot(Scope scope, int target)
+    {
+        switch (scope)
+        {
+            case Scope.Instrument: return ref _instrumentScale[target];
+            case Scope.Group: return ref _groupScale[target];
+            case Scope.Account: return ref _accountScale[target];
+            default: return ref _globalScale;
+        }
     }
 
     /// <summary>Kill-switch exceptions caught so far.</summary>

@@ -26,12 +26,14 @@ public sealed class LifecycleTests
         Assert.Equal(RecoveryStep.ReducedLimits, f.Status(id).Step);
         Assert.Equal(TradingState.Active, f.State(Scope.Instrument, f.Perp));
         Assert.Equal(0.5, f.Desk.LimitsScale(Scope.Instrument, f.Perp));
+        Assert.Equal(0.5, f.Board.GetLimitScale(Scope.Instrument, f.Perp)); // enforced by the gate, not left to the engine
 
         f.Pass(61);
         s = f.Status(id);
         Assert.Equal(IncidentLifecycle.Closed, s.Lifecycle);
         Assert.Equal(RecoveryStep.Normal, s.Step);
         Assert.Equal(1.0, f.Desk.LimitsScale(Scope.Instrument, f.Perp));
+        Assert.Equal(1.0, f.Board.GetLimitScale(Scope.Instrument, f.Perp));
         Assert.Equal(f.Now, s.ClosedTimeNs);
 
         var steps = f.Timeline(id).Where(e => e.Kind == TimelineEntryKind.Lifecycle).Select(e => e.Step).ToArray();
