@@ -33,6 +33,17 @@ internal static class OursWiring
     public static ILatencyMeasurement? CreateSingleWriterCheck(PreTradeScenario scenario)
         => new PreTradeCheckMeasurement<GateCheck>("circuitbreaker-sw", isOurs: true, scenario, new GateCheck(CreateGate(scenario, GateConcurrency.SingleWriter).Gate));
 
+    /// <summary>Our single-writer gate with <see cref="CircuitBreakerMetrics"/> attached (checks and rejections by reason are
+    /// counted): impl name <c>circuitbreaker-sw-metrics</c>, to show what metrics cost the hot path.</summary>
+    public static ILatencyMeasurement? CreateSingleWriterWithMetricsCheck(PreTradeScenario scenario)
+    {
+        var breaker = CreateGate(scenario, GateConcurrency.SingleWriter);
+        s_metrics = new CircuitBreakerMetrics(breaker); // kept alive for the run
+        return new PreTradeCheckMeasurement<GateCheck>("circuitbreaker-sw-metrics", isOurs: false, scenario, new GateCheck(breaker.Gate));
+    }
+
+    private static CircuitBreakerMetrics? s_metrics;
+
     /// <summary>Our breaker configured from the scenario's limits, with the full default control set on (the relative
     /// fat-finger guard, self-match, duplicate ids, message rates, exposure and loss checks all run) and reference prices fed.</summary>
     public static Breaker CreateGate(PreTradeScenario scenario, GateConcurrency concurrency = GateConcurrency.MultiThreaded)

@@ -28,7 +28,10 @@ internal sealed class PreTradeCheckMeasurement<TCheck>(string impl, bool isOurs,
         VerifyDecisions();
         int batch = settings.BatchSize;
         int sink = 0;
-        for (int i = 0; i < settings.PreTradeWarmupOps; i++) sink += CheckNext();
+        // Warm up by count AND by time: a count-only warm-up can end before tiered JIT has promoted the check to
+        // optimised code, which made some runs measure tier-0/OSR code (bimodal medians).
+        long warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * ScalingCheckMeasurement.MinWarmupMs / 1000;
+        for (long i = 0; i < settings.PreTradeWarmupOps || Stopwatch.GetTimestamp() < warmUntil; i++) sink += CheckNext();
 
         var histogram = new LatencyHistogram();
         long gcBefore = Clock.GcCount();

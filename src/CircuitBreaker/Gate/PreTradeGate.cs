@@ -115,7 +115,7 @@ public sealed partial class PreTradeGate
             OrderAction.Replace => CheckReplace<TSync>(in order),
             _ => Decision.Reject(RejectReason.InvalidQuantity),
         };
-        _counters?.Record(d.Reason);
+        _counters?.Record<TSync>(d.Reason);
         return d;
     }
 

@@ -15,9 +15,18 @@ internal sealed class GateCounters
     private readonly long[] _checks = new long[(Stripes + 1) * Pad];
     private readonly long[] _rejects = new long[256];
 
+    /// <summary>Counts one check. A single-writer gate owns the counters: plain increments on one padded slot; a
+    /// multi-threaded gate uses striped atomics so threads never contend on one line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Record(RejectReason reason)
+    public void Record<TSync>(RejectReason reason) where TSync : struct, ISync
     {
+        if (TSync.SingleWriter)
+        {
+            ref long slot = ref _checks[Pad];
+            Volatile.Write(ref slot, slot + 1);
+            if (reason != RejectReason.None) { ref long r = ref _rejects[(byte)reason]; Volatile.Write(ref r, r + 1); }
+            return;
+        }
         Interlocked.Increment(ref _checks[((Environment.CurrentManagedThreadId & (Stripes - 1)) + 1) * Pad]);
         if (reason != RejectReason.None) Interlocked.Increment(ref _rejects[(byte)reason]);
     }
