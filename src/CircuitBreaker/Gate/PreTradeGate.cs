@@ -141,27 +141,15 @@ public sealed partial class PreTradeGate
         // An undefined side would index another pair's self-match slots and be reserved as a sell.
         if ((byte)o.Side > (byte)Side.Sell) return Decision.Reject(RejectReason.InvalidSide);
 
-        var bad = ToTicks(o.Price, in r, out long px);
+        var bad = CheckSize(in o, in r, ins, acc, out long px, out long lots, out double scale);
         if (bad != RejectReason.None) return Decision.Reject(bad);
-        bad = ToLots(o.Quantity, in r, out long lots);
-        if (bad != RejectReason.None) return Decision.Reject(bad);
-        if (lots < r.MinLots) return Decision.Reject(RejectReason.MinOrderQuantity);
-        double scale = _board.EffectiveLimitScale(ins, r.Group, acc); // 1 unless a recovery step or an operator reduced limits
-        if (lots > Scaled(r.MaxLots, scale)) return Decision.Reject(RejectReason.MaxOrderQuantity);
 
         int pair = Pairs.GetOrAdd(acc, ins);
         if (pair < 0) return Decision.Reject(RejectReason.OrderTableFull, Scope.Global);
         ref PairBook.Pair p = ref Pairs[pair];
         ref MarketState m = ref Market[ins];
-        if (lots > FatFingerLimit(in r, ref p, ref m) * scale) return Decision.Reject(RejectReason.MaxOrderQuantity);
-
-        double notionalPerLot = Math.Abs((double)px) * r.NotionalPerTickLot;
-        double notional = notionalPerLot * lots;
-        if (!double.IsFinite(notional) || notional > 9e14) return Decision.Reject(RejectReason.NotionalOverflow);
-        if (notional > r.MaxNotional) return Decision.Reject(RejectReason.MaxOrderNotional);
-
-        var collar = CheckCollar(in r, ref m, px, o.TimeNs);
-        if (collar != RejectReason.None) return Decision.Reject(collar);
+        bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double notionalPerLot);
+        if (bad != RejectReason.None) return Decision.Reject(bad);
 
         ref AccountCounters a = ref _accounts[acc];
         bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;
@@ -290,6 +278,33 @@ public sealed partial class PreTradeGate
         if (stage >= 1) TSync.Add(ref ic.OpenOrders, -1);
         if (stage >= 2) TSync.Add(ref a.OpenOrders, -1);
         if (stage >= 3 && countGroup) TSync.Add(ref gc.OpenOrders, -1);
+    }
+
+    /// <summary>Number validity and size limits, shared by new orders and replaces: price on tick, quantity on lot,
+    /// min/max order quantity under the limit scale in force (1 unless recovery or an operator reduced limits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private RejectReason CheckSize(in OrderRequest o, in InstrumentRule r, int ins, int acc, out long px, out long lots, out double scale)
+    {
+        lots = 0; scale = 1.0;
+        var bad = ToTicks(o.Price, in r, out px);
+        if (bad != RejectReason.None) return bad;
+        bad = ToLots(o.Quantity, in r, out lots);
+        if (bad != RejectReason.None) return bad;
+        if (lots < r.MinLots) return RejectReason.MinOrderQuantity;
+        scale = _board.EffectiveLimitScale(ins, r.Group, acc);
+        return lots > Scaled(r.MaxLots, scale) ? RejectReason.MaxOrderQuantity : RejectReason.None;
+    }
+
+    /// <summary>Fat-finger guard, notional (overflow and limit) and price collar, shared by new orders and replaces.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static RejectReason CheckPrice(in InstrumentRule r, ref PairBook.Pair p, ref MarketState m, long px, long lots, double scale, long timeNs, out double notionalPerLot)
+    {
+        notionalPerLot = Math.Abs((double)px) * r.NotionalPerTickLot;
+        if (lots > FatFingerLimit(in r, ref p, ref m) * scale) return RejectReason.MaxOrderQuantity;
+        double notional = notionalPerLot * lots;
+        if (!double.IsFinite(notional) || notional > 9e14) return RejectReason.NotionalOverflow;
+        if (notional > r.MaxNotional) return RejectReason.MaxOrderNotional;
+        return CheckCollar(in r, ref m, px, timeNs);
     }
 
     /// <summary>A size limit under a limit scale in (0, 1]; "no limit" stays no limit.</summary>
