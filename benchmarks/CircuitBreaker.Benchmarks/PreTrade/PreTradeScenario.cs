@@ -28,20 +28,24 @@ internal sealed class PreTradeScenario
 
     private readonly OrderRequest[] _templates = new OrderRequest[CycleLength];
 
+    /// <summary>The instruments of every pre-trade workload (the scaling scenario cycles through them): symbol, kind, tick,
+    /// lot, reference price.</summary>
+    internal static readonly (string Symbol, InstrumentKind Kind, double Tick, double Lot, double Ref)[] Specs =
+    {
+        ("BTC-PERP", InstrumentKind.Perpetual, 0.5, 0.001, 60_000),
+        ("ETH-PERP", InstrumentKind.Perpetual, 0.05, 0.01, 3_000),
+        ("SOL-PERP", InstrumentKind.Perpetual, 0.001, 0.1, 150),
+        ("BTC-USDT", InstrumentKind.Spot, 0.01, 0.00001, 60_000),
+        ("ETH-USDT", InstrumentKind.Spot, 0.01, 0.0001, 3_000),
+        ("XRP-PERP", InstrumentKind.Perpetual, 0.0001, 1, 0.6),
+        ("DOGE-PERP", InstrumentKind.Perpetual, 0.00001, 10, 0.15),
+        ("BTC-27DEC", InstrumentKind.Future, 0.5, 0.001, 61_000),
+    };
+
     public PreTradeScenario(int seed = 42)
     {
         Registry = new InstrumentRegistry();
-        (string Symbol, InstrumentKind Kind, double Tick, double Lot, double Ref)[] specs =
-        {
-            ("BTC-PERP", InstrumentKind.Perpetual, 0.5, 0.001, 60_000),
-            ("ETH-PERP", InstrumentKind.Perpetual, 0.05, 0.01, 3_000),
-            ("SOL-PERP", InstrumentKind.Perpetual, 0.001, 0.1, 150),
-            ("BTC-USDT", InstrumentKind.Spot, 0.01, 0.00001, 60_000),
-            ("ETH-USDT", InstrumentKind.Spot, 0.01, 0.0001, 3_000),
-            ("XRP-PERP", InstrumentKind.Perpetual, 0.0001, 1, 0.6),
-            ("DOGE-PERP", InstrumentKind.Perpetual, 0.00001, 10, 0.15),
-            ("BTC-27DEC", InstrumentKind.Future, 0.5, 0.001, 61_000),
-        };
+        var specs = Specs;
         Instruments = new ScenarioInstrument[specs.Length];
         for (int i = 0; i < specs.Length; i++)
         {

@@ -26,17 +26,7 @@ internal sealed class ScalingScenario
     /// <summary>Open orders allowed per account and instrument (also the self-match book depth).</summary>
     public const int MaxOpenOrdersPerPair = 16;
 
-    private static readonly (string Name, InstrumentKind Kind, double Tick, double Lot, double Ref)[] Specs =
-    {
-        ("BTC-PERP", InstrumentKind.Perpetual, 0.5, 0.001, 60_000),
-        ("ETH-PERP", InstrumentKind.Perpetual, 0.05, 0.01, 3_000),
-        ("SOL-PERP", InstrumentKind.Perpetual, 0.001, 0.1, 150),
-        ("BTC-USDT", InstrumentKind.Spot, 0.01, 0.00001, 60_000),
-        ("ETH-USDT", InstrumentKind.Spot, 0.01, 0.0001, 3_000),
-        ("XRP-PERP", InstrumentKind.Perpetual, 0.0001, 1, 0.6),
-        ("DOGE-PERP", InstrumentKind.Perpetual, 0.00001, 10, 0.15),
-        ("BTC-27DEC", InstrumentKind.Future, 0.5, 0.001, 61_000),
-    };
+    private static readonly (string Symbol, InstrumentKind Kind, double Tick, double Lot, double Ref)[] Specs = PreTradeScenario.Specs;
 
     private readonly OrderRequest[] _news = new OrderRequest[NewOrdersPerCycle];
 
@@ -98,7 +88,7 @@ internal sealed class ScalingScenario
         for (int i = 0; i < InstrumentCount; i++)
         {
             var s = Specs[i % Specs.Length];
-            b.Instrument($"{s.Name}.{i}", s.Kind, s.Tick, s.Lot, limits: limits[i % Specs.Length]);
+            b.Instrument($"{s.Symbol}.{i}", s.Kind, s.Tick, s.Lot, limits: limits[i % Specs.Length]);
         }
         for (int a = 0; a < AccountCount; a++) b.Account($"acct-{a}");
         var breaker = new Breaker(b.Build());
