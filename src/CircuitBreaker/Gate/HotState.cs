@@ -11,8 +11,8 @@ namespace CircuitBreaker;
 [StructLayout(LayoutKind.Explicit, Size = 128)]
 internal struct InstrumentCounters
 {
-    [FieldOffset(0)] public RateWindow Rates;    // orders and messages, packed (buckets: line 0; head: line 1)
-    [FieldOffset(72)] public int OpenOrders;
+    [FieldOffset(0)] public RateWindow Rates;    // orders and messages, packed (buckets: line 0; head and total: line 1)
+    [FieldOffset(80)] public int OpenOrders;
 }
 
 /// <summary>Market state per instrument, written by the position keeper / evaluator, read by the gate.</summary>
@@ -38,9 +38,9 @@ internal struct AccountCounters
 {
     // gate-written (lines 0 and 1)
     [FieldOffset(0)] public RateWindow Rates;    // orders and messages, packed
-    [FieldOffset(72)] public int OpenOrders;
-    [FieldOffset(80)] public long WorkingBuyNotionalFx;   // notional × NotionalScale, rounded up
-    [FieldOffset(88)] public long WorkingSellNotionalFx;
+    [FieldOffset(80)] public int OpenOrders;
+    [FieldOffset(88)] public long WorkingBuyNotionalFx;   // notional × NotionalScale, rounded up
+    [FieldOffset(96)] public long WorkingSellNotionalFx;
     // position-keeper-written (line 2)
     [FieldOffset(128)] public double PositionGross;        // Σ |position| × mark × multiplier
     [FieldOffset(136)] public double PositionNet;          // Σ position × mark × multiplier
@@ -58,5 +58,5 @@ internal struct AccountCounters
 internal struct GroupCounters
 {
     [FieldOffset(0)] public RateWindow Rates;    // orders only (no group message rate)
-    [FieldOffset(72)] public int OpenOrders;
+    [FieldOffset(80)] public int OpenOrders;
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace CircuitBreaker;
 
@@ -20,7 +19,8 @@ internal struct RateBuckets
 /// a configuration swap that later gives it a limit starts counting from zero.
 /// <see cref="Head"/> remembers the newest epoch ever counted (one read instead of a scan of the 8 buckets), and the
 /// caller computes the raw epoch once per check with <see cref="EpochClock"/> (a multiply, not a division). In
-/// single-writer mode the 8 buckets are summed with two vector loads and nothing is written when the limit is over.
+/// single-writer mode a running <see cref="Total"/> stands in for the sum (recounted only when the head moves) and
+/// nothing is written when the limit is over.
 /// </summary>
 internal struct RateWindow
 {
@@ -28,6 +28,10 @@ internal struct RateWindow
     public RateBuckets Buckets;
     /// <summary>Newest epoch counted, tagged with <see cref="HeadSet"/>; 0 = nothing counted yet.</summary>
     public long Head;
+    /// <summary>Single-writer mode only: the units in the window ending at <see cref="Head"/> (orders in the high 32 bits,
+    /// messages in the low 32), kept as the buckets change and recomputed from them when the head moves (once per bucket
+    /// width), so an acquire checks a limit without summing the 8 buckets. Unused (0) under atomics.</summary>
+    public long Total;
 
     private const int FieldBits = 18;
     private const long FieldMask = (1L << FieldBits) - 1;
@@ -76,14 +80,11 @@ internal struct RateWindow
         long delta = ((long)orders << FieldBits) | (long)messages;
         if (TSync.SingleWriter)
         {
-            // One thread: check first, write only when admitted (nothing to roll back).
+            // One thread: check first, write only when admitted (nothing to roll back). The running total replaces the sum.
             long cur = slot;
             long ce = (long)((ulong)cur >> EpochShift);
             bool here = ce == e || !IsNewer(e, ce);
-            bool summed = orderLimit < NeverReached || messageLimit < NeverReached;
-            long so = 0, sm = 0;
-            if (summed) Sum<TSync>(ref w, e, out so, out sm);
-            // A slot holding another epoch holds one 8k epochs away: outside the window, not in the sum; it is replaced.
+            // A slot holding another epoch holds one 8k epochs away: outside the window, not in the total; it is replaced.
             if (!here) cur = e << EpochShift;
             long d = delta;
             if (orders != 0 && ((cur >> FieldBits) & FieldMask) == FieldMask)
@@ -96,12 +97,10 @@ internal struct RateWindow
                 if (messageLimit != int.MaxValue) return MessagesOver;
                 d -= 1;
             }
-            if (summed)
-            {
-                so += d >> FieldBits; sm += d & FieldMask;
-                if (so > orderLimit) return OrdersOver;
-                if (sm > messageLimit) return MessagesOver;
-            }
+            long total = w.Total + ToTotal(d);
+            if ((total >> 32) > orderLimit) return OrdersOver;
+            if ((total & uint.MaxValue) > messageLimit) return MessagesOver;
+            w.Total = total;
             Volatile.Write(ref slot, cur + d);
             return Ok;
         }
@@ -129,7 +128,7 @@ internal struct RateWindow
             if (TSync.Cas(ref slot, next, cur)) break;
         }
         if (orderLimit >= NeverReached && messageLimit >= NeverReached) return Ok; // the sum could not exceed them
-        Sum<TSync>(ref w, e, out long sumOrders, out long sumMessages);
+        SumScalar(ref w, e, out long sumOrders, out long sumMessages);
         int result = sumOrders > orderLimit ? OrdersOver : sumMessages > messageLimit ? MessagesOver : Ok;
         if (result != Ok) Release<TSync>(ref w, epoch, orders, messages, orderLimit, messageLimit);
         return result;
@@ -150,39 +149,30 @@ internal struct RateWindow
             long d = 0;
             if (orders != 0 && ((cur >> FieldBits) & FieldMask) != 0) d += 1L << FieldBits;
             if (messages != 0 && (cur & FieldMask) != 0) d += 1;
-            if (d == 0 || TSync.Cas(ref slot, cur - d, cur)) return;
+            if (d == 0) return;
+            if (TSync.SingleWriter)
+            {
+                // The head's own bucket is in the window, so its units are in the total.
+                w.Total -= ToTotal(d);
+                Volatile.Write(ref slot, cur - d);
+                return;
+            }
+            if (TSync.Cas(ref slot, cur - d, cur)) return;
         }
     }
 
-    /// <summary>Units in the buckets of epochs e−7..e (and any newer by less than 8, from racing threads).</summary>
+    /// <summary>Bucket-packed units (orders above <see cref="FieldBits"/>, messages below) in the <see cref="Total"/> packing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Sum<TSync>(ref RateWindow w, long e, out long orders, out long messages) where TSync : struct, ISync
+    private static long ToTotal(long d) => ((d >> FieldBits) << 32) | (d & FieldMask);
+
+    /// <summary>Single-writer mode: the units in the window ending at epoch <paramref name="e"/>, from the buckets (tests).</summary>
+    internal static long RecountTotal(ref RateWindow w, long e)
     {
-        if (TSync.SingleWriter && Vector256.IsHardwareAccelerated)
-        {
-            // Two 4-lane loads, only in single-writer mode: this thread is the only writer, so no word can be torn.
-            // Under atomics the scalar loop below reads each word whole (Volatile.Read).
-            ref long b0 = ref w.Buckets[0];
-            var lo = Vector256.LoadUnsafe(ref b0);
-            var hi = Vector256.LoadUnsafe(ref b0, 4);
-            var ve = Vector256.Create(e);
-            var mask = Vector256.Create(EpochMask);
-            var ageLo = (ve - Vector256.ShiftRightLogical(lo, EpochShift)) & mask;
-            var ageHi = (ve - Vector256.ShiftRightLogical(hi, EpochShift)) & mask;
-            var eight = Vector256.Create(8L);
-            var late = Vector256.Create(EpochMask - 8);
-            var inLo = Vector256.LessThan(ageLo, eight) | Vector256.GreaterThan(ageLo, late);
-            var inHi = Vector256.LessThan(ageHi, eight) | Vector256.GreaterThan(ageHi, late);
-            var field = Vector256.Create(FieldMask);
-            var vo = (Vector256.ShiftRightLogical(lo, FieldBits) & field & inLo) + (Vector256.ShiftRightLogical(hi, FieldBits) & field & inHi);
-            var vm = (lo & field & inLo) + (hi & field & inHi);
-            orders = Vector256.Sum(vo);
-            messages = Vector256.Sum(vm);
-            return;
-        }
-        SumScalar(ref w, e, out orders, out messages);
+        SumScalar(ref w, e, out long orders, out long messages);
+        return (orders << 32) | messages;
     }
 
+    /// <summary>Units in the buckets of epochs e−7..e (and any newer by less than 8, from racing threads); each word read whole.</summary>
     private static void SumScalar(ref RateWindow w, long e, out long orders, out long messages)
     {
         long so = 0, sm = 0;
@@ -216,7 +206,13 @@ internal struct RateWindow
         while (true)
         {
             if (h != 0 && !IsNewer(e, h & EpochMask)) return h & EpochMask; // the head is this epoch or newer
-            if (TSync.SingleWriter) { Volatile.Write(ref w.Head, e | HeadSet); return e; }
+            if (TSync.SingleWriter)
+            {
+                // The window moved: buckets left it. Recount what remains (once per bucket width, not per acquire).
+                w.Total = RecountTotal(ref w, e);
+                Volatile.Write(ref w.Head, e | HeadSet);
+                return e;
+            }
             long seen = Interlocked.CompareExchange(ref w.Head, e | HeadSet, h);
             if (seen == h) return e;
             h = seen;

@@ -63,7 +63,7 @@ public class HotLayoutTests
         };
         AssertDisjoint("AccountCounters", gate, keeper);
         Assert.Equal(0, Unsafe.SizeOf<AccountCounters>() % Line);
-        // The rate buckets fill exactly one line (the single-writer sum loads them as two vectors).
+        // The rate buckets fill exactly one line; the head and the running total share the next.
         Assert.Equal(0, Offset(ref a, ref a.Rates.Buckets[0]));
         Assert.Equal(Line, Unsafe.SizeOf<RateBuckets>());
     }
@@ -139,6 +139,9 @@ public class HotLayoutTests
                     RateWindow.Release<PlainSync>(ref plain, t, width, orders, messages, ol, messageLimit);
                     RateWindow.Release<AtomicSync>(ref atomic, t, width, orders, messages, ol, messageLimit);
                 }
+                // The single writer's running total always equals a recount of its buckets at its head.
+                if (plain.Head != 0)
+                    Assert.True(RateWindow.RecountTotal(ref plain, plain.Head & RateWindow.EpochMask) == plain.Total, $"seed {seed}, step {k}: running total {plain.Total:X} differs from the buckets' sum");
                 // Same contents, except where a refused atomic acquire stamped its epoch on a bucket and gave the units
                 // back (the single writer writes nothing when it refuses): such a bucket holds no units.
                 for (int i = 0; i < 8; i++)
