@@ -8,6 +8,17 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 dotnet pack "$root/src/CircuitBreaker/CircuitBreaker.csproj" -c Release -o "$work/packages" --nologo -v q
 version=$(ls "$work/packages" | sed -n 's/^CircuitBreaker\.\([0-9][0-9.]*\)\.nupkg$/\1/p' | head -n 1)
+# The package says where it was built from: git repository metadata with this commit, and the origin's URL when the
+# clone has a public (http/https/ssh) origin; a license expression, a readme and embedded symbols.
+nuspec=$(python3 -c "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('CircuitBreaker.nuspec').decode('utf-8-sig'))" "$work/packages/CircuitBreaker.$version.nupkg")
+commit=$(git -C "$root" rev-parse HEAD)
+echo "$nuspec" | grep -q "<repository type=\"git\".*commit=\"$commit\"" || { echo "nuspec lacks git repository metadata for $commit"; exit 1; }
+origin=$(git -C "$root" remote get-url origin 2>/dev/null || true)
+if [[ "$origin" =~ ^(https?|ssh):// || "$origin" =~ ^git@ ]]; then
+  echo "$nuspec" | grep -q "<repository type=\"git\" url=" || { echo "nuspec lacks the repository URL of origin $origin"; exit 1; }
+fi
+echo "$nuspec" | grep -q "<license type=\"expression\">MIT</license>" || { echo "nuspec lacks the license expression"; exit 1; }
+echo "$nuspec" | grep -q "<readme>README.md</readme>" || { echo "nuspec lacks the readme"; exit 1; }
 mkdir "$work/consumer" && cd "$work/consumer"
 cat > nuget.config <<CFG
 <?xml version="1.0" encoding="utf-8"?>
