@@ -113,7 +113,7 @@ public sealed partial class PreTradeGate
             OrderAction.New => CheckNew<TSync>(in order),
             OrderAction.Cancel => CheckCancel<TSync>(in order),
             OrderAction.Replace => CheckReplace<TSync>(in order),
-            _ => Decision.Reject(RejectReason.InvalidQuantity),
+            _ => Decision.Reject(RejectReason.InvalidAction),
         };
         _counters?.Record<TSync>(d.Reason);
         return d;

@@ -79,4 +79,6 @@ public enum RejectReason : byte
     /// <summary>Single-writer gate only: fill releases are waiting outside the full release queue (or some were lost),
     /// so working quantities are not current; new orders and replaces are refused until the backlog is drained.</summary>
     ReleaseBacklog = 35,
+    /// <summary>The action is none of <see cref="OrderAction.New"/>, <see cref="OrderAction.Replace"/> or <see cref="OrderAction.Cancel"/>.</summary>
+    InvalidAction = 36,
 }

@@ -124,7 +124,7 @@ public class HostileInputTests
     {
         var f = Book();
         var o = new OrderRequest(++f.Now, f.Btc, f.Mm, 1, Side.Buy, 64000.0, 0.01, (OrderAction)action);
-        Assert.False(f.Breaker.Check(in o).IsAccepted);
+        Assert.Equal(RejectReason.InvalidAction, f.Breaker.Check(in o).Reason);
         Assert.Equal(0, f.Breaker.Gate.WorkingOrders);
     }
 
