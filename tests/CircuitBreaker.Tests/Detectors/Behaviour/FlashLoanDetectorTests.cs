@@ -143,9 +143,9 @@ public sealed class FlashLoanDetectorTests
         var events = LoanStream(9, 300, [30, 200]).Concat(RoundTripStream(8).Select(e => { e.TimeNs += 400 * S; return e; })).ToArray();
         Run(NewDetector(), events);
         var sink = new RecordingSink();
-        Assert.Equal(0, AllocatedBytes(NewDetector(), events, sink));
+        Assert.Equal(0, AllocatedBytes(() => NewDetector(), events, sink));
         Assert.Equal(3, sink.Count);
-        Assert.True(AllocatedBytes(NewDetector(), events, new AllocatingSink()) > 0);
+        Assert.True(AllocatedBytes(() => NewDetector(), events, new AllocatingSink()) > 0);
     }
 
     [Fact]

@@ -93,9 +93,9 @@ public sealed class LossVelocityDetectorTests
         var events = Stream(7, 150, 120, 15, 50);
         Run(NewDetector(), events);
         var sink = new RecordingSink();
-        Assert.Equal(0, AllocatedBytes(NewDetector(), events, sink));
+        Assert.Equal(0, AllocatedBytes(() => NewDetector(), events, sink));
         Assert.True(sink.Count > 0);
-        Assert.True(AllocatedBytes(NewDetector(), events, new AllocatingSink()) > 0);
+        Assert.True(AllocatedBytes(() => NewDetector(), events, new AllocatingSink()) > 0);
     }
 
     [Fact]

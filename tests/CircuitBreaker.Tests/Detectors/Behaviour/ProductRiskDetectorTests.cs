@@ -156,9 +156,9 @@ public sealed class ProductRiskDetectorTests
         }).ToArray();
         Run(b.Detector(o), events);
         var sink = new RecordingSink();
-        Assert.Equal(0, AllocatedBytes(b.Detector(o), events, sink));
+        Assert.Equal(0, AllocatedBytes(() => b.Detector(o), events, sink));
         Assert.True(sink.Count > 0);
-        Assert.True(AllocatedBytes(b.Detector(o), events, new AllocatingSink()) > 0);
+        Assert.True(AllocatedBytes(() => b.Detector(o), events, new AllocatingSink()) > 0);
     }
 
     [Fact]

@@ -91,9 +91,9 @@ public sealed class QuoteStuffingDetectorTests
         var events = Stuffer(6, 60, 10, 400, 0.95, 80);
         Run(NewDetector(), events);
         var sink = new RecordingSink();
-        Assert.Equal(0, AllocatedBytes(NewDetector(), events, sink));
+        Assert.Equal(0, AllocatedBytes(() => NewDetector(), events, sink));
         Assert.True(sink.Count > 0);
-        Assert.True(AllocatedBytes(NewDetector(), events, new AllocatingSink()) > 0);
+        Assert.True(AllocatedBytes(() => NewDetector(), events, new AllocatingSink()) > 0);
     }
 
     [Fact]
