@@ -72,6 +72,7 @@ internal static class LatencyHarness
         // The scenario is immutable once built and shared; every implementation gets its own gate state.
         list.Add(new PreTradeCheckMeasurement<NaiveCheck>("naive", false, scenario, new NaiveCheck(new NaivePreTradeGate(scenario))));
         list.Add(new PreTradeCheckMeasurement<PollyCheck>("polly", false, scenario, PollyCheck.Create(new NaivePreTradeGate(scenario))));
+        list.Add(new PreTradeCheckMeasurement<StreamOnlyCheck>("stream-only", false, scenario, default, verify: false));
 
         // Scaling: the same gate over 10 and 100,000 instruments (each gate is built when its measurement runs).
         list.Add(new ScalingCheckMeasurement(10));

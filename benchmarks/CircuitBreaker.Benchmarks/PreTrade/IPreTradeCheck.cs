@@ -13,6 +13,14 @@ internal interface IPreTradeCheck
     Decision Check(in OrderRequest order);
 }
 
+/// <summary>No check at all: accepts every order. Its row (<c>stream-only</c>) is what the harness itself costs per
+/// order (building the request from the stream, the loop, the call), so readers can see how much of every other row's
+/// figure is not the gate. Its decisions are not verified (it accepts the planted rejects).</summary>
+internal readonly struct StreamOnlyCheck : IPreTradeCheck
+{
+    public Decision Check(in OrderRequest order) => Decision.Accept;
+}
+
 /// <summary>The lock + dictionary + decimal baseline.</summary>
 internal readonly struct NaiveCheck(NaivePreTradeGate gate) : IPreTradeCheck
 {
