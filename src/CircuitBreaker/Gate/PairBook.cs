@@ -88,7 +88,7 @@ internal sealed class PairBook
                 int v;
                 var spin = new SpinWait();
                 while ((v = Volatile.Read(ref _index[s])) == 0) spin.SpinOnce(-1); // being published
-                return v - 1;
+                return v < 0 ? -1 : v - 1; // int.MinValue marks a key whose insert found the table full
             }
             if (k == 0) return -1;
         }
@@ -164,6 +164,12 @@ internal sealed class PairBook
         Volatile.Write(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], EmptySlot);
         TSync.Add(ref _occupied[pair * 2 + (int)side], -1);
     }
+
+    /// <summary>Slots of a pair's side in use (tests, diagnostics).</summary>
+    internal int Occupied(int pair, Side side) => Volatile.Read(ref _occupied[pair * 2 + (int)side]);
+
+    /// <summary>1 + the highest slot index ever claimed on a pair's side (tests, diagnostics).</summary>
+    internal int HighWater(int pair, Side side) => Volatile.Read(ref _highWater[pair * 2 + (int)side]);
 
     /// <summary>True when a resting order of the pair on the other side would trade with an order at <paramref name="priceTicks"/>.</summary>
     public bool Crosses(int pair, Side side, long priceTicks)
