@@ -16,7 +16,7 @@ internal static class ConfigurationJson
     private static readonly HashSet<string> s_stringKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "$schema", "symbol", "kind", "underlying", "group", "barrier_kind", "name", "reference_source", "missing_reference",
-        "producer_mode", "full_ring_policy", "wait_strategy", "detector_fault_policy", "thread_name",
+        "producer_mode", "full_ring_policy", "wait_strategy", "detector_fault_policy", "thread_name", "base_path",
     };
 
     private static readonly HashSet<string> s_objectKeys = new(StringComparer.OrdinalIgnoreCase)

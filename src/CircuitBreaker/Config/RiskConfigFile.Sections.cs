@@ -16,7 +16,9 @@ public static partial class RiskConfigFile
     internal static readonly string[] GroupLimitKeys = ["max_orders_per_window", "max_open_orders"];
     internal static readonly string[] PipelineKeys =
         ["capacity", "producer_mode", "full_ring_policy", "block_spin_limit", "wait_strategy", "stall_threshold_ms",
-         "detector_fault_policy", "max_findings_kept", "thread_name"];
+         "detector_fault_policy", "max_findings_kept", "thread_name", "journal"];
+    internal static readonly string[] JournalKeys =
+        ["base_path", "buffer_bytes", "max_payload_bytes", "max_file_bytes", "poll_interval_ms", "flush_to_disk"];
     private static readonly string[] s_nameAndLimits = ["name", "limits"];
     private static readonly string[] s_capacityKeys = ["accounts", "pairs", "orders"];
     private static readonly string[] s_defaultsKeys = ["instrument", "account"];
@@ -201,6 +203,7 @@ public static partial class RiskConfigFile
         int capacity = d.Capacity, spins = d.BlockSpinLimit, kept = d.MaxFindingsKept;
         var producer = d.ProducerMode; var full = d.FullRingPolicy; var wait = d.WaitStrategy; var fault = d.DetectorFaultPolicy;
         var stall = d.StallThreshold; string thread = d.ThreadName;
+        JournalWriterOptions? journal = null;
         foreach (var (name, v, p) in r.Properties(value, path, PipelineKeys))
         {
             switch (name)
@@ -220,13 +223,62 @@ public static partial class RiskConfigFile
                 case "detector_fault_policy": fault = r.Enum<DetectorFaultPolicy>(v, p) ?? fault; break;
                 case "max_findings_kept": kept = (int?)r.Integer(v, p, 0, 10_000_000) ?? kept; break;
                 case "thread_name": thread = r.Name(v, p) ?? thread; break;
+                case "journal": journal = ReadJournal(r, v, p); break;
             }
         }
         return new RiskPipelineOptions
         {
             Capacity = capacity, ProducerMode = producer, FullRingPolicy = full, BlockSpinLimit = spins, WaitStrategy = wait,
-            StallThreshold = stall, DetectorFaultPolicy = fault, MaxFindingsKept = kept, ThreadName = thread,
+            StallThreshold = stall, DetectorFaultPolicy = fault, MaxFindingsKept = kept, ThreadName = thread, Journal = journal,
         };
+    }
+
+    /// <summary>The pipeline's journal (<see cref="RiskPipelineOptions.Journal"/>): every limit of
+    /// <see cref="JournalWriterOptions.Validate"/> checked here with the key's JSON path; null when absent or invalid.</summary>
+    private static JournalWriterOptions? ReadJournal(ConfigReader r, JsonElement value, string path)
+    {
+        if (!r.ExpectObject(value, path)) return null;
+        var d = new JournalWriterOptions();
+        string? basePath = null;
+        int buffer = d.BufferBytes, payload = d.MaxPayloadBytes;
+        long fileBytes = d.MaxFileBytes;
+        var poll = d.PollInterval;
+        bool flush = d.FlushToDisk, ok = true;
+        string? payloadPath = null;
+        foreach (var (name, v, p) in r.Properties(value, path, JournalKeys))
+        {
+            switch (name)
+            {
+                case "base_path": basePath = r.Name(v, p); ok &= basePath is not null; break;
+                case "buffer_bytes":
+                    if (r.Integer(v, p, 4096, 1 << 30) is { } b)
+                    {
+                        if ((b & (b - 1)) != 0) { r.Error(p, $"must be a power of two (was {b})"); ok = false; }
+                        else buffer = (int)b;
+                    }
+                    else ok = false;
+                    break;
+                case "max_payload_bytes":
+                    if (r.Integer(v, p, 0, JournalFormat.MaxPayloadLength) is { } m) { payload = (int)m; payloadPath = p; }
+                    else ok = false;
+                    break;
+                case "max_file_bytes":
+                    if (r.Integer(v, p, 4096, long.MaxValue) is { } f) fileBytes = f; else ok = false;
+                    break;
+                case "poll_interval_ms":
+                    if (r.Milliseconds(v, p, 0, minExclusive: true, 1000) is { } t) poll = t; else ok = false;
+                    break;
+                case "flush_to_disk":
+                    if (r.Bool(v, p) is { } x) flush = x; else ok = false;
+                    break;
+            }
+        }
+        if (basePath is null && !value.TryGetProperty("base_path", out _)) { r.Error(path + ".base_path", "is required (path prefix of the journal files)"); ok = false; }
+        if (payload > buffer / 4) { r.Error(payloadPath ?? path + ".max_payload_bytes", $"must be at most buffer_bytes / 4 = {buffer / 4} (was {payload})"); ok = false; }
+        return ok ? new JournalWriterOptions
+        {
+            BasePath = basePath!, BufferBytes = buffer, MaxPayloadBytes = payload, MaxFileBytes = fileBytes, PollInterval = poll, FlushToDisk = flush,
+        } : null;
     }
 
     private static SignatureSwitches ReadSignatures(ConfigReader r, JsonElement value, string path)

@@ -104,6 +104,17 @@ public static partial class RiskConfigFile
         w.WriteString("detector_fault_policy", ConfigNames<DetectorFaultPolicy>.Of(pipeline.DetectorFaultPolicy));
         w.WriteNumber("max_findings_kept", pipeline.MaxFindingsKept);
         w.WriteString("thread_name", pipeline.ThreadName);
+        if (pipeline.Journal is { } j)
+        {
+            w.WriteStartObject("journal");
+            w.WriteString("base_path", j.BasePath);
+            w.WriteNumber("buffer_bytes", j.BufferBytes);
+            w.WriteNumber("max_payload_bytes", j.MaxPayloadBytes);
+            w.WriteNumber("max_file_bytes", j.MaxFileBytes);
+            w.WriteNumber("poll_interval_ms", j.PollInterval.TotalMilliseconds);
+            w.WriteBoolean("flush_to_disk", j.FlushToDisk);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
 
         w.WriteStartObject("signatures");

@@ -50,6 +50,42 @@ public class HostingTests
     }
 
     [Fact]
+    public async Task AddCircuitBreaker_JournalInConfiguration_PipelineJournalsEveryEventToThatPath()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "cb-journal-" + Guid.NewGuid().ToString("N"));
+        string json = $$"""
+        { "instruments": [ { "symbol": "X", "kind": "spot", "tick": 0.01, "lot": 1 } ],
+          "pipeline": { "capacity": 1024, "wait_strategy": "blocking", "stall_threshold_ms": 0,
+                        "journal": { "base_path": "{{dir.Replace("\\", "/")}}/2024", "buffer_bytes": 65536, "flush_to_disk": true } } }
+        """;
+        try
+        {
+            using var sp = Provider(s => s.AddCircuitBreaker(Section(json)));
+            var settings = sp.GetRequiredService<CircuitBreakerSettings>();
+            Assert.Equal(dir.Replace("\\", "/") + "/2024", settings.Pipeline.Journal!.BasePath); // a path of digits stays a string
+            Assert.Equal(65536, settings.Pipeline.Journal.BufferBytes);
+            Assert.True(settings.Pipeline.Journal.FlushToDisk);
+            var hosted = sp.GetRequiredService<CircuitBreakerHostedService>();
+            var pipeline = sp.GetRequiredService<RiskPipeline>();
+            sp.GetRequiredService<Breaker>().Registry.TryGetInstrument("X", out var x);
+
+            await hosted.StartAsync(CancellationToken.None);
+            for (int i = 1; i <= 100; i++) Assert.Equal(PublishResult.Published, pipeline.Publish(RiskEvent.Trade(i * 1_000_000L, x, 100, 1)));
+            await hosted.StopAsync(CancellationToken.None);
+
+            var status = pipeline.JournalStatus;
+            Assert.NotNull(status);
+            Assert.True(status.Value.Written >= 100, $"written {status.Value.Written}");
+            Assert.Equal(0, status.Value.Lost);
+            Assert.NotEmpty(Directory.GetFiles(dir, "2024.*.cbj"));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Start_BrokenSection_FailsWithEveryErrorListed()
     {
         const string broken = """
