@@ -119,9 +119,13 @@ internal sealed class OrderTable
         TSync.Publish(ref _entries[idx].State, Live); // full fence: the re-scan below cannot move before this store
         // A duplicate already working, or another thread inserting the same key: wait out busy neighbours, then look.
         // Each inserter re-scans after publishing itself, so two racing inserts can both back out but never both stay.
+        // The second bucket only when something spilled from the first (read after our publish): an entry of this key
+        // in it, live or taken, holds the count up; one that spills there later raises it before publishing, and then
+        // its own re-scan, after that publish, sees ours.
         WaitForBusy(b1);
-        WaitForBusy(b2);
-        if (FindIn(b1, account, orderId, idx) >= 0 || FindIn(b2, account, orderId, idx) >= 0)
+        bool second = Volatile.Read(ref _spilled[b1]) != 0;
+        if (second) WaitForBusy(b2);
+        if (FindIn(b1, account, orderId, idx) >= 0 || (second && FindIn(b2, account, orderId, idx) >= 0))
         {
             Remove(idx);
             return -1;
