@@ -122,10 +122,8 @@ internal sealed class OrderTable
         // The second bucket only when something spilled from the first (read after our publish): an entry of this key
         // in it, live or taken, holds the count up; one that spills there later raises it before publishing, and then
         // its own re-scan, after that publish, sees ours.
-        WaitForBusy(b1);
         bool second = Volatile.Read(ref _spilled[b1]) != 0;
-        if (second) WaitForBusy(b2);
-        if (FindIn(b1, account, orderId, idx) >= 0 || (second && FindIn(b2, account, orderId, idx) >= 0))
+        if (FindSettled(b1, account, orderId, idx) >= 0 || (second && FindSettled(b2, account, orderId, idx) >= 0))
         {
             Remove(idx);
             return -1;
@@ -148,15 +146,27 @@ internal sealed class OrderTable
         return -1;
     }
 
-    private void WaitForBusy(int bucket)
+    /// <summary>The insert's re-scan: <see cref="FindIn"/> that first waits out (bounded) each busy entry it passes (an
+    /// insert about to publish, or an order taken by a cancel, replace or fill), in one pass over the bucket. An entry
+    /// still busy after the wait counts when its key matches: a taken order's key is stable, so a thread preempted while
+    /// it replaces an order cannot let a new order with the same id through (fail-closed; a matching insert still being
+    /// written at worst makes both inserts back out, which the protocol already allows).</summary>
+    private int FindSettled(int bucket, int account, long orderId, int except)
     {
         int start = bucket * BucketSize;
         for (int k = start; k < start + BucketSize; k++)
         {
-            if (Volatile.Read(ref _entries[k].State) != Busy) continue;
-            var spin = new SpinWait();
-            for (int n = 0; n < 64 && Volatile.Read(ref _entries[k].State) == Busy; n++) spin.SpinOnce(-1);
+            if (k == except) continue;
+            ref Entry e = ref _entries[k];
+            int state = Volatile.Read(ref e.State);
+            if (state == Busy)
+            {
+                var spin = new SpinWait();
+                for (int n = 0; n < 64 && (state = Volatile.Read(ref e.State)) == Busy; n++) spin.SpinOnce(-1);
+            }
+            if (state != Empty && e.OrderId == orderId && e.Account == account) return k;
         }
+        return -1;
     }
 
     private int Claim<TSync>(int bucket) where TSync : struct, ISync

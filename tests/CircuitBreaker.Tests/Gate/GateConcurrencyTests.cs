@@ -48,4 +48,42 @@ public class GateConcurrencyTests
         foreach (var t in ts) t.Join();
         Assert.All(acceptedPerId, n => Assert.True(n <= 1));
     }
+
+    [Fact]
+    public void NewOrderWithTheIdOfAnOrderBeingReplaced_OnAnotherThread_NeverAccepted()
+    {
+        // A replace takes the working order's entry (busy) for a moment. A new order with the same id racing it on another
+        // thread must still find it (the insert's re-scan waits out busy entries): the id is working throughout.
+        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOpenOrdersPerAccount = 4096, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000 },
+            account: new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000, MaxOpenOrders = 100_000 },
+            more: b => b.Capacity(pairs: 64));
+        const long id = 77;
+        var first = new OrderRequest(f.Now, f.Btc, f.Mm, id, Side.Buy, 64000.0, 0.001);
+        Assert.True(f.Breaker.Check(in first).IsAccepted);
+        long duplicatesAccepted = 0, replacesAccepted = 0;
+        using var go = new Barrier(2);
+        var replacer = new Thread(() =>
+        {
+            go.SignalAndWait();
+            for (int i = 0; i < 200_000; i++)
+            {
+                var o = new OrderRequest(f.Now, f.Btc, f.Mm, id, Side.Buy, 64000.0 - (i % 2) * 0.5, 0.001 * (1 + i % 3), OrderAction.Replace);
+                if (f.Breaker.Check(in o).IsAccepted) replacesAccepted++;
+            }
+        });
+        var inserter = new Thread(() =>
+        {
+            go.SignalAndWait();
+            for (int i = 0; i < 200_000; i++)
+            {
+                var o = new OrderRequest(f.Now, f.Btc, f.Mm, id, Side.Buy, 64000.0, 0.001);
+                if (f.Breaker.Check(in o).IsAccepted) duplicatesAccepted++;
+            }
+        });
+        replacer.Start(); inserter.Start();
+        replacer.Join(); inserter.Join();
+        Assert.Equal(0, duplicatesAccepted);
+        Assert.True(replacesAccepted > 100_000, $"replaces accepted {replacesAccepted}");
+        Assert.Equal(1, f.Breaker.Gate.Orders.CountLive());
+    }
 }
