@@ -178,6 +178,49 @@ internal sealed class OrderTable
         return -1;
     }
 
+    /// <summary>Takes the entry of (account, orderId) for a cancel or a fill, which must not miss a working order: an
+    /// entry another thread holds (a replace, fill or cancel in progress, or an insert about to publish) is waited out
+    /// until it is put back (then taken) or freed. Returns the index taken, or -1 when no such order is working.
+    /// Single-writer: one lookup. The holder may be a thread the OS has descheduled, so the wait yields and then sleeps
+    /// (<see cref="SpinWait.SpinOnce()"/>) until the holder runs again; it is bounded only as a last resort
+    /// (<paramref name="maxSpins"/> rounds, seconds): after it, -1 and the order stays counted (the safe side).</summary>
+    public int TakeWaiting<TSync>(int account, long orderId, int maxSpins = 100_000) where TSync : struct, ISync
+    {
+        if (TSync.SingleWriter)
+        {
+            int i = Find(account, orderId);
+            return i >= 0 && TryTake<TSync>(i, account, orderId) ? i : -1;
+        }
+        var spin = new SpinWait();
+        for (int n = 0; n < maxSpins; n++)
+        {
+            int idx = FindHeld(account, orderId);
+            if (idx < 0) return -1;
+            if (TryTake<TSync>(idx, account, orderId)) return idx;
+            spin.SpinOnce();
+        }
+        return -1;
+    }
+
+    /// <summary>The entry of (account, orderId), live or busy (its key matching), or -1.</summary>
+    private int FindHeld(int account, long orderId)
+    {
+        var (b1, b2) = Buckets(account, orderId);
+        int i = FindHeldIn(b1, account, orderId);
+        return i >= 0 || Volatile.Read(ref _spilled[b1]) == 0 ? i : FindHeldIn(b2, account, orderId);
+    }
+
+    private int FindHeldIn(int bucket, int account, long orderId)
+    {
+        int start = bucket * BucketSize;
+        for (int k = start; k < start + BucketSize; k++)
+        {
+            ref Entry e = ref _entries[k];
+            if (Volatile.Read(ref e.State) != Empty && e.OrderId == orderId && e.Account == account) return k;
+        }
+        return -1;
+    }
+
     /// <summary>Takes ownership of the live entry of (account, orderId) found at <paramref name="index"/> (Live → Busy).
     /// False when another thread got there first, or the slot was freed and reused for another order in between.</summary>
     public bool TryTake<TSync>(int index, int account, long orderId) where TSync : struct, ISync

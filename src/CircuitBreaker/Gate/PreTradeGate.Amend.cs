@@ -14,8 +14,10 @@ public sealed partial class PreTradeGate
         RateWindow.TryAcquire<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused
         if ((uint)ins < (uint)cfg.Instruments.Length)
             RateWindow.TryAcquire<TSync>(ref _instruments[ins].Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1);
-        int idx = Orders.Find(acc, o.OrderId);
-        if (idx >= 0 && Orders.TryTake<TSync>(idx, acc, o.OrderId)) Release<TSync>(idx, Orders[idx].RemainingLots);
+        // An order another thread is replacing or filling at this moment is waited for, not skipped: skipping it would
+        // leave its reservations counted after the engine cancelled it.
+        int idx = Orders.TakeWaiting<TSync>(acc, o.OrderId);
+        if (idx >= 0) Release<TSync>(idx, Orders[idx].RemainingLots);
         return Decision.Accept;
     }
 
@@ -131,9 +133,8 @@ public sealed partial class PreTradeGate
     /// </summary>
     internal long ConsumeFill<TSync>(int account, long orderId, long lots) where TSync : struct, ISync
     {
-        int idx = Orders.Find(account, orderId);
+        int idx = Orders.TakeWaiting<TSync>(account, orderId); // a replace in progress on the engine's thread is waited out
         if (idx < 0) return 0;
-        if (!Orders.TryTake<TSync>(idx, account, orderId)) return 0;
         ref OrderTable.Entry e = ref Orders[idx];
         long remaining = e.RemainingLots;
         long take = Math.Min(remaining, lots);

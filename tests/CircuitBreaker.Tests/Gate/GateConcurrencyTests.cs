@@ -86,4 +86,40 @@ public class GateConcurrencyTests
         Assert.True(replacesAccepted > 100_000, $"replaces accepted {replacesAccepted}");
         Assert.Equal(1, f.Breaker.Gate.Orders.CountLive());
     }
+
+    [Fact]
+    public void CancelRacingAReplaceOfTheSameOrder_AlwaysReleasesIt()
+    {
+        // The engine cancels an order while another of its threads is replacing it: the replace holds the order's entry
+        // for a moment. The cancel must wait for it, not pass over it, or the order's working quantity and open-order
+        // count would stay reserved after it is gone.
+        var f = new GateFixture(new InstrumentLimits { ReferenceStaleAfter = TimeSpan.FromDays(3650), FatFingerMultiple = 1e9, MaxOpenOrdersPerAccount = 4096, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000 },
+            account: new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000, MaxOpenOrders = 100_000 },
+            more: b => b.Capacity(pairs: 64));
+        for (long id = 1; id <= 2_000; id++)
+        {
+            long now = f.Now + id * 2_000_000_000L; // each round in a fresh rate window
+            var place = new OrderRequest(now, f.Btc, f.Mm, id, Side.Buy, 64000.0, 0.001);
+            var placed = f.Breaker.Check(in place);
+            if (!placed.IsAccepted) Assert.Fail($"order {id}: placing it was rejected with {placed.Reason}");
+            bool cancelled = false;
+            long orderId = id;
+            var replacer = new Thread(() =>
+            {
+                for (int i = 0; !Volatile.Read(ref cancelled) || i < 4; i++)
+                {
+                    var o = new OrderRequest(now, f.Btc, f.Mm, orderId, Side.Buy, 64000.0 - (i % 2) * 0.5, 0.001 * (1 + i % 3), OrderAction.Replace);
+                    f.Breaker.Check(in o);
+                }
+            });
+            replacer.Start();
+            Thread.SpinWait((int)(id % 50) * 20);
+            var cancel = OrderRequest.Cancel(now, f.Btc, f.Mm, orderId);
+            Assert.True(f.Breaker.Check(in cancel).IsAccepted);
+            Volatile.Write(ref cancelled, true);
+            replacer.Join();
+            if (f.Breaker.Gate.WorkingOrders != 0) Assert.Fail($"order {id}: {f.Breaker.Gate.WorkingOrders} still counted as working after its cancel, live entries {f.Breaker.Gate.Orders.CountLive()}");
+        }
+        Assert.Equal(0, f.Breaker.Gate.Orders.CountLive());
+    }
 }
