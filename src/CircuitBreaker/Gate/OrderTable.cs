@@ -62,23 +62,37 @@ internal sealed class OrderTable
         return (b1, b2);
     }
 
-    /// <summary>Index of the live entry for (account, orderId), or -1. The second bucket is read only when some entry
-    /// whose first choice is this key's first bucket spilled into its second (the count rises before such an entry
-    /// is published and falls after it is freed, so a published entry is never skipped).</summary>
-    public int Find(int account, long orderId)
+    /// <summary>Index of the live entry for (account, orderId), or -1; with <paramref name="held"/>, also an entry another
+    /// thread holds (busy) whose key matches. The second bucket is read only when some entry whose first choice is this
+    /// key's first bucket spilled into its second (the count rises before such an entry is published and falls after it
+    /// is freed, so a published entry is never skipped).</summary>
+    public int Find(int account, long orderId, bool held = false)
     {
         var (b1, b2) = Buckets(account, orderId);
-        int i = FindIn(b1, account, orderId, -1);
-        return i >= 0 || Volatile.Read(ref _spilled[b1]) == 0 ? i : FindIn(b2, account, orderId, -1);
+        int i = FindIn(b1, account, orderId, -1, held);
+        return i >= 0 || Volatile.Read(ref _spilled[b1]) == 0 ? i : FindIn(b2, account, orderId, -1, held);
     }
 
-    private int FindIn(int bucket, int account, long orderId, int except)
+    /// <summary>The entry of (account, orderId) in a bucket, other than <paramref name="except"/>: live ones, or with
+    /// <paramref name="held"/> any not empty. With <paramref name="settle"/> (the insert's re-scan), each busy entry passed
+    /// is first waited out (bounded: an insert about to publish, or an order taken by a cancel, replace or fill). An
+    /// entry still busy after the wait counts when <paramref name="held"/>: a taken order's key is stable, so a thread
+    /// preempted while it replaces an order cannot let a new order with the same id through (fail-closed; a matching
+    /// insert still being written at worst makes both inserts back out, which the protocol already allows).</summary>
+    private int FindIn(int bucket, int account, long orderId, int except, bool held = false, bool settle = false)
     {
         int start = bucket * BucketSize;
         for (int k = start; k < start + BucketSize; k++)
         {
+            if (k == except) continue;
             ref Entry e = ref _entries[k];
-            if (k != except && Volatile.Read(ref e.State) == Live && e.OrderId == orderId && e.Account == account) return k;
+            int state = Volatile.Read(ref e.State);
+            if (settle && state == Busy)
+            {
+                var spin = new SpinWait();
+                for (int n = 0; n < 64 && (state = Volatile.Read(ref e.State)) == Busy; n++) spin.SpinOnce(-1);
+            }
+            if ((held ? state != Empty : state == Live) && e.OrderId == orderId && e.Account == account) return k;
         }
         return -1;
     }
@@ -123,7 +137,7 @@ internal sealed class OrderTable
         // in it, live or taken, holds the count up; one that spills there later raises it before publishing, and then
         // its own re-scan, after that publish, sees ours.
         bool second = Volatile.Read(ref _spilled[b1]) != 0;
-        if (FindSettled(b1, account, orderId, idx) >= 0 || (second && FindSettled(b2, account, orderId, idx) >= 0))
+        if (FindIn(b1, account, orderId, idx, held: true, settle: true) >= 0 || (second && FindIn(b2, account, orderId, idx, held: true, settle: true) >= 0))
         {
             Remove(idx);
             return -1;
@@ -143,29 +157,6 @@ internal sealed class OrderTable
         int start = bucket * BucketSize;
         for (int k = start; k < start + BucketSize; k++)
             if (_entries[k].State == Empty) return k;
-        return -1;
-    }
-
-    /// <summary>The insert's re-scan: <see cref="FindIn"/> that first waits out (bounded) each busy entry it passes (an
-    /// insert about to publish, or an order taken by a cancel, replace or fill), in one pass over the bucket. An entry
-    /// still busy after the wait counts when its key matches: a taken order's key is stable, so a thread preempted while
-    /// it replaces an order cannot let a new order with the same id through (fail-closed; a matching insert still being
-    /// written at worst makes both inserts back out, which the protocol already allows).</summary>
-    private int FindSettled(int bucket, int account, long orderId, int except)
-    {
-        int start = bucket * BucketSize;
-        for (int k = start; k < start + BucketSize; k++)
-        {
-            if (k == except) continue;
-            ref Entry e = ref _entries[k];
-            int state = Volatile.Read(ref e.State);
-            if (state == Busy)
-            {
-                var spin = new SpinWait();
-                for (int n = 0; n < 64 && (state = Volatile.Read(ref e.State)) == Busy; n++) spin.SpinOnce(-1);
-            }
-            if (state != Empty && e.OrderId == orderId && e.Account == account) return k;
-        }
         return -1;
     }
 
@@ -194,29 +185,10 @@ internal sealed class OrderTable
         var spin = new SpinWait();
         for (int n = 0; n < maxSpins; n++)
         {
-            int idx = FindHeld(account, orderId);
+            int idx = Find(account, orderId, held: true);
             if (idx < 0) return -1;
             if (TryTake<TSync>(idx, account, orderId)) return idx;
             spin.SpinOnce();
-        }
-        return -1;
-    }
-
-    /// <summary>The entry of (account, orderId), live or busy (its key matching), or -1.</summary>
-    private int FindHeld(int account, long orderId)
-    {
-        var (b1, b2) = Buckets(account, orderId);
-        int i = FindHeldIn(b1, account, orderId);
-        return i >= 0 || Volatile.Read(ref _spilled[b1]) == 0 ? i : FindHeldIn(b2, account, orderId);
-    }
-
-    private int FindHeldIn(int bucket, int account, long orderId)
-    {
-        int start = bucket * BucketSize;
-        for (int k = start; k < start + BucketSize; k++)
-        {
-            ref Entry e = ref _entries[k];
-            if (Volatile.Read(ref e.State) != Empty && e.OrderId == orderId && e.Account == account) return k;
         }
         return -1;
     }
