@@ -2,6 +2,12 @@ namespace CircuitBreaker.Tests.Gate;
 
 public class GateConcurrencyTests
 {
+    /// <summary>A gate whose rate, open-order and fat-finger limits never bind, so only the race under test decides.</summary>
+    private static GateFixture Unthrottled() => new(
+        new InstrumentLimits { ReferenceStaleAfter = TimeSpan.FromDays(3650), FatFingerMultiple = 1e9, MaxOpenOrdersPerAccount = 4096, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000 },
+        account: new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000, MaxOpenOrders = 100_000 },
+        more: b => b.Capacity(pairs: 64));
+
     [Fact]
     public void ConcurrentChecks_SameInstrument_NeverExceedPositionLimit()
     {
@@ -29,9 +35,7 @@ public class GateConcurrencyTests
     [Fact]
     public void ConcurrentDuplicateIds_NeverBothAccepted()
     {
-        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOpenOrdersPerAccount = 4096, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 1_000_000 },
-            account: new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 1_000_000, MaxOpenOrders = 100_000 },
-            more: b => b.Capacity(pairs: 64));
+        var f = Unthrottled();
         int threads = Math.Max(4, Environment.ProcessorCount * 2);
         var acceptedPerId = new int[2_000];
         using var go = new Barrier(threads);
@@ -54,9 +58,7 @@ public class GateConcurrencyTests
     {
         // A replace takes the working order's entry (busy) for a moment. A new order with the same id racing it on another
         // thread must still find it (the insert's re-scan waits out busy entries): the id is working throughout.
-        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOpenOrdersPerAccount = 4096, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000 },
-            account: new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000, MaxOpenOrders = 100_000 },
-            more: b => b.Capacity(pairs: 64));
+        var f = Unthrottled();
         const long id = 77;
         var first = new OrderRequest(f.Now, f.Btc, f.Mm, id, Side.Buy, 64000.0, 0.001);
         Assert.True(f.Breaker.Check(in first).IsAccepted);
@@ -93,9 +95,7 @@ public class GateConcurrencyTests
         // The engine cancels an order while another of its threads is replacing it: the replace holds the order's entry
         // for a moment. The cancel must wait for it, not pass over it, or the order's working quantity and open-order
         // count would stay reserved after it is gone.
-        var f = new GateFixture(new InstrumentLimits { ReferenceStaleAfter = TimeSpan.FromDays(3650), FatFingerMultiple = 1e9, MaxOpenOrdersPerAccount = 4096, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000 },
-            account: new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000, MaxOpenOrders = 100_000 },
-            more: b => b.Capacity(pairs: 64));
+        var f = Unthrottled();
         for (long id = 1; id <= 2_000; id++)
         {
             long now = f.Now + id * 2_000_000_000L; // each round in a fresh rate window
