@@ -16,6 +16,8 @@ public static class Program
     {
         if (args.Contains("--latency", StringComparer.OrdinalIgnoreCase))
             return LatencyHarness.Run(args);
+        if (args.Contains("--compare", StringComparer.OrdinalIgnoreCase))
+            return Compare.BuildComparison.Run(args);
 
         var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using CircuitBreaker.Benchmarks.PreTrade;
+
+namespace CircuitBreaker.Benchmarks.Compare;
+
+/// <summary>
+/// The entry point <see cref="BuildComparison"/> calls in each build it loads: a runner over this build's gate on the
+/// shared <see cref="PreTradeScenario"/> stream. Only types every build shares (<see cref="Func{T, TResult}"/>,
+/// <see cref="long"/>) cross the load-context boundary.
+/// </summary>
+public static class CheckRunner
+{
+    /// <summary>
+    /// A runner for <paramref name="mode"/> (<c>sw</c>: single-writer, <c>mt</c>: multi-threaded): each call checks the
+    /// next <c>count</c> requests of the stream and returns the elapsed <see cref="Stopwatch"/> ticks. The first cycle's
+    /// decisions are verified against the scenario, so a build that decides differently fails instead of timing.
+    /// </summary>
+    public static Func<int, long> Create(string mode)
+    {
+        var scenario = new PreTradeScenario();
+        var gate = OursWiring.CreateGate(scenario, mode == "sw" ? GateConcurrency.SingleWriter : GateConcurrency.MultiThreaded).Gate;
+        var check = new OursWiring.GateCheck(gate);
+        long sequence = 0;
+        var seen = new Dictionary<RejectReason, int>();
+        for (int i = 0; i < PreTradeScenario.CycleLength; i++)
+        {
+            var order = scenario.At(sequence++);
+            var reason = check.Check(in order).Reason;
+            seen[reason] = seen.GetValueOrDefault(reason) + 1;
+        }
+        if (!seen.OrderBy(p => p.Key).SequenceEqual(scenario.ExpectedPerCycle.OrderBy(p => p.Key)))
+            throw new InvalidOperationException("this build decides the scenario's first cycle differently");
+        int sink = 0;
+        return count =>
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int k = 0; k < count; k++)
+            {
+                var order = scenario.At(sequence++);
+                sink += (int)check.Check(in order).Reason;
+            }
+            long t1 = Stopwatch.GetTimestamp();
+            GC.KeepAlive(sink);
+            return t1 - t0;
+        };
+    }
+}
