@@ -38,7 +38,7 @@ internal sealed class OrderTable
 
     public OrderTable(int capacity)
     {
-        int buckets = (int)Math.Max(2, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity * 2 / BucketSize)));
+        int buckets = (int)Math.Max(2, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, (long)capacity * LoadFactorInverse / BucketSize)));
         _entries = new Entry[buckets * BucketSize];
         _spilled = new int[buckets];
         _bucketMask = buckets - 1;
@@ -53,13 +53,47 @@ internal sealed class OrderTable
         return x;
     }
 
-    private (int b1, int b2) Buckets(int account, long orderId)
+    /// <summary>Entries per order of capacity: at most a quarter of the entries are ever live, so that both buckets
+    /// of a key being full is too rare to refuse an order below capacity (OrderTableCapacityTests fill tables to
+    /// capacity with sequential, strided, high-bit and random ids from 1, 8 and 64 accounts). At half load it was not:
+    /// orders were refused from 64 % of capacity with some patterns.</summary>
+    private const int LoadFactorInverse = 4;
+    /// <summary>Ids per group (2): one group's ids share a first-choice bucket. A quarter of a bucket, so that the id
+    /// ranges of many accounts that all number from 1 can overlap in a bucket without both choices filling (groups of 4
+    /// and 8 were measured faster but refused orders below capacity with 64 such accounts).</summary>
+    private const int GroupShift = 1;
+    /// <summary>Groups per block: a block's consecutive groups take consecutive first-choice buckets.</summary>
+    private const int BlockShift = 10;
+
+    /// <summary>
+    /// First-choice bucket: locality for the ids engines actually send, a hash for everything else. Ids are split
+    /// into groups of 2 and groups into blocks of 1,024 (2,048 ids); a block starts at a hashed
+    /// bucket per (account, block) and its groups take the buckets after it. An account numbering its orders
+    /// sequentially therefore walks the table linearly, and its working orders sit in a few adjacent buckets that stay
+    /// in cache, instead of one random 448-byte bucket per new order (cache and TLB misses each; measured with ids that
+    /// keep rising, as an engine's do: as fast as the former half-load random table, and 1.31x faster than a random
+    /// table at this quarter load). Ids that differ only in high
+    /// bits (a shard or session prefix, a time stamp) land in different blocks, i.e. random places, as before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int FirstBucket(int account, long orderId)
     {
-        ulong h = Mix(orderId * 31 + account);
-        int b1 = (int)(h & (ulong)_bucketMask);
-        int b2 = (int)((h >> 32) & (ulong)_bucketMask);
-        if (b2 == b1) b2 = (b1 + 1) & _bucketMask;
-        return (b1, b2);
+        ulong group = (ulong)orderId >> GroupShift;
+        ulong blockStart = Mix((long)((group >> BlockShift) ^ Salt(account)));
+        return (int)((blockStart + (group & ((1UL << BlockShift) - 1))) & (ulong)_bucketMask);
+    }
+
+    /// <summary>An account's key salt: distinct per account and far from the small numbers ids are made of, so (account,
+    /// id) keys stay distinct when combined by XOR. (The former <c>id × 31 + account</c> gave (1, 40) and (2, 9) the
+    /// same hash, and both buckets: with 64 accounts numbering from 1, tables refused orders at 40 % of capacity.)</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Salt(int account) => ((ulong)(uint)account + 1) * 0x9E3779B97F4A7C15UL;
+
+    /// <summary>Second-choice bucket (where an entry spills when its first is full): a full hash of the key.</summary>
+    private int SecondBucket(int account, long orderId, int b1)
+    {
+        int b2 = (int)((Mix(orderId ^ (long)Salt(account)) >> 32) & (ulong)_bucketMask);
+        return b2 == b1 ? (b1 + 1) & _bucketMask : b2;
     }
 
     /// <summary>Index of the live entry for (account, orderId), or -1; with <paramref name="held"/>, also an entry another
@@ -68,9 +102,9 @@ internal sealed class OrderTable
     /// is freed, so a published entry is never skipped).</summary>
     public int Find(int account, long orderId, bool held = false)
     {
-        var (b1, b2) = Buckets(account, orderId);
+        int b1 = FirstBucket(account, orderId);
         int i = FindIn(b1, account, orderId, -1, held);
-        return i >= 0 || Volatile.Read(ref _spilled[b1]) == 0 ? i : FindIn(b2, account, orderId, -1, held);
+        return i >= 0 || Volatile.Read(ref _spilled[b1]) == 0 ? i : FindIn(SecondBucket(account, orderId, b1), account, orderId, -1, held);
     }
 
     /// <summary>The entry of (account, orderId) in a bucket, other than <paramref name="except"/>: live ones, or with
@@ -100,7 +134,7 @@ internal sealed class OrderTable
     /// <summary>Inserts a new live entry. Returns its index, -1 for a duplicate id, -2 when full.</summary>
     public int TryInsert<TSync>(int account, long orderId, in Entry value) where TSync : struct, ISync
     {
-        var (b1, b2) = Buckets(account, orderId);
+        int b1 = FirstBucket(account, orderId);
         int idx;
         if (TSync.SingleWriter)
         {
@@ -114,8 +148,8 @@ internal sealed class OrderTable
                 else if (free < 0 && c.State == Empty) free = k;
             }
             // The key can be in its second bucket only if something spilled from the first.
-            if (_spilled[b1] != 0 && FindIn(b2, account, orderId, -1) >= 0) return -1;
-            idx = free >= 0 ? free : ClaimFree(b2);
+            if (_spilled[b1] != 0 && FindIn(SecondBucket(account, orderId, b1), account, orderId, -1) >= 0) return -1;
+            idx = free >= 0 ? free : ClaimFree(SecondBucket(account, orderId, b1));
             if (idx < 0) return -2;
             Write(ref _entries[idx], in value);
             _entries[idx].Spilled = free < 0;
@@ -123,6 +157,7 @@ internal sealed class OrderTable
             Volatile.Write(ref _entries[idx].State, Live);
             return idx;
         }
+        int b2 = SecondBucket(account, orderId, b1);
         idx = Claim<TSync>(b1);
         bool spilled = idx < 0;
         if (spilled) idx = Claim<TSync>(b2);
@@ -213,7 +248,7 @@ internal sealed class OrderTable
     {
         ref Entry e = ref _entries[index];
         bool spilled = e.Spilled;
-        int b1 = spilled ? Buckets(e.Account, e.OrderId).b1 : 0;
+        int b1 = spilled ? FirstBucket(e.Account, e.OrderId) : 0;
         Volatile.Write(ref e.State, Empty);
         if (spilled) Interlocked.Decrement(ref _spilled[b1]);
     }

@@ -73,7 +73,8 @@ public sealed class CircuitBreakerBuilder
     public CircuitBreakerBuilder RateWindow(TimeSpan window) { _rateWindow = window; return this; }
 
     /// <summary>Preallocated capacities: accounts (default 256), account × instrument pairs with order state (default 16,384),
-    /// working orders (default 65,536). Exceeding one rejects with a reason code, never allocates.</summary>
+    /// working orders (default 65,536; the order table takes 4 × 56 B per order, 14 MiB by default). Exceeding one rejects
+    /// with a reason code, never allocates.</summary>
     public CircuitBreakerBuilder Capacity(int? accounts = null, int? pairs = null, int? orders = null)
     {
         if (accounts is { } a) _accountCapacity = a;

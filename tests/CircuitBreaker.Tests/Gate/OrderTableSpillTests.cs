@@ -10,6 +10,11 @@ public class OrderTableSpillTests
     private static GateFixture Tiny(GateConcurrency mode)
         => new(new InstrumentLimits { FatFingerMultiple = 1e9 }, more: b => b.Capacity(orders: 8), concurrency: mode);
 
+    /// <summary>The k-th id of these tests: multiples of 16, whose first-choice buckets in a 2-bucket table all
+    /// coincide (ids 16 apart are 4 groups apart in one block), so every id past the 8th spills. Sequential ids would
+    /// fill both buckets evenly and never spill.</summary>
+    private static long IdOf(long k) => 16 * k;
+
     [Theory]
     [InlineData(GateConcurrency.MultiThreaded)]
     [InlineData(GateConcurrency.SingleWriter)]
@@ -18,8 +23,9 @@ public class OrderTableSpillTests
         var f = Tiny(mode);
         var table = f.Breaker.Gate.Orders;
         var placed = new List<long>();
-        for (long id = 1; id <= 16; id++)
+        for (long k = 1; k <= 16; k++)
         {
+            long id = IdOf(k);
             var d = f.Send(Side.Buy, 64000.0, 0.001, id: id);
             if (d.IsAccepted) placed.Add(id);
             else Assert.Equal(RejectReason.OrderTableFull, d.Reason);
@@ -45,7 +51,7 @@ public class OrderTableSpillTests
     {
         var f = Tiny(mode);
         var placed = new List<long>();
-        for (long id = 1; id <= 16; id++) if (f.Send(Side.Buy, 64000.0, 0.001, id: id).IsAccepted) placed.Add(id);
+        for (long k = 1; k <= 16; k++) if (f.Send(Side.Buy, 64000.0, 0.001, id: IdOf(k)).IsAccepted) placed.Add(IdOf(k));
         var table = f.Breaker.Gate.Orders;
         Assert.True(table.SpilledCount() > 0);
         int before = f.Breaker.Gate.WorkingOrders;
@@ -77,7 +83,7 @@ public class OrderTableSpillTests
                 for (int k = 0; k < acceptedPerId.Length; k++)
                 {
                     int id = (k * 7 + t * 5) % acceptedPerId.Length; // each thread in its own order: real races on every id
-                    var o = new OrderRequest(f.Now, f.Btc, f.Mm, id + 1, Side.Buy, 64000.0, 0.001);
+                    var o = new OrderRequest(f.Now, f.Btc, f.Mm, IdOf(id + 1), Side.Buy, 64000.0, 0.001);
                     if (f.Breaker.Check(in o).IsAccepted) Interlocked.Increment(ref acceptedPerId[id]);
                 }
             })).ToArray();
