@@ -9,7 +9,7 @@ internal sealed record ScenarioInstrument(
 /// The shared pre-trade workload: 8 instruments, 4 accounts, and a cyclic stream of order requests that every
 /// implementation sees in the same order. The stream is blocks of 8 new orders followed by the cancels of those 8,
 /// so after each cycle of <see cref="CycleLength"/> requests the gate's state is back where it started and the
-/// stream can repeat forever (order ids are reused only after their cancel). One new order in 8 is planted to be
+/// stream can repeat forever; order ids keep rising (see <see cref="At"/>). One new order in 8 is planted to be
 /// rejected (off tick, outside the collar, over max quantity, in rotation); its cancel is then rejected as unknown.
 /// Event time advances by <see cref="StepNs"/> per request, so the order-rate window reaches a steady state.
 /// </summary>
@@ -71,12 +71,18 @@ internal sealed class PreTradeScenario
     /// <summary>Expected decisions per cycle, by reject reason (None = accepted); every implementation must match it.</summary>
     public Dictionary<RejectReason, int> ExpectedPerCycle { get; } = new();
 
-    /// <summary>The <paramref name="sequence"/>-th request of the endless stream, stamped with its event time.</summary>
+    /// <summary>The <paramref name="sequence"/>-th request of the endless stream, stamped with its event time. Order ids
+    /// keep rising from cycle to cycle (cycle c uses ids c × 512 + 1 … c × 512 + 512), as an engine's do: a stream that
+    /// reused the same 512 ids kept the gates' id tables warm and measured our check 1.6x faster than with rising ids.</summary>
     public OrderRequest At(long sequence)
     {
         ref readonly var t = ref _templates[(int)(sequence & (CycleLength - 1))];
-        return new OrderRequest((sequence + 1) * StepNs, t.Instrument, t.Account, t.OrderId, t.Side, t.Price, t.Quantity, t.Action);
+        long idOffset = (sequence / CycleLength) * NewOrdersPerCycle;
+        return new OrderRequest((sequence + 1) * StepNs, t.Instrument, t.Account, t.OrderId + idOffset, t.Side, t.Price, t.Quantity, t.Action);
     }
+
+    /// <summary>New orders per cycle (and distinct order ids).</summary>
+    public const int NewOrdersPerCycle = CycleLength / 2;
 
     private void BuildStream(Random random)
     {

@@ -52,9 +52,10 @@ internal sealed class ScalingScenario
         int k = (int)(sequence & 7);
         ref readonly var t = ref _news[(int)(((block << 3) + k) & (NewOrdersPerCycle - 1))];
         long time = (sequence + 1) * PreTradeScenario.StepNs;
+        long id = t.OrderId + ((block << 3) / NewOrdersPerCycle) * NewOrdersPerCycle; // ids keep rising, cycle after cycle
         return (sequence & 8) == 0
-            ? new OrderRequest(time, t.Instrument, t.Account, t.OrderId, t.Side, t.Price, t.Quantity)
-            : OrderRequest.Cancel(time, t.Instrument, t.Account, t.OrderId);
+            ? new OrderRequest(time, t.Instrument, t.Account, id, t.Side, t.Price, t.Quantity)
+            : OrderRequest.Cancel(time, t.Instrument, t.Account, id);
     }
 
     /// <summary>Our breaker for this scenario, full default control set on, reference prices fed (see the class summary for sizing).</summary>
