@@ -45,3 +45,71 @@ public class OrderTableCapacityTests
         }
     }
 }
+
+/// <summary>
+/// Both tables (single-writer and atomic paths) against a dictionary model over random inserts, duplicates, cancels
+/// (take + remove) and lookups, in tables small enough to spill and fill, with ids from a small range so keys collide.
+/// </summary>
+public class OrderTableModelTests
+{
+    [Theory]
+    [InlineData(8, 40)]       // 2 buckets: constant spills, full table
+    [InlineData(64, 200)]
+    [InlineData(1024, 5000)]
+    public void RandomOperations_SingleWriterAndAtomicTables_AgreeWithAModel(int capacity, int idRange)
+    {
+        for (int seed = 1; seed <= 20; seed++)
+        {
+            var random = new Random(seed);
+            var plain = new OrderTable(capacity);
+            var atomic = new OrderTable(capacity);
+            var model = new HashSet<(int, long)>();
+            for (int step = 0; step < 4000; step++)
+            {
+                int account = random.Next(3);
+                long id = random.Next(1, idRange);
+                string at = $"seed {seed}, step {step}, ({account}, {id})";
+                int op = random.Next(3);
+                if (op == 0)
+                {
+                    var entry = new OrderTable.Entry { Account = account, OrderId = id, RemainingLots = 1 };
+                    int p = plain.TryInsert<PlainSync>(account, id, in entry);
+                    int a = atomic.TryInsert<AtomicSync>(account, id, in entry);
+                    if (model.Contains((account, id)))
+                    {
+                        Assert.True(p == -1, $"{at}: a working id was not refused as a duplicate (plain {p})");
+                        Assert.True(a == -1, $"{at}: a working id was not refused as a duplicate (atomic {a})");
+                    }
+                    else if (p >= 0)
+                    {
+                        model.Add((account, id));
+                        Assert.True(a >= 0, $"{at}: the plain table took it, the atomic one refused ({a})");
+                        Assert.Equal(account, plain[p].Account);
+                        Assert.Equal(id, plain[p].OrderId);
+                    }
+                    else
+                    {
+                        Assert.True(p == -2, $"{at}: a new id refused as a duplicate");
+                        if (a >= 0) atomic.Remove(atomic.TakeWaiting<AtomicSync>(account, id)); // keep the two tables alike
+                    }
+                }
+                else if (op == 1)
+                {
+                    int p = plain.TakeWaiting<PlainSync>(account, id);
+                    int a = atomic.TakeWaiting<AtomicSync>(account, id);
+                    Assert.Equal(model.Remove((account, id)), p >= 0);
+                    Assert.Equal(p >= 0, a >= 0);
+                    if (p >= 0) plain.Remove(p);
+                    if (a >= 0) atomic.Remove(a);
+                }
+                else
+                {
+                    int p = plain.Find(account, id);
+                    Assert.True(model.Contains((account, id)) == (p >= 0), $"{at}: lookup {p} disagrees with the model");
+                    if (p >= 0) Assert.True(plain[p].OrderId == id && plain[p].Account == account, at);
+                }
+            }
+            Assert.Equal(model.Count, plain.CountLive());
+        }
+    }
+}
