@@ -25,6 +25,10 @@ public sealed class CircuitBreakerBuilder
     /// <summary>Largest preallocated self-match book (pairs × depth × 2 sides × 8 B): 512 MiB.</summary>
     public const long MaxOrderBookBytes = 512L << 20;
 
+    /// <summary>Largest working-order capacity: 4,194,304 orders (the order table then takes 896 MiB: 4 entries of 56 B
+    /// per order). Beyond it the table's size would overflow its indexing or exhaust a host's memory at start.</summary>
+    public const int MaxOrderCapacity = 1 << 22;
+
     /// <summary>The registry being filled (ids are issued as instruments and accounts are declared).</summary>
     public InstrumentRegistry Registry => _registry;
 
@@ -101,7 +105,7 @@ public sealed class CircuitBreakerBuilder
         if (_rateWindow <= TimeSpan.Zero) errors.Add($"rate window must be > 0 (was {_rateWindow})");
         if (_accountCapacity < Math.Max(1, _registry.AccountCount)) errors.Add($"account capacity {_accountCapacity} is below the {_registry.AccountCount} declared accounts (and must be >= 1)");
         if (_pairCapacity < 1) errors.Add($"pair capacity must be >= 1 (was {_pairCapacity})");
-        if (_orderCapacity < 1) errors.Add($"order capacity must be >= 1 (was {_orderCapacity})");
+        if (_orderCapacity < 1 || _orderCapacity > MaxOrderCapacity) errors.Add($"order capacity must be between 1 and {MaxOrderCapacity} (was {_orderCapacity})");
         if (!Enum.IsDefined(_concurrency)) errors.Add($"unknown gate concurrency mode {(int)_concurrency}");
         Validate("default instrument limits", _defaultInstrument, errors);
         ValidateAccount("default account limits", _defaultAccount, errors);

@@ -26,6 +26,23 @@ public class BuilderTests
         foreach (var e in ex.Errors) Assert.Contains(e, ex.Message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(CircuitBreakerBuilder.MaxOrderCapacity + 1)]
+    [InlineData(int.MaxValue)]
+    public void Build_OrderCapacityOutsideItsRange_RefusedBeforeAnythingIsAllocated(int orders)
+    {
+        var b = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1).Capacity(orders: orders);
+        var ex = Assert.Throws<RiskConfigException>(() => b.Build());
+        Assert.Contains(ex.Errors, e => e.Contains("order capacity must be between 1 and 4194304"));
+    }
+
+    [Fact]
+    public void Build_LargestOrderCapacity_Accepted()
+        => Assert.Equal(CircuitBreakerBuilder.MaxOrderCapacity, new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1)
+            .Capacity(orders: CircuitBreakerBuilder.MaxOrderCapacity).Build().OrderCapacity);
+
     [Fact]
     public void Build_Defaults_AreDocumentedValues()
     {
