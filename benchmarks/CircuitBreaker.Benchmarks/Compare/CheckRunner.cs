@@ -12,8 +12,8 @@ public static class CheckRunner
 {
     /// <summary>
     /// A runner for <paramref name="mode"/> (<c>sw</c>: single-writer, <c>mt</c>: multi-threaded): each call checks the
-    /// next <c>count</c> requests of the stream and returns the elapsed <see cref="Stopwatch"/> ticks. The first cycle's
-    /// decisions are verified against the scenario, so a build that decides differently fails instead of timing.
+    /// next <c>count</c> requests of the stream and returns the elapsed <see cref="Stopwatch"/> ticks. The first
+    /// <see cref="PreTradeScenario.VerifyCycles"/> cycles' decisions are verified against the scenario, so a build that decides differently fails instead of timing.
     /// </summary>
     public static Func<int, long> Create(string mode)
     {
@@ -21,15 +21,18 @@ public static class CheckRunner
         var gate = OursWiring.CreateGate(scenario, mode == "sw" ? GateConcurrency.SingleWriter : GateConcurrency.MultiThreaded).Gate;
         var check = new OursWiring.GateCheck(gate);
         long sequence = 0;
-        var seen = new Dictionary<RejectReason, int>();
-        for (int i = 0; i < PreTradeScenario.CycleLength; i++)
+        for (int c = 0; c < PreTradeScenario.VerifyCycles; c++)
         {
-            var order = scenario.At(sequence++);
-            var reason = check.Check(in order).Reason;
-            seen[reason] = seen.GetValueOrDefault(reason) + 1;
+            var seen = new Dictionary<RejectReason, int>();
+            for (int i = 0; i < PreTradeScenario.CycleLength; i++)
+            {
+                var order = scenario.At(sequence++);
+                var reason = check.Check(in order).Reason;
+                seen[reason] = seen.GetValueOrDefault(reason) + 1;
+            }
+            if (!seen.OrderBy(p => p.Key).SequenceEqual(scenario.ExpectedPerCycle.OrderBy(p => p.Key)))
+                throw new InvalidOperationException($"this build decides cycle {c + 1} of the scenario differently");
         }
-        if (!seen.OrderBy(p => p.Key).SequenceEqual(scenario.ExpectedPerCycle.OrderBy(p => p.Key)))
-            throw new InvalidOperationException("this build decides the scenario's first cycle differently");
         int sink = 0;
         return count =>
         {

@@ -10,7 +10,7 @@ namespace CircuitBreaker.Benchmarks.PreTrade;
 /// <see cref="HarnessSettings.BatchSize"/> consecutive checks and records the per-check average: percentiles are of
 /// batch averages (they smooth single-check outliers; max is the worst batch average). Allocation is read with
 /// <see cref="GC.GetAllocatedBytesForCurrentThread"/> around the timed part.
-/// Before timing, one full cycle is checked against <see cref="PreTradeScenario.ExpectedPerCycle"/>; an
+/// Before timing, <see cref="PreTradeScenario.VerifyCycles"/> full cycles (past the rate window) are each checked against <see cref="PreTradeScenario.ExpectedPerCycle"/>; an
 /// implementation that decides differently fails the run instead of producing a misleading figure.
 /// </summary>
 internal sealed class PreTradeCheckMeasurement<TCheck>(string impl, bool isOurs, PreTradeScenario scenario, TCheck check, bool verify = true)
@@ -63,14 +63,17 @@ internal sealed class PreTradeCheckMeasurement<TCheck>(string impl, bool isOurs,
 
     private void VerifyDecisions()
     {
-        var seen = new Dictionary<RejectReason, int>();
-        for (int i = 0; i < PreTradeScenario.CycleLength; i++)
+        for (int c = 0; c < PreTradeScenario.VerifyCycles; c++)
         {
-            var reason = (RejectReason)CheckNext();
-            seen[reason] = seen.GetValueOrDefault(reason) + 1;
+            var seen = new Dictionary<RejectReason, int>();
+            for (int i = 0; i < PreTradeScenario.CycleLength; i++)
+            {
+                var reason = (RejectReason)CheckNext();
+                seen[reason] = seen.GetValueOrDefault(reason) + 1;
+            }
+            if (!seen.OrderBy(p => p.Key).SequenceEqual(scenario.ExpectedPerCycle.OrderBy(p => p.Key)))
+                throw new InvalidOperationException($"{impl}: decisions in cycle {c + 1} {Format(seen)} differ from the scenario's {Format(scenario.ExpectedPerCycle)}");
         }
-        if (!seen.OrderBy(p => p.Key).SequenceEqual(scenario.ExpectedPerCycle.OrderBy(p => p.Key)))
-            throw new InvalidOperationException($"{impl}: decisions per cycle {Format(seen)} differ from the scenario's {Format(scenario.ExpectedPerCycle)}");
     }
 
     private static string Format(Dictionary<RejectReason, int> counts)
