@@ -11,7 +11,8 @@ namespace CircuitBreaker.Benchmarks.PreTrade;
 /// batch averages (they smooth single-check outliers; max is the worst batch average). Allocation is read with
 /// <see cref="GC.GetAllocatedBytesForCurrentThread"/> around the timed part.
 /// Before timing, <see cref="PreTradeScenario.VerifyCycles"/> full cycles (past the rate window) are each checked against <see cref="PreTradeScenario.ExpectedPerCycle"/>; an
-/// implementation that decides differently fails the run instead of producing a misleading figure.
+/// implementation that decides differently fails the run instead of producing a misleading figure; the decisions of the
+/// warm-up and the timed part are checked too, after timing (their reason codes are summed anyway).
 /// </summary>
 internal sealed class PreTradeCheckMeasurement<TCheck>(string impl, bool isOurs, PreTradeScenario scenario, TCheck check, bool verify = true)
     : ILatencyMeasurement where TCheck : struct, IPreTradeCheck
@@ -27,7 +28,8 @@ internal sealed class PreTradeCheckMeasurement<TCheck>(string impl, bool isOurs,
     {
         if (verify) VerifyDecisions();
         int batch = settings.BatchSize;
-        int sink = 0;
+        long sink = 0;
+        long firstUnverified = _sequence;
         // Warm up by count AND by time: a count-only warm-up can end before tiered JIT has promoted the check to
         // optimised code, which made some runs measure tier-0/OSR code (bimodal medians).
         long warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * ScalingCheckMeasurement.MinWarmupMs / 1000;
@@ -47,7 +49,8 @@ internal sealed class PreTradeCheckMeasurement<TCheck>(string impl, bool isOurs,
         long end = Stopwatch.GetTimestamp();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
         long gcs = Clock.GcCount() - gcBefore;
-        GC.KeepAlive(sink);
+        if (verify && sink != scenario.ExpectedReasonSum(firstUnverified, _sequence))
+            throw new InvalidOperationException($"{impl}: decisions during the warm-up and timed part differ from the scenario's (reason codes sum to {sink}, expected {scenario.ExpectedReasonSum(firstUnverified, _sequence)}): the figure would not be of the scenario's work");
 
         long ops = (long)settings.PreTradeSamples * batch;
         return LatencyResult.From(this, histogram, ops, Clock.Seconds(start, end), allocated, gcs,

@@ -32,6 +32,8 @@ internal sealed class PreTradeScenario
     public const int MaxOpenOrdersPerAccount = 200;
 
     private readonly OrderRequest[] _templates = new OrderRequest[CycleLength];
+    private readonly RejectReason[] _expected = new RejectReason[CycleLength];
+    private long _reasonSumPerCycle;
 
     /// <summary>The instruments of every pre-trade workload (the scaling scenario cycles through them): symbol, kind, tick,
     /// lot, reference price.</summary>
@@ -116,6 +118,7 @@ internal sealed class PreTradeScenario
                     }
                 }
                 block[k] = new OrderRequest(0, inst.Id, account, nextId++, side, RoundToTick(price, inst), quantity);
+                _expected[n] = expected;
                 _templates[n++] = block[k];
                 Count(expected);
             }
@@ -131,5 +134,22 @@ internal sealed class PreTradeScenario
     private static double RoundToTick(double price, ScenarioInstrument inst)
         => Math.Round(price, Math.Max(0, (int)Math.Ceiling(-Math.Log10(inst.Tick)) + 1));
 
-    private void Count(RejectReason reason) => ExpectedPerCycle[reason] = ExpectedPerCycle.GetValueOrDefault(reason) + 1;
+    private void Count(RejectReason reason)
+    {
+        ExpectedPerCycle[reason] = ExpectedPerCycle.GetValueOrDefault(reason) + 1;
+        _reasonSumPerCycle += (int)reason;
+    }
+
+    /// <summary>The sum of the expected reason codes (<see cref="RejectReason.None"/> = 0) of requests
+    /// [<paramref name="from"/>, <paramref name="to"/>): what a run that sums its decisions' codes must get, so a gate that
+    /// starts deciding differently in steady state (after the verified cycles) is caught, at no cost inside the timing.</summary>
+    public long ExpectedReasonSum(long from, long to)
+    {
+        long sum = 0;
+        while (from < to && (from & (CycleLength - 1)) != 0) sum += (int)_expected[from++ & (CycleLength - 1)];
+        long cycles = (to - from) / CycleLength;
+        sum += cycles * _reasonSumPerCycle;
+        for (from += cycles * CycleLength; from < to; from++) sum += (int)_expected[from & (CycleLength - 1)];
+        return sum;
+    }
 }
