@@ -9,7 +9,8 @@ namespace CircuitBreaker.Benchmarks.Evaluation;
 /// thread, impl <c>limits-only</c> (book-keeping and incident desk, no detector) or <c>all-detectors</c>
 /// (<see cref="DefaultDetectors.Create"/>). Each sample times <see cref="HarnessSettings.BatchSize"/> consecutive events
 /// and records the per-event average; ops/s is events evaluated per second. Warm-up: 8 tapes (~2 min of event time)
-/// so detector baselines are warm, and at least 1 s of wall time so the evaluator runs tier-1 code. Sizes follow <c>pretrade_check</c>'s sample count, a quarter of it in events.
+/// so detector baselines are warm, and at least 1 s of wall time so the evaluator runs tier-1 code. After timing, the run fails if
+/// the benign tape tripped anything or raised a finding (it would no longer measure the mix it names). Sizes follow <c>pretrade_check</c>'s sample count, a quarter of it in events.
 /// </summary>
 internal sealed class EvaluatorThroughputMeasurement(DetectorSet detectors) : ILatencyMeasurement
 {
@@ -43,9 +44,15 @@ internal sealed class EvaluatorThroughputMeasurement(DetectorSet detectors) : IL
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
         long gcs = Clock.GcCount() - gcBefore;
 
+        // The tape is benign by design: a trip or a finding would change what later events cost, so the figure would
+        // not be of the mix it names. Checked, not assumed.
+        long findings = evaluator.Findings.Count + evaluator.Findings.Dropped;
+        if (breaker.Board.TransitionCount != 0 || findings != 0)
+            throw new InvalidOperationException($"{Impl}: the benign tape tripped {breaker.Board.TransitionCount} state transition(s) and raised {findings} finding(s); widen the limits or fix the detector before publishing this figure");
+
         long ops = (long)samples * batch;
         return LatencyResult.From(this, histogram, ops, Clock.Seconds(start, end), allocated, gcs,
-            $"{batch} events per timed sample; {evaluator.Detectors.Count} detectors; findings {evaluator.Findings.Count + evaluator.Findings.Dropped}");
+            $"{batch} events per timed sample; {evaluator.Detectors.Count} detectors; no finding, no trip (checked)");
     }
 
     private static void Next(EventMix mix, Evaluator evaluator, ref long sequence)
