@@ -16,6 +16,7 @@ public class PreTradeCheckBenchmarks
     private OursWiring.GateCheck _ours;
     private OursWiring.GateCheck _oursSingleWriter;
     private long _naiveSequence, _pollySequence, _oursSequence, _oursSingleWriterSequence;
+    private long _naiveSum, _pollySum, _oursSum, _oursSingleWriterSum; // reason codes of every decision, checked at cleanup
 
     /// <summary>Builds the scenario and both gates.</summary>
     [GlobalSetup]
@@ -30,21 +31,32 @@ public class PreTradeCheckBenchmarks
 
     /// <summary>CircuitBreaker's pre-trade gate with the full default control set.</summary>
     [Benchmark(OperationsPerInvoke = Ops)]
-    public int CircuitBreaker() => Run(ref _ours, ref _oursSequence);
+    public int CircuitBreaker() => Run(ref _ours, ref _oursSequence, ref _oursSum);
 
     /// <summary>The same gate in single-writer mode (one checking thread, plain stores).</summary>
     [Benchmark(OperationsPerInvoke = Ops)]
-    public int CircuitBreakerSingleWriter() => Run(ref _oursSingleWriter, ref _oursSingleWriterSequence);
+    public int CircuitBreakerSingleWriter() => Run(ref _oursSingleWriter, ref _oursSingleWriterSequence, ref _oursSingleWriterSum);
 
     /// <summary>lock + Dictionary + decimal.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
-    public int Naive() => Run(ref _naive, ref _naiveSequence);
+    public int Naive() => Run(ref _naive, ref _naiveSequence, ref _naiveSum);
 
     /// <summary>The same decision inside a Polly.Core circuit breaker pipeline.</summary>
     [Benchmark(OperationsPerInvoke = Ops)]
-    public int Polly() => Run(ref _polly, ref _pollySequence);
+    public int Polly() => Run(ref _polly, ref _pollySequence, ref _pollySum);
 
-    private int Run<TCheck>(ref TCheck check, ref long sequence) where TCheck : struct, IPreTradeCheck
+    /// <summary>Fails the benchmark (BenchmarkDotNet reports it) if any implementation decided the stream differently
+    /// from the scenario at any point of the run, e.g. a limit that binds only in steady state: its figure would not be
+    /// of the scenario's work.</summary>
+    [GlobalCleanup]
+    public void CheckDecisions()
+    {
+        foreach (var (name, sequence, sum) in new[] { ("CircuitBreaker", _oursSequence, _oursSum), ("CircuitBreakerSingleWriter", _oursSingleWriterSequence, _oursSingleWriterSum), ("Naive", _naiveSequence, _naiveSum), ("Polly", _pollySequence, _pollySum) })
+            if (sum != _scenario.ExpectedReasonSum(0, sequence))
+                throw new InvalidOperationException($"{name}: decisions over {sequence} requests differ from the scenario's (reason codes sum {sum}, expected {_scenario.ExpectedReasonSum(0, sequence)})");
+    }
+
+    private int Run<TCheck>(ref TCheck check, ref long sequence, ref long total) where TCheck : struct, IPreTradeCheck
     {
         int sink = 0;
         for (int i = 0; i < Ops; i++)
@@ -52,6 +64,7 @@ public class PreTradeCheckBenchmarks
             var order = _scenario.At(sequence++);
             sink += (int)check.Check(in order).Reason;
         }
+        total += sink;
         return sink;
     }
 }
