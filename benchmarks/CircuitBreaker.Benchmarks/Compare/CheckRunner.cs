@@ -21,18 +21,7 @@ public static class CheckRunner
         var gate = OursWiring.CreateGate(scenario, mode == "sw" ? GateConcurrency.SingleWriter : GateConcurrency.MultiThreaded).Gate;
         var check = new OursWiring.GateCheck(gate);
         long sequence = 0;
-        for (int c = 0; c < PreTradeScenario.VerifyCycles; c++)
-        {
-            var seen = new Dictionary<RejectReason, int>();
-            for (int i = 0; i < PreTradeScenario.CycleLength; i++)
-            {
-                var order = scenario.At(sequence++);
-                var reason = check.Check(in order).Reason;
-                seen[reason] = seen.GetValueOrDefault(reason) + 1;
-            }
-            if (!seen.OrderBy(p => p.Key).SequenceEqual(scenario.ExpectedPerCycle.OrderBy(p => p.Key)))
-                throw new InvalidOperationException($"this build decides cycle {c + 1} of the scenario differently");
-        }
+        scenario.VerifySteadyState(ref check, ref sequence, "this build");
         return count =>
         {
             long first = sequence, sink = 0;

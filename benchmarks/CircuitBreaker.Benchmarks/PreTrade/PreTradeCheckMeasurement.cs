@@ -26,7 +26,7 @@ internal sealed class PreTradeCheckMeasurement<TCheck>(string impl, bool isOurs,
 
     public LatencyResult Run(HarnessSettings settings)
     {
-        if (verify) VerifyDecisions();
+        if (verify) scenario.VerifySteadyState(ref _check, ref _sequence, impl);
         int batch = settings.BatchSize;
         long sink = 0;
         long firstUnverified = _sequence;
@@ -63,22 +63,4 @@ internal sealed class PreTradeCheckMeasurement<TCheck>(string impl, bool isOurs,
         var order = scenario.At(_sequence++);
         return (int)_check.Check(in order).Reason;
     }
-
-    private void VerifyDecisions()
-    {
-        for (int c = 0; c < PreTradeScenario.VerifyCycles; c++)
-        {
-            var seen = new Dictionary<RejectReason, int>();
-            for (int i = 0; i < PreTradeScenario.CycleLength; i++)
-            {
-                var reason = (RejectReason)CheckNext();
-                seen[reason] = seen.GetValueOrDefault(reason) + 1;
-            }
-            if (!seen.OrderBy(p => p.Key).SequenceEqual(scenario.ExpectedPerCycle.OrderBy(p => p.Key)))
-                throw new InvalidOperationException($"{impl}: decisions in cycle {c + 1} {Format(seen)} differ from the scenario's {Format(scenario.ExpectedPerCycle)}");
-        }
-    }
-
-    private static string Format(Dictionary<RejectReason, int> counts)
-        => string.Join(", ", counts.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"));
 }

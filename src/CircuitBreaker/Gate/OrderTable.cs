@@ -148,8 +148,10 @@ internal sealed class OrderTable
                 else if (free < 0 && c.State == Empty) free = k;
             }
             // The key can be in its second bucket only if something spilled from the first.
-            if (_spilled[b1] != 0 && FindIn(SecondBucket(account, orderId, b1), account, orderId, -1) >= 0) return -1;
-            idx = free >= 0 ? free : ClaimFree(SecondBucket(account, orderId, b1));
+            bool spilledHere = _spilled[b1] != 0;
+            int alt = free < 0 || spilledHere ? SecondBucket(account, orderId, b1) : -1;
+            if (spilledHere && FindIn(alt, account, orderId, -1) >= 0) return -1;
+            idx = free >= 0 ? free : ClaimFree(alt);
             if (idx < 0) return -2;
             Write(ref _entries[idx], in value);
             _entries[idx].Spilled = free < 0;

@@ -87,14 +87,17 @@ public sealed class StateBoard : IDisposable
         return s;
     }
 
-    private ref double ScaleSlot(Scope scope, int target)
+    private ref double ScaleSlot(Scope scope, int target) => ref ScopeSlot(scope, target, _instrumentScale, _groupScale, _accountScale, ref _globalScale);
+
+    /// <summary>A scope's word among per-scope arrays and the global one (target already validated).</summary>
+    private static ref T ScopeSlot<T>(Scope scope, int target, T[] instrument, T[] group, T[] account, ref T global)
     {
         switch (scope)
         {
-            case Scope.Instrument: return ref _instrumentScale[target];
-            case Scope.Group: return ref _groupScale[target];
-            case Scope.Account: return ref _accountScale[target];
-            default: return ref _globalScale;
+            case Scope.Instrument: return ref instrument[target];
+            case Scope.Group: return ref group[target];
+            case Scope.Account: return ref account[target];
+            default: return ref global;
         }
     }
 
@@ -269,16 +272,7 @@ public sealed class StateBoard : IDisposable
         _ => true,
     };
 
-    private ref int Slot(Scope scope, int target)
-    {
-        switch (scope)
-        {
-            case Scope.Instrument: return ref _instrument[target];
-            case Scope.Group: return ref _group[target];
-            case Scope.Account: return ref _account[target];
-            default: return ref _global;
-        }
-    }
+    private ref int Slot(Scope scope, int target) => ref ScopeSlot(scope, target, _instrument, _group, _account, ref _global);
 
     /// <summary>Stops the action thread after it has drained.</summary>
     public void Dispose()
