@@ -6,7 +6,10 @@ namespace CircuitBreaker;
 /// <summary>
 /// Working orders keyed by (account, order id), lock-free: two-choice hashing into buckets of 8 entries, each entry
 /// claimed by CAS (Empty → Busy → Live) and freed back to Empty, so there are no tombstones and a lookup reads at most
-/// 16 entries. Under atomics a duplicate id (already working, or racing from another thread) is caught by the re-scan
+/// 16 entries. An entry's state and a mark of its key share one 8-byte tag word, and a bucket's 8 tags fill one
+/// cache line apart from the entries' payload: a lookup or insert scans one line and reads a payload only where the
+/// mark matches. (With the state inside each 56-byte entry, an insert under ever-rising ids read 7 cold lines to scan
+/// its bucket: a third of the check's time in a profile.) Under atomics a duplicate id (already working, or racing from another thread) is caught by the re-scan
 /// after insert (two racing inserts may both be refused, never both accepted); single-writer, one scan finds both the
 /// duplicate and the free entry. Preallocated; full → the caller rejects with <see cref="RejectReason.OrderTableFull"/>.
 /// No global counter: the gate counts working orders per account.
@@ -19,32 +22,55 @@ internal sealed class OrderTable
     [StructLayout(LayoutKind.Sequential)]
     internal struct Entry
     {
-        public int State;
-        public int Account;
         public long OrderId;
-        public int Pair;
-        public int Slot;
         public long PriceTicks;
         public long RemainingLots;
         public double NotionalPerLot;
+        public int Account;
+        public int Pair;
+        public int Slot;
         public Side Side;
         public bool GroupCounted;     // the order holds a unit of its group's open-order count
         public bool Spilled;          // stored in its second-choice bucket (counted in the first's spill count)
     }
 
     private readonly Entry[] _entries;
+    /// <summary>Per entry: (key mark &lt;&lt; 2) | state; 0 when empty. On the pinned heap, a bucket's 8 tags aligned to one cache line.</summary>
+    private readonly long[] _tags;
+    private readonly int _tagBase;
     private readonly int[] _spilled;   // per bucket: live entries whose first choice it is, stored in their second
     private readonly int _bucketMask;
 
-    public OrderTable(int capacity)
+    public unsafe OrderTable(int capacity)
     {
         int buckets = (int)Math.Max(2, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, (long)capacity * LoadFactorInverse / BucketSize)));
-        _entries = new Entry[buckets * BucketSize];
+        _entries = GC.AllocateArray<Entry>(buckets * BucketSize, pinned: true);
+        _tags = GC.AllocateArray<long>(buckets * BucketSize + BucketSize, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_tags));
+        _tagBase = (int)(((64 - (address & 63)) & 63) / sizeof(long));
         _spilled = new int[buckets];
         _bucketMask = buckets - 1;
     }
 
     public ref Entry this[int index] => ref _entries[index];
+
+    /// <summary>Tag word of entry <paramref name="index"/> (bounds-checked).</summary>
+    private ref long TagAt(int index)
+    {
+        if ((uint)index >= (uint)_entries.Length) throw new IndexOutOfRangeException();
+        return ref Tag(index);
+    }
+
+    /// <summary>Tag word of entry <paramref name="index"/>, for scans of a bucket the table computed itself (not bounds-checked).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref long Tag(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), _tagBase + index);
+
+    /// <summary>The key's mark, shifted clear of the state bits: the id XOR the account's salt (distinct keys of one
+    /// account never share a mark; keys of two accounts rarely do, and the payload's key is always compared too).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Mark(int account, long orderId) => (long)(((ulong)orderId ^ Salt(account)) << 2);
+
+    private static int StateOf(long tag) => (int)(tag & 3);
 
     private static ulong Mix(long key)
     {
@@ -96,6 +122,36 @@ internal sealed class OrderTable
         return b2 == b1 ? (b1 + 1) & _bucketMask : b2;
     }
 
+    /// <summary>
+    /// Asks the CPU to start loading the first-choice bucket of (account, orderId) and the bucket after it: each one's
+    /// tag line and the payload of its first two entries (where a new order lands when the bucket is empty, as under
+    /// rising ids). Under ever-rising ids every new order lands in a bucket not touched for a whole pass of the table
+    /// (14 MiB by default: not in L2), and the insert stalled on it; the gate calls this at the start of a new-order
+    /// check, so this order's line loads while the other controls run, and the account's next ids (the next bucket)
+    /// are loaded before they arrive. Measured with `--compare`: 0.90-0.96 of the check time without it (the current
+    /// bucket alone, or the next alone, was no better than none). A hint only: no effect on results; nothing on CPUs
+    /// without SSE prefetch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int account, long orderId)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        int b = FirstBucket(account, orderId);
+        PrefetchBucket(b);
+        PrefetchBucket((b + 1) & _bucketMask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe void PrefetchBucket(int bucket)
+    {
+        int k = bucket * BucketSize;
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Tag(k)));
+        byte* payload = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), k));
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(payload);
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(payload + 2 * Unsafe.SizeOf<Entry>() - 1);
+    }
+
+
     /// <summary>Index of the live entry for (account, orderId), or -1; with <paramref name="held"/>, also an entry another
     /// thread holds (busy) whose key matches. The second bucket is read only when some entry whose first choice is this
     /// key's first bucket spilled into its second (the count rises before such an entry is published and falls after it
@@ -115,18 +171,18 @@ internal sealed class OrderTable
     /// insert still being written at worst makes both inserts back out, which the protocol already allows).</summary>
     private int FindIn(int bucket, int account, long orderId, int except, bool held = false, bool settle = false)
     {
+        long mark = Mark(account, orderId);
         int start = bucket * BucketSize;
         for (int k = start; k < start + BucketSize; k++)
         {
             if (k == except) continue;
-            ref Entry e = ref _entries[k];
-            int state = Volatile.Read(ref e.State);
-            if (settle && state == Busy)
+            long tag = Volatile.Read(ref Tag(k));
+            if (settle && StateOf(tag) == Busy)
             {
                 var spin = new SpinWait();
-                for (int n = 0; n < 64 && (state = Volatile.Read(ref e.State)) == Busy; n++) spin.SpinOnce(-1);
+                for (int n = 0; n < 64 && StateOf(tag = Volatile.Read(ref Tag(k))) == Busy; n++) spin.SpinOnce(-1);
             }
-            if ((held ? state != Empty : state == Live) && e.OrderId == orderId && e.Account == account) return k;
+            if ((held ? tag != Empty : StateOf(tag) == Live) && (tag & ~3L) == mark && _entries[k].OrderId == orderId && _entries[k].Account == account) return k;
         }
         return -1;
     }
@@ -135,17 +191,19 @@ internal sealed class OrderTable
     public int TryInsert<TSync>(int account, long orderId, in Entry value) where TSync : struct, ISync
     {
         int b1 = FirstBucket(account, orderId);
+        long mark = Mark(account, orderId);
         int idx;
         if (TSync.SingleWriter)
         {
-            // One pass: no other thread inserts, so a duplicate is live now or never.
+            // One pass over the bucket's tag line: no other thread inserts, so a duplicate is live now or never.
             int free = -1;
             int start = b1 * BucketSize;
+            long live = mark | Live;
             for (int k = start; k < start + BucketSize; k++)
             {
-                ref Entry c = ref _entries[k];
-                if (c.State == Live) { if (c.OrderId == orderId && c.Account == account) return -1; }
-                else if (free < 0 && c.State == Empty) free = k;
+                long tag = Tag(k);
+                if (tag == live) { if (_entries[k].OrderId == orderId && _entries[k].Account == account) return -1; }
+                else if (free < 0 && tag == Empty) free = k;
             }
             // The key can be in its second bucket only if something spilled from the first.
             bool spilledHere = _spilled[b1] != 0;
@@ -156,18 +214,18 @@ internal sealed class OrderTable
             Write(ref _entries[idx], in value);
             _entries[idx].Spilled = free < 0;
             if (free < 0) Volatile.Write(ref _spilled[b1], _spilled[b1] + 1);
-            Volatile.Write(ref _entries[idx].State, Live);
+            Volatile.Write(ref Tag(idx), live);
             return idx;
         }
         int b2 = SecondBucket(account, orderId, b1);
-        idx = Claim<TSync>(b1);
+        idx = Claim<TSync>(b1, mark);
         bool spilled = idx < 0;
-        if (spilled) idx = Claim<TSync>(b2);
+        if (spilled) idx = Claim<TSync>(b2, mark);
         if (idx < 0) return FindIn(b1, account, orderId, -1) >= 0 || FindIn(b2, account, orderId, -1) >= 0 ? -1 : -2;
         Write(ref _entries[idx], in value);
         _entries[idx].Spilled = spilled;
         if (spilled) Interlocked.Increment(ref _spilled[b1]); // before publishing (see Find)
-        TSync.Publish(ref _entries[idx].State, Live); // full fence: the re-scan below cannot move before this store
+        TSync.Publish(ref Tag(idx), mark | Live); // full fence: the re-scan below cannot move before this store
         // A duplicate already working, or another thread inserting the same key: wait out busy neighbours, then look.
         // Each inserter re-scans after publishing itself, so two racing inserts can both back out but never both stay.
         // The second bucket only when something spilled from the first (read after our publish): an entry of this key
@@ -193,15 +251,16 @@ internal sealed class OrderTable
     {
         int start = bucket * BucketSize;
         for (int k = start; k < start + BucketSize; k++)
-            if (_entries[k].State == Empty) return k;
+            if (Tag(k) == Empty) return k;
         return -1;
     }
 
-    private int Claim<TSync>(int bucket) where TSync : struct, ISync
+    /// <summary>Claims an empty entry of a bucket for the key marked <paramref name="mark"/> (Empty → Busy, the mark set).</summary>
+    private int Claim<TSync>(int bucket, long mark) where TSync : struct, ISync
     {
         int start = bucket * BucketSize;
         for (int k = start; k < start + BucketSize; k++)
-            if (Volatile.Read(ref _entries[k].State) == Empty && TSync.Cas(ref _entries[k].State, Busy, Empty))
+            if (Volatile.Read(ref Tag(k)) == Empty && TSync.Cas(ref Tag(k), mark | Busy, Empty))
                 return k;
         return -1;
     }
@@ -234,15 +293,21 @@ internal sealed class OrderTable
     /// False when another thread got there first, or the slot was freed and reused for another order in between.</summary>
     public bool TryTake<TSync>(int index, int account, long orderId) where TSync : struct, ISync
     {
+        ref long tag = ref TagAt(index);
+        long live = Mark(account, orderId) | Live;
+        if (Volatile.Read(ref tag) != live || !TSync.Cas(ref tag, live - Live + Busy, live)) return false;
         ref Entry e = ref _entries[index];
-        if (!TSync.Cas(ref e.State, Busy, Live)) return false;
         if (e.Account == account && e.OrderId == orderId) return true;
-        Volatile.Write(ref e.State, Live); // someone else's order now: put it back untouched
+        Volatile.Write(ref tag, live); // someone else's order now (the same mark): put it back untouched
         return false;
     }
 
     /// <summary>Gives back a taken entry unchanged or updated (Busy → Live); the entry's fields are written before.</summary>
-    public void PutBack(int index) => Volatile.Write(ref _entries[index].State, Live);
+    public void PutBack(int index)
+    {
+        ref long tag = ref TagAt(index);
+        Volatile.Write(ref tag, (tag & ~3L) | Live);
+    }
 
     /// <summary>Frees an entry taken with <see cref="TryTake"/> or claimed by insert (its fields written), and drops
     /// the spill count it held, after it is freed (see <see cref="Find"/>).</summary>
@@ -251,7 +316,7 @@ internal sealed class OrderTable
         ref Entry e = ref _entries[index];
         bool spilled = e.Spilled;
         int b1 = spilled ? FirstBucket(e.Account, e.OrderId) : 0;
-        Volatile.Write(ref e.State, Empty);
+        Volatile.Write(ref TagAt(index), Empty);
         if (spilled) Interlocked.Decrement(ref _spilled[b1]);
     }
 
@@ -267,7 +332,7 @@ internal sealed class OrderTable
     public int CountLive()
     {
         int n = 0;
-        foreach (ref readonly Entry e in _entries.AsSpan()) if (Volatile.Read(ref Unsafe.AsRef(in e.State)) == Live) n++;
+        for (int k = 0; k < _entries.Length; k++) if (StateOf(Volatile.Read(ref Tag(k))) == Live) n++;
         return n;
     }
 }

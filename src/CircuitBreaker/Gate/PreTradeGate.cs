@@ -132,6 +132,7 @@ public sealed partial class PreTradeGate
         int ins = o.Instrument.Value, acc = o.Account.Value;
         if ((uint)ins >= (uint)cfg.Instruments.Length) return Decision.Reject(RejectReason.UnknownInstrument);
         if ((uint)acc >= (uint)cfg.Accounts.Length) return Decision.Reject(RejectReason.UnknownAccount, Scope.Account);
+        Orders.Prefetch(acc, o.OrderId);
         ref readonly InstrumentRule r = ref cfg.Instruments[ins];
         ref readonly AccountRule ar = ref cfg.Accounts[acc];
 
