@@ -14,7 +14,7 @@ namespace CircuitBreaker;
 /// duplicate and the free entry. Preallocated; full → the caller rejects with <see cref="RejectReason.OrderTableFull"/>.
 /// No global counter: the gate counts working orders per account.
 /// </summary>
-internal sealed class OrderTable
+internal sealed unsafe class OrderTable
 {
     internal const int Empty = 0, Busy = 1, Live = 2;
     private const int BucketSize = 8;
@@ -34,36 +34,47 @@ internal sealed class OrderTable
         public bool Spilled;          // stored in its second-choice bucket (counted in the first's spill count)
     }
 
-    private readonly Entry[] _entries;
-    /// <summary>Per entry: (key mark &lt;&lt; 2) | state; 0 when empty. On the pinned heap, a bucket's 8 tags aligned to one cache line.</summary>
-    private readonly long[] _tags;
-    private readonly int _tagBase;
+    /// <summary>Payloads and tags in native memory on huge pages where the OS gives them (see <see cref="NativeBlock"/>).</summary>
+    private readonly NativeBlock _entryBlock, _tagBlock;
+    private readonly Entry* _entries;
+    /// <summary>Per entry: (key mark &lt;&lt; 2) | state; 0 when empty. A bucket's 8 tags fill one cache line.</summary>
+    private readonly long* _tags;
+    private readonly int _slots;
     private readonly int[] _spilled;   // per bucket: live entries whose first choice it is, stored in their second
     private readonly int _bucketMask;
 
-    public unsafe OrderTable(int capacity)
+    public OrderTable(int capacity)
     {
         int buckets = (int)Math.Max(2, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, (long)capacity * LoadFactorInverse / BucketSize)));
-        _entries = GC.AllocateArray<Entry>(buckets * BucketSize, pinned: true);
-        _tags = GC.AllocateArray<long>(buckets * BucketSize + BucketSize, pinned: true);
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_tags));
-        _tagBase = (int)(((64 - (address & 63)) & 63) / sizeof(long));
+        _slots = buckets * BucketSize;
+        _entryBlock = new NativeBlock((long)_slots * sizeof(Entry));
+        _tagBlock = new NativeBlock((long)_slots * sizeof(long));
+        _entries = (Entry*)_entryBlock.Pointer;
+        _tags = (long*)_tagBlock.Pointer;
         _spilled = new int[buckets];
         _bucketMask = buckets - 1;
     }
 
-    public ref Entry this[int index] => ref _entries[index];
+    /// <summary>Payload of entry <paramref name="index"/> (bounds-checked).</summary>
+    public ref Entry this[int index]
+    {
+        get
+        {
+            if ((uint)index >= (uint)_slots) throw new IndexOutOfRangeException();
+            return ref _entries[index];
+        }
+    }
 
     /// <summary>Tag word of entry <paramref name="index"/> (bounds-checked).</summary>
     private ref long TagAt(int index)
     {
-        if ((uint)index >= (uint)_entries.Length) throw new IndexOutOfRangeException();
+        if ((uint)index >= (uint)_slots) throw new IndexOutOfRangeException();
         return ref Tag(index);
     }
 
     /// <summary>Tag word of entry <paramref name="index"/>, for scans of a bucket the table computed itself (not bounds-checked).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref long Tag(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), _tagBase + index);
+    private ref long Tag(int index) => ref _tags[index];
 
     /// <summary>The key's mark, shifted clear of the state bits: the id XOR the account's salt (distinct keys of one
     /// account never share a mark; keys of two accounts rarely do, and the payload's key is always compared too).</summary>
@@ -142,11 +153,11 @@ internal sealed class OrderTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe void PrefetchBucket(int bucket)
+    private void PrefetchBucket(int bucket)
     {
         int k = bucket * BucketSize;
-        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Tag(k)));
-        byte* payload = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), k));
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(_tags + k);
+        byte* payload = (byte*)(_entries + k);
         System.Runtime.Intrinsics.X86.Sse.Prefetch0(payload);
         System.Runtime.Intrinsics.X86.Sse.Prefetch0(payload + 2 * Unsafe.SizeOf<Entry>() - 1);
     }
@@ -332,7 +343,7 @@ internal sealed class OrderTable
     public int CountLive()
     {
         int n = 0;
-        for (int k = 0; k < _entries.Length; k++) if (StateOf(Volatile.Read(ref Tag(k))) == Live) n++;
+        for (int k = 0; k < _slots; k++) if (StateOf(Volatile.Read(ref Tag(k))) == Live) n++;
         return n;
     }
 }
