@@ -25,7 +25,7 @@ internal sealed unsafe class OrderTable
         public long OrderId;
         public long PriceTicks;
         public long RemainingLots;
-        public double NotionalPerLot;
+        public long ReservedFx;       // working notional this order holds in its account's exposure counter (fixed point)
         public int Account;
         public int Pair;
         public int Slot;
@@ -254,7 +254,7 @@ internal sealed unsafe class OrderTable
     private static void Write(ref Entry e, in Entry value)
     {
         e.Account = value.Account; e.OrderId = value.OrderId; e.Pair = value.Pair; e.Slot = value.Slot;
-        e.PriceTicks = value.PriceTicks; e.RemainingLots = value.RemainingLots; e.NotionalPerLot = value.NotionalPerLot;
+        e.PriceTicks = value.PriceTicks; e.RemainingLots = value.RemainingLots; e.ReservedFx = value.ReservedFx;
         e.Side = value.Side; e.GroupCounted = value.GroupCounted;
     }
 

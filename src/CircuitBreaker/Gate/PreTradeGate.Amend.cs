@@ -17,7 +17,7 @@ public sealed partial class PreTradeGate
         // An order another thread is replacing or filling at this moment is waited for, not skipped: skipping it would
         // leave its reservations counted after the engine cancelled it.
         int idx = Orders.TakeWaiting<TSync>(acc, o.OrderId);
-        if (idx >= 0) Release<TSync>(idx, Orders[idx].RemainingLots);
+        if (idx >= 0) Release<TSync>(idx);
         return Decision.Accept;
     }
 
@@ -54,7 +54,6 @@ public sealed partial class PreTradeGate
         // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
         bool buy = e.Side == Side.Buy;
         long oldLots = Volatile.Read(ref e.RemainingLots), oldPx = e.PriceTicks;
-        double oldNpl = e.NotionalPerLot;
         long delta = lots - oldLots;
         bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;
         bool reduceOnly = state == TradingState.ReduceOnly || lossLocked;
@@ -65,7 +64,7 @@ public sealed partial class PreTradeGate
         if (reduceOnly && delta > 0) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
         else if (reduceOnly && newWorking > (buy ? -position : position)) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
         else if (!reduceOnly && delta > 0 && (buy ? position + newWorking > Scaled(r.MaxLongLots, scale) : newWorking - position > Scaled(r.MaxShortLots, scale))) why = RejectReason.MaxPosition;
-        long oldFx = (long)Math.Ceiling(oldNpl * oldLots * AccountCounters.NotionalScale);
+        long oldFx = e.ReservedFx;
         long newFx = (long)Math.Ceiling(npl * lots * AccountCounters.NotionalScale);
         if (why == RejectReason.None)
         {
@@ -92,7 +91,7 @@ public sealed partial class PreTradeGate
             return Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
         }
         e.PriceTicks = px;
-        e.NotionalPerLot = npl;
+        e.ReservedFx = newFx;
         Volatile.Write(ref e.RemainingLots, lots);
         Orders.PutBack(idx);
         return Decision.Accept;
@@ -105,18 +104,19 @@ public sealed partial class PreTradeGate
     }
 
     /// <summary>
-    /// Releases a taken order entry's reservations (remaining lots, open-order counts, exposure, resting slot) and frees
-    /// it. Used by cancels here and by fills (see <see cref="ConsumeFill{TSync}"/>) when a fill completes an order.
+    /// Releases a taken order entry's reservations (remaining lots, open-order counts, the exposure it still holds,
+    /// resting slot) and frees it. Used by cancels here and by fills (see <see cref="ConsumeFill{TSync}"/>) when a fill
+    /// completes an order. The exposure released is what the entry recorded as held, so an order's releases always sum
+    /// to its reservation exactly (no rounding drift across partial fills and replaces).
     /// </summary>
-    private void Release<TSync>(int idx, long remainingLots) where TSync : struct, ISync
+    private void Release<TSync>(int idx) where TSync : struct, ISync
     {
         ref OrderTable.Entry e = ref Orders[idx];
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
-        TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -remainingLots);
-        long fx = (long)Math.Ceiling(e.NotionalPerLot * remainingLots * AccountCounters.NotionalScale);
+        TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -e.RemainingLots);
         ref AccountCounters a = ref _accounts[e.Account];
-        ReleaseExposure<TSync>(ref a, buy, fx);
+        ReleaseExposure<TSync>(ref a, buy, e.ReservedFx);
         TSync.Add(ref p.OpenOrders, -1);
         TSync.Add(ref _instruments[p.Instrument].OpenOrders, -1);
         TSync.Add(ref a.OpenOrders, -1);
@@ -138,11 +138,15 @@ public sealed partial class PreTradeGate
         ref OrderTable.Entry e = ref Orders[idx];
         long remaining = e.RemainingLots;
         long take = Math.Min(remaining, lots);
-        if (take >= remaining) { Release<TSync>(idx, remaining); return take; }
+        if (take >= remaining) { Release<TSync>(idx); return take; }
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
         TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -take);
-        ReleaseExposure<TSync>(ref _accounts[account], buy, (long)Math.Floor(e.NotionalPerLot * take * AccountCounters.NotionalScale));
+        // The filled part's notional, rounded down (the rest, released with the order's last lots, keeps the rounding up).
+        double notionalPerLot = Math.Abs((double)e.PriceTicks) * _config.Instruments[p.Instrument].NotionalPerTickLot;
+        long part = Math.Min(e.ReservedFx, (long)Math.Floor(notionalPerLot * take * AccountCounters.NotionalScale));
+        e.ReservedFx -= part;
+        ReleaseExposure<TSync>(ref _accounts[account], buy, part);
         Volatile.Write(ref e.RemainingLots, remaining - take);
         Orders.PutBack(idx);
         return take;

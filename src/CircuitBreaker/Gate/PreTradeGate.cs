@@ -237,7 +237,7 @@ public sealed partial class PreTradeGate
         var scope = Scope.Instrument;
         if (why == RejectReason.None)
         {
-            var entry = new OrderTable.Entry { Account = o.Account.Value, OrderId = o.OrderId, Pair = pair, Slot = slot, PriceTicks = px, RemainingLots = lots, NotionalPerLot = notionalPerLot, Side = o.Side, GroupCounted = countGroup };
+            var entry = new OrderTable.Entry { Account = o.Account.Value, OrderId = o.OrderId, Pair = pair, Slot = slot, PriceTicks = px, RemainingLots = lots, ReservedFx = notionalFx, Side = o.Side, GroupCounted = countGroup };
             int idx = Orders.TryInsert<TSync>(o.Account.Value, o.OrderId, in entry);
             if (idx >= 0) return Decision.Accept;
             (why, scope) = idx == -1 ? (RejectReason.DuplicateOrderId, Scope.Account) : (RejectReason.OrderTableFull, Scope.Global);
