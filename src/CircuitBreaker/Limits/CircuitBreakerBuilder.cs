@@ -25,8 +25,8 @@ public sealed class CircuitBreakerBuilder
     /// <summary>Largest preallocated self-match book (pairs × depth × 2 sides × 8 B): 512 MiB.</summary>
     public const long MaxOrderBookBytes = 512L << 20;
 
-    /// <summary>Largest working-order capacity: 4,194,304 orders (the order table then takes 896 MiB: 4 entries of 56 B
-    /// per order). Beyond it the table's size would overflow its indexing or exhaust a host's memory at start.</summary>
+    /// <summary>Largest working-order capacity: 4,194,304 orders (the order table then takes 896 MiB of native memory: 4 entries
+    /// of 56 B, payload and tag, per order). Beyond it the table's size would overflow its indexing or exhaust a host's memory at start.</summary>
     public const int MaxOrderCapacity = 1 << 22;
 
     /// <summary>The registry being filled (ids are issued as instruments and accounts are declared).</summary>
@@ -77,7 +77,8 @@ public sealed class CircuitBreakerBuilder
     public CircuitBreakerBuilder RateWindow(TimeSpan window) { _rateWindow = window; return this; }
 
     /// <summary>Preallocated capacities: accounts (default 256), account × instrument pairs with order state (default 16,384),
-    /// working orders (default 65,536; the order table takes 4 × 56 B per order, 14 MiB by default). Exceeding one rejects
+    /// working orders (default 65,536; the order table takes 4 × 56 B per order, 14 MiB by default, in
+    /// native memory allocated at build). Exceeding one rejects
     /// with a reason code, never allocates.</summary>
     public CircuitBreakerBuilder Capacity(int? accounts = null, int? pairs = null, int? orders = null)
     {
