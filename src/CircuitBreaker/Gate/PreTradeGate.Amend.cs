@@ -65,7 +65,7 @@ public sealed partial class PreTradeGate
         else if (reduceOnly && newWorking > (buy ? -position : position)) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
         else if (!reduceOnly && delta > 0 && (buy ? position + newWorking > Scaled(r.MaxLongLots, scale) : newWorking - position > Scaled(r.MaxShortLots, scale))) why = RejectReason.MaxPosition;
         long oldFx = e.ReservedFx;
-        long newFx = (long)Math.Ceiling(npl * lots * AccountCounters.NotionalScale);
+        long newFx = ToFx(npl * lots);
         if (why == RejectReason.None)
         {
             ReleaseExposure<TSync>(ref a, buy, oldFx);

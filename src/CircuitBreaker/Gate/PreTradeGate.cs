@@ -226,7 +226,7 @@ public sealed partial class PreTradeGate
         if (TSync.Add(ref a.OpenOrders, 1) > ar.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 2, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Account); }
         if (countGroup && TSync.Add(ref gc.OpenOrders, 1) > groupMaxOpen) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 3, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Group); }
 
-        long notionalFx = (long)Math.Ceiling(notionalPerLot * lots * AccountCounters.NotionalScale);
+        long notionalFx = ToFx(notionalPerLot * lots);
         var ex = ReserveExposure<TSync>(in ar, ref a, buy, notionalFx);
         if (ex != RejectReason.None) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); return Decision.Reject(ex, Scope.Account); }
 
@@ -308,6 +308,11 @@ public sealed partial class PreTradeGate
         return CheckCollar(in r, ref m, px, timeNs);
     }
 
+    /// <summary>A notional (finite, 0 to 9e14: checked before by <see cref="CheckPrice"/>) in the working-notional fixed
+    /// point, rounded up. In range by construction, so the native conversion (one instruction) replaces the saturating cast.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static long ToFx(double notional) => double.ConvertToIntegerNative<long>(Math.Ceiling(notional * AccountCounters.NotionalScale));
+
     /// <summary>A size limit under a limit scale in (0, 1]; "no limit" stays no limit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static long Scaled(long limit, double scale) => scale >= 1.0 || limit >= long.MaxValue / 8 ? limit : (long)Math.Floor(limit * scale);
@@ -359,7 +364,7 @@ public sealed partial class PreTradeGate
         if (Math.Abs(t) > 4e15) return RejectReason.InvalidPrice;
         double rt = Math.Round(t);
         if (Math.Abs(t - rt) > 1e-9 * Math.Abs(t) + 1e-7) return RejectReason.OffTick;
-        ticks = (long)rt;
+        ticks = double.ConvertToIntegerNative<long>(rt); // |rt| <= 4e15: in range, no saturation needed
         if (ticks <= 0 && !r.AllowsNonPositivePrice) return RejectReason.InvalidPrice;
         return RejectReason.None;
     }
@@ -374,7 +379,7 @@ public sealed partial class PreTradeGate
         if (l > 4e15) return RejectReason.InvalidQuantity;
         double rl = Math.Round(l);
         if (Math.Abs(l - rl) > 1e-9 * l + 1e-7) return RejectReason.OffLot;
-        lots = (long)rl;
+        lots = double.ConvertToIntegerNative<long>(rl); // 0 <= rl <= 4e15
         return lots <= 0 ? RejectReason.InvalidQuantity : RejectReason.None;
     }
 }
