@@ -8,6 +8,7 @@ import json, sys
 # (workload, ours, theirs): ratio = theirs / ours on latency (above 1: ours faster), ours / theirs on throughput
 PAIRS = [
     ("pretrade_check", "circuitbreaker-sw", "naive"), ("pretrade_check", "circuitbreaker-sw", "polly"),
+    ("pretrade_check", "circuitbreaker-owned", "naive"), ("pretrade_check", "circuitbreaker-owned", "polly"),
     ("pretrade_check", "circuitbreaker", "naive"), ("pretrade_check", "circuitbreaker", "polly"),
     ("ring_1p1c", "ring", "channel"), ("ring_2p1c", "ring", "channel"), ("ring_4p1c", "ring", "channel"),
     ("publish_to_trip", "ring", "channel"),
@@ -42,7 +43,7 @@ def main():
     def target(text, value, ok):
         out.append(f"| {text} | {value} | {'yes' if ok else '**no**'} |")
     def get(n, i): return by.get((n, i))
-    for impl in ("circuitbreaker-sw", "circuitbreaker"):
+    for impl in ("circuitbreaker-sw", "circuitbreaker-owned", "circuitbreaker"):
         c, nv, pl = get("pretrade_check", impl), get("pretrade_check", "naive"), get("pretrade_check", "polly")
         if c and nv and pl:
             target(f"`Check` ({impl}) p50 <= 25 ns", f"{c['p50_ns']} ns", c["p50_ns"] <= 25)

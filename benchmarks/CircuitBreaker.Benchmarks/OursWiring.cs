@@ -33,6 +33,11 @@ internal static class OursWiring
     public static ILatencyMeasurement? CreateSingleWriterCheck(PreTradeScenario scenario)
         => new PreTradeCheckMeasurement<GateCheck>("circuitbreaker-sw", isOurs: true, scenario, new GateCheck(CreateGate(scenario, GateConcurrency.SingleWriter).Gate));
 
+    /// <summary>The same gate in <see cref="GateConcurrency.AccountOwned"/> mode (any thread, one per account at a time;
+    /// the harness checks from one thread, which owns every account): impl name <c>circuitbreaker-owned</c>.</summary>
+    public static ILatencyMeasurement? CreateAccountOwnedCheck(PreTradeScenario scenario)
+        => new PreTradeCheckMeasurement<GateCheck>("circuitbreaker-owned", isOurs: true, scenario, new GateCheck(CreateGate(scenario, GateConcurrency.AccountOwned).Gate));
+
     /// <summary>Our single-writer gate with <see cref="CircuitBreakerMetrics"/> attached (checks and rejections by reason are
     /// counted): impl name <c>circuitbreaker-sw-metrics</c>, to show what metrics cost the hot path.</summary>
     public static ILatencyMeasurement? CreateSingleWriterWithMetricsCheck(PreTradeScenario scenario)

@@ -12,6 +12,7 @@ const int WarmupEvents = 300_000;
 int measuredEvents = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_200_000;
 
 var real = Run("default profile, all detectors", measuredEvents, allocatingControl: false);
+var owned = Run("account-owned gate (fills released by the keeper)", measuredEvents / 2, allocatingControl: false, concurrency: GateConcurrency.AccountOwned);
 var control = Run("control: + an allocating detector", measuredEvents / 4, allocatingControl: true);
 string journalDirectory = Path.Combine(Path.GetTempPath(), "cb-alloc-journal-" + Environment.ProcessId);
 Result journaled;
@@ -24,7 +25,8 @@ finally
     try { Directory.Delete(journalDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
 }
 
-bool realOk = real.EngineBytes == 0 && real.EvaluatorBytes == 0 && real.Gcs == 0;
+bool realOk = real.EngineBytes == 0 && real.EvaluatorBytes == 0 && real.Gcs == 0
+    && owned.EngineBytes == 0 && owned.EvaluatorBytes == 0 && owned.Gcs == 0;
 bool journalOk = journaled.EngineBytes == 0 && journaled.EvaluatorBytes == 0 && journaled.Gcs == 0;
 bool controlCaught = control.EvaluatorBytes > 0;
 Console.WriteLine();
@@ -33,9 +35,10 @@ Console.WriteLine(journalOk ? "PASS: journal on, 0 B allocated on the engine and
 Console.WriteLine(controlCaught ? "PASS: the control's allocation was detected" : "FAIL: the control allocated but was not detected");
 return realOk && journalOk && controlCaught ? 0 : 1;
 
-static Result Run(string name, int measured, bool allocatingControl, string? journalDirectory = null)
+static Result Run(string name, int measured, bool allocatingControl, string? journalDirectory = null, GateConcurrency concurrency = GateConcurrency.MultiThreaded)
 {
     var b = new CircuitBreakerBuilder()
+        .Concurrency(concurrency)
         .DefaultInstrumentLimits(new InstrumentLimits
         {
             MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 2_000_000, MaxLongPosition = 1e6, MaxShortPosition = 1e6,

@@ -11,14 +11,14 @@ namespace CircuitBreaker.Benchmarks.Compare;
 public static class CheckRunner
 {
     /// <summary>
-    /// A runner for <paramref name="mode"/> (<c>sw</c>: single-writer, <c>mt</c>: multi-threaded): each call checks the
+    /// A runner for <paramref name="mode"/> (<c>sw</c>: single-writer, <c>owned</c>: account-owned, <c>mt</c>: multi-threaded): each call checks the
     /// next <c>count</c> requests of the stream and returns the elapsed <see cref="Stopwatch"/> ticks. The first
     /// <see cref="PreTradeScenario.VerifyCycles"/> cycles' decisions are verified against the scenario, so a build that decides differently fails instead of timing.
     /// </summary>
     public static Func<int, long> Create(string mode)
     {
         var scenario = new PreTradeScenario();
-        var gate = OursWiring.CreateGate(scenario, mode == "sw" ? GateConcurrency.SingleWriter : GateConcurrency.MultiThreaded).Gate;
+        var gate = OursWiring.CreateGate(scenario, mode switch { "sw" => GateConcurrency.SingleWriter, "owned" => GateConcurrency.AccountOwned, _ => GateConcurrency.MultiThreaded }).Gate;
         var check = new OursWiring.GateCheck(gate);
         long sequence = 0;
         scenario.VerifySteadyState(ref check, ref sequence, "this build");

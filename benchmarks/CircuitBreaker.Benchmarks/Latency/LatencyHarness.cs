@@ -68,6 +68,7 @@ internal static class LatencyHarness
         var scenario = new PreTradeScenario();
         Add(OursWiring.CreateCircuitBreakerCheck(scenario), "pretrade_check/circuitbreaker");
         Add(OursWiring.CreateSingleWriterCheck(scenario), "pretrade_check/circuitbreaker-sw");
+        Add(OursWiring.CreateAccountOwnedCheck(scenario), "pretrade_check/circuitbreaker-owned");
         Add(OursWiring.CreateSingleWriterWithMetricsCheck(scenario), "pretrade_check/circuitbreaker-sw-metrics");
         // The scenario is immutable once built and shared; every implementation gets its own gate state.
         list.Add(new PreTradeCheckMeasurement<NaiveCheck>("naive", false, scenario, new NaiveCheck(new NaivePreTradeGate(scenario))));

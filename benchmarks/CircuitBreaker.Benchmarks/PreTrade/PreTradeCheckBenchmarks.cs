@@ -4,7 +4,7 @@ namespace CircuitBreaker.Benchmarks.PreTrade;
 
 /// <summary>
 /// BenchmarkDotNet view of <c>pretrade_check</c>: each invocation runs 64 consecutive checks of the shared stream
-/// (reported per check): our gate (multi-threaded and single-writer), the naive baseline (lock + Dictionary + decimal) and Polly.Core guarding it.
+/// (reported per check): our gate (multi-threaded, account-owned and single-writer), the naive baseline (lock + Dictionary + decimal) and Polly.Core guarding it.
 /// </summary>
 [MemoryDiagnoser]
 public class PreTradeCheckBenchmarks
@@ -14,9 +14,9 @@ public class PreTradeCheckBenchmarks
     private NaiveCheck _naive;
     private PollyCheck _polly;
     private OursWiring.GateCheck _ours;
-    private OursWiring.GateCheck _oursSingleWriter;
-    private long _naiveSequence, _pollySequence, _oursSequence, _oursSingleWriterSequence;
-    private long _naiveSum, _pollySum, _oursSum, _oursSingleWriterSum; // reason codes of every decision, checked at cleanup
+    private OursWiring.GateCheck _oursSingleWriter, _oursOwned;
+    private long _naiveSequence, _pollySequence, _oursSequence, _oursSingleWriterSequence, _oursOwnedSequence;
+    private long _naiveSum, _pollySum, _oursSum, _oursSingleWriterSum, _oursOwnedSum; // reason codes of every decision, checked at cleanup
 
     /// <summary>Builds the scenario and both gates.</summary>
     [GlobalSetup]
@@ -27,6 +27,7 @@ public class PreTradeCheckBenchmarks
         _polly = PollyCheck.Create(new NaivePreTradeGate(_scenario));
         _ours = new OursWiring.GateCheck(OursWiring.CreateGate(_scenario).Gate);
         _oursSingleWriter = new OursWiring.GateCheck(OursWiring.CreateGate(_scenario, GateConcurrency.SingleWriter).Gate);
+        _oursOwned = new OursWiring.GateCheck(OursWiring.CreateGate(_scenario, GateConcurrency.AccountOwned).Gate);
     }
 
     /// <summary>CircuitBreaker's pre-trade gate with the full default control set.</summary>
@@ -36,6 +37,10 @@ public class PreTradeCheckBenchmarks
     /// <summary>The same gate in single-writer mode (one checking thread, plain stores).</summary>
     [Benchmark(OperationsPerInvoke = Ops)]
     public int CircuitBreakerSingleWriter() => Run(ref _oursSingleWriter, ref _oursSingleWriterSequence, ref _oursSingleWriterSum);
+
+    /// <summary>The same gate in account-owned mode (one thread per account at a time: account state plain, shared state atomic).</summary>
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int CircuitBreakerAccountOwned() => Run(ref _oursOwned, ref _oursOwnedSequence, ref _oursOwnedSum);
 
     /// <summary>lock + Dictionary + decimal.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
@@ -51,7 +56,7 @@ public class PreTradeCheckBenchmarks
     [GlobalCleanup]
     public void CheckDecisions()
     {
-        foreach (var (name, sequence, sum) in new[] { ("CircuitBreaker", _oursSequence, _oursSum), ("CircuitBreakerSingleWriter", _oursSingleWriterSequence, _oursSingleWriterSum), ("Naive", _naiveSequence, _naiveSum), ("Polly", _pollySequence, _pollySum) })
+        foreach (var (name, sequence, sum) in new[] { ("CircuitBreaker", _oursSequence, _oursSum), ("CircuitBreakerSingleWriter", _oursSingleWriterSequence, _oursSingleWriterSum), ("CircuitBreakerAccountOwned", _oursOwnedSequence, _oursOwnedSum), ("Naive", _naiveSequence, _naiveSum), ("Polly", _pollySequence, _pollySum) })
             if (sum != _scenario.ExpectedReasonSum(0, sequence))
                 throw new InvalidOperationException($"{name}: decisions over {sequence} requests differ from the scenario's (reason codes sum {sum}, expected {_scenario.ExpectedReasonSum(0, sequence)})");
     }

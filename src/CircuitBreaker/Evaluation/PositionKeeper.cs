@@ -10,7 +10,8 @@ namespace CircuitBreaker;
 /// the keeper does it directly (atomics). With a <see cref="GateConcurrency.SingleWriter"/> gate the keeper never
 /// writes gate-owned state: it posts a release record to the gate's queue, which the gate's thread drains at its
 /// next check (see <see cref="GateConcurrency.SingleWriter"/>); until then the fill counts both in the position and
-/// as working quantity (conservative).
+/// as working quantity (conservative). With a <see cref="GateConcurrency.AccountOwned"/> gate the keeper writes only
+/// release counters of its own, which the gate subtracts from the counters the account's owning thread writes.
 /// </para>
 /// </summary>
 public sealed class PositionKeeper
@@ -154,11 +155,12 @@ public sealed class PositionKeeper
             long after = pos + signed;
             p.AvgPrice = (p.AvgPrice * Math.Abs(pos) + price * lots) / Math.Abs(after);
         }
-        // Position first, then release the working reservation: a check racing in between counts the fill twice
-        // (conservative), never zero times.
+        // Position and the marked exposure first, then release the working reservation: a check racing in between
+        // counts the fill twice (conservative), never zero times. (The exposure was re-marked after the release until
+        // 2026-11-22: a check in that window counted the fill's notional neither as working nor in the gross.)
         Volatile.Write(ref p.PositionLots, pos + signed);
-        ReleaseWorking(acc, orderId, lots);
         RemarkPair(ref p, ref a, r.Spec, MarkPrice(ins, price));
+        ReleaseWorking(acc, orderId, lots);
         CheckPostTrade(acc, ins, ref p, t);
     }
 

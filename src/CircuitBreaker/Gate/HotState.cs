@@ -47,6 +47,11 @@ internal struct AccountCounters
     [FieldOffset(144)] public double RealisedPnl;
     [FieldOffset(152)] public double UnrealisedPnl;
     [FieldOffset(160)] public double DayStartPnl;
+    // position-keeper-written releases (account-owned mode only; 0 otherwise): what fills released of the gate's counters
+    // above, which the account's owning thread writes with plain stores. Effective = gate counter - released.
+    [FieldOffset(168)] public long ReleasedBuyNotionalFx;
+    [FieldOffset(176)] public long ReleasedSellNotionalFx;
+    [FieldOffset(184)] public int ReleasedOpenOrders;
 
     /// <summary>Offset of the first field the position keeper writes.</summary>
     public const int EvaluatorOffset = 128;

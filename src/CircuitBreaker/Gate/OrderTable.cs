@@ -228,6 +228,7 @@ internal sealed unsafe class OrderTable
             Volatile.Write(ref Tag(idx), live);
             return idx;
         }
+        if (TSync.Owned) return InsertOwned(account, orderId, b1, mark, in value);
         int b2 = SecondBucket(account, orderId, b1);
         idx = Claim<TSync>(b1, mark);
         bool spilled = idx < 0;
@@ -248,6 +249,29 @@ internal sealed unsafe class OrderTable
             Remove(idx);
             return -1;
         }
+        return idx;
+    }
+
+    /// <summary>
+    /// Account-owned mode: only this thread inserts or removes this account's keys (the position keeper may hold one of
+    /// its entries for a fill, which keeps the key's mark in the tag), so one scan finds a duplicate, live or held, and
+    /// no re-scan after publishing is needed; empty entries are still claimed by CAS, since other accounts' owners
+    /// claim entries in the same buckets. The spill count is shared: atomic.
+    /// </summary>
+    private int InsertOwned(int account, long orderId, int b1, long mark, in Entry value)
+    {
+        if (FindIn(b1, account, orderId, -1, held: true) >= 0) return -1;
+        bool spilledHere = Volatile.Read(ref _spilled[b1]) != 0;
+        int b2 = SecondBucket(account, orderId, b1);
+        if (spilledHere && FindIn(b2, account, orderId, -1, held: true) >= 0) return -1;
+        int idx = Claim<OwnedSync>(b1, mark);
+        bool spilled = idx < 0;
+        if (spilled) idx = Claim<OwnedSync>(b2, mark);
+        if (idx < 0) return -2;
+        Write(ref _entries[idx], in value);
+        _entries[idx].Spilled = spilled;
+        if (spilled) Interlocked.Increment(ref _spilled[b1]); // before publishing (see Find)
+        Volatile.Write(ref Tag(idx), mark | Live);
         return idx;
     }
 

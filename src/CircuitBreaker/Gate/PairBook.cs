@@ -10,9 +10,10 @@ namespace CircuitBreaker;
 /// </summary>
 internal sealed class PairBook
 {
-    /// <summary>One pair, two cache lines: line 0 holds what the gate writes (working lots, open orders, the typical
-    /// size) and the identity set once at creation; line 1 what the position keeper writes (position, PnL, marks).</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    /// <summary>One pair, three cache lines: line 0 holds what the gate writes (working lots, open orders, the typical
+    /// size) and the identity set once at creation; line 1 what the position keeper writes (position, PnL, marks, and in
+    /// account-owned mode the working lots fills released); line 2 the open orders fills released (account-owned mode).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
     internal struct Pair
     {
         // line 0: identity (written once, at creation) and gate-written counters
@@ -32,6 +33,11 @@ internal sealed class PairBook
         [FieldOffset(88)] public double UnrealisedPnl;
         [FieldOffset(96)] public double MarkNotional;   // |position| × mark × multiplier
         [FieldOffset(104)] public double SignedNotional;
+        // Account-owned mode only (0 otherwise): what fills released of line 0's counters, which the account's owning
+        // thread writes with plain stores. Effective working = WorkingXLots - ReleasedXLots.
+        [FieldOffset(112)] public long ReleasedBuyLots;
+        [FieldOffset(120)] public long ReleasedSellLots;
+        [FieldOffset(128)] public int ReleasedOrders;
 
         /// <summary>Offset of the first field the position keeper writes.</summary>
         public const int EvaluatorOffset = 64;
@@ -47,6 +53,7 @@ internal sealed class PairBook
     private readonly int[] _instrumentHead;
     private readonly int[] _highWater;  // per pair and side: 1 + highest slot index ever claimed (scan bound)
     private readonly int[] _occupied;   // per pair and side: slots in use (scan skipped when 0)
+    private readonly int[] _freedByFills; // per pair and side, account-owned mode: slots fills freed (keeper-written)
     private int _count;
 
     public PairBook(int capacity, int depthPerSide, int instruments)
@@ -61,6 +68,7 @@ internal sealed class PairBook
         Array.Fill(_resting, EmptySlot);
         _highWater = new int[capacity * 2];
         _occupied = new int[capacity * 2];
+        _freedByFills = new int[capacity * 2];
         _instrumentHead = new int[Math.Max(1, instruments)];
         Array.Fill(_instrumentHead, -1);
     }
@@ -165,8 +173,18 @@ internal sealed class PairBook
         TSync.Add(ref _occupied[pair * 2 + (int)side], -1);
     }
 
+    /// <summary>Account-owned mode, on the position keeper's thread: frees the slot of an order a fill completed. The
+    /// owner's occupancy count is not touched (the owner writes it with plain stores); the keeper counts the slot in its
+    /// own counter, after emptying it, so an owner that reads count minus freed as 0 finds no slot in use.</summary>
+    public void FreeSlotByFill(int pair, Side side, int slot)
+    {
+        Volatile.Write(ref _resting[((long)pair * 2 + (int)side) * Depth + slot], EmptySlot);
+        ref int freed = ref _freedByFills[pair * 2 + (int)side];
+        Volatile.Write(ref freed, freed + 1);
+    }
+
     /// <summary>Slots of a pair's side in use (tests, diagnostics).</summary>
-    internal int Occupied(int pair, Side side) => Volatile.Read(ref _occupied[pair * 2 + (int)side]);
+    internal int Occupied(int pair, Side side) => Volatile.Read(ref _occupied[pair * 2 + (int)side]) - Volatile.Read(ref _freedByFills[pair * 2 + (int)side]);
 
     /// <summary>1 + the highest slot index ever claimed on a pair's side (tests, diagnostics).</summary>
     internal int HighWater(int pair, Side side) => Volatile.Read(ref _highWater[pair * 2 + (int)side]);
@@ -176,7 +194,7 @@ internal sealed class PairBook
     {
         var other = side == Side.Buy ? Side.Sell : Side.Buy;
         int o = pair * 2 + (int)other;
-        if (Volatile.Read(ref _occupied[o]) == 0) return false;
+        if (Volatile.Read(ref _occupied[o]) - Volatile.Read(ref _freedByFills[o]) == 0) return false;
         var slots = new ReadOnlySpan<long>(_resting, (int)((long)o * Depth), Volatile.Read(ref _highWater[o]));
         if (side == Side.Buy)
         {

@@ -11,7 +11,7 @@ public sealed partial class PreTradeGate
         if ((uint)acc >= (uint)cfg.Accounts.Length) return Decision.Accept;
         ref AccountCounters a = ref _accounts[acc];
         long ep = _clock.Epoch(o.TimeNs);
-        RateWindow.TryAcquire<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused
+        AcquireAccount<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused
         if ((uint)ins < (uint)cfg.Instruments.Length)
             RateWindow.TryAcquire<TSync>(ref _instruments[ins].Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1);
         // An order another thread is replacing or filling at this moment is waited for, not skipped: skipping it would
@@ -48,7 +48,7 @@ public sealed partial class PreTradeGate
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;
         long ep = _clock.Epoch(o.TimeNs);
         if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml) != RateWindow.Ok) return Decision.Reject(RejectReason.MessageRate);
-        if (RateWindow.TryAcquire<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, aml) != RateWindow.Ok) { RateWindow.Release<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
+        if (AcquireAccount<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, aml) != RateWindow.Ok) { RateWindow.Release<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
         if (!Orders.TryTake<TSync>(idx, acc, o.OrderId)) { ReleaseMessages<TSync>(ref ic, ref a, ep, iml, aml); return Decision.Reject(RejectReason.UnknownOrder); }
 
         // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
@@ -58,7 +58,8 @@ public sealed partial class PreTradeGate
         bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;
         bool reduceOnly = state == TradingState.ReduceOnly || lossLocked;
         ref long working = ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots;
-        long newWorking = TSync.Add(ref working, delta);
+        long released = ReleasedLots<TSync>(ref p, buy);
+        long newWorking = Acct.Add<TSync>(ref working, delta) - released;
         long position = Volatile.Read(ref p.PositionLots);
         RejectReason why = RejectReason.None;
         if (reduceOnly && delta > 0) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
@@ -70,22 +71,22 @@ public sealed partial class PreTradeGate
         {
             ReleaseExposure<TSync>(ref a, buy, oldFx);
             why = ReserveExposure<TSync>(in ar, ref a, buy, newFx);
-            if (why != RejectReason.None) TSync.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
+            if (why != RejectReason.None) Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
         }
         if (why == RejectReason.None && px != oldPx)
         {
-            Pairs.SetSlot<TSync>(e.Pair, e.Side, e.Slot, px);
+            SetSlot<TSync>(e.Pair, e.Side, e.Slot, px);
             if (Pairs.Crosses(e.Pair, e.Side, px))
             {
-                Pairs.SetSlot<TSync>(e.Pair, e.Side, e.Slot, oldPx);
+                SetSlot<TSync>(e.Pair, e.Side, e.Slot, oldPx);
                 ReleaseExposure<TSync>(ref a, buy, newFx);
-                TSync.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
+                Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
                 why = RejectReason.SelfMatch;
             }
         }
         if (why != RejectReason.None)
         {
-            TSync.Add(ref working, -delta);
+            Acct.Add<TSync>(ref working, -delta);
             ReleaseMessages<TSync>(ref ic, ref a, ep, iml, aml);
             Orders.PutBack(idx);
             return Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
@@ -100,7 +101,7 @@ public sealed partial class PreTradeGate
     private static void ReleaseMessages<TSync>(ref InstrumentCounters ic, ref AccountCounters a, long epoch, int instrumentLimit, int accountLimit) where TSync : struct, ISync
     {
         RateWindow.Release<TSync>(ref ic.Rates, epoch, 0, 1, int.MaxValue, instrumentLimit);
-        RateWindow.Release<TSync>(ref a.Rates, epoch, 0, 1, int.MaxValue, accountLimit);
+        ReleaseAccount<TSync>(ref a.Rates, epoch, 0, 1, int.MaxValue, accountLimit);
     }
 
     /// <summary>
@@ -114,14 +115,14 @@ public sealed partial class PreTradeGate
         ref OrderTable.Entry e = ref Orders[idx];
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
-        TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -e.RemainingLots);
+        Acct.Add<TSync>(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -e.RemainingLots);
         ref AccountCounters a = ref _accounts[e.Account];
         ReleaseExposure<TSync>(ref a, buy, e.ReservedFx);
-        TSync.Add(ref p.OpenOrders, -1);
+        Acct.Add<TSync>(ref p.OpenOrders, -1);
         TSync.Add(ref _instruments[p.Instrument].OpenOrders, -1);
-        TSync.Add(ref a.OpenOrders, -1);
+        Acct.Add<TSync>(ref a.OpenOrders, -1);
         if (e.GroupCounted) TSync.Add(ref _groups[_config.Instruments[p.Instrument].Group].OpenOrders, -1);
-        Pairs.FreeSlot<TSync>(e.Pair, e.Side, e.Slot);
+        FreeSlot<TSync>(e.Pair, e.Side, e.Slot);
         Orders.Remove(idx);
     }
 
@@ -152,8 +153,52 @@ public sealed partial class PreTradeGate
         return take;
     }
 
-    /// <summary>Multi-threaded mode: a fill from the position keeper's thread, applied to the gate's counters at once.</summary>
-    internal long ConsumeFill(int account, long orderId, long lots) => ConsumeFill<AtomicSync>(account, orderId, lots);
+    /// <summary>Multi-threaded and account-owned modes: a fill from the position keeper's thread, applied at once (to the
+    /// gate's counters with atomics, or to the keeper's own release counters).</summary>
+    internal long ConsumeFill(int account, long orderId, long lots) => _owned ? ConsumeFillOwned(account, orderId, lots) : ConsumeFill<AtomicSync>(account, orderId, lots);
+
+    /// <summary>
+    /// Account-owned mode, on the position keeper's thread (the only writer of the release counters): takes the order's
+    /// entry (waiting out its owner's replace or cancel, as in multi-threaded mode), and releases the filled lots, the
+    /// notional and, when the fill completes the order, its open-order units and resting slot into the keeper-written
+    /// counters the gate subtracts; the account's own counters, which its owner writes with plain stores, are not
+    /// touched. Instrument and group counters are shared: atomics.
+    /// </summary>
+    private long ConsumeFillOwned(int account, long orderId, long lots)
+    {
+        int idx = Orders.TakeWaiting<OwnedSync>(account, orderId);
+        if (idx < 0) return 0;
+        ref OrderTable.Entry e = ref Orders[idx];
+        long remaining = e.RemainingLots;
+        long take = Math.Min(remaining, lots);
+        ref PairBook.Pair p = ref Pairs[e.Pair];
+        ref AccountCounters a = ref _accounts[account];
+        bool buy = e.Side == Side.Buy;
+        ref long releasedLots = ref buy ? ref p.ReleasedBuyLots : ref p.ReleasedSellLots;
+        ref long releasedFx = ref buy ? ref a.ReleasedBuyNotionalFx : ref a.ReleasedSellNotionalFx;
+        if (take >= remaining)
+        {
+            Volatile.Write(ref releasedLots, releasedLots + remaining);
+            Volatile.Write(ref releasedFx, releasedFx + e.ReservedFx);
+            Volatile.Write(ref p.ReleasedOrders, p.ReleasedOrders + 1);
+            Interlocked.Decrement(ref _instruments[p.Instrument].OpenOrders);
+            Volatile.Write(ref a.ReleasedOpenOrders, a.ReleasedOpenOrders + 1);
+            if (e.GroupCounted) Interlocked.Decrement(ref _groups[_config.Instruments[p.Instrument].Group].OpenOrders);
+            Pairs.FreeSlotByFill(e.Pair, e.Side, e.Slot);
+            Orders.Remove(idx);
+            return take;
+        }
+        Volatile.Write(ref releasedLots, releasedLots + take);
+        double notionalPerLot = Math.Abs((double)e.PriceTicks) * _config.Instruments[p.Instrument].NotionalPerTickLot;
+        long part = Math.Min(e.ReservedFx, (long)Math.Floor(notionalPerLot * take * AccountCounters.NotionalScale));
+        e.ReservedFx -= part;
+        Volatile.Write(ref releasedFx, releasedFx + part);
+        Volatile.Write(ref e.RemainingLots, remaining - take);
+        Orders.PutBack(idx);
+        return take;
+    }
 
     internal ref AccountCounters AccountState(int account) => ref _accounts[account];
+
+    internal ref InstrumentCounters InstrumentState(int instrument) => ref _instruments[instrument];
 }

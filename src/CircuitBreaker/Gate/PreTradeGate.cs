@@ -28,6 +28,7 @@ public sealed partial class PreTradeGate
     private readonly EpochClock _clock;
     private GateCounters? _counters;
     private readonly bool _singleWriter;
+    private readonly bool _owned;
     /// <summary>Fill releases posted by the position keeper (single-writer mode only; null otherwise).</summary>
     internal readonly ReleaseQueue? Releases;
 
@@ -49,6 +50,7 @@ public sealed partial class PreTradeGate
         Orders = new OrderTable(config.OrderCapacity);
         _clock = new EpochClock(RateWindow.BucketWidth(config.RateWindowNs));
         _singleWriter = config.Concurrency == GateConcurrency.SingleWriter;
+        _owned = config.Concurrency == GateConcurrency.AccountOwned;
         if (_singleWriter) Releases = new ReleaseQueue(ReleaseQueue.CapacityFor(config.OrderCapacity));
     }
 
@@ -57,7 +59,7 @@ public sealed partial class PreTradeGate
     /// <summary>The state board this gate reads.</summary>
     public StateBoard Board => _board;
     /// <summary>Who may call <see cref="Check"/>, fixed at construction from <see cref="RiskConfig.Concurrency"/>.</summary>
-    public GateConcurrency Concurrency => _singleWriter ? GateConcurrency.SingleWriter : GateConcurrency.MultiThreaded;
+    public GateConcurrency Concurrency => _singleWriter ? GateConcurrency.SingleWriter : _owned ? GateConcurrency.AccountOwned : GateConcurrency.MultiThreaded;
 
     /// <summary>Working orders tracked: the sum of the accounts' open-order counts (a snapshot; no global counter
     /// is kept on the hot path). In single-writer mode, releases not yet drained still count.</summary>
@@ -66,7 +68,7 @@ public sealed partial class PreTradeGate
         get
         {
             int n = 0;
-            for (int i = 0; i < _accounts.Length; i++) n += Volatile.Read(ref _accounts[i].OpenOrders);
+            for (int i = 0; i < _accounts.Length; i++) n += Volatile.Read(ref _accounts[i].OpenOrders) - Volatile.Read(ref _accounts[i].ReleasedOpenOrders);
             return n;
         }
     }
@@ -102,8 +104,8 @@ public sealed partial class PreTradeGate
 
     /// <summary>Decides an order. Never throws for bad input: every problem is a <see cref="RejectReason"/>. 0 B allocated.
     /// Any thread under <see cref="GateConcurrency.MultiThreaded"/>; one thread at a time under
-    /// <see cref="GateConcurrency.SingleWriter"/>.</summary>
-    public Decision Check(in OrderRequest order) => _singleWriter ? Check<PlainSync>(in order) : Check<AtomicSync>(in order);
+    /// <see cref="GateConcurrency.SingleWriter"/>; any thread, one per account at a time, under <see cref="GateConcurrency.AccountOwned"/>.</summary>
+    public Decision Check(in OrderRequest order) => _singleWriter ? Check<PlainSync>(in order) : _owned ? Check<OwnedSync>(in order) : Check<AtomicSync>(in order);
 
     private Decision Check<TSync>(in OrderRequest order) where TSync : struct, ISync
     {
@@ -168,7 +170,7 @@ public sealed partial class PreTradeGate
         int gol = cfg.Groups[r.Group].OrdersPerWindow;
         int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
         if (si == RateWindow.OrdersOver) return Decision.Reject(RejectReason.OrderRate);
-        int sa = RateWindow.TryAcquire<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
+        int sa = AcquireAccount<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
         if (sa == RateWindow.OrdersOver)
         {
             if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
@@ -178,7 +180,7 @@ public sealed partial class PreTradeGate
         if (sg != RateWindow.Ok || si != RateWindow.Ok || sa != RateWindow.Ok)
         {
             if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
-            if (sa == RateWindow.Ok) RateWindow.Release<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
+            if (sa == RateWindow.Ok) ReleaseAccount<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
             if (sg != RateWindow.Ok) return Decision.Reject(RejectReason.OrderRate, Scope.Group);
             RateWindow.Release<TSync>(ref gc.Rates, ep, 1, 0, gol, int.MaxValue);
             return si != RateWindow.Ok ? Decision.Reject(RejectReason.MessageRate) : Decision.Reject(RejectReason.MessageRate, Scope.Account);
@@ -188,7 +190,7 @@ public sealed partial class PreTradeGate
         if (!d.IsAccepted)
         {
             RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
-            RateWindow.Release<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
+            ReleaseAccount<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
             RateWindow.Release<TSync>(ref gc.Rates, ep, 1, 0, gol, int.MaxValue);
             return d;
         }
@@ -203,34 +205,36 @@ public sealed partial class PreTradeGate
         where TSync : struct, ISync
     {
         bool buy = o.Side == Side.Buy;
+        // Released before position: the keeper writes the position first, so a fill seen released is seen in the position.
+        long released = ReleasedLots<TSync>(ref p, buy);
         long position = Volatile.Read(ref p.PositionLots);
         ref long working = ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots;
-        long newWorking = TSync.Add(ref working, lots);
+        long newWorking = Acct.Add<TSync>(ref working, lots) - released;
         if (reduceOnly)
         {
             // Reduce-only: this side's working orders plus this one may at most close the position, never flip it.
             long closable = buy ? -position : position;
-            if (newWorking > closable) { TSync.Add(ref working, -lots); return Decision.Reject(reduceReason, reduceScope); }
+            if (newWorking > closable) { Acct.Add<TSync>(ref working, -lots); return Decision.Reject(reduceReason, reduceScope); }
         }
         else if (buy ? position + newWorking > Scaled(r.MaxLongLots, scale) : newWorking - position > Scaled(r.MaxShortLots, scale))
         {
-            TSync.Add(ref working, -lots);
+            Acct.Add<TSync>(ref working, -lots);
             return Decision.Reject(RejectReason.MaxPosition);
         }
 
         // Open orders: pair, instrument, account, then the group only when it has a limit (an unlimited group is not
         // counted; a swap that gives it one counts the orders placed after the swap).
         bool countGroup = groupMaxOpen != int.MaxValue;
-        if (TSync.Add(ref p.OpenOrders, 1) > r.MaxOpenOrdersPerAccount) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 0, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
+        if (Acct.Add<TSync>(ref p.OpenOrders, 1) - ReleasedOrders<TSync>(ref p) > r.MaxOpenOrdersPerAccount) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 0, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
         if (TSync.Add(ref ic.OpenOrders, 1) > r.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 1, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
-        if (TSync.Add(ref a.OpenOrders, 1) > ar.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 2, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Account); }
+        if (Acct.Add<TSync>(ref a.OpenOrders, 1) - ReleasedOpen<TSync>(ref a) > ar.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 2, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Account); }
         if (countGroup && TSync.Add(ref gc.OpenOrders, 1) > groupMaxOpen) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 3, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Group); }
 
         long notionalFx = ToFx(notionalPerLot * lots);
         var ex = ReserveExposure<TSync>(in ar, ref a, buy, notionalFx);
         if (ex != RejectReason.None) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); return Decision.Reject(ex, Scope.Account); }
 
-        int slot = Pairs.ClaimSlot<TSync>(pair, o.Side, px);
+        int slot = TSync.Owned ? Pairs.ClaimSlot<PlainSync>(pair, o.Side, px) : Pairs.ClaimSlot<TSync>(pair, o.Side, px);
         if (slot < 0) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); ReleaseExposure<TSync>(ref a, buy, notionalFx); return Decision.Reject(RejectReason.MaxOpenOrders); }
         // Publish-then-scan: of two crossing orders racing on two threads, at least one sees the other.
         var why = Pairs.Crosses(pair, o.Side, px) ? RejectReason.SelfMatch : RejectReason.None;
@@ -242,7 +246,7 @@ public sealed partial class PreTradeGate
             if (idx >= 0) return Decision.Accept;
             (why, scope) = idx == -1 ? (RejectReason.DuplicateOrderId, Scope.Account) : (RejectReason.OrderTableFull, Scope.Global);
         }
-        Pairs.FreeSlot<TSync>(pair, o.Side, slot);
+        FreeSlot<TSync>(pair, o.Side, slot);
         UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup);
         ReleaseExposure<TSync>(ref a, buy, notionalFx);
         return Decision.Reject(why, scope);
@@ -252,11 +256,12 @@ public sealed partial class PreTradeGate
     {
         if (double.IsPositiveInfinity(ar.MaxGross) && double.IsPositiveInfinity(ar.MaxNet))
         {
-            TSync.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, notionalFx);
+            Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, notionalFx);
             return RejectReason.None;
         }
-        long wb = buy ? TSync.Add(ref a.WorkingBuyNotionalFx, notionalFx) : Volatile.Read(ref a.WorkingBuyNotionalFx);
-        long ws = buy ? Volatile.Read(ref a.WorkingSellNotionalFx) : TSync.Add(ref a.WorkingSellNotionalFx, notionalFx);
+        long rb = TSync.Owned ? Volatile.Read(ref a.ReleasedBuyNotionalFx) : 0, rs = TSync.Owned ? Volatile.Read(ref a.ReleasedSellNotionalFx) : 0;
+        long wb = (buy ? Acct.Add<TSync>(ref a.WorkingBuyNotionalFx, notionalFx) : Volatile.Read(ref a.WorkingBuyNotionalFx)) - rb;
+        long ws = (buy ? Volatile.Read(ref a.WorkingSellNotionalFx) : Acct.Add<TSync>(ref a.WorkingSellNotionalFx, notionalFx)) - rs;
         double s = AccountCounters.NotionalScale;
         double gross = Volatile.Read(ref a.PositionGross) + (wb + ws) / s;
         double net = Volatile.Read(ref a.PositionNet);
@@ -267,18 +272,55 @@ public sealed partial class PreTradeGate
     }
 
     private static void ReleaseExposure<TSync>(ref AccountCounters a, bool buy, long notionalFx) where TSync : struct, ISync
-        => TSync.Add(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, -notionalFx);
+        => Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, -notionalFx);
 
     /// <summary>Gives back the working lots and the open-order units taken before <paramref name="stage"/> failed
     /// (stage 0: pair taken; 1: pair and instrument; 2: up to the account; 3: up to the group; 4: all taken).</summary>
     private static void UndoOpen<TSync>(ref long working, long lots, ref PairBook.Pair p, ref InstrumentCounters ic, ref AccountCounters a,
         ref GroupCounters gc, int stage, bool countGroup) where TSync : struct, ISync
     {
-        TSync.Add(ref working, -lots);
-        TSync.Add(ref p.OpenOrders, -1);
+        Acct.Add<TSync>(ref working, -lots);
+        Acct.Add<TSync>(ref p.OpenOrders, -1);
         if (stage >= 1) TSync.Add(ref ic.OpenOrders, -1);
-        if (stage >= 2) TSync.Add(ref a.OpenOrders, -1);
+        if (stage >= 2) Acct.Add<TSync>(ref a.OpenOrders, -1);
         if (stage >= 3 && countGroup) TSync.Add(ref gc.OpenOrders, -1);
+    }
+
+    // Account-owned mode: the account's own state is plain (its rate window takes the single-writer path) and fills
+    // release into keeper-written counters that are subtracted here; both fold away under the other policies.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AcquireAccount<TSync>(ref RateWindow w, long ep, int orders, int messages, int orderLimit, int messageLimit) where TSync : struct, ISync
+        => TSync.Owned ? RateWindow.TryAcquire<PlainSync>(ref w, ep, orders, messages, orderLimit, messageLimit) : RateWindow.TryAcquire<TSync>(ref w, ep, orders, messages, orderLimit, messageLimit);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReleaseAccount<TSync>(ref RateWindow w, long ep, int orders, int messages, int orderLimit, int messageLimit) where TSync : struct, ISync
+    {
+        if (TSync.Owned) RateWindow.Release<PlainSync>(ref w, ep, orders, messages, orderLimit, messageLimit);
+        else RateWindow.Release<TSync>(ref w, ep, orders, messages, orderLimit, messageLimit);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long ReleasedLots<TSync>(ref PairBook.Pair p, bool buy) where TSync : struct, ISync
+        => TSync.Owned ? Volatile.Read(ref buy ? ref p.ReleasedBuyLots : ref p.ReleasedSellLots) : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReleasedOrders<TSync>(ref PairBook.Pair p) where TSync : struct, ISync => TSync.Owned ? Volatile.Read(ref p.ReleasedOrders) : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReleasedOpen<TSync>(ref AccountCounters a) where TSync : struct, ISync => TSync.Owned ? Volatile.Read(ref a.ReleasedOpenOrders) : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FreeSlot<TSync>(int pair, Side side, int slot) where TSync : struct, ISync
+    {
+        if (TSync.Owned) Pairs.FreeSlot<PlainSync>(pair, side, slot);
+        else Pairs.FreeSlot<TSync>(pair, side, slot);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetSlot<TSync>(int pair, Side side, int slot, long priceTicks) where TSync : struct, ISync
+    {
+        if (TSync.Owned) Pairs.SetSlot<PlainSync>(pair, side, slot, priceTicks);
+        else Pairs.SetSlot<TSync>(pair, side, slot, priceTicks);
     }
 
     /// <summary>Number validity and size limits, shared by new orders and replaces: price on tick, quantity on lot,

@@ -12,6 +12,9 @@ internal interface ISync
 {
     /// <summary>True for the single-writer policy (the gate drains deferred fill releases itself).</summary>
     static abstract bool SingleWriter { get; }
+    /// <summary>True for the account-owned policy: account and pair state plain (one thread per account at a time), shared
+    /// state (instrument, group, order-table slots) atomic, fills released through keeper-written counters.</summary>
+    static abstract bool Owned { get; }
     /// <summary>Adds and returns the new value.</summary>
     static abstract long Add(ref long location, long value);
     /// <summary>Adds and returns the new value.</summary>
@@ -30,6 +33,7 @@ internal interface ISync
 internal readonly struct AtomicSync : ISync
 {
     public static bool SingleWriter => false;
+    public static bool Owned => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static long Add(ref long location, long value) => Interlocked.Add(ref location, value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Add(ref int location, int value) => Interlocked.Add(ref location, value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref long location, long value, long comparand) => Interlocked.CompareExchange(ref location, value, comparand) == comparand;
@@ -46,10 +50,38 @@ internal readonly struct AtomicSync : ISync
 internal readonly struct PlainSync : ISync
 {
     public static bool SingleWriter => true;
+    public static bool Owned => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static long Add(ref long location, long value) { long v = location + value; Volatile.Write(ref location, v); return v; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Add(ref int location, int value) { int v = location + value; Volatile.Write(ref location, v); return v; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref long location, long value, long comparand) { if (location != comparand) return false; Volatile.Write(ref location, value); return true; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref int location, int value, int comparand) { if (location != comparand) return false; Volatile.Write(ref location, value); return true; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Publish(ref int location, int value) => Volatile.Write(ref location, value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Publish(ref long location, long value) => Volatile.Write(ref location, value);
+}
+
+/// <summary>
+/// <see cref="GateConcurrency.AccountOwned"/>: any number of threads check, each account on one thread at a time. The
+/// members below are the shared-state operations (atomics, as <see cref="AtomicSync"/>); the gate routes account and
+/// pair state through <see cref="Acct"/> (plain under this policy).
+/// </summary>
+internal readonly struct OwnedSync : ISync
+{
+    public static bool SingleWriter => false;
+    public static bool Owned => true;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static long Add(ref long location, long value) => Interlocked.Add(ref location, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Add(ref int location, int value) => Interlocked.Add(ref location, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref long location, long value, long comparand) => Interlocked.CompareExchange(ref location, value, comparand) == comparand;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref int location, int value, int comparand) => Interlocked.CompareExchange(ref location, value, comparand) == comparand;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Publish(ref int location, int value) => Interlocked.Exchange(ref location, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Publish(ref long location, long value) => Interlocked.Exchange(ref location, value);
+}
+
+/// <summary>Updates of state that belongs to one account (its counters, its pairs): plain under
+/// <see cref="OwnedSync"/>, the policy's own operation otherwise. Folded at JIT time.</summary>
+internal static class Acct
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Add<TSync>(ref long location, long value) where TSync : struct, ISync => TSync.Owned ? PlainSync.Add(ref location, value) : TSync.Add(ref location, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Add<TSync>(ref int location, int value) where TSync : struct, ISync => TSync.Owned ? PlainSync.Add(ref location, value) : TSync.Add(ref location, value);
 }

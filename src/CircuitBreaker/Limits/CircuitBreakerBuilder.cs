@@ -90,7 +90,8 @@ public sealed class CircuitBreakerBuilder
 
     /// <summary>
     /// Who may call <see cref="PreTradeGate.Check"/>: any thread (<see cref="GateConcurrency.MultiThreaded"/>, the
-    /// default) or one thread at a time (<see cref="GateConcurrency.SingleWriter"/>, faster). Fixed for the life of
+    /// default), one thread at a time (<see cref="GateConcurrency.SingleWriter"/>, fastest) or one thread per account at a
+    /// time (<see cref="GateConcurrency.AccountOwned"/>). Fixed for the life of
     /// the gate: a swap to a configuration with another mode is refused.
     /// </summary>
     public CircuitBreakerBuilder Concurrency(GateConcurrency mode) { _concurrency = mode; return this; }
@@ -102,6 +103,7 @@ public sealed class CircuitBreakerBuilder
     public RiskConfig Build()
     {
         var errors = new List<string>(_errors);
+        if (!Enum.IsDefined(_concurrency)) errors.Add($"concurrency mode {(int)_concurrency} is not a defined GateConcurrency");
         if (_registry.InstrumentCount == 0) errors.Add("at least one instrument must be declared");
         if (_rateWindow <= TimeSpan.Zero) errors.Add($"rate window must be > 0 (was {_rateWindow})");
         if (_accountCapacity < Math.Max(1, _registry.AccountCount)) errors.Add($"account capacity {_accountCapacity} is below the {_registry.AccountCount} declared accounts (and must be >= 1)");

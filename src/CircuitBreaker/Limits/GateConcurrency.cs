@@ -22,4 +22,17 @@ public enum GateConcurrency
     /// <c>Check</c> from two threads at once in this mode corrupts the counters.
     /// </summary>
     SingleWriter = 1,
+
+    /// <summary>
+    /// Any number of threads call <c>Check</c>, but each account is checked by one thread at a time (its orders,
+    /// replaces and cancels come from the thread that owns it, e.g. the strategy thread trading it; moving an account
+    /// to another thread needs a happens-before, e.g. a lock or a queue, between its last check on the old thread and
+    /// its first on the new). The gate then updates the account's own counters (rates, open orders, working lots and
+    /// notional, self-match slots) with plain stores and only shared state (instrument and group counters, order-table
+    /// slots) with atomics: about 3 locked operations per order instead of about 10. Fills release working quantity
+    /// from the position keeper's thread into counters of their own that the gate subtracts, so they never race the
+    /// owner. Two threads checking the same account at once in this mode corrupt that account's counters (instrument
+    /// and group limits still hold).
+    /// </summary>
+    AccountOwned = 2,
 }

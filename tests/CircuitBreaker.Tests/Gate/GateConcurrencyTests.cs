@@ -1,5 +1,6 @@
 namespace CircuitBreaker.Tests.Gate;
 
+[Collection(ThreadStressCollection.Name)]
 public class GateConcurrencyTests
 {
     /// <summary>A gate whose rate, open-order and fat-finger limits never bind, so only the race under test decides.</summary>

@@ -40,6 +40,8 @@ public class HotLayoutTests
             ("PositionLots", Offset(ref p, ref p.PositionLots), 8), ("AvgPrice", Offset(ref p, ref p.AvgPrice), 8),
             ("RealisedPnl", Offset(ref p, ref p.RealisedPnl), 8), ("UnrealisedPnl", Offset(ref p, ref p.UnrealisedPnl), 8),
             ("MarkNotional", Offset(ref p, ref p.MarkNotional), 8), ("SignedNotional", Offset(ref p, ref p.SignedNotional), 8),
+            ("ReleasedBuyLots", Offset(ref p, ref p.ReleasedBuyLots), 8), ("ReleasedSellLots", Offset(ref p, ref p.ReleasedSellLots), 8),
+            ("ReleasedOrders", Offset(ref p, ref p.ReleasedOrders), 4),
         };
         AssertDisjoint("Pair", gate, keeper);
         Assert.Equal(0, Unsafe.SizeOf<PairBook.Pair>() % Line);
@@ -60,6 +62,8 @@ public class HotLayoutTests
             ("PositionGross", Offset(ref a, ref a.PositionGross), 8), ("PositionNet", Offset(ref a, ref a.PositionNet), 8),
             ("RealisedPnl", Offset(ref a, ref a.RealisedPnl), 8), ("UnrealisedPnl", Offset(ref a, ref a.UnrealisedPnl), 8),
             ("DayStartPnl", Offset(ref a, ref a.DayStartPnl), 8),
+            ("ReleasedBuyNotionalFx", Offset(ref a, ref a.ReleasedBuyNotionalFx), 8), ("ReleasedSellNotionalFx", Offset(ref a, ref a.ReleasedSellNotionalFx), 8),
+            ("ReleasedOpenOrders", Offset(ref a, ref a.ReleasedOpenOrders), 4),
         };
         AssertDisjoint("AccountCounters", gate, keeper);
         Assert.Equal(0, Unsafe.SizeOf<AccountCounters>() % Line);
