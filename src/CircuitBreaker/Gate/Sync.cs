@@ -68,12 +68,13 @@ internal readonly struct OwnedSync : ISync
 {
     public static bool SingleWriter => false;
     public static bool Owned => true;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static long Add(ref long location, long value) => Interlocked.Add(ref location, value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Add(ref int location, int value) => Interlocked.Add(ref location, value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref long location, long value, long comparand) => Interlocked.CompareExchange(ref location, value, comparand) == comparand;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref int location, int value, int comparand) => Interlocked.CompareExchange(ref location, value, comparand) == comparand;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Publish(ref int location, int value) => Interlocked.Exchange(ref location, value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Publish(ref long location, long value) => Interlocked.Exchange(ref location, value);
+    // Shared state: exactly the multi-threaded policy's atomics.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static long Add(ref long location, long value) => AtomicSync.Add(ref location, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int Add(ref int location, int value) => AtomicSync.Add(ref location, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref long location, long value, long comparand) => AtomicSync.Cas(ref location, value, comparand);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Cas(ref int location, int value, int comparand) => AtomicSync.Cas(ref location, value, comparand);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Publish(ref int location, int value) => AtomicSync.Publish(ref location, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Publish(ref long location, long value) => AtomicSync.Publish(ref location, value);
 }
 
 /// <summary>Updates of state that belongs to one account (its counters, its pairs): plain under

@@ -16,6 +16,20 @@ public class AccountOwnedConcurrencyTests
         more: b => { foreach (var o in Owners) b.Account(o, new AccountLimits { MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000, MaxOpenOrders = 100_000 }); b.Capacity(pairs: 64, orders: 200_000); },
         concurrency: GateConcurrency.AccountOwned);
 
+    /// <summary>Runs <paramref name="body"/> for each owner account on a thread of its own, all released at once.</summary>
+    private static void RunOwners(GateFixture f, Action<AccountId> body)
+    {
+        using var go = new Barrier(Owners.Length);
+        var threads = Owners.Select(name => new Thread(() =>
+        {
+            f.Breaker.Registry.TryGetAccount(name, out var acc);
+            go.SignalAndWait();
+            body(acc);
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+    }
+
     [Fact]
     public void OwnersOnSeveralThreads_SharedInstrumentOpenOrderLimit_NeverExceeded()
     {
@@ -23,19 +37,14 @@ public class AccountOwnedConcurrencyTests
         var f = Fixture(new InstrumentLimits { MaxOpenOrders = instrumentLimit, MaxOpenOrdersPerAccount = 4096, FatFingerMultiple = 1e9, MaxLongPosition = 1e6, MaxShortPosition = 1e6, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 10_000_000 });
         Assert.Equal(GateConcurrency.AccountOwned, f.Breaker.Gate.Concurrency);
         long accepted = 0;
-        using var go = new Barrier(Owners.Length);
-        var threads = Owners.Select(name => new Thread(() =>
+        RunOwners(f, acc =>
         {
-            f.Breaker.Registry.TryGetAccount(name, out var acc);
-            go.SignalAndWait();
             for (int i = 1; i <= 1_000; i++)
             {
                 var o = new OrderRequest(f.Now, f.Btc, acc, i, Side.Buy, 64000.0, 0.001);
                 if (f.Breaker.Check(in o).IsAccepted) Interlocked.Increment(ref accepted);
             }
-        })).ToArray();
-        foreach (var t in threads) t.Start();
-        foreach (var t in threads) t.Join();
+        });
         Assert.Equal(instrumentLimit, accepted); // 8,000 tried: exactly the shared limit passes, never more
         Assert.Equal(instrumentLimit, f.Breaker.Gate.WorkingOrders);
     }
@@ -49,11 +58,8 @@ public class AccountOwnedConcurrencyTests
         const int limit = 4; // each of the 8 owners keeps one order working most of the time: the limit binds
         var f = Fixture(new InstrumentLimits { MaxOpenOrders = limit, MaxOpenOrdersPerAccount = 4096, FatFingerMultiple = 1e9, MaxLongPosition = 1e6, MaxShortPosition = 1e6, MaxOrdersPerWindow = 100_000_000, MaxMessagesPerWindow = 100_000_000 });
         long refused = 0;
-        using var go = new Barrier(Owners.Length);
-        var threads = Owners.Select(name => new Thread(() =>
+        RunOwners(f, acc =>
         {
-            f.Breaker.Registry.TryGetAccount(name, out var acc);
-            go.SignalAndWait();
             for (int i = 1; i <= 30_001; i++)
             {
                 if (i <= 30_000)
@@ -64,9 +70,7 @@ public class AccountOwnedConcurrencyTests
                 var c = OrderRequest.Cancel(f.Now, f.Btc, acc, i - 1);
                 f.Breaker.Check(in c);
             }
-        })).ToArray();
-        foreach (var t in threads) t.Start();
-        foreach (var t in threads) t.Join();
+        });
         Assert.True(refused > 0, "the shared limit never bound: the race was not exercised");
         Assert.Equal(0, f.Breaker.Gate.InstrumentState(f.Btc.Value).OpenOrders);
         Assert.Equal(0, f.Breaker.Gate.WorkingOrders);
