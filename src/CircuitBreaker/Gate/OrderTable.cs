@@ -140,7 +140,7 @@ internal sealed unsafe class OrderTable
     /// (14 MiB by default: not in L2), and the insert stalled on it; the gate calls this at the start of a new-order
     /// check, so this order's line loads while the other controls run, and the account's next ids (the next bucket)
     /// are loaded before they arrive. Measured with `--compare`: 0.90-0.96 of the check time without it (the current
-    /// bucket alone, or the next alone, was no better than none). A hint only: no effect on results; nothing on CPUs
+    /// bucket alone: 0.98; the next bucket alone: 1.14 of both). A hint only: no effect on results; nothing on CPUs
     /// without SSE prefetch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
