@@ -79,6 +79,11 @@ public sealed partial class TradingEngine : IOrderRouter
             Script(runawayAt, runawayStop);
             _market.Step(Next(), _eth, _pipeline);
             foreach (var fill in _venue.Match(_market)) Fill(in fill);
+            // Lockstep: the strategy reads the breaker's position and the desk's limits scale, which the evaluator
+            // updates from the market data and fills just published; read them only once it has caught up. (Without
+            // this wait the strategy sometimes quoted from the position before this tick's fills, and the same seed
+            // told a different story about one run in ten.)
+            Drain();
             double scale = _desk.EffectiveLimitsScale(_eth.Value, _group, _mm.Value);
             _strategy.OnTick(tick, this, _market, _breaker.Positions.Position(_mm, _eth), scale);
             Drain();
