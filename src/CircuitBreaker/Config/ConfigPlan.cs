@@ -18,6 +18,7 @@ internal sealed class ConfigPlan
 {
     public long? Version;
     public TimeSpan? RateWindow;
+    public GateConcurrency? Concurrency;
     public int? Accounts, Pairs, Orders;
     public InstrumentLimits DefaultInstrument = new();
     public AccountLimits DefaultAccount = new();
@@ -60,6 +61,7 @@ internal sealed class ConfigPlan
     {
         if (Version is { } v) b.Version(v);
         if (RateWindow is { } w) b.RateWindow(w);
+        if (Concurrency is { } c) b.Concurrency(c);
         b.Capacity(Accounts, Pairs, Orders);
         b.DefaultInstrumentLimits(DefaultInstrument);
         b.DefaultAccountLimits(DefaultAccount);

@@ -32,6 +32,7 @@ public static partial class RiskConfigFile
         w.WriteStartObject();
         w.WriteNumber("version", config?.Version ?? 1);
         w.WriteNumber("rate_window_ms", config is null ? RiskDefaults.RateWindow.TotalMilliseconds : config.RateWindowNs / 1e6);
+        w.WriteString("concurrency", ConfigNames<GateConcurrency>.Of(config?.Concurrency ?? GateConcurrency.MultiThreaded));
         w.WriteStartObject("capacities");
         w.WriteNumber("accounts", config?.AccountCapacity ?? 256);
         w.WriteNumber("pairs", config?.PairCapacity ?? 16_384);

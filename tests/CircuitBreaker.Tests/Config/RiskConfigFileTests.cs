@@ -114,6 +114,7 @@ public class RiskConfigFileTests
     [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"groups":[{"name":"Y","limits":{}}]}""", "$.groups[0].name: unknown group 'Y'")]
     [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"accounts":[{"name":"a"},{"name":"b"}],"capacities":{"accounts":1}}""", "$.capacities.accounts: account capacity 1 is below the 2 declared accounts")]
     [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"rate_window_ms":-1}""", "$.rate_window_ms: must be > 0 (was -1)")]
+    [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"concurrency":"lock_free"}""", "$.concurrency: unknown value 'lock_free' (expected one of: multi_threaded, single_writer, account_owned)")]
     [InlineData("""{"instruments":[]}""", "$.instruments: must declare at least one instrument")]
     [InlineData("""{}""", "$.instruments: is required")]
     [InlineData("""[1,2]""", "$: must be an object (was an array)")]
@@ -175,7 +176,7 @@ public class RiskConfigFileTests
             "$.instruments[2].lot: must be > 0 (was -1)",
             "$.instruments[2].limits.collar_bps: must be > 0 (was 0)",
             "$.pipeline.wait_strategy: must be a string, one of: blocking, busy_spin, yielding, sleeping (was a number)",
-            "$.bogus: unknown section 'bogus' (expected one of: $schema, version, rate_window_ms, capacities, defaults, instruments, accounts, groups, pipeline, signatures, playbooks)",
+            "$.bogus: unknown section 'bogus' (expected one of: $schema, version, rate_window_ms, concurrency, capacities, defaults, instruments, accounts, groups, pipeline, signatures, playbooks)",
         ], errors);
     }
 
@@ -210,6 +211,20 @@ public class RiskConfigFileTests
         Assert.True(r.Succeeded, string.Join("\n", r.Errors));
         Assert.Equal(RiskDefaults.CollarBps, r.Config.InstrumentLimits[0].CollarBps);
         Assert.Equal(RiskDefaults.AccountOrdersPerWindow, r.Config.AccountLimits[0].MaxOrdersPerWindow);
+    }
+
+    [Theory]
+    [InlineData("multi_threaded", GateConcurrency.MultiThreaded)]
+    [InlineData("single_writer", GateConcurrency.SingleWriter)]
+    [InlineData("account_owned", GateConcurrency.AccountOwned)]
+    public void Concurrency_ReadAndWrittenBack(string name, GateConcurrency mode)
+    {
+        var r = RiskConfigFile.Parse($$"""{"concurrency":"{{name}}","instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}]}""");
+        Assert.True(r.Succeeded, string.Join("; ", r.Errors));
+        Assert.Equal(mode, r.Config.Concurrency);
+        var again = RiskConfigFile.Parse(RiskConfigFile.WriteToString(r.Config, r.PipelineOptions, r.Signatures));
+        Assert.True(again.Succeeded, string.Join("; ", again.Errors));
+        Assert.Equal(mode, again.Config.Concurrency);
     }
 
     [Fact]
