@@ -11,7 +11,9 @@ namespace CircuitBreaker;
 /// Under <see cref="GateConcurrency.MultiThreaded"/> (the default) the counters are updated with atomics, so
 /// concurrent checks on any threads never jointly breach a limit. Under <see cref="GateConcurrency.SingleWriter"/>
 /// one thread checks at a time and the counters are plain stores; fills reach the gate through a release queue it
-/// drains at the start of each check (see <see cref="GateConcurrency"/>).
+/// drains at the start of each check. Under <see cref="GateConcurrency.AccountOwned"/> each account is checked by one
+/// thread at a time: its own counters are plain, instrument and group counters atomic, and fills are released by the
+/// position keeper into counters of its own that the gate subtracts (see <see cref="GateConcurrency"/>).
 /// Checks run cheapest first: identity, trading state, number validity, size and notional, collar, loss, rates,
 /// then reservations (position, open orders, exposure), duplicate id and self-match.
 /// </summary>
