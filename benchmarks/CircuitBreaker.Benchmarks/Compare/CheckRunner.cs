@@ -17,8 +17,11 @@ public static class CheckRunner
     /// </summary>
     public static Func<int, long> Create(string mode)
     {
+        // "<mode>@<instruments>": the scaling scenario's stream over that many instruments instead (e.g. "mt@100000").
+        int at = mode.IndexOf('@');
+        if (at > 0) return CreateScaling(mode[..at], int.Parse(mode[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         var scenario = new PreTradeScenario();
-        var gate = OursWiring.CreateGate(scenario, mode switch { "sw" => GateConcurrency.SingleWriter, "owned" => GateConcurrency.AccountOwned, _ => GateConcurrency.MultiThreaded }).Gate;
+        var gate = OursWiring.CreateGate(scenario, Mode(mode)).Gate;
         var check = new OursWiring.GateCheck(gate);
         long sequence = 0;
         scenario.VerifySteadyState(ref check, ref sequence, "this build");
@@ -34,6 +37,31 @@ public static class CheckRunner
             long t1 = Stopwatch.GetTimestamp();
             if (sink != scenario.ExpectedReasonSum(first, sequence))
                 throw new InvalidOperationException($"this build decided requests {first}..{sequence - 1} differently from the scenario");
+            return t1 - t0;
+        };
+    }
+
+    private static GateConcurrency Mode(string mode) => mode switch { "sw" => GateConcurrency.SingleWriter, "owned" => GateConcurrency.AccountOwned, _ => GateConcurrency.MultiThreaded };
+
+    /// <summary>A runner over the scaling scenario (<see cref="ScalingScenario"/>) with <paramref name="instruments"/>
+    /// instruments: each order meets cold lines when the instruments are many. Its first cycle is verified.</summary>
+    private static Func<int, long> CreateScaling(string mode, int instruments)
+    {
+        var scenario = new ScalingScenario(instruments);
+        var check = new OursWiring.GateCheck(scenario.CreateGate(Mode(mode)).Gate);
+        long sequence = 0;
+        scenario.VerifyCycle(ref check, ref sequence, "this build");
+        return count =>
+        {
+            long sink = 0;
+            long t0 = Stopwatch.GetTimestamp();
+            for (int k = 0; k < count; k++)
+            {
+                var order = scenario.At(sequence++);
+                sink += (int)check.Check(in order).Reason;
+            }
+            long t1 = Stopwatch.GetTimestamp();
+            GC.KeepAlive(sink);
             return t1 - t0;
         };
     }
