@@ -23,13 +23,16 @@ public class GatePropertyTests(ITestOutputHelper output)
         from steps in Gen.Choose(20, 250)
         select (seed, steps);
 
-    [Fact]
-    public void Check_RandomOrderFlow1000Cases_NoAcceptedOrderBreachesAHardLimit()
+    [Theory]
+    [InlineData(GateConcurrency.MultiThreaded)]
+    [InlineData(GateConcurrency.SingleWriter)]
+    [InlineData(GateConcurrency.AccountOwned)]
+    public void Check_RandomOrderFlow1000Cases_NoAcceptedOrderBreachesAHardLimit(GateConcurrency mode)
     {
         var stats = new Stats();
         var prop = Prop.ForAll(Arb.From(CaseGen), c =>
         {
-            string? failure = RunCase(c.Seed, c.Steps, stats);
+            string? failure = RunCase(c.Seed, c.Steps, stats, mode);
             return failure is null ? true.Label("ok") : false.Label(failure);
         });
         Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(Cases), prop);
@@ -42,9 +45,10 @@ public class GatePropertyTests(ITestOutputHelper output)
             Assert.True(stats.Rejects.GetValueOrDefault(reason) > 0, $"no order was ever rejected for {reason}: the generator does not reach that limit");
     }
 
-    private static string? RunCase(int seed, int steps, Stats stats)
+    private static string? RunCase(int seed, int steps, Stats stats, GateConcurrency mode = GateConcurrency.MultiThreaded)
     {
-        using var book = new SafetyBook(seed);
+        using var book = new SafetyBook(seed, mode);
+        if (book.Breaker.Gate.Concurrency != mode) return $"the book was built in {book.Breaker.Gate.Concurrency}, not {mode}";
         var m = new LimitModel(book);
         var bk = book.Breaker;
         var log = new List<(int Switch, long Seq)>();

@@ -24,11 +24,11 @@ internal sealed class SafetyBook : IDisposable
     public readonly double[] MaxDailyLoss = new double[Accounts];
     public readonly int GroupOpen, GroupOrders;
 
-    public SafetyBook(int seed)
+    public SafetyBook(int seed, GateConcurrency concurrency = GateConcurrency.MultiThreaded)
     {
         var r = new Random(seed);
         WindowNs = r.Next(1, 100) * 1_000_000L;
-        var b = new CircuitBreakerBuilder().RateWindow(TimeSpan.FromTicks(WindowNs / 100)).Capacity(accounts: 4, pairs: 8, orders: 256);
+        var b = new CircuitBreakerBuilder().Concurrency(concurrency).RateWindow(TimeSpan.FromTicks(WindowNs / 100)).Capacity(accounts: 4, pairs: 8, orders: 256);
         string[] symbols = { "AAA-PERP", "BBB" };
         var kinds = new[] { InstrumentKind.Perpetual, InstrumentKind.Spot };
         for (int i = 0; i < Instruments; i++)
