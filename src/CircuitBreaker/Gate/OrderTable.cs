@@ -11,7 +11,8 @@ namespace CircuitBreaker;
 /// mark matches. (With the state inside each 56-byte entry, an insert under ever-rising ids read 7 cold lines to scan
 /// its bucket: a third of the check's time in a profile.) Under atomics a duplicate id (already working, or racing from another thread) is caught by the re-scan
 /// after insert (two racing inserts may both be refused, never both accepted); single-writer, one scan finds both the
-/// duplicate and the free entry. Preallocated; full → the caller rejects with <see cref="RejectReason.OrderTableFull"/>.
+/// duplicate and the free entry; account-owned, one scan finds the duplicate (only the owner inserts its keys) and the
+/// free entry is claimed by CAS (other owners claim in the same buckets). Preallocated; full → the caller rejects with <see cref="RejectReason.OrderTableFull"/>.
 /// No global counter: the gate counts working orders per account.
 /// </summary>
 internal sealed unsafe class OrderTable
@@ -76,8 +77,9 @@ internal sealed unsafe class OrderTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref long Tag(int index) => ref _tags[index];
 
-    /// <summary>The key's mark, shifted clear of the state bits: the id XOR the account's salt (distinct keys of one
-    /// account never share a mark; keys of two accounts rarely do, and the payload's key is always compared too).</summary>
+    /// <summary>The key's mark, shifted clear of the state bits: the id XOR the account's salt, low 62 bits (ids of one
+    /// account that differ below bit 62 never share a mark; other keys rarely do, and the payload's key is always
+    /// compared too, so a shared mark costs a payload read, never a wrong answer).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Mark(int account, long orderId) => (long)(((ulong)orderId ^ Salt(account)) << 2);
 
@@ -161,7 +163,6 @@ internal sealed unsafe class OrderTable
         System.Runtime.Intrinsics.X86.Sse.Prefetch0(payload);
         System.Runtime.Intrinsics.X86.Sse.Prefetch0(payload + 2 * Unsafe.SizeOf<Entry>() - 1);
     }
-
 
     /// <summary>Index of the live entry for (account, orderId), or -1; with <paramref name="held"/>, also an entry another
     /// thread holds (busy) whose key matches. The second bucket is read only when some entry whose first choice is this
