@@ -13,6 +13,17 @@ internal sealed class EventsPerSecondConfig : ManualConfig
     }
 }
 
+/// <summary>The median (p50) and p95 of the iteration means beside the mean, for budgets stated as percentiles
+/// (the pre-trade check's is a p50).</summary>
+internal sealed class PercentileConfig : ManualConfig
+{
+    public PercentileConfig()
+    {
+        AddColumn(StatisticColumn.Median);
+        AddColumn(StatisticColumn.P95);
+    }
+}
+
 /// <summary>For classes whose baseline is a parameter value: the median, the ratio to the first parameter value, and
 /// BenchmarkDotNet's per-group ratio columns hidden (they compare each case with itself).</summary>
 internal class ParameterBaselineConfig : ManualConfig

@@ -7,6 +7,7 @@ namespace CircuitBreaker.Benchmarks.PreTrade;
 /// (reported per check): our gate (multi-threaded, account-owned and single-writer), the naive baseline (lock + Dictionary + decimal) and Polly.Core guarding it.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(PercentileConfig))]
 public class PreTradeCheckBenchmarks
 {
     private const int Ops = 64;
