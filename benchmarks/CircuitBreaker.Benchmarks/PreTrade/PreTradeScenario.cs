@@ -146,21 +146,8 @@ internal sealed class PreTradeScenario
     public void VerifySteadyState<TCheck>(ref TCheck check, ref long sequence, string who) where TCheck : struct, IPreTradeCheck
     {
         for (int c = 0; c < VerifyCycles; c++)
-        {
-            var seen = new Dictionary<RejectReason, int>();
-            for (int i = 0; i < CycleLength; i++)
-            {
-                var order = At(sequence++);
-                var reason = check.Check(in order).Reason;
-                seen[reason] = seen.GetValueOrDefault(reason) + 1;
-            }
-            if (!seen.OrderBy(p => p.Key).SequenceEqual(ExpectedPerCycle.OrderBy(p => p.Key)))
-                throw new InvalidOperationException($"{who}: decisions in cycle {c + 1} {Format(seen)} differ from the scenario's {Format(ExpectedPerCycle)}");
-        }
+            DecisionTally.Verify(ref check, ref sequence, CycleLength, At, ExpectedPerCycle, who, $"in cycle {c + 1}");
     }
-
-    private static string Format(Dictionary<RejectReason, int> counts)
-        => string.Join(", ", counts.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"));
 
     /// <summary>The sum of the expected reason codes (<see cref="RejectReason.None"/> = 0) of requests
     /// [<paramref name="from"/>, <paramref name="to"/>): what a run that sums its decisions' codes must get, so a gate that

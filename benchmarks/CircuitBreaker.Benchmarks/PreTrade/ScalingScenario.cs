@@ -138,20 +138,7 @@ internal sealed class ScalingScenario
     /// when its decisions differ from <see cref="ExpectedPerCycle"/>: a misconfigured gate fails the run instead of
     /// producing a misleading figure.</summary>
     public void VerifyCycle<TCheck>(ref TCheck check, ref long sequence, string who) where TCheck : struct, IPreTradeCheck
-    {
-        var seen = new Dictionary<RejectReason, int>();
-        for (int i = 0; i < CycleLength; i++)
-        {
-            var order = At(sequence++);
-            var reason = check.Check(in order).Reason;
-            seen[reason] = seen.GetValueOrDefault(reason) + 1;
-        }
-        if (!seen.OrderBy(p => p.Key).SequenceEqual(ExpectedPerCycle.OrderBy(p => p.Key)))
-            throw new InvalidOperationException($"{who}: decisions per cycle {Format(seen)} differ from the scenario's {Format(ExpectedPerCycle)}");
-    }
-
-    private static string Format(Dictionary<RejectReason, int> counts)
-        => string.Join(", ", counts.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"));
+        => DecisionTally.Verify(ref check, ref sequence, CycleLength, At, ExpectedPerCycle, who, "per cycle");
 
     private void Count(RejectReason reason) => ExpectedPerCycle[reason] = ExpectedPerCycle.GetValueOrDefault(reason) + 1;
 }

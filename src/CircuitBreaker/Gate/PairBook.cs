@@ -10,10 +10,10 @@ namespace CircuitBreaker;
 /// </summary>
 internal sealed class PairBook
 {
-    /// <summary>One pair, three cache lines: line 0 holds what the gate writes (working lots, open orders, the typical
+    /// <summary>One pair, two cache lines: line 0 holds what the gate writes (working lots, open orders, the typical
     /// size) and the identity set once at creation; line 1 what the position keeper writes (position, PnL, marks, and in
-    /// account-owned mode the working lots fills released); line 2 the open orders fills released (account-owned mode).</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    /// account-owned mode the working lots fills released).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
     internal struct Pair
     {
         // line 0: identity (written once, at creation) and gate-written counters
@@ -33,11 +33,11 @@ internal sealed class PairBook
         [FieldOffset(88)] public double UnrealisedPnl;
         [FieldOffset(96)] public double MarkNotional;   // |position| × mark × multiplier
         [FieldOffset(104)] public double SignedNotional;
-        // Account-owned mode only (0 otherwise): what fills released of line 0's counters, which the account's owning
-        // thread writes with plain stores. Effective working = WorkingXLots - ReleasedXLots.
+        // Account-owned mode only (0 otherwise): the working lots fills released, which the account's owning thread adds
+        // with plain stores. Effective working = WorkingXLots - ReleasedXLots. (The open orders fills released are the
+        // slots they freed: PairBook.FreedByFills.)
         [FieldOffset(112)] public long ReleasedBuyLots;
         [FieldOffset(120)] public long ReleasedSellLots;
-        [FieldOffset(128)] public int ReleasedOrders;
 
         /// <summary>Offset of the first field the position keeper writes.</summary>
         public const int EvaluatorOffset = 64;
@@ -182,6 +182,10 @@ internal sealed class PairBook
         ref int freed = ref _freedByFills[pair * 2 + (int)side];
         Volatile.Write(ref freed, freed + 1);
     }
+
+    /// <summary>Account-owned mode: the pair's orders that fills completed (each freed one slot), which the gate subtracts
+    /// from the pair's open-order count. 0 in the other modes.</summary>
+    public int FreedByFills(int pair) => Volatile.Read(ref _freedByFills[pair * 2]) + Volatile.Read(ref _freedByFills[pair * 2 + 1]);
 
     /// <summary>Slots of a pair's side in use (tests, diagnostics).</summary>
     internal int Occupied(int pair, Side side) => Volatile.Read(ref _occupied[pair * 2 + (int)side]) - Volatile.Read(ref _freedByFills[pair * 2 + (int)side]);

@@ -143,14 +143,21 @@ public sealed partial class PreTradeGate
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
         TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -take);
-        // The filled part's notional, rounded down (the rest, released with the order's last lots, keeps the rounding up).
-        double notionalPerLot = Math.Abs((double)e.PriceTicks) * _config.Instruments[p.Instrument].NotionalPerTickLot;
-        long part = Math.Min(e.ReservedFx, (long)Math.Floor(notionalPerLot * take * AccountCounters.NotionalScale));
+        long part = FilledNotionalFx(ref e, p.Instrument, take);
         e.ReservedFx -= part;
         ReleaseExposure<TSync>(ref _accounts[account], buy, part);
         Volatile.Write(ref e.RemainingLots, remaining - take);
         Orders.PutBack(idx);
         return take;
+    }
+
+    /// <summary>The part of a working order's held notional a partial fill of <paramref name="lots"/> releases: the
+    /// filled lots' notional rounded down (the rest, released with the order's last lots, keeps the rounding up), never
+    /// more than the order still holds.</summary>
+    private long FilledNotionalFx(ref OrderTable.Entry e, int instrument, long lots)
+    {
+        double notionalPerLot = Math.Abs((double)e.PriceTicks) * _config.Instruments[instrument].NotionalPerTickLot;
+        return Math.Min(e.ReservedFx, (long)Math.Floor(notionalPerLot * lots * AccountCounters.NotionalScale));
     }
 
     /// <summary>Multi-threaded and account-owned modes: a fill from the position keeper's thread, applied at once (to the
@@ -180,7 +187,6 @@ public sealed partial class PreTradeGate
         {
             Volatile.Write(ref releasedLots, releasedLots + remaining);
             Volatile.Write(ref releasedFx, releasedFx + e.ReservedFx);
-            Volatile.Write(ref p.ReleasedOrders, p.ReleasedOrders + 1);
             Interlocked.Decrement(ref _instruments[p.Instrument].OpenOrders);
             Volatile.Write(ref a.ReleasedOpenOrders, a.ReleasedOpenOrders + 1);
             if (e.GroupCounted) Interlocked.Decrement(ref _groups[_config.Instruments[p.Instrument].Group].OpenOrders);
@@ -189,8 +195,7 @@ public sealed partial class PreTradeGate
             return take;
         }
         Volatile.Write(ref releasedLots, releasedLots + take);
-        double notionalPerLot = Math.Abs((double)e.PriceTicks) * _config.Instruments[p.Instrument].NotionalPerTickLot;
-        long part = Math.Min(e.ReservedFx, (long)Math.Floor(notionalPerLot * take * AccountCounters.NotionalScale));
+        long part = FilledNotionalFx(ref e, p.Instrument, take);
         e.ReservedFx -= part;
         Volatile.Write(ref releasedFx, releasedFx + part);
         Volatile.Write(ref e.RemainingLots, remaining - take);

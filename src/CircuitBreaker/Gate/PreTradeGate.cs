@@ -227,7 +227,7 @@ public sealed partial class PreTradeGate
         // Open orders: pair, instrument, account, then the group only when it has a limit (an unlimited group is not
         // counted; a swap that gives it one counts the orders placed after the swap).
         bool countGroup = groupMaxOpen != int.MaxValue;
-        if (Acct.Add<TSync>(ref p.OpenOrders, 1) - ReleasedOrders<TSync>(ref p) > r.MaxOpenOrdersPerAccount) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 0, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
+        if (Acct.Add<TSync>(ref p.OpenOrders, 1) - ReleasedOrders<TSync>(pair) > r.MaxOpenOrdersPerAccount) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 0, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
         if (TSync.Add(ref ic.OpenOrders, 1) > r.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 1, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
         if (Acct.Add<TSync>(ref a.OpenOrders, 1) - ReleasedOpen<TSync>(ref a) > ar.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 2, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Account); }
         if (countGroup && TSync.Add(ref gc.OpenOrders, 1) > groupMaxOpen) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 3, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Group); }
@@ -236,7 +236,7 @@ public sealed partial class PreTradeGate
         var ex = ReserveExposure<TSync>(in ar, ref a, buy, notionalFx);
         if (ex != RejectReason.None) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); return Decision.Reject(ex, Scope.Account); }
 
-        int slot = TSync.Owned ? Pairs.ClaimSlot<PlainSync>(pair, o.Side, px) : Pairs.ClaimSlot<TSync>(pair, o.Side, px);
+        int slot = ClaimSlot<TSync>(pair, o.Side, px);
         if (slot < 0) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); ReleaseExposure<TSync>(ref a, buy, notionalFx); return Decision.Reject(RejectReason.MaxOpenOrders); }
         // Publish-then-scan: of two crossing orders racing on two threads, at least one sees the other.
         var why = Pairs.Crosses(pair, o.Side, px) ? RejectReason.SelfMatch : RejectReason.None;
@@ -306,10 +306,14 @@ public sealed partial class PreTradeGate
         => TSync.Owned ? Volatile.Read(ref buy ? ref p.ReleasedBuyLots : ref p.ReleasedSellLots) : 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ReleasedOrders<TSync>(ref PairBook.Pair p) where TSync : struct, ISync => TSync.Owned ? Volatile.Read(ref p.ReleasedOrders) : 0;
+    private int ReleasedOrders<TSync>(int pair) where TSync : struct, ISync => TSync.Owned ? Pairs.FreedByFills(pair) : 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReleasedOpen<TSync>(ref AccountCounters a) where TSync : struct, ISync => TSync.Owned ? Volatile.Read(ref a.ReleasedOpenOrders) : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ClaimSlot<TSync>(int pair, Side side, long priceTicks) where TSync : struct, ISync
+        => TSync.Owned ? Pairs.ClaimSlot<PlainSync>(pair, side, priceTicks) : Pairs.ClaimSlot<TSync>(pair, side, priceTicks);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreeSlot<TSync>(int pair, Side side, int slot) where TSync : struct, ISync

@@ -122,7 +122,7 @@ public class AccountOwnedConcurrencyTests
         ref var p = ref gate.Pairs[pair];
         Assert.Equal(0, p.WorkingBuyLots - p.ReleasedBuyLots);
         Assert.Equal(0, p.WorkingSellLots - p.ReleasedSellLots);
-        Assert.Equal(0, p.OpenOrders - p.ReleasedOrders);
+        Assert.Equal(0, p.OpenOrders - gate.Pairs.FreedByFills(pair));
         Assert.Equal(0, gate.Pairs.Occupied(pair, Side.Buy));
         Assert.Equal(0, gate.Pairs.Occupied(pair, Side.Sell));
         Assert.Equal(0, gate.WorkingOrders);

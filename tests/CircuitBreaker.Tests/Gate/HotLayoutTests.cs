@@ -41,7 +41,6 @@ public class HotLayoutTests
             ("RealisedPnl", Offset(ref p, ref p.RealisedPnl), 8), ("UnrealisedPnl", Offset(ref p, ref p.UnrealisedPnl), 8),
             ("MarkNotional", Offset(ref p, ref p.MarkNotional), 8), ("SignedNotional", Offset(ref p, ref p.SignedNotional), 8),
             ("ReleasedBuyLots", Offset(ref p, ref p.ReleasedBuyLots), 8), ("ReleasedSellLots", Offset(ref p, ref p.ReleasedSellLots), 8),
-            ("ReleasedOrders", Offset(ref p, ref p.ReleasedOrders), 4),
         };
         AssertDisjoint("Pair", gate, keeper);
         Assert.Equal(0, Unsafe.SizeOf<PairBook.Pair>() % Line);
