@@ -20,6 +20,7 @@ public sealed class StateBoard : IDisposable
     private readonly double[] _accountScale;
     private double _globalScale = 1.0;
     private int _scaled; // scopes whose scale is below 1: the gate skips the scale lookup while this is 0
+    private int _restricted; // at least the number of state words not Active: the gate reads no state word while this is 0
 
     private KillSwitchEntry[] _switches = [];
     private readonly TripContext[] _history;
@@ -136,17 +137,22 @@ public sealed class StateBoard : IDisposable
     /// <summary>The state of one scope alone.</summary>
     public TradingState Get(Scope scope, int target) => (TradingState)Volatile.Read(ref Slot(scope, target));
 
+    /// <summary>The count the gate's one-read fast path tests (tests: equals the number of restricted scopes when no transition is in flight).</summary>
+    internal int RestrictedCount => Volatile.Read(ref _restricted);
+
     /// <summary>Global state.</summary>
     public TradingState Global => (TradingState)Volatile.Read(ref _global);
 
     /// <summary>The most restrictive state in force for an order on (instrument, group, account), and the scope imposing it.</summary>
     public TradingState Effective(int instrument, int group, int account, out Scope scope)
     {
+        scope = Scope.Global;
+        if (Volatile.Read(ref _restricted) == 0) return TradingState.Active; // nothing restricted anywhere: one read
         int g = Volatile.Read(ref _global);
         int i = (uint)instrument < (uint)_instrument.Length ? Volatile.Read(ref _instrument[instrument]) : 0;
         int gr = (uint)group < (uint)_group.Length ? Volatile.Read(ref _group[group]) : 0;
         int a = (uint)account < (uint)_account.Length ? Volatile.Read(ref _account[account]) : 0;
-        int max = g; scope = Scope.Global;
+        int max = g;
         if (a > max) { max = a; scope = Scope.Account; }
         if (gr > max) { max = gr; scope = Scope.Group; }
         if (i > max) { max = i; scope = Scope.Instrument; }
@@ -171,13 +177,22 @@ public sealed class StateBoard : IDisposable
         // Automatic trips (limits, signatures, the pipeline) only escalate: a post-trade limit must never turn an
         // operator's Halted into ReduceOnly. Lowering a state is for operators and staged recovery.
         bool escalateOnly = cause is TripCause.Limit or TripCause.Signature or TripCause.Pipeline;
+        // The restricted count never reads below the number of words not Active: a restriction is counted BEFORE its
+        // word changes (so a check that reads 0 cannot miss it), and a word leaving a restriction is uncounted after.
+        bool restricting = state != TradingState.Active;
+        if (restricting) Interlocked.Increment(ref _restricted);
         while (true)
         {
-            if (previous == (int)state || (escalateOnly && previous > (int)state)) return false;
+            if (previous == (int)state || (escalateOnly && previous > (int)state))
+            {
+                if (restricting) Interlocked.Decrement(ref _restricted);
+                return false;
+            }
             int seen = Interlocked.CompareExchange(ref slot, (int)state, previous);
             if (seen == previous) break;
             previous = seen;
         }
+        if (previous != (int)TradingState.Active) Interlocked.Decrement(ref _restricted); // the word was counted already
         long seq = Interlocked.Increment(ref _sequence);
         var ctx = new TripContext(seq, timeNs, scope, scope == Scope.Global ? -1 : target, (TradingState)previous, state, cause, reason, signature, severity);
         long h = Interlocked.Increment(ref _historyCount) - 1;

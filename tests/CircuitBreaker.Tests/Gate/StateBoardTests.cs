@@ -52,6 +52,51 @@ public class StateBoardTests
     }
 
     [Fact]
+    public void RacingTransitions_TheRestrictedCountMatchesTheStateWords_SoTheFastPathNeverHidesAHalt()
+    {
+        // Effective skips the state words while the board's restricted count is 0. Threads race every kind of transition
+        // (manual, escalate-only automatic, lowering, restating) on a few shared words; whenever they pause, the count must
+        // equal the words not Active, and Effective must agree with the words read one by one.
+        using var board = new StateBoard(2, 1, 2);
+        var scopes = new (Scope Scope, int Target)[] { (Scope.Instrument, 0), (Scope.Instrument, 1), (Scope.Group, 0), (Scope.Account, 0), (Scope.Account, 1), (Scope.Global, -1) };
+        int threads = Math.Max(4, Environment.ProcessorCount);
+        for (int round = 0; round < 20; round++)
+        {
+            using var go = new Barrier(threads);
+            var ts = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                var random = new Random(round * 100 + t);
+                go.SignalAndWait();
+                for (int k = 0; k < 2_000; k++)
+                {
+                    var (scope, target) = scopes[random.Next(scopes.Length)];
+                    var state = (TradingState)random.Next(3);
+                    var cause = random.Next(2) == 0 ? TripCause.Manual : TripCause.Limit;
+                    board.TrySet(scope, target, state, k, cause, RejectReason.Manual);
+                }
+            })).ToArray();
+            foreach (var t in ts) t.Start();
+            foreach (var t in ts) t.Join();
+            int restricted = scopes.Count(s => board.Get(s.Scope, s.Target) != TradingState.Active);
+            Assert.Equal(restricted, board.RestrictedCount);
+            for (int i = 0; i < 2; i++)
+                for (int a = 0; a < 2; a++)
+                {
+                    var expected = (TradingState)new[] { board.Global, board.Get(Scope.Account, a), board.Get(Scope.Group, 0), board.Get(Scope.Instrument, i) }.Max(s => (int)s);
+                    Assert.Equal(expected, board.Effective(i, 0, a, out _));
+                }
+        }
+        foreach (var (scope, target) in scopes) board.Resume(scope, target, 0);
+        Assert.Equal(0, board.RestrictedCount);
+        Assert.Equal(TradingState.Active, board.Effective(1, 0, 1, out var where));
+        Assert.Equal(Scope.Global, where);
+        Assert.True(board.Halt(Scope.Account, 1, 1));
+        Assert.Equal(TradingState.Halted, board.Effective(0, 0, 1, out where));
+        Assert.Equal(Scope.Account, where);
+        Assert.Equal(TradingState.Active, board.Effective(0, 0, 0, out _));
+    }
+
+    [Fact]
     public void SlowSwitch_RunsOnActionThread_StateFlipsFirst()
     {
         using var board = new StateBoard(1, 1, 1);
