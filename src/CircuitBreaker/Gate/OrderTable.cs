@@ -301,7 +301,7 @@ internal sealed unsafe class OrderTable
         return -1;
     }
 
-    /// <summary>Takes the entry of (account, orderId) for a cancel or a fill, which must not miss a working order: an
+    /// <summary>Takes the entry of (account, orderId) for a cancel, a replace or a fill, which must not miss a working order: an
     /// entry another thread holds (a replace, fill or cancel in progress, or an insert about to publish) is waited out
     /// until it is put back (then taken) or freed. Returns the index taken, or -1 when no such order is working.
     /// Single-writer: one lookup. The holder may be a thread the OS has descheduled, so the wait yields and then sleeps

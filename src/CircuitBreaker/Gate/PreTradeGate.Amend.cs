@@ -35,21 +35,28 @@ public sealed partial class PreTradeGate
         if (TSync.SingleWriter && Releases!.Blocked) return Decision.Reject(RejectReason.ReleaseBacklog, Scope.Global);
         var bad = CheckSize(in o, in r, ins, acc, out long px, out long lots, out double scale);
         if (bad != RejectReason.None) return Decision.Reject(bad);
-        int idx = Orders.Find(acc, o.OrderId);
+        // Take the order first, waiting out a fill, cancel or replace another thread holds on it: a working order must
+        // never be reported unknown because the position keeper was filling part of it at that moment. Every refusal
+        // from here on puts the entry back unchanged.
+        int idx = Orders.TakeWaiting<TSync>(acc, o.OrderId);
         if (idx < 0) return Decision.Reject(RejectReason.UnknownOrder);
         ref OrderTable.Entry e = ref Orders[idx];
         ref PairBook.Pair p = ref Pairs[e.Pair];
+        if (p.Instrument != ins) { Orders.PutBack(idx); return Decision.Reject(RejectReason.UnknownOrder); } // the id names an order on another instrument
         ref MarketState m = ref Market[ins];
-        if (e.Pair < 0 || p.Instrument != ins) return Decision.Reject(RejectReason.UnknownOrder);
         bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double npl);
-        if (bad != RejectReason.None) return Decision.Reject(bad);
+        if (bad != RejectReason.None) { Orders.PutBack(idx); return Decision.Reject(bad); }
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;
         long ep = _clock.Epoch(o.TimeNs);
-        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml) != RateWindow.Ok) return Decision.Reject(RejectReason.MessageRate);
-        if (AcquireAccount<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, aml) != RateWindow.Ok) { RateWindow.Release<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml); return Decision.Reject(RejectReason.MessageRate, Scope.Account); }
-        if (!Orders.TryTake<TSync>(idx, acc, o.OrderId)) { ReleaseMessages<TSync>(ref ic, ref a, ep, iml, aml); return Decision.Reject(RejectReason.UnknownOrder); }
+        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml) != RateWindow.Ok) { Orders.PutBack(idx); return Decision.Reject(RejectReason.MessageRate); }
+        if (AcquireAccount<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, aml) != RateWindow.Ok)
+        {
+            RateWindow.Release<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml);
+            Orders.PutBack(idx);
+            return Decision.Reject(RejectReason.MessageRate, Scope.Account);
+        }
 
         // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
         bool buy = e.Side == Side.Buy;

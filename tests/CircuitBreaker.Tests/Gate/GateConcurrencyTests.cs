@@ -123,4 +123,44 @@ public class GateConcurrencyTests
         }
         Assert.Equal(0, f.Breaker.Gate.Orders.CountLive());
     }
+
+    [Theory]
+    [InlineData(GateConcurrency.MultiThreaded)]
+    [InlineData(GateConcurrency.AccountOwned)]
+    public void ReplaceOfAnOrderAFillIsHolding_WaitsForIt_InsteadOfCallingTheWorkingOrderUnknown(GateConcurrency mode)
+    {
+        // The position keeper holds an order's entry for a moment while it applies a fill. A replace arriving then must
+        // wait and be decided on the order, not be refused as UnknownOrder: the engine would take a working order for gone.
+        var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 1.0, FatFingerMultiple = 1e9 }, concurrency: mode);
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.5).IsAccepted);
+        long id = f.LastId;
+        var orders = f.Breaker.Gate.Orders;
+        int idx = orders.Find(f.Mm.Value, id);
+        Assert.True(orders.TryTake<AtomicSync>(idx, f.Mm.Value, id)); // what the keeper does while it fills part of it
+        var replace = new OrderRequest(f.Now + 1, f.Btc, f.Mm, id, Side.Buy, 64000.0, 0.8, OrderAction.Replace);
+        Decision decided = default;
+        var engine = new Thread(() => decided = f.Breaker.Check(in replace));
+        engine.Start();
+        Assert.False(engine.Join(100), $"the replace did not wait for the held order: {decided.Reason}");
+        orders.PutBack(idx);
+        Assert.True(engine.Join(10_000));
+        Assert.True(decided.IsAccepted, $"replace refused: {decided.Reason}");
+        f.Now += 2;
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.2).IsAccepted); // the replaced 0.8 is what is working now
+        Assert.Equal(RejectReason.MaxPosition, f.Send(Side.Buy, 64000.0, 0.001).Reason);
+
+        // An order the holder frees (a fill that completes it) is unknown to the replace that waited for it.
+        id = f.LastId - 1;
+        Assert.True(f.Cancel(id).IsAccepted);
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.1, id: 777).IsAccepted);
+        idx = orders.Find(f.Mm.Value, 777);
+        Assert.True(orders.TryTake<AtomicSync>(idx, f.Mm.Value, 777));
+        var late = new OrderRequest(f.Now + 1, f.Btc, f.Mm, 777, Side.Buy, 64000.0, 0.2, OrderAction.Replace);
+        engine = new Thread(() => decided = f.Breaker.Check(in late));
+        engine.Start();
+        Assert.False(engine.Join(100));
+        orders.Remove(idx);
+        Assert.True(engine.Join(10_000));
+        Assert.Equal(RejectReason.UnknownOrder, decided.Reason);
+    }
 }
