@@ -2,17 +2,22 @@ namespace CircuitBreaker.Tests.Gate;
 
 public class GateAllocationTests
 {
-    [Fact]
-    public void Check_AfterWarmup_AllocatesNothing_AndTheProbeCanFail()
+    [Theory]
+    [InlineData(GateConcurrency.MultiThreaded)]
+    [InlineData(GateConcurrency.SingleWriter)]
+    [InlineData(GateConcurrency.AccountOwned)]
+    public void Check_AfterWarmup_AllocatesNothing_AndTheProbeCanFail(GateConcurrency mode)
     {
         var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 },
-            account: new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1, MaxGrossExposure = 1e12 });
+            account: new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1, MaxGrossExposure = 1e12 }, concurrency: mode);
         void Cycle(int n)
         {
             for (int i = 0; i < n; i++)
             {
                 var o = new OrderRequest(f.Now + i, f.Btc, f.Mm, 1_000_000 + i, Side.Buy, 64000.0, 0.01);
                 f.Breaker.Check(in o);
+                var replace = new OrderRequest(f.Now + i, f.Btc, f.Mm, 1_000_000 + i, Side.Buy, 63999.0, 0.02, OrderAction.Replace);
+                if (!f.Breaker.Check(in replace).IsAccepted) throw new InvalidOperationException("replace refused: the cycle would not exercise the replace path");
                 var bad = new OrderRequest(f.Now + i, f.Btc, f.Mm, 5_000_000 + i, Side.Buy, double.NaN, 0.01);
                 f.Breaker.Check(in bad);
                 var c = OrderRequest.Cancel(f.Now + i, f.Btc, f.Mm, 1_000_000 + i);
