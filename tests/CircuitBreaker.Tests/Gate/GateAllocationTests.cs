@@ -2,14 +2,11 @@ namespace CircuitBreaker.Tests.Gate;
 
 public class GateAllocationTests
 {
-    [Theory]
-    [InlineData(GateConcurrency.MultiThreaded)]
-    [InlineData(GateConcurrency.SingleWriter)]
-    [InlineData(GateConcurrency.AccountOwned)]
-    public void Check_AfterWarmup_AllocatesNothing_AndTheProbeCanFail(GateConcurrency mode)
+    [Fact] // run in all three concurrency modes (GateAllocationTestsSingleWriter / GateAllocationTestsAccountOwned)
+    public void Check_AfterWarmup_AllocatesNothing_AndTheProbeCanFail()
     {
         var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 },
-            account: new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1, MaxGrossExposure = 1e12 }, concurrency: mode);
+            account: new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1, MaxGrossExposure = 1e12 });
         void Cycle(int n)
         {
             for (int i = 0; i < n; i++)
