@@ -2,7 +2,8 @@ namespace CircuitBreaker;
 
 /// <summary>
 /// Trading state per instrument, group, account and global; the most restrictive state in force applies. A change
-/// is one CAS on the scope's state word (the gate sees it on its next check, on any thread), then a record, then
+/// is one CAS on the scope's state word and an update of the count of restricted scopes (while that count is 0 the gate
+/// reads no state word; the gate sees a change on its next check, on any thread), then a record, then
 /// delivery to every registered kill switch exactly once, in registration order. A throwing switch is isolated and
 /// reported (<see cref="Faults"/>, <see cref="LastFault"/>, <see cref="FaultObserver"/>). Switches registered as slow
 /// run on a dedicated action thread, so they never stall the thread that tripped.
