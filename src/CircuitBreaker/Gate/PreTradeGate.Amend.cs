@@ -78,7 +78,7 @@ public sealed partial class PreTradeGate
         {
             ReleaseExposure<TSync>(ref a, buy, oldFx);
             why = ReserveExposure<TSync>(in ar, ref a, buy, newFx);
-            if (why != RejectReason.None) Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
+            if (why != RejectReason.None) AddWorkingNotional<TSync>(ref a, buy, oldFx);
         }
         if (why == RejectReason.None && px != oldPx)
         {
@@ -87,7 +87,7 @@ public sealed partial class PreTradeGate
             {
                 SetSlot<TSync>(e.Pair, e.Side, e.Slot, oldPx);
                 ReleaseExposure<TSync>(ref a, buy, newFx);
-                Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, oldFx);
+                AddWorkingNotional<TSync>(ref a, buy, oldFx);
                 why = RejectReason.SelfMatch;
             }
         }

@@ -258,7 +258,7 @@ public sealed partial class PreTradeGate
     {
         if (double.IsPositiveInfinity(ar.MaxGross) && double.IsPositiveInfinity(ar.MaxNet))
         {
-            Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, notionalFx);
+            AddWorkingNotional<TSync>(ref a, buy, notionalFx);
             return RejectReason.None;
         }
         long rb = TSync.Owned ? Volatile.Read(ref a.ReleasedBuyNotionalFx) : 0, rs = TSync.Owned ? Volatile.Read(ref a.ReleasedSellNotionalFx) : 0;
@@ -274,7 +274,12 @@ public sealed partial class PreTradeGate
     }
 
     private static void ReleaseExposure<TSync>(ref AccountCounters a, bool buy, long notionalFx) where TSync : struct, ISync
-        => Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, -notionalFx);
+        => AddWorkingNotional<TSync>(ref a, buy, -notionalFx);
+
+    /// <summary>Adds to the working notional of one side of an account, unchecked (a reservation with no limit to meet, a
+    /// release, or a replace restoring what it had released).</summary>
+    private static void AddWorkingNotional<TSync>(ref AccountCounters a, bool buy, long notionalFx) where TSync : struct, ISync
+        => Acct.Add<TSync>(ref buy ? ref a.WorkingBuyNotionalFx : ref a.WorkingSellNotionalFx, notionalFx);
 
     /// <summary>Gives back the working lots and the open-order units taken before <paramref name="stage"/> failed
     /// (stage 0: pair taken; 1: pair and instrument; 2: up to the account; 3: up to the group; 4: all taken).</summary>
