@@ -7,8 +7,8 @@ var config = new CircuitBreakerBuilder()
     .Account("mm-1", new AccountLimits { MaxDailyLoss = 50_000 })
     .Build();
 using var breaker = new Breaker(config);
-breaker.Registry.TryGetInstrument("BTC-PERP", out var btc);
-breaker.Registry.TryGetAccount("mm-1", out var mm);
+if (!breaker.Registry.TryGetInstrument("BTC-PERP", out var btc) || !breaker.Registry.TryGetAccount("mm-1", out var mm))
+    throw new InvalidOperationException("BTC-PERP or mm-1 is not configured"); // a failed look-up yields an id the gate refuses
 
 // 2. A kill switch: the engine's reaction to a change of trading state (cancel all, flatten, notify...).
 breaker.OnTrip((in TripContext t) =>

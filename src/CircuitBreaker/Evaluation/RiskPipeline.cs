@@ -22,6 +22,7 @@ public sealed class RiskPipeline : IDisposable
     private readonly PipelineJournal? _journal;
     private Watchdog? _watchdog;
     private long _stalls;
+    private long _unrecordedCancels;
 
     /// <summary>Creates a pipeline over a breaker. Call <see cref="Start"/> before publishing.</summary>
     /// <param name="breaker">The breaker whose gate, board and positions the pipeline drives.</param>
@@ -99,14 +100,40 @@ public sealed class RiskPipeline : IDisposable
     /// <see cref="PublishResult.Stopped"/> after <see cref="Stop"/>. Thread-safe with <see cref="ProducerMode.Multi"/>; 0 B.</summary>
     public PublishResult Publish(in RiskEvent e) => _ring.TryPublish(in e);
 
-    /// <summary>Checks an order with the gate and publishes the decision, so detectors see every order. 0 B.</summary>
+    /// <summary>
+    /// Checks an order with the gate and publishes the decision, so detectors and the journal see every order. 0 B.
+    /// The ring slot is claimed before the gate is asked, so an order is accepted only when its decision is on the ring:
+    /// when the ring is full (whatever <see cref="FullRingPolicy"/>; the fail-closed policy also halts trading) a new order
+    /// or replace is refused with <see cref="RejectReason.RiskPipelineBackpressure"/>, and after (or during)
+    /// <see cref="Stop"/> with <see cref="RejectReason.RiskPipelineStopped"/>, without reaching the gate. A cancel is
+    /// never refused (it only lowers risk): the gate releases its reservations even when the ring cannot take it, and
+    /// <see cref="UnrecordedCancels"/> counts those.
+    /// </summary>
     public Decision CheckAndPublish(in OrderRequest order)
     {
-        var d = _breaker.Gate.Check(in order);
-        var e = RiskEvent.OrderDecision(in order, d.Reason);
-        _ring.TryPublish(in e);
+        if (!_ring.TryClaim(out long seq))
+        {
+            if (order.Action == OrderAction.Cancel)
+            {
+                Interlocked.Increment(ref _unrecordedCancels);
+                return _breaker.Gate.Check(in order);
+            }
+            return _ring.IsStopped ? Decision.Reject(RejectReason.RiskPipelineStopped, Scope.Global) : Decision.Reject(RejectReason.RiskPipelineBackpressure, Scope.Global);
+        }
+        // Read after the claim is visible (as TryPublish does): either Stop's drain includes this slot or we see the stop.
+        // A stopping pipeline may not evaluate the slot, so the order is refused; the slot is still published (an
+        // unpublished claim would stall the consumer) and carries the refusal.
+        Decision d = _ring.IsStopped && order.Action != OrderAction.Cancel
+            ? Decision.Reject(RejectReason.RiskPipelineStopped, Scope.Global)
+            : _breaker.Gate.Check(in order);
+        _ring[seq] = RiskEvent.OrderDecision(in order, d.Reason);
+        _ring.Publish(seq);
         return d;
     }
+
+    /// <summary>Cancels passed by <see cref="CheckAndPublish"/> whose decision the ring could not take (full or stopped):
+    /// the gate released their reservations, the evaluator and journal did not see them.</summary>
+    public long UnrecordedCancels => Interlocked.Read(ref _unrecordedCancels);
 
     /// <summary>Stops accepting events, evaluates everything already published, then stops the evaluator thread; with a
     /// journal, then appends the transitions still queued and drains, flushes and closes the journal.</summary>

@@ -44,7 +44,10 @@ public sealed partial class PreTradeGate
         ref PairBook.Pair p = ref Pairs[e.Pair];
         if (p.Instrument != ins) { Orders.PutBack(idx); return Decision.Reject(RejectReason.UnknownOrder); } // the id names an order on another instrument
         ref MarketState m = ref Market[ins];
-        bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double npl);
+        // A replace that only shrinks the order at its own price lowers risk: it is not held to the collar or the
+        // fat-finger guard again (the market may have moved since the order was accepted), only to the notional bounds.
+        bool lowersRisk = px == e.PriceTicks && lots <= Volatile.Read(ref e.RemainingLots);
+        bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double npl, marketChecks: !lowersRisk);
         if (bad != RejectReason.None) { Orders.PutBack(idx); return Decision.Reject(bad); }
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
@@ -65,19 +68,23 @@ public sealed partial class PreTradeGate
         bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;
         bool reduceOnly = state == TradingState.ReduceOnly || lossLocked;
         ref long working = ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots;
-        long released = ReleasedLots<TSync>(ref p, buy);
-        long newWorking = Acct.Add<TSync>(ref working, delta) - released;
+        // Same order as a new order's reservation: working lots, then released, then the position (see Reserve).
+        long newWorking = Acct.Add<TSync>(ref working, delta) - ReleasedLots<TSync>(ref p, buy);
         long position = Volatile.Read(ref p.PositionLots);
+        // Reduce-only (state or loss lock) refuses only a replace that adds lots; one that keeps or shrinks the order
+        // lowers risk and passes, even when the order is on the side that increases the position.
         RejectReason why = RejectReason.None;
         if (reduceOnly && delta > 0) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
-        else if (reduceOnly && newWorking > (buy ? -position : position)) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
         else if (!reduceOnly && delta > 0 && (buy ? position + newWorking > Scaled(r.MaxLongLots, scale) : newWorking - position > Scaled(r.MaxShortLots, scale))) why = RejectReason.MaxPosition;
         long oldFx = e.ReservedFx;
         long newFx = ToFx(npl * lots);
         if (why == RejectReason.None)
         {
             ReleaseExposure<TSync>(ref a, buy, oldFx);
-            why = ReserveExposure<TSync>(in ar, ref a, buy, newFx);
+            // Exposure limits refuse only a replace that holds more notional than before (an account already over its
+            // limit after a mark move may still shrink its orders).
+            if (newFx <= oldFx) AddWorkingNotional<TSync>(ref a, buy, newFx);
+            else why = ReserveExposure<TSync>(in ar, ref a, buy, newFx);
             if (why != RejectReason.None) AddWorkingNotional<TSync>(ref a, buy, oldFx);
         }
         if (why == RejectReason.None && px != oldPx)

@@ -207,11 +207,14 @@ public sealed partial class PreTradeGate
         where TSync : struct, ISync
     {
         bool buy = o.Side == Side.Buy;
-        // Released before position: the keeper writes the position first, so a fill seen released is seen in the position.
-        long released = ReleasedLots<TSync>(ref p, buy);
-        long position = Volatile.Read(ref p.PositionLots);
+        // Working lots (and the keeper's released lots) before the position. The keeper writes a fill into the position
+        // first and then releases it from the working lots, so a check that sees the release sees the position too:
+        // a racing fill counts twice (conservative), never zero times. Multi-threaded: the add is a locked operation (a
+        // full fence), so the position read after it cannot be served from before the release it observed.
         ref long working = ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots;
-        long newWorking = Acct.Add<TSync>(ref working, lots) - released;
+        long added = Acct.Add<TSync>(ref working, lots);
+        long newWorking = added - ReleasedLots<TSync>(ref p, buy);
+        long position = Volatile.Read(ref p.PositionLots);
         if (reduceOnly)
         {
             // Reduce-only: this side's working orders plus this one may at most close the position, never flip it.
@@ -349,16 +352,18 @@ public sealed partial class PreTradeGate
         return lots > Scaled(r.MaxLots, scale) ? RejectReason.MaxOrderQuantity : RejectReason.None;
     }
 
-    /// <summary>Fat-finger guard, notional (overflow and limit) and price collar, shared by new orders and replaces.</summary>
+    /// <summary>Fat-finger guard, notional (overflow and limit) and price collar, shared by new orders and replaces. Without
+    /// <paramref name="marketChecks"/> (a replace that only shrinks an order at its own price) the fat-finger guard and the
+    /// collar are skipped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static RejectReason CheckPrice(in InstrumentRule r, ref PairBook.Pair p, ref MarketState m, long px, long lots, double scale, long timeNs, out double notionalPerLot)
+    private static RejectReason CheckPrice(in InstrumentRule r, ref PairBook.Pair p, ref MarketState m, long px, long lots, double scale, long timeNs, out double notionalPerLot, bool marketChecks = true)
     {
         notionalPerLot = Math.Abs((double)px) * r.NotionalPerTickLot;
-        if (lots > FatFingerLimit(in r, ref p, ref m) * scale) return RejectReason.MaxOrderQuantity;
+        if (marketChecks && lots > FatFingerLimit(in r, ref p, ref m) * scale) return RejectReason.MaxOrderQuantity;
         double notional = notionalPerLot * lots;
         if (!double.IsFinite(notional) || notional > 9e14) return RejectReason.NotionalOverflow;
         if (notional > r.MaxNotional) return RejectReason.MaxOrderNotional;
-        return CheckCollar(in r, ref m, px, timeNs);
+        return marketChecks ? CheckCollar(in r, ref m, px, timeNs) : RejectReason.None;
     }
 
     /// <summary>A notional (finite, 0 to 9e14: checked before by <see cref="CheckPrice"/>) in the working-notional fixed
@@ -408,6 +413,13 @@ public sealed partial class PreTradeGate
         return t != 0 && now - (t - 1) <= staleNs;
     }
 
+    /// <summary>How far a price in ticks (or a quantity in lots) may sit from a whole number and still count as on the grid,
+    /// relative to its size: 1e-15, about 4.5 to 9 units in the last place. <c>value × (1 / step)</c> carries at most four
+    /// roundings (the value's and the step's decimal representations, the reciprocal, the product), each half an ulp, so a
+    /// value written on the grid lands within 2 ulps of its integer; anything further is off the grid (0.999999999 on a
+    /// 0.00001 tick is 99999.9999 ticks, 1e-4 off: refused).</summary>
+    internal const double OnGridTolerance = 1e-15;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static RejectReason ToTicks(double price, in InstrumentRule r, out long ticks)
     {
@@ -416,7 +428,7 @@ public sealed partial class PreTradeGate
         double t = price * r.InverseTick;
         if (Math.Abs(t) > 4e15) return RejectReason.InvalidPrice;
         double rt = Math.Round(t);
-        if (Math.Abs(t - rt) > 1e-9 * Math.Abs(t) + 1e-7) return RejectReason.OffTick;
+        if (Math.Abs(t - rt) > OnGridTolerance * Math.Max(Math.Abs(t), 1)) return RejectReason.OffTick;
         ticks = double.ConvertToIntegerNative<long>(rt); // |rt| <= 4e15: in range, no saturation needed
         if (ticks <= 0 && !r.AllowsNonPositivePrice) return RejectReason.InvalidPrice;
         return RejectReason.None;
@@ -431,7 +443,7 @@ public sealed partial class PreTradeGate
         double l = quantity * r.InverseLot;
         if (l > 4e15) return RejectReason.InvalidQuantity;
         double rl = Math.Round(l);
-        if (Math.Abs(l - rl) > 1e-9 * l + 1e-7) return RejectReason.OffLot;
+        if (Math.Abs(l - rl) > OnGridTolerance * Math.Max(l, 1)) return RejectReason.OffLot;
         lots = double.ConvertToIntegerNative<long>(rl); // 0 <= rl <= 4e15
         return lots <= 0 ? RejectReason.InvalidQuantity : RejectReason.None;
     }

@@ -58,7 +58,8 @@ public enum RejectReason : byte
     ReduceOnly = 24,
     /// <summary>Cancel or replace of an order id that is not working.</summary>
     UnknownOrder = 25,
-    /// <summary>The risk pipeline could not keep up (ring full under the fail-closed policy).</summary>
+    /// <summary>The risk pipeline could not keep up: the ring was full (under the fail-closed policy trading is then halted
+    /// globally; under any policy the order whose decision found no room is refused with this reason).</summary>
     RiskPipelineBackpressure = 26,
     /// <summary>The evaluator stopped making progress (watchdog).</summary>
     RiskPipelineStalled = 27,
@@ -81,4 +82,6 @@ public enum RejectReason : byte
     ReleaseBacklog = 35,
     /// <summary>The action is none of <see cref="OrderAction.New"/>, <see cref="OrderAction.Replace"/> or <see cref="OrderAction.Cancel"/>.</summary>
     InvalidAction = 36,
+    /// <summary>The risk pipeline is stopped (or stopping): an order it could not record and evaluate is refused.</summary>
+    RiskPipelineStopped = 37,
 }

@@ -87,20 +87,30 @@ public sealed class InstrumentRegistry
         return id;
     }
 
-    /// <summary>The instrument registered under <paramref name="symbol"/>.</summary>
-    public bool TryGetInstrument(string symbol, out InstrumentId id) => _instrumentBySymbol.TryGetValue(symbol, out id);
+    /// <summary>The instrument registered under <paramref name="symbol"/>. On failure <paramref name="id"/> is
+    /// <see cref="InstrumentId.None"/>, which the gate refuses (<see cref="RejectReason.UnknownInstrument"/>): an engine
+    /// that ignores the result never trades under another instrument's limits.</summary>
+    public bool TryGetInstrument(string symbol, out InstrumentId id) => Found(_instrumentBySymbol.TryGetValue(symbol, out id), ref id, InstrumentId.None);
 
     /// <summary>
     /// Resolves a symbol or an underlying name (oracle prices may name an underlying): the instrument itself, else
     /// the first instrument registered on that underlying.
     /// </summary>
     public bool TryResolvePriceSymbol(string symbolOrUnderlying, out InstrumentId id)
-        => _instrumentBySymbol.TryGetValue(symbolOrUnderlying, out id) || _underlyingReference.TryGetValue(symbolOrUnderlying, out id);
+        => Found(_instrumentBySymbol.TryGetValue(symbolOrUnderlying, out id) || _underlyingReference.TryGetValue(symbolOrUnderlying, out id), ref id, InstrumentId.None);
 
-    /// <summary>The account registered under <paramref name="name"/>.</summary>
-    public bool TryGetAccount(string name, out AccountId id) => _accountByName.TryGetValue(name, out id);
-    /// <summary>The group registered under <paramref name="name"/>.</summary>
-    public bool TryGetGroup(string name, out GroupId id) => _groupByName.TryGetValue(name, out id);
+    /// <summary>The account registered under <paramref name="name"/>. On failure <paramref name="id"/> is
+    /// <see cref="AccountId.None"/>, which the gate refuses (<see cref="RejectReason.UnknownAccount"/>).</summary>
+    public bool TryGetAccount(string name, out AccountId id) => Found(_accountByName.TryGetValue(name, out id), ref id, AccountId.None);
+    /// <summary>The group registered under <paramref name="name"/>. On failure <paramref name="id"/> is <see cref="GroupId.None"/>.</summary>
+    public bool TryGetGroup(string name, out GroupId id) => Found(_groupByName.TryGetValue(name, out id), ref id, GroupId.None);
+
+    /// <summary>A failed look-up leaves <c>default</c> (id 0, a valid id) in its out parameter; replace it with "none".</summary>
+    private static bool Found<T>(bool found, ref T id, T none)
+    {
+        if (!found) id = none;
+        return found;
+    }
 
     /// <summary>The spec of <paramref name="id"/>; throws for an id this registry did not issue.</summary>
     public InstrumentSpec this[InstrumentId id] => _instruments[id.Value];
