@@ -10,7 +10,7 @@ public sealed partial class PreTradeGate
         int ins = o.Instrument.Value, acc = o.Account.Value;
         if ((uint)acc >= (uint)cfg.Accounts.Length) return Decision.Accept;
         ref AccountCounters a = ref _accounts[acc];
-        long ep = _clock.Epoch(o.TimeNs);
+        long ep = RateEpoch(o.TimeNs);
         AcquireAccount<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused
         if ((uint)ins < (uint)cfg.Instruments.Length)
             RateWindow.TryAcquire<TSync>(ref _instruments[ins].Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1);
@@ -52,7 +52,7 @@ public sealed partial class PreTradeGate
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;
-        long ep = _clock.Epoch(o.TimeNs);
+        long ep = RateEpoch(o.TimeNs);
         if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml) != RateWindow.Ok) { Orders.PutBack(idx); return Decision.Reject(RejectReason.MessageRate); }
         if (AcquireAccount<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, aml) != RateWindow.Ok)
         {

@@ -28,6 +28,10 @@ public sealed partial class PreTradeGate
     internal readonly PairBook Pairs;
     internal readonly OrderTable Orders;
     private readonly EpochClock _clock;
+    /// <summary>Where the rate windows' bucket grid starts: the event time of the first rate-counted check (so the same
+    /// stream shifted to any origin meets the same bucket boundaries); <see cref="NoAnchor"/> until then.</summary>
+    private long _rateAnchor = NoAnchor;
+    private const long NoAnchor = long.MinValue;
     private GateCounters? _counters;
     private readonly bool _singleWriter;
     private readonly bool _owned;
@@ -167,7 +171,7 @@ public sealed partial class PreTradeGate
         // (instrument, account, group) before message rates (instrument, account).
         ref InstrumentCounters ic = ref _instruments[ins];
         ref GroupCounters gc = ref _groups[r.Group];
-        long ep = _clock.Epoch(o.TimeNs);
+        long ep = RateEpoch(o.TimeNs);
         int iol = r.OrdersPerWindow, iml = r.MessagesPerWindow, aol = ar.OrdersPerWindow, aml = ar.MessagesPerWindow;
         int gol = cfg.Groups[r.Group].OrdersPerWindow;
         int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
@@ -307,6 +311,23 @@ public sealed partial class PreTradeGate
     {
         if (TSync.Owned) RateWindow.Release<PlainSync>(ref w, ep, orders, messages, orderLimit, messageLimit);
         else RateWindow.Release<TSync>(ref w, ep, orders, messages, orderLimit, messageLimit);
+    }
+
+    /// <summary>The rate-window epoch of an event time: bucket widths counted from the gate's anchor (set by the first call).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long RateEpoch(long timeNs)
+    {
+        long anchor = Volatile.Read(ref _rateAnchor);
+        if (anchor == NoAnchor) anchor = SetRateAnchor(timeNs);
+        return _clock.Epoch(timeNs, anchor);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long SetRateAnchor(long timeNs)
+    {
+        long anchor = Math.Max(timeNs, NoAnchor + 1); // long.MinValue itself marks "none yet"
+        long seen = Interlocked.CompareExchange(ref _rateAnchor, anchor, NoAnchor);
+        return seen == NoAnchor ? anchor : seen;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -34,8 +34,8 @@ public sealed partial class IncidentDesk
             {
                 s.LastFindingNs = Math.Max(s.LastFindingNs, t);
                 if (s.Lifecycle == IncidentLifecycle.Recovering) Recontain(slot, in finding, effective);
-                else if (s.Lifecycle == IncidentLifecycle.Contained) { s.Step = RecoveryStep.CoolDown; s.StepDueNs = s.LastFindingNs + _coolDownNs; }
-                else if (s.Lifecycle == IncidentLifecycle.Detected) s.StepDueNs = s.LastFindingNs + _expiryNs;
+                else if (s.Lifecycle == IncidentLifecycle.Contained) { s.Step = RecoveryStep.CoolDown; s.StepDueNs = DueAfter(s.LastFindingNs, _coolDownNs); }
+                else if (s.Lifecycle == IncidentLifecycle.Detected) s.StepDueNs = DueAfter(s.LastFindingNs, _expiryNs);
                 if (s.Lifecycle == IncidentLifecycle.Contained && effective >= _options.Recovery.AckSeverity && s.Acknowledged && s.AckNs < t)
                     s.Acknowledged = false; // a new serious finding needs a new acknowledgement
                 Due(s.StepDueNs);
@@ -64,7 +64,7 @@ public sealed partial class IncidentDesk
         s.FirstAnomalousNs = Math.Min(f.FirstAnomalousTimeNs, f.TimeNs);
         s.OpenedNs = f.TimeNs; s.LastFindingNs = f.TimeNs;
         s.ContainedNs = -1; s.RecoveringNs = -1; s.ClosedNs = -1; s.AckNs = -1;
-        s.StepDueNs = f.TimeNs + _expiryNs;
+        s.StepDueNs = DueAfter(f.TimeNs, _expiryNs);
         s.SnapshotInstrument = -1;
         Due(s.StepDueNs);
         AddLifecycle(slot, f.TimeNs);
@@ -250,7 +250,7 @@ public sealed partial class IncidentDesk
         s.Lifecycle = IncidentLifecycle.Contained;
         s.Step = RecoveryStep.CoolDown;
         s.ContainedNs = t;
-        s.StepDueNs = s.LastFindingNs + _coolDownNs;
+        s.StepDueNs = DueAfter(s.LastFindingNs, _coolDownNs);
         Due(s.StepDueNs);
         Snapshot(slot);
         AddLifecycle(slot, t);

@@ -72,14 +72,24 @@ public sealed partial class IncidentDesk
         if (_nowNs >= _nextDueNs) Advance(_nowNs);
     }
 
+    /// <summary>Due time of a step that waits for nothing but an operator (an acknowledgement) or for a time past the end
+    /// of event time: it never falls due, not even at <see cref="long.MaxValue"/>.</summary>
+    private const long NeverDue = long.MaxValue;
+
+    /// <summary>The time <paramref name="delay"/> after <paramref name="t"/>, or <see cref="NeverDue"/> when that lies at or past
+    /// the end of event time (no wrap-around to a time in the past, which made a step due at once).</summary>
+    private static long DueAfter(long t, long delay) => delay <= 0 ? t : t >= NeverDue - delay ? NeverDue : t + delay;
+
     private void Advance(long now)
     {
-        long next = long.MaxValue;
+        long next = NeverDue;
         for (int k = 0; k < _slots.Length; k++)
         {
             ref var s = ref _slots[k];
-            // Several steps may fall due within one gap in event time: take them in order, each at 'now'.
-            while (s.IsOpen && s.StepDueNs <= now) Step(k, now);
+            // Several steps may fall due within one gap in event time: take them in order, each at 'now'. A step that is
+            // never due is never taken, even at now = long.MaxValue (until 2026-12 an incident awaiting acknowledgement was
+            // "due" at long.MaxValue, stepped back to the same due time forever, and the evaluator spun).
+            while (s.IsOpen && s.StepDueNs <= now && s.StepDueNs != NeverDue) Step(k, now);
             if (s.IsOpen && s.StepDueNs < next) next = s.StepDueNs;
         }
         _nextDueNs = next;
@@ -97,14 +107,14 @@ public sealed partial class IncidentDesk
                 if (s.MaxSeverity >= _options.Recovery.AckSeverity && !s.Acknowledged)
                 {
                     s.Step = RecoveryStep.AwaitingAck;
-                    s.StepDueNs = long.MaxValue;
+                    s.StepDueNs = NeverDue;
                     AddLifecycle(slot, now);
                 }
                 else BeginProbation(slot, now);
                 break;
             case RecoveryStep.Probation:
                 s.Step = RecoveryStep.ReducedLimits;
-                s.StepDueNs = now + _reducedNs;
+                s.StepDueNs = DueAfter(now, _reducedNs);
                 ReleaseHeld(slot, now, TradingState.ReduceOnly, TradingState.Active, _options.Recovery.ReducedLimitsScale);
                 AddLifecycle(slot, now);
                 break;
@@ -114,7 +124,7 @@ public sealed partial class IncidentDesk
                 Close(slot, now);
                 break;
             default:
-                s.StepDueNs = long.MaxValue;
+                s.StepDueNs = NeverDue;
                 break;
         }
     }
@@ -125,7 +135,7 @@ public sealed partial class IncidentDesk
         s.Lifecycle = IncidentLifecycle.Recovering;
         s.Step = RecoveryStep.Probation;
         s.RecoveringNs = now;
-        s.StepDueNs = now + _probationNs;
+        s.StepDueNs = DueAfter(now, _probationNs);
         Due(s.StepDueNs);
         ReleaseHeld(slot, now, TradingState.Halted, TradingState.ReduceOnly, double.NaN);
         AddLifecycle(slot, now);
@@ -136,7 +146,7 @@ public sealed partial class IncidentDesk
         ref var s = ref _slots[slot];
         s.Lifecycle = IncidentLifecycle.Closed;
         s.ClosedNs = now;
-        s.StepDueNs = long.MaxValue;
+        s.StepDueNs = NeverDue;
         AddLifecycle(slot, now);
     }
 
@@ -165,7 +175,7 @@ public sealed partial class IncidentDesk
         ref var s = ref _slots[slot];
         s.Lifecycle = IncidentLifecycle.Contained;
         s.Step = RecoveryStep.CoolDown;
-        s.StepDueNs = s.LastFindingNs + _coolDownNs;
+        s.StepDueNs = DueAfter(s.LastFindingNs, _coolDownNs);
         s.Recontainments++;
         s.DeliveredCount = 0; // a new containment round: external actions are delivered again, once
         if (s.MaxSeverity >= _options.Recovery.AckSeverity) s.Acknowledged = false;

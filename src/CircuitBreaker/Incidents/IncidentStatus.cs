@@ -46,7 +46,7 @@ public readonly struct IncidentStatus
     public int TimelineCount { get; }
     /// <summary>Timeline entries not kept (timeline full).</summary>
     public long TimelineDropped { get; }
-    /// <summary>Event time at which the next step is due (<see cref="long.MaxValue"/> when waiting for an acknowledgement or closed).</summary>
+    /// <summary>Event time at which the next step is due (<see cref="long.MaxValue"/> when waiting for an acknowledgement, closed, or due at or past the end of event time: never).</summary>
     public long NextStepDueNs { get; }
     /// <summary>Time to detect: first anomalous event → first finding (ns).</summary>
     public long TimeToDetectNs => OpenedTimeNs - FirstAnomalousTimeNs;

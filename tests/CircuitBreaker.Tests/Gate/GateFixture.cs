@@ -16,8 +16,10 @@ internal sealed class GateFixture
     private static readonly AsyncLocal<GateConcurrency> Ambient = new();
     public static GateConcurrency AmbientConcurrency { get => Ambient.Value; set => Ambient.Value = value; }
 
-    public GateFixture(InstrumentLimits? btc = null, AccountLimits? account = null, Action<CircuitBreakerBuilder>? more = null, GateConcurrency? concurrency = null)
+    /// <param name="origin">Event-time origin: the fixture's clock starts at origin + 1 s (see <see cref="TimeOrigins"/>).</param>
+    public GateFixture(InstrumentLimits? btc = null, AccountLimits? account = null, Action<CircuitBreakerBuilder>? more = null, GateConcurrency? concurrency = null, long origin = 0)
     {
+        Now = origin + 1_000_000_000;
         var b = new CircuitBreakerBuilder()
             .Concurrency(concurrency ?? AmbientConcurrency)
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001, underlying: "BTC", limits: btc)

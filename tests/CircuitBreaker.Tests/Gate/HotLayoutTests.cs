@@ -108,13 +108,20 @@ public class HotLayoutTests
     [InlineData(142_857_143L)]
     [InlineData(3L)]
     [InlineData(1_000_000_007L)]
-    public void EpochClock_AnyTime_EqualsDivision(long width)
+    [InlineData(long.MaxValue / 3)]
+    public void EpochClock_AnyTimeAndAnchor_EqualsUnsignedDivisionOfTheDistance(long width)
     {
         var clock = new EpochClock(width);
-        var r = new Random((int)width);
-        long[] edges = { 0, 1, width - 1, width, width + 1, 2 * width - 1, long.MaxValue, long.MaxValue - 1, long.MaxValue / width * width, -5, long.MinValue };
-        foreach (long t in edges.Concat(Enumerable.Range(0, 20_000).Select(_ => r.NextInt64(0, long.MaxValue))).Concat(Enumerable.Range(0, 2_000).Select(_ => r.NextInt64(0, 1L << 40))))
-            Assert.Equal((Math.Max(0, t) / width) & RateWindow.EpochMask, clock.Epoch(t));
+        var r = new Random((int)(width % int.MaxValue));
+        long[] edges = { 0, 1, width - 1, width, width + 1, 2 * width - 1, long.MaxValue, long.MaxValue - 1, long.MaxValue / width * width, -5, long.MinValue, long.MinValue + 1 };
+        long[] anchors = { 0, 1, -1, long.MinValue, long.MinValue + 1, long.MaxValue, 1_796_342_400_000_000_000, 1L << 62 };
+        var times = edges.Concat(Enumerable.Range(0, 5_000).Select(_ => r.NextInt64(long.MinValue, long.MaxValue))).Concat(Enumerable.Range(0, 2_000).Select(_ => r.NextInt64(0, 1L << 40))).ToArray();
+        foreach (long anchor in anchors.Concat(Enumerable.Range(0, 8).Select(_ => r.NextInt64(long.MinValue, long.MaxValue))))
+            foreach (long t in times.Concat(times.Select(x => unchecked(anchor + x % (1L << 40)))))
+            {
+                ulong distance = t < anchor ? 0 : (ulong)((Int128)t - anchor);
+                Assert.True((long)(distance / (ulong)width) == clock.Epoch(t, anchor), $"t {t}, anchor {anchor}, width {width}");
+            }
     }
 
     [Fact]
@@ -143,12 +150,18 @@ public class HotLayoutTests
                     RateWindow.Release<AtomicSync>(ref atomic, t, width, orders, messages, ol, messageLimit);
                 }
                 // The single writer's running total always equals a recount of its buckets at its head.
-                if (plain.Head != 0)
-                    Assert.True(RateWindow.RecountTotal(ref plain, plain.Head & RateWindow.EpochMask) == plain.Total, $"seed {seed}, step {k}: running total {plain.Total:X} differs from the buckets' sum");
+                long head = RateWindow.HeadEpoch(ref plain);
+                Assert.Equal(head, RateWindow.HeadEpoch(ref atomic));
+                if (head >= 0)
+                {
+                    Assert.True(RateWindow.RecountTotal(ref plain, head) == plain.Total, $"seed {seed}, step {k}: running total {plain.Total:X} differs from the buckets' sum");
+                    Assert.True(RateWindow.RecountTotal(ref atomic, head) == plain.Total, $"seed {seed}, step {k}: atomic window {RateWindow.RecountTotal(ref atomic, head):X}, single-writer {plain.Total:X}");
+                }
                 // Same contents, except where a refused atomic acquire stamped its epoch on a bucket and gave the units
-                // back (the single writer writes nothing when it refuses): such a bucket holds no units.
+                // back (the single writer writes nothing when it refuses): such a bucket holds no units; and where the
+                // single writer cleared a bucket that left the window (the atomic one keeps it until it is reused).
                 for (int i = 0; i < 8; i++)
-                    Assert.True(atomic.Buckets[i] == plain.Buckets[i] || (atomic.Buckets[i] & ((1L << 36) - 1)) == 0,
+                    Assert.True(atomic.Buckets[i] == plain.Buckets[i] || (atomic.Buckets[i] & ((1L << 36) - 1)) == 0 || plain.Buckets[i] == 0,
                         $"seed {seed}, step {k}, bucket {i}: atomic {atomic.Buckets[i]:X}, single-writer {plain.Buckets[i]:X}");
             }
         }

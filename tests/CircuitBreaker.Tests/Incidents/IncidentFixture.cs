@@ -51,8 +51,10 @@ internal sealed class IncidentFixture : IDisposable
     public readonly int[] Account = new int[4];
     public long Now = 1_000 * Second;
 
-    public IncidentFixture(Playbook? playbook = null, IncidentOptions? options = null, IIncidentActions? actions = null)
+    /// <param name="origin">Event-time origin: the fixture's clock starts at origin + 1,000 s (see <see cref="TimeOrigins"/>).</param>
+    public IncidentFixture(Playbook? playbook = null, IncidentOptions? options = null, IIncidentActions? actions = null, long origin = 0)
     {
+        Now = origin + 1_000 * Second;
         Perp = Registry.AddInstrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "BTC").Value;
         Fut = Registry.AddInstrument("BTC-FUT", InstrumentKind.Future, 0.1, 0.001, underlying: "BTC").Value;
         Spot = Registry.AddInstrument("BTC-SPOT", InstrumentKind.Spot, 0.01, 0.0001, underlying: "BTC").Value;

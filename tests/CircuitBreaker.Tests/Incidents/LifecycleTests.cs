@@ -2,10 +2,14 @@ namespace CircuitBreaker.Tests.Incidents;
 
 public sealed class LifecycleTests
 {
-    [Fact]
-    public void Recovery_CriticalIncident_GoesThroughEveryStageInEventTime()
+    /// <summary>The fixture starts at origin + 1,000 s and the test covers ~200 s more.</summary>
+    public static TheoryData<long> Origins => TimeOrigins.Rows(2_000 * IncidentFixture.Second);
+
+    [Theory]
+    [MemberData(nameof(Origins))]
+    public void Recovery_CriticalIncident_GoesThroughEveryStageInEventTime(long origin)
     {
-        using var f = new IncidentFixture();
+        using var f = new IncidentFixture(origin: origin);
         f.Raise(Signature.VolumeSpike, Scope.Instrument, f.Perp);
         long id = f.Desk.LastIncidentId;
         Assert.Equal(RecoveryStep.CoolDown, f.Status(id).Step);
@@ -41,6 +45,48 @@ public sealed class LifecycleTests
         var recovery = f.Timeline(id).Where(e => e.Kind == TimelineEntryKind.Recovery).Select(e => e.State).ToArray();
         Assert.Equal([TradingState.ReduceOnly, TradingState.Active], recovery);
         Assert.Contains(f.Timeline(id), e => e.Kind == TimelineEntryKind.Acknowledged);
+    }
+
+    /// <summary>Issue 16 item 16: an incident awaiting acknowledgement was due at long.MaxValue; an event at long.MaxValue
+    /// stepped it back to the same due time forever (a replay never ended; live, the evaluator spun and Stop never
+    /// returned). The call runs on a worker so a regression fails this test instead of hanging the run.</summary>
+    [Fact]
+    public void AdvanceTo_LongMaxValue_WhileAwaitingAcknowledgement_ReturnsAndStaysHalted()
+    {
+        using var f = new IncidentFixture(origin: long.MaxValue - 2_000 * IncidentFixture.Second);
+        f.Raise(Signature.VolumeSpike, Scope.Instrument, f.Perp);
+        long id = f.Desk.LastIncidentId;
+        f.Pass(61);
+        Assert.Equal(RecoveryStep.AwaitingAck, f.Status(id).Step);
+        var last = RiskEvent.Trade(long.MaxValue, new InstrumentId(f.Perp), 64000, 1);
+        var work = new Thread(() => { f.Desk.OnEvent(in last); f.Desk.AdvanceTo(long.MaxValue); f.Desk.OnEvent(in last); }) { IsBackground = true };
+        work.Start();
+        Assert.True(work.Join(TimeSpan.FromMinutes(2)), "the desk never returned from an event at long.MaxValue");
+        Assert.Equal(RecoveryStep.AwaitingAck, f.Status(id).Step);
+        Assert.Equal(long.MaxValue, f.Status(id).NextStepDueNs);
+        Assert.Equal(TradingState.Halted, f.State(Scope.Instrument, f.Perp));
+        // An acknowledgement at the last instant starts probation; its end lies past the end of event time: never.
+        Assert.True(f.Desk.Acknowledge(id, long.MaxValue));
+        Assert.Equal(RecoveryStep.Probation, f.Status(id).Step);
+        Assert.Equal(TradingState.ReduceOnly, f.State(Scope.Instrument, f.Perp));
+    }
+
+    /// <summary>A cool-down that would end past long.MaxValue wrapped to a time in the past and ended at once: an
+    /// acknowledged incident 10 s before the end of event time went straight to probation (reduce-only) instead of
+    /// staying halted for its 60 s cool-down.</summary>
+    [Fact]
+    public void CoolDown_EndingPastLongMaxValue_NeverEnds_NoEarlyRelaxation()
+    {
+        using var f = new IncidentFixture(origin: long.MaxValue - 1_010 * IncidentFixture.Second);
+        f.Raise(Signature.VolumeSpike, Scope.Instrument, f.Perp);
+        long id = f.Desk.LastIncidentId;
+        Assert.True(f.Desk.Acknowledge(id, f.Now + 1));
+        f.Pass(1);
+        f.Pass(8);
+        var s = f.Status(id);
+        Assert.Equal(RecoveryStep.CoolDown, s.Step);
+        Assert.Equal(long.MaxValue, s.NextStepDueNs);
+        Assert.Equal(TradingState.Halted, f.State(Scope.Instrument, f.Perp));
     }
 
     [Fact]

@@ -138,6 +138,28 @@ public class PipelineTests
         Assert.Equal(new[] { RejectReason.None, RejectReason.NonFinitePrice }, seen);
     }
 
+    /// <summary>Issue 16 item 16, live: with a Critical incident awaiting acknowledgement, an event at long.MaxValue made the
+    /// incident desk step a long.MaxValue due time forever; the evaluator thread spun and Stop never returned. Stop runs on
+    /// a worker so a regression fails this test instead of hanging the run (the pipeline is then left undisposed).</summary>
+    [Fact]
+    public void Stop_AfterAnEventAtLongMaxValue_WithACriticalIncidentAwaitingAcknowledgement_Returns()
+    {
+        var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 1.0, FatFingerMultiple = 1e9 });
+        var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 1024, StallThreshold = TimeSpan.Zero });
+        p.Start();
+        Assert.Equal(PublishResult.Published, p.Publish(RiskEvent.Fill(f.Now + 1, f.Btc, f.Mm, 77, Side.Buy, 64000.0, 1.5)));
+        Assert.Equal(PublishResult.Published, p.Publish(RiskEvent.Trade(f.Now + 600_000_000_000, f.Btc, 64000.0, 1)));
+        Assert.Equal(PublishResult.Published, p.Publish(RiskEvent.Trade(long.MaxValue, f.Btc, 64000.0, 1)));
+        var stop = new Thread(p.Stop) { IsBackground = true };
+        stop.Start();
+        Assert.True(stop.Join(TimeSpan.FromMinutes(2)), "Stop never returned: the evaluator spins on the event at long.MaxValue");
+        var desk = Assert.IsType<IncidentDesk>(p.Evaluator.Responder);
+        Assert.True(desk.TryGetStatus(desk.LastIncidentId, out var s));
+        Assert.Equal(RecoveryStep.AwaitingAck, s.Step);
+        Assert.Equal(TradingState.ReduceOnly, f.Breaker.Board.Get(Scope.Instrument, f.Btc.Value));
+        p.Dispose();
+    }
+
     private sealed class OrderSpy(List<RejectReason> seen) : IDetector
     {
         public string Name => "spy";

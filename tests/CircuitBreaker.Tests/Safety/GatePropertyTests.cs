@@ -57,7 +57,10 @@ public class GatePropertyTests(ITestOutputHelper output)
         bk.OnTrip((in TripContext c) => { log.Add((1, c.Sequence)); if (++calls % 3 == 0) throw new InvalidOperationException("switch 1 fails every third call"); });
         bk.OnTrip((in TripContext c) => log.Add((2, c.Sequence)));
         var r = new Random(seed ^ 0x5bd1e995);
-        long now = 1_000_000_000, nextId = 1, seenSeq = 0;
+        // Each case runs at one of the time origins (0, present-day Unix ns, near 2^62, near long.MaxValue), by seed: a case
+        // spans at most 250 steps of 2 windows of at most 99 ms, well under the 100 s left below long.MaxValue.
+        long origin = TimeOrigins.For(100_000_000_000)[(int)((uint)seed % 5)];
+        long now = origin + 1_000_000_000, nextId = 1, seenSeq = 0;
         var mkt = (long[])SafetyBook.StartTicks.Clone();
         var history = new TripContext[4096];
         for (int i = 0; i < SafetyBook.Instruments; i++) { Apply(bk, RiskEvent.Trade(now, new InstrumentId(i), mkt[i] * SafetyBook.Tick[i], SafetyBook.Lot[i])); m.OnTrade(i, mkt[i], now); }
@@ -141,7 +144,7 @@ public class GatePropertyTests(ITestOutputHelper output)
             for (int k = 0; k < log.Count && breach is null; k++)
                 if (log[k] != (k % 3, k / 3 + 1)) breach = $"kill-switch call {k} was switch {log[k].Switch} for transition {log[k].Seq}";
 
-            if (breach is not null) return $"seed {seed}, step {step} ({desc}): {breach}{Environment.NewLine}limits: {book.Describe()}";
+            if (breach is not null) return $"seed {seed} (origin {origin}), step {step} ({desc}): {breach}{Environment.NewLine}limits: {book.Describe()}";
         }
         return null;
     }

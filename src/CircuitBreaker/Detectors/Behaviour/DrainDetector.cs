@@ -46,7 +46,7 @@ public sealed class DrainDetector : IDetector
         Array.Fill(_ringBucket, long.MinValue);
         _ringSum = new double[_keys.Length * _k];
         _lastFillNs = new long[_accountCount];
-        Array.Fill(_lastFillNs, long.MinValue / 4);
+        Array.Fill(_lastFillNs, long.MinValue); // never filled: compared explicitly, never subtracted
     }
 
     /// <inheritdoc />
@@ -103,7 +103,7 @@ public sealed class DrainDetector : IDetector
         double typical = st.Outflow.Mean;
         bool warm = st.Outflow.Count >= _o.WarmupOutflows && typical > 0;
         double ratio = warm ? sum / typical : 0;
-        bool trading = byAccount && t - _lastFillNs[key] <= _o.BucketNs * _k;
+        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _o.BucketNs * _k;
         if (warm && !trading && ratio >= _o.Ratio)
         {
             var severity = ratio >= _o.CriticalRatio ? Severity.Critical : Severity.Warning;

@@ -28,6 +28,9 @@ public sealed class FlashLoanDetector : IDetector
     private readonly BehaviourPnlBook _book;
     private readonly BehaviourAssetMap _assets;
     private readonly Loan[] _loans;
+    /// <summary>"Never raised": compared explicitly, never subtracted (t − long.MinValue / 4 overflowed for t above ~6.9e18,
+    /// and the detector stayed silent there).</summary>
+    private const long NeverRaised = long.MinValue;
     private readonly long[] _instrumentLastRaise;
     private readonly long[] _accountLastRaise;
     private readonly BehaviourEwma[] _fillNotional;
@@ -47,8 +50,8 @@ public sealed class FlashLoanDetector : IDetector
         _loans = new Loan[_o.MaxOpenLoans];
         _instrumentLastRaise = new long[_instruments];
         _accountLastRaise = new long[context.AccountCapacity];
-        Array.Fill(_instrumentLastRaise, long.MinValue / 4);
-        Array.Fill(_accountLastRaise, long.MinValue / 4);
+        Array.Fill(_instrumentLastRaise, NeverRaised);
+        Array.Fill(_accountLastRaise, NeverRaised);
         _fillNotional = new BehaviourEwma[context.AccountCapacity];
         int n = context.AccountCapacity * _instruments;
         _openNs = new long[n]; _openMark = new double[n]; _openTypical = new double[n]; _holdMoveBps = new double[n]; _holdNotional = new double[n];
@@ -152,7 +155,7 @@ public sealed class FlashLoanDetector : IDetector
                     int i = l.Instrument;
                     if (i < 0 || l.Swaps < _o.MinSwaps) return;
                     double move = Math.Max(l.MaxMoveBps, MoveBps(l.StartPrice, _book.Mark(i)));
-                    if (move < _o.MoveBps || t - _instrumentLastRaise[i] < _o.CoolDownNs) return;
+                    if (move < _o.MoveBps || !CooledDown(t, _instrumentLastRaise[i])) return;
                     _instrumentLastRaise[i] = t;
                     var f = new Finding(t, Signature.FlashLoan, Scope.Instrument, i, Severity.Critical, move / _o.MoveBps,
                         FindingDetail.MoveBps, move, _o.MoveBps, l.StartNs);
@@ -192,7 +195,7 @@ public sealed class FlashLoanDetector : IDetector
             && t - _openNs[s] <= _o.RoundTripWindowNs
             && _holdMoveBps[s] >= _o.MoveBps
             && _holdNotional[s] >= _o.RoundTripSizeRatio * _openTypical[s]
-            && t - _accountLastRaise[a] >= _o.CoolDownNs)
+            && CooledDown(t, _accountLastRaise[a]))
         {
             _accountLastRaise[a] = t;
             double ratio = _holdNotional[s] / _openTypical[s];
@@ -202,4 +205,6 @@ public sealed class FlashLoanDetector : IDetector
         }
         typical.Add(notional, 0.05);
     }
+
+    private bool CooledDown(long t, long lastRaise) => lastRaise == NeverRaised || t - lastRaise >= _o.CoolDownNs;
 }

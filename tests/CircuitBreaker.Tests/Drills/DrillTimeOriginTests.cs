@@ -1,0 +1,80 @@
+using CircuitBreaker.Drills;
+
+namespace CircuitBreaker.Tests.Drills;
+
+/// <summary>
+/// Issue 16 item 1: every drill scenario, its tape shifted to each origin of <see cref="TimeOrigins"/> (0, present-day
+/// Unix ns, near 2^62, and long.MaxValue minus the tape's span, so its last record sits at long.MaxValue), replayed through
+/// the default profile with every detector and the incident desk: the report (orders, rejections by reason, suppressed
+/// fills, trips, findings, incidents) and the accounts' outcomes are those of origin 0, times shifted.
+/// <para>The origins are whole hours: the detectors' own buckets (1 s, 10 s) still sit on a grid of multiples of their
+/// width since t = 0, so a shift by a fraction of a bucket can move an event across a bucket boundary and change a
+/// detector's sums (docs/concepts.md, "Event time"). The gate's rate windows are anchored and do not have this limit
+/// (<c>Gate/RateTests</c> shifts by arbitrary amounts).</para>
+/// </summary>
+public class DrillTimeOriginTests
+{
+    public static TheoryData<string> Names() => [.. Drill.All.Select(s => s.Name)];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Replay_TapeShiftedToEveryOrigin_SameReportTimesShifted(string name)
+    {
+        var scenario = Drill.Find(name)!;
+        byte[] tape = scenario.Generate(1);
+        var records = Read(tape);
+        long span = records.Max(r => Math.Max(r.T, r.ExpiryT ?? 0));
+        string baseline = Replay(tape, 0, out string baseOutcome);
+        Assert.Contains("\"trips\"", baseline);
+        const long hour = 3_600_000_000_000;
+        foreach (long origin in TimeOrigins.For(span).Skip(1).Select(o => o / hour * hour))
+        {
+            string shifted = Replay(Shift(records, origin), origin, out string outcome);
+            Assert.True(baseline == shifted, $"{name} at origin {origin}: {FirstDifference(baseline, shifted)}");
+            Assert.True(baseOutcome == outcome, $"{name} at origin {origin}: accounts {baseOutcome} vs {outcome}");
+        }
+    }
+
+    private static List<TapeRecord> Read(byte[] tape)
+    {
+        using var reader = new TapeReader(new MemoryStream(tape), "origin");
+        return reader.ReadAll().ToList();
+    }
+
+    private static byte[] Shift(List<TapeRecord> records, long origin)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new TapeWriter(stream, leaveOpen: true))
+            foreach (var r in records) writer.Write(r with { T = r.T + origin, ExpiryT = r.ExpiryT is { } x ? x + origin : null });
+        return stream.ToArray();
+    }
+
+    /// <summary>Replays a tape and returns its report with every event time moved back by <paramref name="origin"/>.</summary>
+    private static string Replay(byte[] tape, long origin, out string outcome)
+    {
+        RiskConfig config;
+        using (var first = new TapeReader(new MemoryStream(tape), "origin")) config = ReplayEngine.BuildConfigFromTape(first.ReadAll(), BreakerProfiles.Default);
+        using var reader = new TapeReader(new MemoryStream(tape), "origin");
+        var result = new ReplayEngine(config, ReplayOptions.Default).Run(reader);
+        var report = result.Report;
+        foreach (var t in report.Trips) t.T -= origin;
+        foreach (var f in report.Findings) f.T -= origin;
+        foreach (var i in report.Incidents)
+        {
+            i.OpenedT -= origin;
+            if (i.ContainedT is { } c) i.ContainedT = c - origin;
+            if (i.ClosedT is { } z) i.ClosedT = z - origin;
+        }
+        outcome = string.Join("; ", result.Accounts.Select(a => $"{a.Name} {a.Pnl:R} {a.GrossExposure:R} {a.Fills}"))
+            + $"; skipped {result.SkippedRecords}, disagreements {result.PositionDisagreements}, last {result.LastEventTimeNs - origin}";
+        return report.ToJson();
+    }
+
+    private static string FirstDifference(string a, string b)
+    {
+        int i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i]) i++;
+        int from = Math.Max(0, i - 300);
+        return $"first difference at char {i}:{Environment.NewLine}origin 0: ...{a[from..Math.Min(a.Length, i + 200)]}{Environment.NewLine}shifted:  ...{b[from..Math.Min(b.Length, i + 200)]}";
+    }
+}
