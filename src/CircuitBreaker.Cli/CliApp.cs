@@ -145,8 +145,14 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         }
         if (result.Tail.Status != TailStatus.Clean)
         {
-            stderr.WriteLine($"error: journal {result.Tail.Status.ToString().ToLowerInvariant()} at {result.Tail.File}:{result.Tail.Offset} " +
+            stderr.WriteLine($"error: journal {result.Completeness} at {result.Tail.File}:{result.Tail.Offset} " +
                 $"({result.Tail.Defect}): {result.Tail.Message}; reviewed the {result.Tail.RecordsRead:N0} records before it");
+            return Usage;
+        }
+        if (result.MissingEssential > 0)
+        {
+            stderr.WriteLine($"error: the journal's gap records say {result.MissingEssential:N0} decisions, fills, commands or trips were not journaled; " +
+                "the comparison is incomplete");
             return Usage;
         }
         return Ok;

@@ -7,8 +7,11 @@ internal static class ReviewSummary
 
     public static void Write(TextWriter o, JournalReviewResult r, string profile)
     {
-        o.WriteLine($"journal {r.Journal}: {r.Files.Count} file(s), {r.Records:N0} records ({r.Events:N0} events, {r.TripsThen.Count} trips), " +
-            $"tail {r.Tail.Status}{(r.Tail.Status == TailStatus.Clean ? "" : $" ({r.Tail.Defect} at {r.Tail.File}:{r.Tail.Offset})")}");
+        o.WriteLine($"journal {r.Journal}: {r.Files.Count} file(s), {r.Tail.RecordsRead:N0} records ({r.Events:N0} events, {r.TripsThen.Count} trips), " +
+            $"{r.Completeness}{(r.Tail.Status == TailStatus.Clean ? "" : $" ({r.Tail.Defect} at {r.Tail.File}:{r.Tail.Offset})")}");
+        if (r.Gaps > 0)
+            o.WriteLine($"  gaps: {r.Gaps:N0} ({r.ShedMarketData:N0} market-data records shed under overload" +
+                $"{(r.MissingEssential > 0 ? $"; {r.MissingEssential:N0} decisions, fills, commands or trips MISSING" : "")})");
         if (r.Problem is not null) return;
         var (instruments, accounts, groups) = r.Definitions;
         o.WriteLine($"session: {instruments} instruments, {accounts} accounts, {groups} groups; reviewed with {profile}");

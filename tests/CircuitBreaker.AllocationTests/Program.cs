@@ -5,8 +5,11 @@ using CircuitBreaker;
 // for >= 1 M events after warm-up, measured on every thread involved (the engine thread here, the evaluator thread
 // through its own counter). A control run adds a detector that allocates: it must be caught, or the harness is broken.
 // A third run journals every event and transition to a temporary directory: the engine and evaluator threads must
-// still allocate 0 B; the journal writer thread may allocate (file rotation, pipe segments), and its bytes are reported.
-// Exit code 0 only when the real and journaled runs allocated 0 B with 0 GCs AND the control was caught.
+// still allocate 0 B with 0 GCs; the journal writer thread allocates only to open files (nothing per record), and its
+// bytes are reported. The journal is then read back: every decision and every transition must be in it (none dropped,
+// none refused), market data shed under overload is counted and marked by gap records, and the session must read complete.
+// Exit code 0 only when the real and journaled runs allocated 0 B with 0 GCs, the journal lost no decision or trip, AND
+// the control was caught.
 
 const int WarmupEvents = 300_000;
 int measuredEvents = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_200_000;
@@ -28,12 +31,16 @@ finally
 bool realOk = real.EngineBytes == 0 && real.EvaluatorBytes == 0 && real.Gcs == 0
     && owned.EngineBytes == 0 && owned.EvaluatorBytes == 0 && owned.Gcs == 0;
 bool journalOk = journaled.EngineBytes == 0 && journaled.EvaluatorBytes == 0 && journaled.Gcs == 0;
+bool journalComplete = journaled.Journal is { } jc && jc.Complete && jc.OrdersMissing == 0 && jc.TripsMissing == 0 && jc.EssentialDropped == 0;
 bool controlCaught = control.EvaluatorBytes > 0;
 Console.WriteLine();
 Console.WriteLine(realOk ? "PASS: 0 B allocated on the engine and evaluator threads, 0 GCs" : "FAIL: the hot path allocated");
 Console.WriteLine(journalOk ? "PASS: journal on, 0 B allocated on the engine and evaluator threads, 0 GCs" : "FAIL: the hot path allocated with the journal on");
+Console.WriteLine(journalComplete
+    ? "PASS: journal complete: every decision and trip journaled (0 dropped), market data shed only with a gap record"
+    : "FAIL: the journal lost decisions or trips, or did not read complete");
 Console.WriteLine(controlCaught ? "PASS: the control's allocation was detected" : "FAIL: the control allocated but was not detected");
-return realOk && journalOk && controlCaught ? 0 : 1;
+return realOk && journalOk && journalComplete && controlCaught ? 0 : 1;
 
 static Result Run(string name, int measured, bool allocatingControl, string? journalDirectory = null, GateConcurrency concurrency = GateConcurrency.MultiThreaded)
 {
@@ -77,12 +84,20 @@ static Result Run(string name, int measured, bool allocatingControl, string? jou
     long evalBytes = pipeline.Evaluator.AllocatedBytesAtLastBatch - eval0;
     long gcs = GcCount() - gc0;
     pipeline.Stop();
+    JournalCheck? check = null;
     if (pipeline.JournalStatus is { } j)
-        Console.WriteLine($"  journal: appended {j.Appended:N0}, written {j.Written:N0}, dropped (buffer full) {j.Dropped:N0}, lost {j.Lost:N0}, " +
-            $"files {j.FilesOpened}, state {j.State}; journal writer thread allocated {j.WriterThreadAllocatedBytes:N0} B (allowed, off the hot path)");
+    {
+        check = JournalCheck.Read(Path.Combine(journalDirectory!, "journal"), engine.Checks, breaker.Board.TransitionCount);
+        Console.WriteLine($"  journal: appended {j.Appended:N0}, written {j.Written:N0}, lost {j.Lost:N0}, files {j.FilesOpened}, state {j.State}; " +
+            $"decisions/fills/commands/trips dropped {j.Dropped:N0} (refused by the pipeline {pipeline.JournalEssentialRefused:N0}), " +
+            $"trips not queued {pipeline.JournalTripsDropped:N0}, reserve waits {j.EssentialWaits:N0}; market data shed {j.Shed:N0} in {j.Gaps:N0} gap records");
+        Console.WriteLine($"  journal writer thread allocated {j.WriterThreadAllocatedBytes:N0} B in all ({(double)j.WriterThreadAllocatedBytes / Math.Max(1, j.Written):0.000} B/record: opening files only)");
+        Console.WriteLine($"  read back: {check.Records:N0} records, {check.Orders:N0} decisions of {engine.Checks:N0} checked, {check.Trips:N0} trips of " +
+            $"{breaker.Board.TransitionCount:N0} transitions, {check.Gaps:N0} gaps ({check.Shed:N0} shed), tail {check.Tail}");
+    }
     Console.WriteLine($"{name}: {measured:N0} events measured ({engine.Checks:N0} checks, {Interlocked.Read(ref trips)} trips) in {elapsed.TotalMilliseconds:N0} ms; " +
         $"engine thread {engineBytes} B, evaluator thread {evalBytes} B, GCs {gcs}, ring full {pipeline.FullCount}, findings {pipeline.Evaluator.Findings.Count + pipeline.Evaluator.Findings.Dropped}");
-    return new Result(engineBytes, evalBytes, gcs);
+    return new Result(engineBytes, evalBytes, gcs, check is null ? null : check with { EssentialDropped = pipeline.JournalStatus!.Value.Dropped + pipeline.JournalTripsDropped });
 }
 
 static void WaitIdle(RiskPipeline p, long published)
@@ -94,7 +109,32 @@ static void WaitIdle(RiskPipeline p, long published)
 
 static long GcCount() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
 
-internal readonly record struct Result(long EngineBytes, long EvaluatorBytes, long Gcs);
+internal readonly record struct Result(long EngineBytes, long EvaluatorBytes, long Gcs, JournalCheck? Journal = null);
+
+/// <summary>The journal read back after the run: decisions and trips found against those made, gaps, and how it ended.</summary>
+internal sealed record JournalCheck(long Records, long Orders, long Trips, long Gaps, long Shed, string Tail, bool Complete,
+    long OrdersMissing, long TripsMissing, long EssentialDropped = 0)
+{
+    public static JournalCheck Read(string basePath, long checks, long transitions)
+    {
+        long records = 0, orders = 0, trips = 0, gaps = 0, shed = 0;
+        using var reader = new JournalReader(basePath);
+        while (reader.TryRead(out var r))
+        {
+            records++;
+            if (r.TryGetEvent(out var e) && e.Kind == RiskEventKind.Order) orders++;
+            else if (r.Type == JournalRecordType.Trip) trips++;
+            else if (r.Type == JournalRecordType.Gap && JournalGap.TryRead(r.Payload.Span, out var g))
+            {
+                gaps++;
+                if (g.Kind == JournalGapKind.MarketDataShed) shed += g.Count;
+            }
+        }
+        var tail = reader.Tail;
+        return new JournalCheck(records, orders, trips, gaps, shed, $"{tail.Status} ({tail.Defect})", tail.IsComplete,
+            checks - orders, transitions - trips);
+    }
+}
 
 /// <summary>A simulated engine thread: market data, orders through the gate (decisions recorded on the ring), fills,
 /// cancels, and every 50,000 events an operator halt and resume (two trips with kill-switch callbacks).</summary>

@@ -50,7 +50,7 @@ public sealed class RiskPipeline : IDisposable
         });
         if (_options.Journal is { } journal)
         {
-            _journal = new PipelineJournal(journal);
+            _journal = new PipelineJournal(journal, breaker.Board);
             breaker.Board.Register(_journal);
         }
         _processor = new EventProcessorThread<RiskEvent, EvaluatorHandler>(_ring, new EvaluatorHandler(Evaluator, _journal), new EventProcessorOptions
@@ -85,6 +85,11 @@ public sealed class RiskPipeline : IDisposable
 
     /// <summary>Changes of trading state not journaled because the pipeline's trip queue (4,096) was full. 0 without a journal.</summary>
     public long JournalTripsDropped => _journal?.TripsDropped ?? 0;
+
+    /// <summary>Records that must never be dropped (decisions, fills, admin commands, trips) that the journal refused even
+    /// from its reserve; each halted trading globally (<see cref="RejectReason.RiskPipelineBackpressure"/>). 0 without a journal
+    /// and in a healthy run.</summary>
+    public long JournalEssentialRefused => _journal?.EssentialRefused ?? 0;
 
     /// <summary>Starts the evaluator thread and the watchdog; with a journal, first opens it and writes the session note
     /// (the registry's instruments, accounts and groups) so a review can name the journal's dense ids.</summary>

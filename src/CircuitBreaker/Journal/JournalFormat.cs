@@ -4,7 +4,7 @@ using System.Numerics;
 namespace CircuitBreaker;
 
 /// <summary>
-/// The journal's on-disk format, version 1. All integers are little-endian. See <c>docs/journal-format.md</c>.
+/// The journal's on-disk format, version 2 (version 1 files are still read). All integers are little-endian. See <c>docs/journal-format.md</c>.
 /// <para>
 /// <b>File header</b> (<see cref="FileHeaderSize"/> = 32 bytes): <c>magic "CBJL"</c> (4 bytes),
 /// <c>u16 version</c> (= <see cref="Version"/>), <c>u16 header size</c> (= 32), <c>u32 file number</c> (the <c>n</c> of
@@ -22,8 +22,13 @@ namespace CircuitBreaker;
 /// </summary>
 public static class JournalFormat
 {
-    /// <summary>The format version this library writes and reads: 1.</summary>
-    public const ushort Version = 1;
+    /// <summary>The format version this library writes: 2 (adds <see cref="JournalRecordType.Gap"/> and
+    /// <see cref="JournalRecordType.SessionEnd"/>; every session written in version 2 ends with a session-end record).</summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest format version this library reads: 1 (no gap or session-end records; such a session cannot be
+    /// told complete from cut short, and reads as it did).</summary>
+    public const ushort MinReadableVersion = 1;
 
     /// <summary>Magic bytes at the start of every file: ASCII "CBJL", read as a little-endian u32.</summary>
     public const uint Magic = 0x4C4A4243;
@@ -86,5 +91,9 @@ public static class JournalFormat
         BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32C(destination[..28]));
     }
 
-    internal static bool IsDefined(JournalRecordType type) => type is >= JournalRecordType.Event and <= JournalRecordType.Note;
+    internal static bool IsDefined(JournalRecordType type) => type is >= JournalRecordType.Event and <= JournalRecordType.SessionEnd;
+
+    /// <summary>Record types a file of format <paramref name="version"/> may hold.</summary>
+    internal static bool IsDefined(JournalRecordType type, ushort version) =>
+        version >= 2 ? IsDefined(type) : type is >= JournalRecordType.Event and <= JournalRecordType.Note;
 }

@@ -6,8 +6,11 @@ namespace CircuitBreaker;
 /// <summary>
 /// Reads journal records back across rotated files, in file-number order. The read stops at the first torn
 /// (incomplete) header or frame, or at the first corrupt one (CRC mismatch, impossible length, unknown type, broken
-/// sequence, missing file, unreadable file), and <see cref="Tail"/> says what and where. It never throws on bad data
-/// or I/O errors. A torn tail in a file that is not the last one also stops the read.
+/// sequence, missing file, unreadable file), and <see cref="Tail"/> says what and where. A read that reaches the end with
+/// every frame intact is <see cref="TailStatus.Clean"/> only when every writer session in it ends with its
+/// <see cref="JournalRecordType.SessionEnd"/> record and the first file starts a session; otherwise it is
+/// <see cref="TailStatus.Truncated"/> (cut at a frame boundary, last files missing, first files missing). It never throws
+/// on bad data or I/O errors. A torn tail in a file that is not the last one also stops the read.
 /// Allocates: one array per record payload, plus file handles; off the hot path.
 /// </summary>
 public sealed class JournalReader : IDisposable
@@ -23,6 +26,20 @@ public sealed class JournalReader : IDisposable
     private long _recordsRead;
     private bool _finished;
     private JournalTail _tail;
+    private ushort _fileVersion;
+    // the writer session being read: its format version, first sequence, and whether its end-of-session record was read
+    private ushort _sessionVersion;
+    private long _sessionFirstSequence;
+    private bool _sessionEnded;
+    private bool _sessionFromStart;
+    private long _gapRecords;
+    private long _sessionsEnded;
+    // the first place where a session was cut short (missing end) or the journal starts mid-session; null when none
+    private JournalDefect _truncation;
+    private string? _truncatedFile;
+    private long _truncatedOffset;
+    private string? _truncationMessage;
+    private int _truncations;
 
     /// <summary>Reads the files <c>&lt;basePath&gt;.&lt;n&gt;.cbj</c> that exist, in order of <c>n</c> (see <see cref="FindFiles"/>).</summary>
     public JournalReader(string basePath) : this(FindFiles(basePath)) { }
@@ -43,6 +60,12 @@ public sealed class JournalReader : IDisposable
 
     /// <summary>How the read ended; meaningful once <see cref="IsFinished"/>.</summary>
     public JournalTail Tail => _tail;
+
+    /// <summary>Gap records read so far (runs of records the writer shed or refused; see <see cref="JournalGap"/>).</summary>
+    public long GapRecords => _gapRecords;
+
+    /// <summary>Writer sessions read to their end-of-session record so far.</summary>
+    public long SessionsEnded => _sessionsEnded;
 
     /// <summary>Reads the next record; false at the end of the journal or at the first defect (see <see cref="Tail"/>).
     /// Never throws on damaged data or I/O errors.</summary>
@@ -137,15 +160,40 @@ public sealed class JournalReader : IDisposable
             if (stored != actual)
                 return Stop(TailStatus.Corrupt, JournalDefect.CrcMismatch, file, _offset, $"Frame CRC32C 0x{stored:X8} does not match 0x{actual:X8}.");
             var type = (JournalRecordType)frame[8];
-            if (!JournalFormat.IsDefined(type))
-                return Stop(TailStatus.Corrupt, JournalDefect.UnknownRecordType, file, _offset, $"Unknown record type {frame[8]}.");
+            if (!JournalFormat.IsDefined(type, _fileVersion))
+                return Stop(TailStatus.Corrupt, JournalDefect.UnknownRecordType, file, _offset, $"Unknown record type {frame[8]} in a version {_fileVersion} file.");
             int payloadLength = (int)length - JournalFormat.FrameBodyOverhead;
             if (type == JournalRecordType.Event && payloadLength != RiskEvent.SizeInBytes)
                 return Stop(TailStatus.Corrupt, JournalDefect.BadEventSize, file, _offset, $"Event payload is {payloadLength} bytes, not 64.");
             long sequence = BinaryPrimitives.ReadInt64LittleEndian(frame[9..]);
             if (sequence != _expectedSequence)
                 return Stop(TailStatus.Corrupt, JournalDefect.SequenceBreak, file, _offset, $"Sequence {sequence}, expected {_expectedSequence}.");
-            record = new JournalRecord(type, sequence, frame.Slice(JournalFormat.FrameHeaderSize, payloadLength).ToArray(), file, _offset);
+            if (_sessionEnded)
+                return Stop(TailStatus.Corrupt, JournalDefect.BadSessionRecord, file, _offset,
+                    $"Record {sequence} follows the end-of-session record in the same session.");
+            ReadOnlySpan<byte> payload = frame.Slice(JournalFormat.FrameHeaderSize, payloadLength);
+            if (type == JournalRecordType.Gap)
+            {
+                if (!JournalGap.TryRead(payload, out _))
+                    return Stop(TailStatus.Corrupt, JournalDefect.BadSessionRecord, file, _offset, $"Gap record {sequence} has an invalid payload.");
+                _gapRecords++;
+            }
+            else if (type == JournalRecordType.SessionEnd)
+            {
+                if (!JournalSessionEnd.TryRead(payload, out var end))
+                    return Stop(TailStatus.Corrupt, JournalDefect.BadSessionRecord, file, _offset, $"End-of-session record {sequence} has an invalid payload.");
+                // read from its start, the session must be exactly what the end record describes; read from the middle (its
+                // first files missing, already reported), the end record must at least agree with its own sequence
+                bool consistent = end.FirstSequence + end.Records == sequence
+                    && (_sessionFromStart ? end.FirstSequence == _sessionFirstSequence : end.FirstSequence <= _sessionFirstSequence);
+                if (!consistent)
+                    return Stop(TailStatus.Corrupt, JournalDefect.BadSessionRecord, file, _offset,
+                        $"End-of-session record {sequence} says the session has {end.Records} records from sequence {end.FirstSequence}; " +
+                        $"read {sequence - _sessionFirstSequence} from {_sessionFirstSequence}.");
+                _sessionEnded = true;
+                _sessionsEnded++;
+            }
+            record = new JournalRecord(type, sequence, payload.ToArray(), file, _offset);
             _offset += frame.Length;
             _expectedSequence++;
             _recordsRead++;
@@ -160,7 +208,12 @@ public sealed class JournalReader : IDisposable
         _fileIndex++;
         if (_fileIndex >= _files.Length)
         {
-            string message = _files.Length == 0 ? "No journal files." : $"Read {_files.Length} file(s) to the end.";
+            if (_files.Length > 0)
+                SessionFinished(previous!, previousLength);
+            if (_truncation != JournalDefect.None)
+                return Stop(TailStatus.Truncated, _truncation, _truncatedFile, _truncatedOffset,
+                    _truncations == 1 ? _truncationMessage! : $"{_truncationMessage} ({_truncations} places cut short in all.)");
+            string message = _files.Length == 0 ? "No journal files." : $"Read {_files.Length} file(s) to the end; every session is complete.";
             return Stop(TailStatus.Clean, JournalDefect.None, previous, previousLength, message);
         }
         string file = _files[_fileIndex];
@@ -177,7 +230,7 @@ public sealed class JournalReader : IDisposable
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
         ushort headerSize = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
         uint maxPayload = BinaryPrimitives.ReadUInt32LittleEndian(header[24..]);
-        if (version != JournalFormat.Version || headerSize != JournalFormat.FileHeaderSize || maxPayload > JournalFormat.MaxPayloadLength)
+        if (version is < JournalFormat.MinReadableVersion or > JournalFormat.Version || headerSize != JournalFormat.FileHeaderSize || maxPayload > JournalFormat.MaxPayloadLength)
             return Stop(TailStatus.Corrupt, JournalDefect.UnsupportedVersion, file, 0,
                 $"Unsupported header: version {version}, size {headerSize}, max payload {maxPayload}.");
         uint number = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
@@ -185,9 +238,26 @@ public sealed class JournalReader : IDisposable
             return Stop(TailStatus.Corrupt, JournalDefect.FileMissing, file, 0, $"File number {number} follows {_lastFileNumber}.");
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
         long firstSequence = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
-        bool sessionStart = (flags & JournalFormat.FlagSessionStart) != 0 || _lastFileNumber < 0;
+        bool flaggedStart = (flags & JournalFormat.FlagSessionStart) != 0;
+        bool sessionStart = flaggedStart || _lastFileNumber < 0;
         if (!sessionStart && firstSequence != _expectedSequence)
             return Stop(TailStatus.Corrupt, JournalDefect.SequenceBreak, file, 0, $"File starts at sequence {firstSequence}, expected {_expectedSequence}.");
+        if (!sessionStart && version != _sessionVersion)
+            return Stop(TailStatus.Corrupt, JournalDefect.UnsupportedVersion, file, 0,
+                $"File is format version {version} in the middle of a version {_sessionVersion} session.");
+        if (sessionStart)
+        {
+            if (_lastFileNumber >= 0)
+                SessionFinished(previous!, previousLength);
+            else if (!flaggedStart)
+                Truncated(JournalDefect.MissingSessionStart, file, 0,
+                    $"The journal starts in the middle of a writer session: file {number} does not start a session (its earlier files are missing).");
+            _sessionVersion = version;
+            _sessionFirstSequence = firstSequence;
+            _sessionEnded = false;
+            _sessionFromStart = flaggedStart;
+        }
+        _fileVersion = version;
         _expectedSequence = firstSequence;
         _maxPayload = (int)maxPayload;
         if (_frame.Length < 8 + JournalFormat.FrameBodyOverhead + _maxPayload)
@@ -195,6 +265,26 @@ public sealed class JournalReader : IDisposable
         _lastFileNumber = number;
         _offset = JournalFormat.FileHeaderSize;
         return true;
+    }
+
+    /// <summary>The session being read ends at <paramref name="file"/>:<paramref name="offset"/> (end of the file or a new
+    /// session): a version-2 session without its end-of-session record was cut short.</summary>
+    private void SessionFinished(string file, long offset)
+    {
+        if (_sessionVersion >= 2 && !_sessionEnded)
+            Truncated(JournalDefect.MissingSessionEnd, file, offset,
+                $"The writer session that starts at sequence {_sessionFirstSequence} has no end-of-session record: it was cut at a frame " +
+                $"boundary or its last files are missing (read up to sequence {_expectedSequence - 1}).");
+    }
+
+    private void Truncated(JournalDefect defect, string file, long offset, string message)
+    {
+        if (_truncations++ > 0)
+            return;
+        _truncation = defect;
+        _truncatedFile = file;
+        _truncatedOffset = offset;
+        _truncationMessage = message;
     }
 
     private bool Stop(TailStatus status, JournalDefect defect, string? file, long offset, string message)

@@ -2,7 +2,7 @@ namespace CircuitBreaker;
 
 /// <summary>
 /// What a journal record holds. Stored as one byte in every frame; <c>0</c> and values above
-/// <see cref="Note"/> are invalid and make the reader report <see cref="TailStatus.Corrupt"/>.
+/// <see cref="SessionEnd"/> are invalid and make the reader report <see cref="TailStatus.Corrupt"/>.
 /// </summary>
 public enum JournalRecordType : byte
 {
@@ -16,4 +16,10 @@ public enum JournalRecordType : byte
     Incident = 4,
     /// <summary>Free text, UTF-8 encoded (operator notes, annotations).</summary>
     Note = 5,
+    /// <summary>Records the writer did not journal (market data shed under overload, or records refused even from the
+    /// reserve): the 32-byte <see cref="JournalGap"/> layout. Written by the writer itself, before the next record it keeps.</summary>
+    Gap = 6,
+    /// <summary>The last record of a writer session (written by <see cref="JournalWriter.Dispose"/>): the 48-byte
+    /// <see cref="JournalSessionEnd"/> layout. A session without it was cut short.</summary>
+    SessionEnd = 7,
 }

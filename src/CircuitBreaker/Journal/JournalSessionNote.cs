@@ -89,44 +89,130 @@ public sealed class JournalSessionNote
 
     /// <summary>Parses a note; false (and null) when <paramref name="text"/> is not a session note of layout 1 or is malformed.
     /// Never throws on bad text. Allocates.</summary>
-    public static bool TryParse(string text, out JournalSessionNote? note)
+    public static bool TryParse(string text, out JournalSessionNote? note) => TryParse(text, out note, out _);
+
+    /// <summary>Parses a note. False with <paramref name="error"/> null when <paramref name="text"/> is not a session note
+    /// (no <c>cb_journal_session</c> marker: an ordinary note); false with <paramref name="error"/> set, naming the JSON path,
+    /// when it is one but malformed: not JSON, an unknown layout, a missing, null, empty or non-string symbol or name, a
+    /// kind that is not a defined value, a tick, lot or multiplier that is not a finite number above 0, an id that is not
+    /// an integer of 0 or more. Never throws on bad text. Allocates.</summary>
+    public static bool TryParse(string text, out JournalSessionNote? note, out string? error)
     {
         note = null;
+        error = null;
         if (string.IsNullOrEmpty(text) || !text.Contains(Marker, StringComparison.Ordinal)) return false;
         try
         {
             using var doc = JsonDocument.Parse(text);
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(Marker, out var v) || !v.TryGetInt32(out int version) || version != 1)
-                return false;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(Marker, out var v))
+                return false; // the marker is only in some text: an ordinary note
+            if (!v.TryGetInt32(out int version) || version != 1)
+                return Fail($"{Marker}: layout {v.GetRawText()} is not 1", out error);
+            var reader = new Reader();
             var instruments = new List<JournalInstrument>();
             var accounts = new List<JournalName>();
             var groups = new List<JournalName>();
-            foreach (var e in Array(root, "instruments"))
+            int k = 0;
+            foreach (var e in reader.Array(root, "instruments"))
             {
-                instruments.Add(new JournalInstrument(e.GetProperty("id").GetInt32(), e.GetProperty("symbol").GetString()!,
-                    Enum.Parse<InstrumentKind>(e.GetProperty("kind").GetString()!), e.GetProperty("tick").GetDouble(),
-                    e.GetProperty("lot").GetDouble(), e.GetProperty("multiplier").GetDouble(), e.GetProperty("underlying").GetString()!,
-                    e.GetProperty("group").GetString()!, Number(e, "barrier"),
-                    e.TryGetProperty("barrier_kind", out var bk) ? Enum.Parse<BarrierKind>(bk.GetString()!) : BarrierKind.None,
-                    Number(e, "strike")));
+                string at = $"instruments[{k++}]";
+                var kind = reader.Enum<InstrumentKind>(e, at, "kind", required: true);
+                instruments.Add(new JournalInstrument(reader.Id(e, at), reader.Name(e, at, "symbol"), kind,
+                    reader.Positive(e, at, "tick"), reader.Positive(e, at, "lot"), reader.Positive(e, at, "multiplier"),
+                    reader.Name(e, at, "underlying"), reader.Name(e, at, "group"), Number(e, "barrier"),
+                    reader.Enum<BarrierKind>(e, at, "barrier_kind", required: false), Number(e, "strike")));
             }
-            foreach (var e in Array(root, "accounts")) accounts.Add(new JournalName(e.GetProperty("id").GetInt32(), e.GetProperty("name").GetString()!));
-            foreach (var e in Array(root, "groups")) groups.Add(new JournalName(e.GetProperty("id").GetInt32(), e.GetProperty("name").GetString()!));
-            int part = root.TryGetProperty("part", out var p) ? p.GetInt32() : 0;
-            int parts = root.TryGetProperty("parts", out var n) ? n.GetInt32() : 1;
+            k = 0;
+            foreach (var e in reader.Array(root, "accounts")) { string at = $"accounts[{k++}]"; accounts.Add(new JournalName(reader.Id(e, at), reader.Name(e, at, "name"))); }
+            k = 0;
+            foreach (var e in reader.Array(root, "groups")) { string at = $"groups[{k++}]"; groups.Add(new JournalName(reader.Id(e, at), reader.Name(e, at, "name"))); }
+            int part = reader.Int(root, "part", 0), parts = reader.Int(root, "parts", 1);
+            if (reader.Error is null && (part < 0 || parts < 1 || part >= parts))
+                reader.Error = $"part {part} of {parts} is not a valid part number";
+            if (reader.Error is not null) return Fail(reader.Error, out error);
             note = new JournalSessionNote(part, parts, instruments, accounts, groups);
             return true;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException
-                                       or ArgumentException or NullReferenceException)
+        catch (JsonException ex)
         {
-            return false;
+            return Fail($"not valid JSON: {ex.Message}", out error);
+        }
+        catch (ArgumentException ex) // invalid UTF-8 in the text's source, surfaced by the JSON reader
+        {
+            return Fail($"not valid JSON: {ex.Message}", out error);
         }
     }
 
-    private static IEnumerable<JsonElement> Array(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
+    private static bool Fail(string message, out string? error)
+    {
+        error = message;
+        return false;
+    }
+
+    /// <summary>Reads fields, keeping the first error (the rest of the note is still walked, never thrown on).</summary>
+    private sealed class Reader
+    {
+        public string? Error;
+
+        private void Set(string message) => Error ??= message;
+
+        public IEnumerable<JsonElement> Array(JsonElement root, string name)
+        {
+            if (!root.TryGetProperty(name, out var a)) return [];
+            if (a.ValueKind == JsonValueKind.Array) return a.EnumerateArray().ToArray();
+            Set($"{name}: must be an array (was {a.ValueKind})");
+            return [];
+        }
+
+        public string Name(JsonElement e, string at, string field)
+        {
+            if (e.ValueKind != JsonValueKind.Object) { Set($"{at}: must be an object (was {e.ValueKind})"); return "?"; }
+            if (!e.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.String)
+            {
+                Set($"{at}.{field}: must be a non-empty string (was {(e.TryGetProperty(field, out v) ? v.ValueKind.ToString().ToLowerInvariant() : "missing")})");
+                return "?";
+            }
+            string? s = v.GetString();
+            if (string.IsNullOrWhiteSpace(s)) { Set($"{at}.{field}: must be a non-empty string (was \"{s}\")"); return "?"; }
+            return s;
+        }
+
+        public int Id(JsonElement e, string at)
+        {
+            if (e.ValueKind != JsonValueKind.Object) { Set($"{at}: must be an object (was {e.ValueKind})"); return 0; }
+            if (e.TryGetProperty("id", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int id) && id >= 0) return id;
+            Set($"{at}.id: must be an integer >= 0");
+            return 0;
+        }
+
+        public double Positive(JsonElement e, string at, string field)
+        {
+            if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number
+                && v.TryGetDouble(out double d) && double.IsFinite(d) && d > 0) return d;
+            Set($"{at}.{field}: must be a finite number > 0");
+            return 1;
+        }
+
+        public T Enum<T>(JsonElement e, string at, string field, bool required) where T : struct, System.Enum
+        {
+            if (e.ValueKind != JsonValueKind.Object) { Set($"{at}: must be an object (was {e.ValueKind})"); return default; }
+            if (!e.TryGetProperty(field, out var v)) { if (required) Set($"{at}.{field}: missing"); return default; }
+            if (v.ValueKind == JsonValueKind.String && v.GetString() is { } s && !s.AsSpan().ContainsAnyInRange('0', '9')
+                && System.Enum.TryParse<T>(s, ignoreCase: false, out var value) && System.Enum.IsDefined(value))
+                return value;
+            Set($"{at}.{field}: must be one of {string.Join(", ", System.Enum.GetNames<T>())}");
+            return default;
+        }
+
+        public int Int(JsonElement root, string field, int fallback)
+        {
+            if (!root.TryGetProperty(field, out var v)) return fallback;
+            if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n)) return n;
+            Set($"{field}: must be an integer");
+            return fallback;
+        }
+    }
 
     private static double Number(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;

@@ -31,8 +31,15 @@ public readonly struct JournalStatus
     public long Appended { get; }
     /// <summary>Records written and flushed to the stream.</summary>
     public long Written { get; }
-    /// <summary>Records refused because the buffer was full or the writer was disposed.</summary>
+    /// <summary>Records that must never be dropped but were refused: the buffer stayed full, reserve included, for the
+    /// writer's essential wait timeout, or the writer was disposed. 0 in a healthy run.</summary>
     public long Dropped { get; }
+    /// <summary>Market-data records (trades, quotes, oracle prices) shed under overload; each run is marked by a gap record.</summary>
+    public long Shed { get; init; }
+    /// <summary>Gap records written (runs of shed or dropped records).</summary>
+    public long Gaps { get; init; }
+    /// <summary>Appends that waited for the journal thread because even the reserve was full.</summary>
+    public long EssentialWaits { get; init; }
     /// <summary>Records refused because the type is unknown or the payload is larger than the limit.</summary>
     public long Rejected { get; }
     /// <summary>Records accepted but not written because of a disk error.</summary>

@@ -3,12 +3,17 @@ namespace CircuitBreaker;
 /// <summary>How a journal read ended.</summary>
 public enum TailStatus : byte
 {
-    /// <summary>Every file ended exactly at a frame boundary; nothing was skipped.</summary>
+    /// <summary>Complete: every file ended exactly at a frame boundary, nothing was skipped, and every writer session read
+    /// ends with its end-of-session record (format version 2; version-1 sessions have none).</summary>
     Clean = 0,
     /// <summary>The last bytes form an incomplete header or frame (an interrupted write); everything before it was read.</summary>
     Torn = 1,
     /// <summary>A header or frame is damaged (CRC mismatch, impossible length, unknown type, broken sequence) or a file could not be read.</summary>
     Corrupt = 2,
+    /// <summary>Every file read ended at a frame boundary and every record is intact, but a writer session was cut short: its
+    /// end-of-session record is missing (a crash, a journal still being written, or files missing at the end), or the
+    /// journal starts in the middle of a session (its first files are missing). Everything present was read.</summary>
+    Truncated = 3,
 }
 
 /// <summary>What exactly stopped a journal read (detail of <see cref="TailStatus"/>).</summary>
@@ -40,6 +45,14 @@ public enum JournalDefect : byte
     SequenceBreak,
     /// <summary>Corrupt: the file could not be opened or read (the I/O error is in <see cref="JournalTail.Message"/>).</summary>
     FileUnreadable,
+    /// <summary>Truncated: a session has no <see cref="JournalRecordType.SessionEnd"/> record (it was cut at a frame
+    /// boundary, or its last files are missing).</summary>
+    MissingSessionEnd,
+    /// <summary>Truncated: the first file read is not the first file of a writer session (the journal's first files are missing).</summary>
+    MissingSessionStart,
+    /// <summary>Corrupt: a CRC-valid gap or session-end record whose payload is not a valid layout, a session-end record
+    /// whose counts do not match the session, or a record after a session's end in the same session.</summary>
+    BadSessionRecord,
 }
 
 /// <summary>
@@ -56,6 +69,10 @@ public readonly struct JournalTail
 
     /// <summary>How the read ended.</summary>
     public TailStatus Status { get; }
+    /// <summary>True when the read ended cleanly and every writer session in it is closed by its end-of-session record
+    /// (<see cref="TailStatus.Clean"/>): nothing is missing at the end. Version-1 journals, which have no such record, are
+    /// clean when they end at a frame boundary.</summary>
+    public bool IsComplete => Status == TailStatus.Clean;
     /// <summary>What stopped it; <see cref="JournalDefect.None"/> when clean.</summary>
     public JournalDefect Defect { get; }
     /// <summary>The file where the read stopped; null when there were no files.</summary>

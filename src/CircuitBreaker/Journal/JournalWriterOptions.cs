@@ -28,6 +28,21 @@ public sealed class JournalWriterOptions
     /// <summary>Sequence number of the first record of this writer session. Non-negative. Default 0.</summary>
     public long FirstSequence { get; init; }
 
+    /// <summary>Bytes of the buffer kept for records that must never be dropped (decisions, fills, trips, admin commands,
+    /// notes, gap and end-of-session records): market data (trades, quotes, oracle prices) is shed, counted and marked by a
+    /// gap record when appending it would leave less than this free. Null (default): a quarter of <see cref="BufferBytes"/>.
+    /// Between 0 and <see cref="BufferBytes"/>/2.</summary>
+    public int? ReserveBytes { get; init; }
+
+    /// <summary>How long an append of a record that must never be dropped waits (spinning and yielding, no lock, no
+    /// allocation) for the journal thread to free room when even the reserve is full. After it, the record is refused and
+    /// counted in <see cref="JournalWriter.Dropped"/> and a gap record marks it (a pipeline then halts trading globally).
+    /// Zero: never wait. Between 0 and 60 s. Default 1 s.</summary>
+    public TimeSpan EssentialWaitTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The reserve in force: <see cref="ReserveBytes"/>, or a quarter of <see cref="BufferBytes"/>.</summary>
+    public int EffectiveReserveBytes => ReserveBytes ?? BufferBytes / 4;
+
     /// <summary>When true, every batch is forced to the device (<c>FileStream.Flush(true)</c>), not only to the OS.
     /// Default false.</summary>
     public bool FlushToDisk { get; init; }
@@ -51,6 +66,10 @@ public sealed class JournalWriterOptions
             errors.Add($"MaxFileBytes must be >= 4096 (was {MaxFileBytes}).");
         if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromSeconds(1))
             errors.Add($"PollInterval must be in (0, 1 s] (was {PollInterval}).");
+        if (ReserveBytes is { } reserve && (reserve < 0 || reserve > BufferBytes / 2))
+            errors.Add($"ReserveBytes must be in [0, BufferBytes/2] (was {reserve}).");
+        if (EssentialWaitTimeout < TimeSpan.Zero || EssentialWaitTimeout > TimeSpan.FromSeconds(60))
+            errors.Add($"EssentialWaitTimeout must be in [0, 60 s] (was {EssentialWaitTimeout}).");
         if (FirstSequence < 0)
             errors.Add($"FirstSequence must be >= 0 (was {FirstSequence}).");
         if (errors.Count > 0)

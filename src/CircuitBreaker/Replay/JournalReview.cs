@@ -64,16 +64,37 @@ public sealed partial class JournalReview
         // Pass 1: the session notes (names and specs of every id) and where the read stops.
         var sessions = new List<JournalSessionNote>();
         long readable;
+        string? malformed = null;
         using (var reader = new JournalReader(files))
         {
             while (reader.TryRead(out var record))
-                if (record.Type == JournalRecordType.Note && JournalSessionNote.TryParse(record.GetText(), out var note)) sessions.Add(note!);
+            {
+                if (record.Type == JournalRecordType.Gap && JournalGap.TryRead(record.Payload.Span, out var gap)) result.AddGap(in gap);
+                if (record.Type != JournalRecordType.Note) continue;
+                if (JournalSessionNote.TryParse(record.GetText(), out var note, out string? error)) sessions.Add(note!);
+                else if (error is not null)
+                    malformed ??= Invariant($"session note {record.Sequence} at {record.File}:{record.Offset} is malformed: {error}");
+            }
             result.Tail = reader.Tail;
             readable = reader.Tail.RecordsRead;
         }
+        if (malformed is not null)
+        {
+            // a CRC-valid note that names nothing usable: the ids of the records after it cannot be trusted to a name
+            result.Problem = malformed;
+            return result;
+        }
         if (sessions.Count == 0)
         {
-            result.Problem = "the journal has no session note (instrument and account definitions): it was not written by a RiskPipeline";
+            var tail = result.Tail;
+            result.Problem = tail.Status switch
+            {
+                TailStatus.Torn or TailStatus.Corrupt => Invariant(
+                    $"the journal is damaged before its session note: {tail.Status.ToString().ToLowerInvariant()} ({tail.Defect}) at {tail.File}:{tail.Offset}: {tail.Message}"),
+                TailStatus.Truncated when tail.Defect == JournalDefect.MissingSessionStart => Invariant(
+                    $"the journal's first files are missing (it starts in the middle of a writer session at {tail.File}), so its session note is gone"),
+                _ => "the journal has no session note (instrument and account definitions): it was not written by a RiskPipeline",
+            };
             return result;
         }
 

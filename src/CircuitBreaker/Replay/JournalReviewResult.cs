@@ -23,8 +23,28 @@ public sealed class JournalReviewResult
     public JournalTail Tail { get; internal set; }
     /// <summary>Why nothing could be reviewed (no journal files, no session note); null when the review ran.</summary>
     public string? Problem { get; internal set; }
-    /// <summary>True when the review ran over a journal that read to a clean end.</summary>
+    /// <summary>True when the review ran over a journal that read to a clean end with every writer session closed by its
+    /// end-of-session record: nothing is missing at the end (market data shed under overload is counted in
+    /// <see cref="ShedMarketData"/>, not a reason to be incomplete).</summary>
     public bool IsComplete => Problem is null && Tail.Status == TailStatus.Clean;
+
+    /// <summary>"complete", "truncated", "torn" or "corrupt": how much of what was written the review saw.</summary>
+    public string Completeness => Tail.Status == TailStatus.Clean ? "complete" : Tail.Status.ToString().ToLowerInvariant();
+
+    /// <summary>Gap records read: runs of records the writer did not journal.</summary>
+    public long Gaps { get; private set; }
+    /// <summary>Market-data records (trades, quotes, oracle prices) the writer shed under overload, by its gap records.</summary>
+    public long ShedMarketData { get; private set; }
+    /// <summary>Records that must never be dropped (decisions, fills, admin commands, trips) missing by the gap records; 0 in a
+    /// healthy journal. Decisions and trips of a review with some missing cannot all be compared.</summary>
+    public long MissingEssential { get; private set; }
+
+    internal void AddGap(in JournalGap gap)
+    {
+        Gaps++;
+        if (gap.Kind == JournalGapKind.MarketDataShed) ShedMarketData += gap.Count;
+        else MissingEssential += gap.Count;
+    }
 
     /// <summary>Records read.</summary>
     public long Records { get; internal set; }
@@ -86,6 +106,12 @@ public sealed class JournalReviewResult
         w.WriteStartArray("files");
         foreach (var f in Files) w.WriteStringValue(f);
         w.WriteEndArray();
+        w.WriteString("completeness", Completeness);
+        w.WriteStartObject("gaps");
+        w.WriteNumber("records", Gaps);
+        w.WriteNumber("market_data_shed", ShedMarketData);
+        w.WriteNumber("essential_missing", MissingEssential);
+        w.WriteEndObject();
         w.WriteStartObject("tail");
         w.WriteString("status", Tail.Status.ToString());
         w.WriteString("defect", Tail.Defect.ToString());

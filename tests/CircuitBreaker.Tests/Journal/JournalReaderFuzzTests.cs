@@ -17,7 +17,8 @@ public sealed class JournalReaderFuzzTests(ITestOutputHelper output)
         var originals = sources.Select(File.ReadAllBytes).ToArray();
         var expected = JournalScratch.ReadAll(sources).Records;
         Assert.True(sources.Count >= 2, "the fuzzed journal must span several files");
-        Assert.Equal(150, expected.Count);
+        Assert.Equal(151, expected.Count); // 150 and the end-of-session record
+        Assert.Equal(JournalRecordType.SessionEnd, expected[^1].Type);
         var targets = Enumerable.Range(0, sources.Count).Select(i => JournalFormat.FileName(scratch.BasePath("fuzz"), i)).ToArray();
 
         var rng = new Random(Seed);

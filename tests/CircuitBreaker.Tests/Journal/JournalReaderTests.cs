@@ -4,7 +4,8 @@ public sealed class JournalReaderTests
 {
     private const int Count = 20;
 
-    /// <summary>Writes one single-file journal of <see cref="Count"/> records; returns its bytes and the records read back.</summary>
+    /// <summary>Writes one single-file journal of <see cref="Count"/> records (then the writer's end-of-session record); returns its
+    /// bytes and the records read back.</summary>
     private static (byte[] Bytes, List<JournalRecord> Records) Journal(JournalScratch scratch, JournalRecordType lastType)
     {
         var options = new JournalWriterOptions { BasePath = scratch.BasePath("source") };
@@ -12,7 +13,8 @@ public sealed class JournalReaderTests
         string file = JournalReader.FindFiles(options.BasePath).Single();
         var (records, tail) = JournalScratch.ReadAll([file]);
         Assert.Equal(TailStatus.Clean, tail.Status);
-        Assert.Equal(Count, records.Count);
+        Assert.Equal(Count + 1, records.Count);
+        Assert.Equal(JournalRecordType.SessionEnd, records[^1].Type);
         return (File.ReadAllBytes(file), records);
     }
 
@@ -32,10 +34,10 @@ public sealed class JournalReaderTests
     {
         using var scratch = new JournalScratch();
         var (bytes, original) = Journal(scratch, lastType);
-        long lastStart = original[^1].Offset;
+        long lastStart = original[Count - 1].Offset, endStart = original[Count].Offset;
         string path = scratch.BasePath("cut") + ".000000.cbj";
 
-        for (int cut = (int)lastStart + 1; cut < bytes.Length; cut++)
+        for (int cut = (int)lastStart + 1; cut < endStart; cut++)
         {
             var (records, tail) = ReadBytes(path, bytes.AsSpan(0, cut));
 
@@ -48,9 +50,17 @@ public sealed class JournalReaderTests
             Assert.Equal(Count - 1, tail.RecordsRead);
         }
 
-        var (atBoundary, cleanTail) = ReadBytes(path, bytes.AsSpan(0, (int)lastStart));
+        // cut at a frame boundary: every record left is intact, but the session has no end: truncated, not complete
+        var (atBoundary, cutTail) = ReadBytes(path, bytes.AsSpan(0, (int)lastStart));
         Assert.Equal(Count - 1, atBoundary.Count);
-        Assert.Equal(TailStatus.Clean, cleanTail.Status);
+        Assert.Equal((TailStatus.Truncated, JournalDefect.MissingSessionEnd, lastStart), (cutTail.Status, cutTail.Defect, cutTail.Offset));
+        var (beforeEnd, beforeEndTail) = ReadBytes(path, bytes.AsSpan(0, (int)endStart));
+        Assert.Equal(Count, beforeEnd.Count);
+        Assert.Equal((TailStatus.Truncated, JournalDefect.MissingSessionEnd), (beforeEndTail.Status, beforeEndTail.Defect));
+        var (whole, wholeTail) = ReadBytes(path, bytes);
+        Assert.Equal(Count + 1, whole.Count);
+        Assert.Equal(TailStatus.Clean, wholeTail.Status);
+        Assert.True(wholeTail.IsComplete);
     }
 
     [Fact]
@@ -139,6 +149,83 @@ public sealed class JournalReaderTests
         Assert.Equal(TailStatus.Corrupt, tail.Status);
         Assert.Equal(JournalDefect.FileMissing, tail.Defect);
         Assert.Equal(files[2], tail.File);
+    }
+
+    [Fact]
+    public void TryRead_RotatedJournalMissingItsLastFiles_TruncatedNotClean()
+    {
+        using var scratch = new JournalScratch();
+        var options = new JournalWriterOptions { BasePath = scratch.BasePath(), MaxFileBytes = 4096 };
+        JournalScratch.WriteJournal(options, 300);
+        var files = JournalReader.FindFiles(options.BasePath);
+        Assert.True(files.Count >= 4);
+        Assert.Equal(TailStatus.Clean, JournalScratch.ReadAll(files).Tail.Status);
+
+        for (int keep = 1; keep < files.Count; keep++)
+        {
+            // every frame of the files kept is intact and each ends at a frame boundary: only the session end says they are not all
+            var (records, tail) = JournalScratch.ReadAll(files.Take(keep));
+            Assert.Equal((TailStatus.Truncated, JournalDefect.MissingSessionEnd), (tail.Status, tail.Defect));
+            Assert.False(tail.IsComplete);
+            Assert.Equal(files[keep - 1], tail.File);
+            Assert.Equal(new FileInfo(files[keep - 1]).Length, tail.Offset);
+            Assert.Equal(records.Count, tail.RecordsRead);
+            Assert.DoesNotContain(records, r => r.Type == JournalRecordType.SessionEnd);
+        }
+    }
+
+    [Fact]
+    public void TryRead_JournalMissingItsFirstFile_TruncatedMissingSessionStart_RestReadInFull()
+    {
+        using var scratch = new JournalScratch();
+        var options = new JournalWriterOptions { BasePath = scratch.BasePath(), MaxFileBytes = 4096 };
+        JournalScratch.WriteJournal(options, 300);
+        var files = JournalReader.FindFiles(options.BasePath);
+        var (all, _) = JournalScratch.ReadAll(files);
+        File.Delete(files[0]);
+
+        var (records, tail) = JournalScratch.ReadAll(JournalReader.FindFiles(options.BasePath));
+
+        Assert.Equal((TailStatus.Truncated, JournalDefect.MissingSessionStart), (tail.Status, tail.Defect));
+        Assert.Equal(files[1], tail.File);
+        Assert.Equal(all.SkipWhile(r => r.File == files[0]).Select(r => r.Sequence), records.Select(r => r.Sequence));
+        Assert.Equal(JournalRecordType.SessionEnd, records[^1].Type); // the end record still checks out against its own sequence
+    }
+
+    [Fact]
+    public void TryRead_CrashedSessionThenACompleteOne_TruncatedAtTheCrash_BothSessionsRead()
+    {
+        using var scratch = new JournalScratch();
+        var options = new JournalWriterOptions { BasePath = scratch.BasePath() };
+        JournalScratch.WriteJournal(options, 40);
+        string first = JournalReader.FindFiles(options.BasePath).Single();
+        var (firstRecords, _) = JournalScratch.ReadAll([first]);
+        long endOffset = firstRecords[^1].Offset;
+        using (var fs = new FileStream(first, FileMode.Open)) fs.SetLength(endOffset); // a crash: no end-of-session record
+        JournalScratch.WriteJournal(options, 40);                                     // the restart, closed properly
+
+        var (records, tail) = JournalScratch.ReadAll(JournalReader.FindFiles(options.BasePath));
+
+        Assert.Equal((TailStatus.Truncated, JournalDefect.MissingSessionEnd), (tail.Status, tail.Defect));
+        Assert.Equal((first, endOffset), (tail.File, tail.Offset));
+        Assert.Equal(40 + 41, records.Count);
+    }
+
+    [Fact]
+    public void TryRead_SessionEndRecordThatDoesNotMatchTheSession_Corrupt()
+    {
+        using var scratch = new JournalScratch();
+        var (bytes, original) = Journal(scratch, JournalRecordType.Event);
+        long endStart = original[Count].Offset;
+        byte[] copy = (byte[])bytes.Clone();
+        var frame = copy.AsSpan((int)endStart);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(frame[(JournalFormat.FrameHeaderSize + 16)..], Count + 5); // claims more records
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], JournalFormat.FrameCrc(frame));            // CRC-valid
+
+        var (records, tail) = ReadBytes(scratch.BasePath("forged") + ".000000.cbj", copy);
+
+        Assert.Equal((TailStatus.Corrupt, JournalDefect.BadSessionRecord, endStart), (tail.Status, tail.Defect, tail.Offset));
+        Assert.Equal(Count, records.Count);
     }
 
     [Fact]

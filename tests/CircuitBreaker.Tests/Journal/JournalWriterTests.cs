@@ -13,14 +13,17 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
         const int count = 5_000;
         JournalScratch.WriteJournal(options, count);
 
-        var (records, tail) = JournalScratch.ReadAll(JournalReader.FindFiles(options.BasePath));
+        var (all, tail) = JournalScratch.ReadAll(JournalReader.FindFiles(options.BasePath));
 
         Assert.Equal(TailStatus.Clean, tail.Status);
+        Assert.Equal(Enumerable.Range(0, all.Count).Select(i => (long)i), all.Select(r => r.Sequence)); // gaps take numbers too
+        Assert.Equal(JournalRecordType.SessionEnd, all[^1].Type);
+        // the writer's own records (gaps where market data was shed and retried, the end) aside, every record in order
+        var records = all.Where(r => r.Type is not (JournalRecordType.Gap or JournalRecordType.SessionEnd)).ToList();
         Assert.Equal(count, records.Count);
         for (int i = 0; i < count; i++)
         {
             Assert.Equal(JournalScratch.TypeOf(i), records[i].Type);
-            Assert.Equal(i, records[i].Sequence);
             Assert.Equal(JournalScratch.Payload(records[i].Type, i), records[i].Payload.ToArray());
         }
     }
@@ -62,7 +65,8 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
         Assert.All(files, f => Assert.InRange(new FileInfo(f).Length, JournalFormat.FileHeaderSize + 1, 4096));
         Assert.Equal(JournalFormat.FileName(options.BasePath, 0), files[0]);
         Assert.Equal(TailStatus.Clean, tail.Status);
-        Assert.Equal(Enumerable.Range(0, 600).Select(i => (long)i), records.Select(r => r.Sequence));
+        Assert.Equal(Enumerable.Range(0, records.Count).Select(i => (long)i), records.Select(r => r.Sequence));
+        Assert.Equal(600, records.Count(r => r.Type is not (JournalRecordType.Gap or JournalRecordType.SessionEnd)));
         Assert.Equal(files, records.Select(r => r.File).Distinct());
     }
 
@@ -80,8 +84,10 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
 
         Assert.True(files.Count > firstSessionFiles);
         Assert.Equal(TailStatus.Clean, tail.Status);
-        Assert.Equal(200, records.Count);
-        Assert.Equal(0, records[100].Sequence); // the second session restarts its sequence, flagged in its first header
+        Assert.Equal(2, records.Count(r => r.Type == JournalRecordType.SessionEnd)); // both sessions complete
+        Assert.Equal(200, records.Count(r => r.Type is not (JournalRecordType.Gap or JournalRecordType.SessionEnd)));
+        int second = records.FindIndex(r => r.Type == JournalRecordType.SessionEnd) + 1;
+        Assert.Equal(0, records[second].Sequence); // the second session restarts its sequence, flagged in its first header
     }
 
     [Fact]
@@ -100,10 +106,13 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
 
         var (records, tail) = JournalScratch.ReadAll(JournalReader.FindFiles(scratch.BasePath()));
         Assert.Equal(JournalWriterState.Stopped, writer.State);
-        Assert.Equal(count, writer.Written);
+        Assert.Equal(0, writer.Shed);
+        Assert.Equal(count + 1, writer.Written);
         Assert.Equal(TailStatus.Clean, tail.Status);
-        Assert.Equal(count, records.Count);
-        Assert.True(records[^1].TryGetEvent(out var last));
+        Assert.Equal(count + 1, records.Count);
+        Assert.True(JournalSessionEnd.TryRead(records[^1].Payload.Span, out var end));
+        Assert.Equal(new JournalSessionEnd(0, count, 0, 0, 0), end);
+        Assert.True(records[^2].TryGetEvent(out var last));
         Assert.Equal(count - 1, last.TimeNs);
     }
 
@@ -119,7 +128,7 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TryAppend_BufferFullWhileDiskStalls_ReturnsFalseCountsDroppedThenWritesTheRest()
+    public void TryAppend_MarketDataWhileDiskStalls_ShedOutsideTheReserveThenMarkedByOneGap()
     {
         using var gate = new ManualResetEventSlim(false);
         var stream = new FaultyStream(gate: gate);
@@ -130,11 +139,15 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
             accepted += writer.TryAppend(in e) ? 1 : 0;
         gate.Set();
         Assert.True(writer.Flush());
+        Assert.True(writer.TryAppend(in e)); // room again: the gap record goes first
+        Assert.True(writer.Flush());
 
-        Assert.True(writer.Dropped > 0);
-        Assert.Equal(1_000, accepted + writer.Dropped);
-        Assert.Equal(accepted, writer.Written);
-        Assert.Equal(JournalFormat.FileHeaderSize + accepted * (JournalFormat.FrameHeaderSize + 64L), stream.BytesWritten);
+        Assert.Equal(0, writer.Dropped);
+        Assert.Equal(1_000, accepted + writer.Shed);
+        Assert.Equal(1, writer.Gaps);
+        Assert.Equal(accepted + 2, writer.Written);
+        Assert.Equal(JournalFormat.FileHeaderSize + (accepted + 1) * (JournalFormat.FrameHeaderSize + 64L) + JournalFormat.FrameHeaderSize + JournalGap.Size,
+            stream.BytesWritten);
     }
 
     [Fact]
@@ -144,13 +157,15 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
         using var writer = new JournalWriter(new JournalWriterOptions { BasePath = scratch.BasePath(), MaxPayloadBytes = 100 });
 
         Assert.False(writer.TryAppend((JournalRecordType)0, [1]));
-        Assert.False(writer.TryAppend((JournalRecordType)6, [1]));
+        Assert.False(writer.TryAppend((JournalRecordType)8, [1]));
+        Assert.False(writer.TryAppend(JournalRecordType.Gap, new byte[JournalGap.Size]));              // the writer's own
+        Assert.False(writer.TryAppend(JournalRecordType.SessionEnd, new byte[JournalSessionEnd.Size])); // the writer's own
         Assert.False(writer.TryAppend(JournalRecordType.Trip, new byte[101]));
         Assert.False(writer.TryAppend(JournalRecordType.Event, new byte[63]));
         Assert.False(writer.TryAppendNote(new string('x', 101)));
         Assert.True(writer.TryAppend(JournalRecordType.Trip, new byte[100]));
 
-        Assert.Equal(5, writer.Rejected);
+        Assert.Equal(7, writer.Rejected);
         Assert.Equal(1, writer.Appended);
     }
 
@@ -195,6 +210,33 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void JournalThread_AfterTheFileIsOpen_AllocatesNothingPerRecordOrPerBatch()
+    {
+        using var scratch = new JournalScratch();
+        using var writer = new JournalWriter(new JournalWriterOptions { BasePath = scratch.BasePath(), BufferBytes = 1 << 16 });
+        byte[] decision = new byte[24];
+        var e = RiskEvent.Fill(0, new InstrumentId(2), new AccountId(1), 7, Side.Buy, 100, 1);
+        for (int i = 0; i < 1_000; i++) writer.TryAppend(in e); // warm-up: the file is open, the code paths are hot
+        Assert.True(writer.Flush());
+        long warm = writer.WriterThreadAllocatedBytes;
+        long batches = 0;
+        for (int i = 0; i < 200_000; i++)
+        {
+            e.TimeNs = i;
+            Assert.True(writer.TryAppend(in e));                                   // fills (essential): wait for room, never shed
+            Assert.True(writer.TryAppend(JournalRecordType.Decision, decision));
+            if (i % 5_000 == 0) { Assert.True(writer.Flush()); batches++; }          // many small batches, each flushed
+        }
+        Assert.True(writer.Flush());
+        long allocated = writer.WriterThreadAllocatedBytes - warm;
+        output.WriteLine($"journal thread: {allocated} B for {writer.Written - 1_000:N0} records in >= {batches} flushed batches after warm-up " +
+                         $"({warm} B to open the file and warm up)");
+        Assert.Equal(400_000 + 1_000, writer.Written);
+        Assert.Equal(0, writer.Dropped + writer.Shed);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void WriterThreadAllocatedBytes_AfterWriting_IsCountedOnTheJournalThread()
     {
         using var scratch = new JournalScratch();
@@ -203,7 +245,7 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
             writer.TryAppendNote("x");
         writer.Flush();
 
-        Assert.True(writer.WriterThreadAllocatedBytes > 0); // opening the file and the pipe allocate there
+        Assert.True(writer.WriterThreadAllocatedBytes > 0); // opening the file allocates there (the stream, its path)
         Assert.Equal(writer.WriterThreadAllocatedBytes, writer.GetStatus().WriterThreadAllocatedBytes);
     }
 }

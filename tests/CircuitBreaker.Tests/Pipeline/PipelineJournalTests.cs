@@ -109,23 +109,41 @@ public class PipelineJournalTests
     }
 
     [Fact]
-    public void FullJournalBuffer_CountedAndNeverBlocksTheEvaluator()
+    public void FullJournalBuffer_MarketDataShedCountedAndMarked_NeverBlocksTheEvaluator_DecisionsStillJournaled()
     {
         using var scratch = new JournalScratch();
         using var disk = new ManualResetEventSlim(false);
         var f = new GateFixture();
-        var journal = new JournalWriterOptions { BasePath = scratch.BasePath(), BufferBytes = 4096, MaxPayloadBytes = 1024, StreamFactory = _ => new FaultyStream(gate: disk) };
+        var journal = new JournalWriterOptions
+        {
+            BasePath = scratch.BasePath(), BufferBytes = 4096, MaxPayloadBytes = 1024, EssentialWaitTimeout = TimeSpan.Zero,
+            StreamFactory = path => new GatedFileStream(path, disk),
+        };
         using var p = new RiskPipeline(f.Breaker, Options(journal));
         p.Start();
         for (int i = 0; i < 500; i++) p.Publish(RiskEvent.Trade(f.Now + i, f.Btc, 64000.0, 0.5));
-        Assert.True(SpinWait.SpinUntil(() => p.Evaluator.Processed == 500, TimeSpan.FromSeconds(30))); // the disk is still stuck
-        long dropped = p.JournalStatus!.Value.Dropped;
+        var order = new OrderRequest(f.Now + 600, f.Btc, f.Mm, 42, Side.Sell, 64000.0, 0.01);
+        var decision = p.CheckAndPublish(in order);
+        Assert.True(SpinWait.SpinUntil(() => p.Evaluator.Processed == 501, TimeSpan.FromSeconds(30))); // the disk is still stuck
+        long shed = p.JournalStatus!.Value.Shed;
         disk.Set();
         p.Stop();
-        Assert.True(dropped > 400, $"dropped {dropped}");
+        Assert.True(shed > 400, $"shed {shed}");
         var status = p.JournalStatus!.Value;
-        Assert.Equal(dropped, status.Dropped);
+        Assert.Equal(shed, status.Shed);
+        Assert.Equal(0, status.Dropped);
+        Assert.Equal(0, p.JournalEssentialRefused);
         Assert.Equal(status.Appended, status.Written);
+
+        var (records, tail) = Read(scratch.BasePath());
+        Assert.Equal(TailStatus.Clean, tail.Status);
+        var gap = Assert.Single(records, r => r.Type == JournalRecordType.Gap);
+        Assert.True(JournalGap.TryRead(gap.Payload.Span, out var g));
+        Assert.Equal((JournalGapKind.MarketDataShed, shed), (g.Kind, g.Count));
+        // the decision taken while the disk stalled is in the journal, right after the gap
+        int at = records.IndexOf(gap);
+        Assert.True(records[at + 1].TryGetEvent(out var e));
+        Assert.Equal((RiskEventKind.Order, 42L, (byte)decision.Reason), (e.Kind, e.OrderData.OrderId, e.Reason));
     }
 
     [Fact]
@@ -158,7 +176,7 @@ public class PipelineJournalTests
     {
         using var scratch = new JournalScratch();
         var f = new GateFixture();
-        var journal = new PipelineJournal(new JournalWriterOptions { BasePath = scratch.BasePath(), BufferBytes = 1 << 22 });
+        var journal = new PipelineJournal(new JournalWriterOptions { BasePath = scratch.BasePath(), BufferBytes = 1 << 22 }, f.Breaker.Board);
         journal.Open(f.Breaker.Registry);
         var e = RiskEvent.Trade(f.Now, f.Btc, 64000.0, 1);
         var trip = new TripContext(1, f.Now, Scope.Instrument, 0, TradingState.Active, TradingState.Halted, TripCause.Manual, RejectReason.Manual, default, Severity.Critical);
@@ -177,6 +195,7 @@ public class PipelineJournalTests
         journal.Close();
         Assert.Equal(0, allocated);
         Assert.True(controlAllocated > 0 && control.Count == 1);
-        Assert.Equal(1001 * (1 + rounds) + control.Count, journal.Writer!.Written);
+        Assert.Equal(0, journal.Writer!.Shed);
+        Assert.Equal(1001 * (1 + rounds) + control.Count + 1, journal.Writer!.Written); // + the end-of-session record
     }
 }

@@ -174,6 +174,131 @@ public class JournalReviewTests
         (code, stdout, stderr) = Cli("review", run.Journal, "--config", run.Loose);
         Assert.True(code == 0, stderr);
         Assert.Contains("no differences", stdout);
+        Assert.Contains(" records (", stdout);
+        Assert.Contains("), complete", stdout);
+    }
+
+    [Fact]
+    public void Cli_Review_JournalCutAtAFrameBoundaryOrMissingItsEnd_SaysTruncatedExit2()
+    {
+        using var run = new Run();
+        string file = run.Journal + ".000000.cbj";
+        var (records, _) = JournalScratch.ReadAll([file]);
+        Assert.Equal(JournalRecordType.SessionEnd, records[^1].Type);
+        Assert.True(new JournalReader([file]).ReadAll().Count() == records.Count);
+        // cut where a crash between two writes would leave it: at a frame boundary, a few records before the end
+        foreach (var cutAt in new[] { records[^1].Offset, records[^5].Offset })
+        {
+            using (var fs = new FileStream(file, FileMode.Open)) fs.SetLength(cutAt);
+            var (code, stdout, stderr) = Cli("review", run.Journal, "--config", run.Loose);
+            Assert.Equal(2, code);
+            Assert.Contains("truncated (MissingSessionEnd", stdout);
+            Assert.Contains("error: journal truncated", stderr);
+            var r = Review(run.Journal, run.Loose);
+            Assert.Equal((TailStatus.Truncated, "truncated"), (r.Tail.Status, r.Completeness));
+            Assert.False(r.IsComplete);
+        }
+    }
+
+    /// <summary>A small journal as a pipeline writes it: the session note (given, or the fixture's), then a few events.</summary>
+    private static string SmallJournal(JournalScratch scratch, string name, string? note = null)
+    {
+        var f = new CircuitBreaker.Tests.Gate.GateFixture();
+        string basePath = scratch.BasePath(name);
+        using var writer = new JournalWriter(basePath);
+        foreach (string part in note is null ? JournalSessionNote.Write(f.Breaker.Registry, 4096) : [note])
+            Assert.True(writer.TryAppendNote(part));
+        for (int i = 0; i < 10; i++)
+            Assert.True(writer.TryAppend(RiskEvent.Trade(f.Now + i, f.Btc, 64000.0, 1)));
+        var order = new OrderRequest(f.Now + 20, f.Btc, f.Mm, 1, Side.Buy, 64000.0, 0.01);
+        Assert.True(writer.TryAppend(RiskEvent.OrderDecision(in order, RejectReason.None)));
+        return basePath;
+    }
+
+    [Theory]
+    [InlineData("\"symbol\":\"BTC-PERP\"", "\"symbol\":null", "instruments[0].symbol")]
+    [InlineData("\"symbol\":\"BTC-PERP\"", "\"symbol\":\"  \"", "instruments[0].symbol")]
+    [InlineData("\"symbol\":\"BTC-PERP\"", "\"symbol\":42", "instruments[0].symbol")]
+    [InlineData("\"name\":\"mm-1\"", "\"name\":null", "accounts[0].name")]
+    [InlineData("\"name\":\"mm-1\"", "\"name\":\"\"", "accounts[0].name")]
+    [InlineData("\"kind\":\"Perpetual\"", "\"kind\":\"77\"", "instruments[0].kind")]
+    [InlineData("\"kind\":\"Perpetual\"", "\"kind\":null", "instruments[0].kind")]
+    [InlineData("\"tick\":0.1", "\"tick\":-0.1", "instruments[0].tick")]
+    [InlineData("\"underlying\":\"BTC\"", "\"underlying\":null", "instruments[0].underlying")]
+    [InlineData("\"accounts\":[", "\"accounts\":[7,", "accounts[0]")]
+    [InlineData("\"instruments\":[", "\"instruments\":{\"x\":1},\"ignored\":[", "instruments: must be an array")]
+    public void Cli_Review_CrcValidSessionNoteWithABadField_ErrorNamingTheFieldExit2(string find, string replace, string path)
+    {
+        using var scratch = new JournalScratch();
+        var f = new CircuitBreaker.Tests.Gate.GateFixture();
+        string note = JournalSessionNote.Write(f.Breaker.Registry, 4096).Single();
+        Assert.Contains(find, note);
+        string hostile = note.Replace(find, replace, StringComparison.Ordinal);
+        string journal = SmallJournal(scratch, "hostile", hostile);
+
+        var (code, stdout, stderr) = Cli("review", journal);
+
+        Assert.Equal(2, code);
+        Assert.Contains("session note 0 at ", stderr);
+        Assert.Contains("is malformed: " + path, stderr);
+        Assert.Contains("journal ", stdout);
+        var r = new JournalReview().Run(journal);
+        Assert.NotNull(r.Problem);
+        Assert.Null(r.Replay);
+    }
+
+    public enum Damage { BadMagic, HeaderCrc, NoteCrc, ImpossibleLength, TornHeader, Unreadable }
+
+    [Theory]
+    [InlineData(Damage.BadMagic, "corrupt (BadMagic)")]
+    [InlineData(Damage.HeaderCrc, "corrupt (HeaderCrcMismatch)")]
+    [InlineData(Damage.NoteCrc, "corrupt (CrcMismatch)")]
+    [InlineData(Damage.ImpossibleLength, "corrupt (ImpossibleLength)")]
+    [InlineData(Damage.TornHeader, "torn (IncompleteHeader)")]
+    [InlineData(Damage.Unreadable, "corrupt (FileUnreadable)")]
+    public void Cli_Review_FirstFileDamaged_NamesTheDefectNotTheWriter(Damage damage, string expected)
+    {
+        using var scratch = new JournalScratch();
+        string journal = SmallJournal(scratch, "damaged");
+        string file = journal + ".000000.cbj";
+        byte[] bytes = File.ReadAllBytes(file);
+        switch (damage)
+        {
+            case Damage.BadMagic: bytes[0] ^= 0xFF; break;
+            case Damage.HeaderCrc: bytes[12] ^= 0x40; break;
+            case Damage.NoteCrc: bytes[JournalFormat.FileHeaderSize + JournalFormat.FrameHeaderSize + 5] ^= 0x01; break;
+            case Damage.ImpossibleLength: bytes.AsSpan(JournalFormat.FileHeaderSize, 4).Fill(0xEE); break;
+            case Damage.TornHeader: bytes = bytes[..20]; break;
+        }
+        File.Delete(file);
+        if (damage == Damage.Unreadable) File.CreateSymbolicLink(file, Path.Combine(scratch.Directory, "nowhere", "gone.cbj"));
+        else File.WriteAllBytes(file, bytes);
+
+        var (code, _, stderr) = Cli("review", journal);
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: the journal is damaged before its session note: " + expected, stderr);
+        Assert.Contains(file, stderr);
+        Assert.DoesNotContain("not written by a RiskPipeline", stderr);
+    }
+
+    [Fact]
+    public void Cli_Review_FirstFileMissing_SaysSoNotThatTheWriterWasWrong()
+    {
+        using var scratch = new JournalScratch();
+        string journal = scratch.BasePath("rotated");
+        var f = new CircuitBreaker.Tests.Gate.GateFixture();
+        using (var writer = new JournalWriter(new JournalWriterOptions { BasePath = journal, MaxFileBytes = 4096 }))
+        {
+            foreach (string part in JournalSessionNote.Write(f.Breaker.Registry, 4096)) Assert.True(writer.TryAppendNote(part));
+            for (int i = 0; i < 200; i++) Assert.True(writer.TryAppend(RiskEvent.Trade(f.Now + i, f.Btc, 64000.0, 1)));
+        }
+        File.Delete(journal + ".000000.cbj");
+
+        var (code, _, stderr) = Cli("review", journal);
+
+        Assert.Equal(2, code);
+        Assert.Contains("first files are missing", stderr);
     }
 
     [Fact]
