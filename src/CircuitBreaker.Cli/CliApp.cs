@@ -106,6 +106,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         if (interactive) stdout.Write("\r");
         sw.Stop();
         ReplaySummary.Write(stdout, result, sw.Elapsed);
+        BadRecords(tape, result);
         stdout.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
         if (o.TryGetValue("--report", out var reportPath))
         {
@@ -120,6 +121,19 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         }
         return Ok;
     }
+
+    /// <summary>Each bad record with its line and reason (the first <see cref="MaxBadRecordsShown"/>), on stderr: skipped
+    /// records are results, not failures, but they must not go unseen.</summary>
+    private void BadRecords(string tape, ReplayResult result)
+    {
+        long bad = result.Report.BadRecords;
+        if (bad == 0) return;
+        foreach (var d in result.BadRecords.Take(MaxBadRecordsShown)) stderr.WriteLine($"bad record: {tape}: {d}");
+        if (bad > MaxBadRecordsShown) stderr.WriteLine($"bad record: {tape}: ... {bad - MaxBadRecordsShown:N0} more");
+    }
+
+    /// <summary>Bad tape records listed by <c>replay</c> (all are counted in the report).</summary>
+    public const int MaxBadRecordsShown = 20;
 
     private int Review(string[] args)
     {
