@@ -102,7 +102,11 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
             Progress = interactive ? n => stdout.Write($"\r{n:N0} records...") : null,
             ProgressEvery = 500_000,
         };
-        var result = ReplayEngine.ReplayFile(tape, options, configure);
+        // One pass over the tape, so a FIFO or /dev/stdin replays like a file (the chart alone reads it again).
+        using var reader = TapeReader.Open(tape);
+        if (o.ContainsKey("--chart") && !reader.Rewindable)
+            return Bad($"--chart reads the tape a second time: '{tape}' can be read only once (a pipe, a FIFO or standard input); give a tape file");
+        var result = ReplayEngine.Replay(reader, options, configure);
         if (interactive) stdout.Write("\r");
         sw.Stop();
         ReplaySummary.Write(stdout, result, sw.Elapsed);

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text;
 using CircuitBreaker.Cli;
 
@@ -221,5 +223,189 @@ public sealed class HostileToolInputTests : IDisposable
         Assert.DoesNotContain("System.", e);
         Assert.DoesNotContain("`1", e);
         Assert.DoesNotContain("CircuitBreaker.", e);
+    }
+
+    // ---- item 13: truncated or corrupt gzip tapes -----------------------------------------------------------------
+
+    private static string DrillTape()
+    {
+        var sb = new StringBuilder(Head).Append('\n');
+        for (int i = 0; i < 4000; i++)
+            sb.Append($$"""{"t":{{3000 + i * 1000}},"type":"quote","symbol":"BTC-PERP","bid":{{63990 + i % 7}}.0,"ask":{{64000 + i % 5}}.0,"bid_qty":1.5,"ask_qty":2.5}""").Append('\n');
+        return sb.ToString();
+    }
+
+    private static byte[] Gzip(string text)
+    {
+        var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Optimal, leaveOpen: true)) gz.Write(Encoding.UTF8.GetBytes(text));
+        return ms.ToArray();
+    }
+
+    [Theory]
+    [InlineData(0.5, 0)]   // inside the compressed data
+    [InlineData(1.0, 8)]   // the whole trailer missing
+    [InlineData(1.0, 4)]   // half the trailer (the size) missing
+    [InlineData(1.0, 1)]   // one byte of the trailer missing
+    public void Replay_TruncatedGzipTape_Exit2WithError(double fraction, int cutFromEnd)
+    {
+        byte[] gz = Gzip(DrillTape());
+        int length = (int)(gz.Length * fraction) - cutFromEnd;
+        string tape = File("cut.jsonl.gz", gz[..length]);
+        var (rc, _, e) = Cli("replay", tape);
+        Assert.Equal(CliApp.Usage, rc);
+        Assert.Contains("truncated", e);
+
+        using var reader = TapeReader.Open(tape);
+        Assert.Throws<TapeFormatException>(() => { while (reader.TryRead(out _)) { } });
+    }
+
+    [Fact]
+    public void Replay_CompleteGzipTapes_SingleOrManyMembers_ReplayLikeThePlainTape()
+    {
+        string text = DrillTape();
+        string[] lines = text.Split('\n');
+        byte[] multi = [.. Gzip(string.Join('\n', lines[..1500]) + "\n"), .. Gzip(string.Join('\n', lines[1500..]))];
+        var plain = Cli("replay", File("t.jsonl", text), "--report", Path.Combine(_dir, "plain.json"));
+        var one = Cli("replay", File("one.jsonl.gz", Gzip(text)), "--report", Path.Combine(_dir, "one.json"));
+        var many = Cli("replay", File("many.jsonl.gz", multi), "--report", Path.Combine(_dir, "many.json"));
+        Assert.Equal(CliApp.Ok, plain.Rc);
+        Assert.True(one.Rc == CliApp.Ok, one.Err);
+        Assert.True(many.Rc == CliApp.Ok, many.Err);
+        Assert.Contains("4,003 records (0 bad", one.Out);
+        Assert.Contains("4,003 records (0 bad", many.Out);
+        static string Body(string path) => string.Join('\n', System.IO.File.ReadAllLines(path).Where(l => !l.Contains("\"tape\"", StringComparison.Ordinal)));
+        Assert.Equal(Body(Path.Combine(_dir, "plain.json")), Body(Path.Combine(_dir, "one.json")));
+        Assert.Equal(Body(Path.Combine(_dir, "plain.json")), Body(Path.Combine(_dir, "many.json")));
+    }
+
+    [Fact]
+    public void Replay_GzipTapeWithCorruptTrailerOrTrailingBytes_Exit2()
+    {
+        byte[] gz = Gzip(DrillTape());
+        byte[] badCrc = [.. gz];
+        badCrc[^8] ^= 0x5A;
+        byte[] badSize = [.. gz];
+        badSize[^1] ^= 0x01;
+        byte[] trailing = [.. gz, (byte)'{', (byte)'}', (byte)'\n'];
+        foreach (var (name, bytes) in new[] { ("crc", badCrc), ("size", badSize), ("trailing", trailing) })
+        {
+            var (rc, _, e) = Cli("replay", File($"{name}.jsonl.gz", bytes));
+            Assert.True(rc == CliApp.Usage, $"{name}: exit {rc}");
+            Assert.Contains("error: tape", e);
+        }
+    }
+
+    // ---- item 14: a tape read once (FIFO, standard input) ---------------------------------------------------------
+
+    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int MkFifo(string path, uint mode);
+
+    /// <summary>Runs replay on a FIFO that one writer fills once, then closes. A reader that opens the tape a second time
+    /// waits for a writer that never comes: the guard (not a timing assertion) turns that hang into a failure.</summary>
+    private (int Rc, string Out, string Err) ReplayThroughFifo(string text, params string[] extra)
+    {
+        string fifo = Path.Combine(_dir, "tape.fifo");
+        Assert.Equal(0, MkFifo(fifo, Convert.ToUInt32("600", 8)));
+        var writer = Task.Run(() =>
+        {
+            try
+            {
+                using var w = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+                w.Write(Encoding.UTF8.GetBytes(text));
+            }
+            catch (IOException) { } // the reader may close early (a refused option, a late instrument): a broken pipe
+        });
+        var run = Task.Run(() => Cli(["replay", fifo, .. extra]));
+        Assert.True(run.Wait(TimeSpan.FromMinutes(3)), "replay of a FIFO did not finish: the tape is opened a second time");
+        Assert.True(writer.Wait(TimeSpan.FromMinutes(1)), "the FIFO writer never finished");
+        return run.Result;
+    }
+
+    [Fact]
+    public void Replay_Fifo_ReadOnceAndReplayedLikeAFile()
+    {
+        string text = DrillTape() + """{"t":99000000,"type":"order","symbol":"BTC-PERP","id":1,"account":"mm-1","side":"buy","px":64000.0,"qty":0.1}""" + "\n";
+        var file = Cli("replay", File("t.jsonl", text));
+        var (rc, o, e) = ReplayThroughFifo(text);
+        Assert.True(rc == CliApp.Ok, e);
+        Assert.Contains("4,004 records (0 bad", o);
+        Assert.Equal(file.Out.Split('\n')[1], o.Split('\n')[1]); // the same orders line
+    }
+
+    [Fact]
+    public void Replay_FifoDeclaringAnInstrumentLate_Exit2NamingTheLine()
+    {
+        string text = Head + "\n" + """{"t":3000,"type":"instrument","symbol":"ETH-PERP","kind":"perpetual","tick":0.01,"lot":0.01}""" + "\n";
+        var (rc, _, e) = ReplayThroughFifo(text);
+        Assert.Equal(CliApp.Usage, rc);
+        Assert.Contains("declares an instrument on line 4, after its first other record", e);
+    }
+
+    [Fact]
+    public void Replay_FifoWithChart_RefusedUpFront()
+    {
+        var (rc, _, e) = ReplayThroughFifo(Head, "--chart", Path.Combine(_dir, "c.svg"));
+        Assert.Equal(CliApp.Usage, rc);
+        Assert.Contains("--chart reads the tape a second time", e);
+    }
+
+    [Fact]
+    public void ReplayFile_LateInstrumentInAFile_StillReplayedInTwoPasses()
+    {
+        string text = Head + "\n" + """{"t":3000,"type":"instrument","symbol":"ETH-PERP","kind":"perpetual","tick":0.01,"lot":0.01}""" + "\n"
+            + """{"t":4000,"type":"trade","symbol":"ETH-PERP","px":3000.0,"qty":1}""" + "\n";
+        var result = ReplayEngine.ReplayFile(File("late.jsonl", text));
+        Assert.Equal(5, result.Report.Events);
+        Assert.Equal(0, result.SkippedRecords);
+        Assert.Equal(0, result.UndeclaredInstruments);
+    }
+
+    [Fact]
+    public void Replay_NonSeekableStream_OnePassThroughThePublicApi()
+    {
+        string text = DrillTape();
+        using var reader = new TapeReader(new ForwardOnlyStream(Encoding.UTF8.GetBytes(text)), "pipe");
+        Assert.False(reader.Rewindable);
+        var result = ReplayEngine.Replay(reader);
+        Assert.Equal(4003, result.Report.Events);
+    }
+
+    /// <summary>A stream that can be read once, front to back, like a pipe.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 777));
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    // ---- item 15: instruments per tape -----------------------------------------------------------------------------
+
+    [Fact]
+    public void Replay_TapeDeclaringTooManyInstruments_Exit2AtTheCapNotOutOfMemory()
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i <= TapeReader.MaxInstruments; i++)
+            sb.Append($$"""{"t":0,"type":"instrument","symbol":"S{{i}}","kind":"spot","tick":0.01,"lot":1}""").Append('\n');
+        sb.Append("""{"t":1,"type":"trade","symbol":"S0","px":1.0,"qty":1}""").Append('\n');
+        var (rc, _, e) = Cli("replay", File("wide.jsonl", sb.ToString()));
+        Assert.Equal(CliApp.Usage, rc);
+        Assert.Contains($"declares more than {TapeReader.MaxInstruments:N0} instruments (line {TapeReader.MaxInstruments + 1})", e);
+    }
+
+    [Fact]
+    public void Replay_InstrumentsTimesAccountCapacityBeyondTheBound_ClearError()
+    {
+        using var reader = new TapeReader(new MemoryStream(Encoding.UTF8.GetBytes(Head)), "t");
+        var ex = Assert.Throws<TapeFormatException>(() => ReplayEngine.Replay(reader, configure: b => b.Capacity(accounts: 3_000_000)));
+        Assert.Contains("account capacity", ex.Message);
     }
 }
