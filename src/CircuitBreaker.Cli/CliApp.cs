@@ -102,10 +102,15 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
             Progress = interactive ? n => stdout.Write($"\r{n:N0} records...") : null,
             ProgressEvery = 500_000,
         };
-        var result = ReplayEngine.ReplayFile(tape, options, configure);
+        // One pass over the tape, so a FIFO or /dev/stdin replays like a file (the chart alone reads it again).
+        using var reader = TapeReader.Open(tape);
+        if (o.ContainsKey("--chart") && !reader.Rewindable)
+            return Bad($"--chart reads the tape a second time: '{tape}' can be read only once (a pipe, a FIFO or standard input); give a tape file");
+        var result = ReplayEngine.Replay(reader, options, configure);
         if (interactive) stdout.Write("\r");
         sw.Stop();
         ReplaySummary.Write(stdout, result, sw.Elapsed);
+        BadRecords(tape, result);
         stdout.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
         if (o.TryGetValue("--report", out var reportPath))
         {
@@ -120,6 +125,19 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         }
         return Ok;
     }
+
+    /// <summary>Each bad record with its line and reason (the first <see cref="MaxBadRecordsShown"/>), on stderr: skipped
+    /// records are results, not failures, but they must not go unseen.</summary>
+    private void BadRecords(string tape, ReplayResult result)
+    {
+        long bad = result.Report.BadRecords;
+        if (bad == 0) return;
+        foreach (var d in result.BadRecords.Take(MaxBadRecordsShown)) stderr.WriteLine($"bad record: {tape}: {d}");
+        if (bad > MaxBadRecordsShown) stderr.WriteLine($"bad record: {tape}: ... {bad - MaxBadRecordsShown:N0} more");
+    }
+
+    /// <summary>Bad tape records listed by <c>replay</c> (all are counted in the report).</summary>
+    public const int MaxBadRecordsShown = 20;
 
     private int Review(string[] args)
     {

@@ -34,7 +34,8 @@ internal sealed class ConfigPlan
         Apply(b);
         try
         {
-            return b.Build();
+            var config = b.Build();
+            return CheckEffective(config, errors) ? config : null;
         }
         catch (RiskConfigException ex)
         {
@@ -54,6 +55,36 @@ internal sealed class ConfigPlan
             return null;
         }
     }
+
+    /// <summary>
+    /// Limits that pass one by one can still leave an instrument that takes no order at all once the defaults are merged
+    /// in and quantities are counted in lots: an effective minimum above the effective maximum (a default minimum of 10
+    /// with an instrument maximum of 5, or a maximum below one lot). Reported at the instrument's own limit when it sets
+    /// one, else at the defaults. False when any was found.
+    /// </summary>
+    private bool CheckEffective(RiskConfig config, List<ConfigError> errors)
+    {
+        bool ok = true;
+        foreach (var i in Instruments)
+        {
+            if (!config.Registry.TryGetInstrument(i.Symbol, out var id)) continue;
+            ref readonly var rule = ref config.Instruments[id.Value];
+            if (rule.MinLots <= rule.MaxLots) continue;
+            ok = false;
+            var effective = config.InstrumentLimits[id.Value];
+            double lot = rule.Spec.Lot;
+            string min = effective.MinOrderQuantity is { } mn ? Invariant($"min_order_quantity {mn} ({rule.MinLots} lots of {lot})") : Invariant($"one lot ({lot})");
+            string max = Invariant($"max_order_quantity {effective.MaxOrderQuantity} ({rule.MaxLots} lots of {lot})");
+            string path = i.Limits?.MaxOrderQuantity is not null ? i.Path + ".limits.max_order_quantity"
+                : i.Limits?.MinOrderQuantity is not null ? i.Path + ".limits.min_order_quantity"
+                : DefaultInstrument.MaxOrderQuantity is not null ? "$.defaults.instrument.max_order_quantity"
+                : i.Path;
+            errors.Add(new ConfigError(path, $"instrument '{i.Symbol}' would reject every order: its effective {min} exceeds its effective {max}"));
+        }
+        return ok;
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Lays this plan over a builder: settings, defaults, limits; instruments the builder already declares
     /// (e.g. from a tape) keep their declaration and take this plan's limits.</summary>

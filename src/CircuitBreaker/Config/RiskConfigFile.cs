@@ -73,13 +73,23 @@ public static partial class RiskConfigFile
     {
         ArgumentNullException.ThrowIfNull(json);
         if (json.Length > MaxFileBytes) return Failed(new ConfigError("$", $"file larger than {MaxFileBytes} bytes"));
-        return Parse(System.Text.Encoding.UTF8.GetBytes(json));
+        if (json.StartsWith('\uFEFF')) json = json[1..];
+        byte[] utf8;
+        try { utf8 = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetBytes(json); }
+        catch (System.Text.EncoderFallbackException ex)
+        {
+            return Failed(new ConfigError("$", $"the text is not valid Unicode (a lone surrogate at character {ex.Index})"));
+        }
+        return Parse(utf8);
     }
 
-    /// <summary>Loads a configuration from UTF-8 JSON (comments are allowed and skipped; trailing commas are not).</summary>
+    /// <summary>Loads a configuration from UTF-8 JSON (comments are allowed and skipped; trailing commas are not; a leading
+    /// byte order mark is skipped, as RFC 8259 §8.1 allows a parser to). Every key and string must be valid UTF-8: a bad
+    /// one is reported with its JSON path.</summary>
     public static RiskConfigLoadResult Parse(ReadOnlyMemory<byte> utf8)
     {
         if (utf8.Length > MaxFileBytes) return Failed(new ConfigError("$", $"file larger than {MaxFileBytes} bytes"));
+        if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
         JsonDocument doc;
         try
         {
@@ -90,7 +100,51 @@ public static partial class RiskConfigFile
             string where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
             return Failed(new ConfigError("$", $"invalid JSON{where}: {FirstSentence(ex.Message)}"));
         }
-        using (doc) return Read(doc.RootElement);
+        using (doc)
+        {
+            // Strings are decoded lazily: one with invalid UTF-8 (or an escaped lone surrogate) throws on first read. Find
+            // them all first, each with its path, so that nothing below meets one.
+            var textErrors = new List<ConfigError>();
+            CheckText(doc.RootElement, "$", textErrors);
+            if (textErrors.Count > 0) return Failed([.. textErrors]);
+            return Read(doc.RootElement);
+        }
+    }
+
+    /// <summary>Reports every key and string value that is not valid text (bad UTF-8 bytes, an escaped lone surrogate).</summary>
+    private static void CheckText(JsonElement e, string path, List<ConfigError> errors)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                int k = 0;
+                foreach (var p in e.EnumerateObject())
+                {
+                    string child;
+                    if (TryText(() => p.Name, out string? name)) child = ConfigNaming.Child(path, name!);
+                    else
+                    {
+                        child = $"{path}{{key #{k + 1}}}";
+                        errors.Add(new ConfigError(path, $"key #{k + 1} of this object is not valid UTF-8 text"));
+                    }
+                    CheckText(p.Value, child, errors);
+                    k++;
+                }
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var item in e.EnumerateArray()) CheckText(item, $"{path}[{i++}]", errors);
+                break;
+            case JsonValueKind.String:
+                if (!TryText(e.GetString, out _)) errors.Add(new ConfigError(path, "is not valid UTF-8 text"));
+                break;
+        }
+    }
+
+    private static bool TryText(Func<string?> read, out string? text)
+    {
+        try { text = read(); return true; }
+        catch (InvalidOperationException) { text = null; return false; }
     }
 
     private static RiskConfigLoadResult Failed(params ConfigError[] errors) => new(null, null, null, null, errors);

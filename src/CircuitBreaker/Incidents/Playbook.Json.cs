@@ -33,7 +33,12 @@ public sealed partial class Playbook
         catch (JsonException ex)
         {
             string path = ex.Path is null ? root : root + ex.Path.TrimStart('$');
-            throw new PlaybookException([$"{path}: {FirstLine(ex.Message)}"]);
+            throw new PlaybookException([$"{path}: {Plain(ex.Message)}"]);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string with invalid UTF-8 (or an escaped lone surrogate) throws when the serializer decodes it.
+            throw new PlaybookException([$"{root}: a key or string is not valid UTF-8 text"]);
         }
         var errors = new List<string>();
         var rules = new List<PlaybookRule>();
@@ -89,6 +94,26 @@ public sealed partial class Playbook
     {
         int nl = message.IndexOfAny(['\r', '\n']);
         return nl < 0 ? message : message[..nl];
+    }
+
+    /// <summary>The serializer's message in the file's words: "must be an array" rather than a .NET type name, and without
+    /// the path and position it appends (the caller puts the path first).</summary>
+    internal static string Plain(string message)
+    {
+        string line = FirstLine(message);
+        int cut = line.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0) line = line[..cut];
+        const string Convert = "The JSON value could not be converted to ";
+        if (!line.StartsWith(Convert, StringComparison.Ordinal)) return line;
+        string type = line[Convert.Length..].TrimEnd('.');
+        string expected =
+            type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) ? "an array"
+            : type.Contains("System.String", StringComparison.Ordinal) ? "a string"
+            : type.Contains("System.Boolean", StringComparison.Ordinal) ? "true or false"
+            : type.Contains("System.Double", StringComparison.Ordinal) ? "a number"
+            : type.Contains("Document", StringComparison.Ordinal) ? "an object"
+            : "a value of another type";
+        return $"must be {expected}";
     }
 
     private static void Unknown(Dictionary<string, JsonElement>? extra, string path, List<string> errors)

@@ -8,7 +8,7 @@ namespace CircuitBreaker;
 /// same report, byte for byte. <c>order</c> records go through <see cref="Breaker.Check"/> and their decision into the
 /// evaluator; fills, cancels and replaces of orders the replay did not accept are suppressed (spec); every other record
 /// becomes a <see cref="RiskEvent"/>. Trips are collected through a kill switch, findings from the evaluator.
-/// Each <see cref="Run"/> creates a new breaker and detectors (allocates at setup; per record it allocates a few small
+/// Each <see cref="Run(TapeReader)"/> creates a new breaker and detectors (allocates at setup; per record it allocates a few small
 /// objects at most — this is a review tool, not the hot path).
 /// </summary>
 public sealed class ReplayEngine
@@ -66,15 +66,55 @@ public sealed class ReplayEngine
     }
 
     /// <summary>
-    /// Replays the tape at <paramref name="path"/> in two passes: the first builds the configuration from its instrument
-    /// records (with <paramref name="configure"/> applied), the second replays it.
+    /// Replays the tape at <paramref name="path"/> (a file, <c>.jsonl.gz</c> included, a FIFO or <c>/dev/stdin</c>), reading
+    /// it once: see <see cref="Replay(TapeReader, ReplayOptions?, Action{CircuitBreakerBuilder}?)"/>.
     /// </summary>
-    /// <exception cref="TapeFormatException">The tape cannot be read or has no good record.</exception>
+    /// <exception cref="TapeFormatException">The tape cannot be read, has no good record, or declares an instrument late
+    /// in a source that cannot be read again.</exception>
     public static ReplayResult ReplayFile(string path, ReplayOptions? options = null, Action<CircuitBreakerBuilder>? configure = null)
     {
-        var config = BuildConfigFromTape(path, configure);
         using var reader = TapeReader.Open(path);
-        return new ReplayEngine(config, options).Run(reader);
+        return Replay(reader, options, configure);
+    }
+
+    /// <summary>
+    /// Replays <paramref name="reader"/> in one pass: the configuration is built (with <paramref name="configure"/> applied
+    /// first) from the <c>instrument</c> records before the tape's first other record, then every record is replayed as it
+    /// is read, so a tape from a pipe, a FIFO or standard input replays like a file. The spec lets a tape declare an
+    /// instrument later, anywhere before its first use; such a tape is replayed in two passes when its source can be read
+    /// again (<see cref="TapeReader.Rewindable"/>, a file opened by <see cref="TapeReader.Open"/>), and refused with a
+    /// <see cref="TapeFormatException"/> naming the record otherwise.
+    /// </summary>
+    /// <exception cref="TapeFormatException">The tape cannot be read, has no good record, declares no instrument, or
+    /// declares one late in a source that cannot be read again.</exception>
+    public static ReplayResult Replay(TapeReader reader, ReplayOptions? options = null, Action<CircuitBreakerBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var head = new List<TapeRecord>();
+        TapeRecord? first = null;
+        while (reader.TryRead(out var r))
+        {
+            if (r.Type != TapeRecordType.Instrument) { first = r; break; }
+            head.Add(r);
+        }
+        if (first is null) reader.ThrowIfNoGoodRecords();
+        long lateLine = first?.LineNumber ?? 0;
+        if (head.Count > 0)
+        {
+            var engine = new ReplayEngine(BuildConfigFromTape(head, configure), options);
+            if (engine.Run(reader, head, first, out lateLine) is { } result) return result;
+        }
+        // An instrument declared after other records: the configuration built from the head does not cover it.
+        if (!reader.Rewindable || !File.Exists(reader.Name))
+        {
+            throw new TapeFormatException((head.Count == 0
+                ? $"tape '{reader.Name}' declares no instrument before its first other record (line {lateLine})"
+                : $"tape '{reader.Name}' declares an instrument on line {lateLine}, after its first other record") +
+                "; a tape read once (a pipe, a FIFO, standard input) must declare its instruments before anything else: replay it from a file");
+        }
+        var config = BuildConfigFromTape(reader.Name, configure);
+        using var again = TapeReader.Open(reader.Name);
+        return new ReplayEngine(config, options).Run(again);
     }
 
     /// <summary>Replays every record of <paramref name="reader"/> and builds the report (reads to the end).</summary>
@@ -96,11 +136,49 @@ public sealed class ReplayEngine
         return session.Finish(reader, evaluator.Responder as IIncidentSource);
     }
 
+    /// <summary>One pass: replays <paramref name="head"/> and <paramref name="first"/> (records already read), then the rest
+    /// of the reader. An instrument record this configuration does not declare stops it: null, and its line.</summary>
+    private ReplayResult? Run(TapeReader reader, List<TapeRecord> head, TapeRecord? first, out long lateInstrumentLine)
+    {
+        lateInstrumentLine = 0;
+        using var breaker = new Breaker(_config);
+        var session = OpenSession(breaker, _options, reader.Name, out var evaluator);
+        var registry = _config.Registry;
+
+        long n = 0, every = Math.Max(1, _options.ProgressEvery);
+        var progress = _options.Progress;
+        int h = 0;
+        while (true)
+        {
+            TapeRecord record;
+            if (h < head.Count) record = head[h++];
+            else if (first is not null) { record = first; first = null; }
+            else if (!reader.TryRead(out record)) break;
+            if (record.Type == TapeRecordType.Instrument && !registry.TryGetInstrument(record.Symbol!, out _))
+            {
+                lateInstrumentLine = record.LineNumber;
+                return null;
+            }
+            session.Apply(record);
+            if (progress is not null && ++n % every == 0) progress(n);
+        }
+        reader.ThrowIfNoGoodRecords();
+        return session.Finish(reader, evaluator.Responder as IIncidentSource);
+    }
+
     /// <summary>Wires a replay over <paramref name="breaker"/>: the options' detectors and responder, an evaluator, and a
     /// session collecting trips through a kill switch. Shared by tape replays and journal reviews.</summary>
     internal static ReplaySession OpenSession(Breaker breaker, ReplayOptions options, string name, out Evaluator evaluator)
     {
         var config = breaker.Config;
+        // Detectors keep state per account and instrument: bound the product as the tape reader bounds instruments.
+        const long MaxCells = (long)TapeReader.MaxInstruments * 256;
+        if ((long)config.Registry.InstrumentCount * config.AccountCapacity > MaxCells)
+        {
+            throw new TapeFormatException(
+                $"'{name}': {config.Registry.InstrumentCount:N0} instruments × an account capacity of {config.AccountCapacity:N0} exceeds what a replay " +
+                $"holds ({MaxCells:N0} instrument-account pairs, e.g. {TapeReader.MaxInstruments:N0} instruments × 256 accounts): lower the account capacity or split the tape");
+        }
         var context = new DetectorContext(config.Registry, config.AccountCapacity);
         evaluator = new Evaluator(breaker, options.Detectors(context), responder: null, maxFindingsKept: options.MaxFindings);
         if (options.Responder is { } responderFactory) evaluator.Responder = responderFactory(breaker);

@@ -27,6 +27,9 @@ public sealed class ReplayResult
     public long InstrumentMismatches { get; }
     /// <summary>Event time of the last record replayed (ns).</summary>
     public long LastEventTimeNs { get; }
+    /// <summary>The tape's bad records (line and reason), the first <see cref="TapeReader.MaxDiagnostics"/> of them; empty for
+    /// a journal review.</summary>
+    public IReadOnlyList<TapeDiagnostic> BadRecords { get; init; } = [];
 
     /// <summary>The outcome of account <paramref name="name"/>, or null when the tape never named it.</summary>
     public AccountOutcome? Account(string name) => Accounts.FirstOrDefault(a => a.Name == name);

@@ -150,7 +150,7 @@ internal sealed class ReplaySession
             {
                 Scope.Instrument => _registry.TryGetInstrument(name, out var i) && (target = i.Value) >= 0,
                 Scope.Group => _registry.TryGetGroup(name, out var g) && (target = g.Value) >= 0,
-                Scope.Account => name.Length > 0 && (target = Account(name).Value) >= 0,
+                Scope.Account => (target = Account(name).Value) >= 0,
                 _ => false,
             };
             if (!found) { _skipped++; return; }
@@ -165,7 +165,12 @@ internal sealed class ReplaySession
     {
         var ins = InstrumentId.None;
         if (r.Symbol is not null && !_registry.TryResolvePriceSymbol(r.Symbol, out ins)) ins = InstrumentId.None;
-        AccountId? acc = r.Account is null ? null : Account(r.Account); // no account is None, never account 0
+        // An on-chain counterparty is not a trading account: a chain record's account names a trading account only when
+        // that account is already known (configured, or seen on an order, fill or position record); any other address
+        // (a borrower, an exploiter, an LP) is no account (None, never account 0), and the detectors key it by asset and
+        // pool. Registering it would let a few hundred one-off addresses fill the account capacity and turn real
+        // accounts' orders into UnknownAccount.
+        AccountId? acc = r.Account is not null && _registry.TryGetAccount(r.Account, out var known) ? known : null;
         var e = RiskEvent.Chain(r.T, r.ChainKind ?? ChainEventKind.Transfer, AssetId(r.Asset), r.Amount, acc, r.Block ?? -1,
             Fnv(r.Tx), Id(_pools, r.Pool), ins);
         _evaluator.Evaluate(in e);
@@ -183,7 +188,9 @@ internal sealed class ReplaySession
         return id;
     }
 
-    private AccountId Account(string name) => _registry.GetOrAddAccount(name);
+    /// <summary>The trading account named <paramref name="name"/>, registered on first sight; a blank name (the tape reader
+    /// refuses one) is no account rather than an exception.</summary>
+    private AccountId Account(string name) => string.IsNullOrWhiteSpace(name) ? AccountId.None : _registry.GetOrAddAccount(name);
 
     private static int Id(Dictionary<string, int> map, string? name)
     {
@@ -203,7 +210,9 @@ internal sealed class ReplaySession
     public ReplayResult Finish(TapeReader reader, IIncidentSource? incidents)
     {
         _report.CountTape(reader);
-        return Finish(incidents);
+        var result = Finish(incidents);
+        return new ReplayResult(result.Report, result.Accounts, result.SkippedRecords, result.PositionDisagreements,
+            result.UndeclaredInstruments, result.InstrumentMismatches, result.LastEventTimeNs) { BadRecords = [.. reader.Diagnostics] };
     }
 
     /// <summary>Builds the result; the caller has set the report's record counts (<see cref="ReportBuilder.Events"/>, ...).</summary>

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
 
 namespace CircuitBreaker;
@@ -19,6 +18,14 @@ public sealed class TapeReader : IDisposable
     /// <summary>Diagnostics kept in memory (1000); later bad records are still counted in <see cref="BadRecords"/>.</summary>
     public const int MaxDiagnostics = 1000;
 
+    /// <summary>
+    /// Instruments one tape may declare (10,000). A replay holds state per instrument, and per account and instrument, in
+    /// every detector (about 55 KB of heap per instrument with the default detectors and 256 accounts, so ~0.6 GB at the
+    /// cap); a tape declaring more fails with a <see cref="TapeFormatException"/> at the first instrument past the cap
+    /// rather than running out of memory.
+    /// </summary>
+    public const int MaxInstruments = 10_000;
+
     private const int InitialBufferBytes = 64 * 1024;
 
     private readonly Stream _stream;
@@ -30,6 +37,7 @@ public sealed class TapeReader : IDisposable
     private int _start, _scanFrom, _end;
     private bool _eof, _disposed;
     private long _line;
+    private int _instruments;
 
     /// <summary>Reads a tape from <paramref name="stream"/> (already decompressed). Does not allocate the tape.</summary>
     /// <param name="stream">A readable stream of UTF-8 JSON lines.</param>
@@ -42,10 +50,14 @@ public sealed class TapeReader : IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         Name = name ?? "tape";
+        Rewindable = stream.CanSeek;
     }
 
     /// <summary>
-    /// Opens the tape at <paramref name="path"/>; a path ending in <c>.gz</c> (<c>.jsonl.gz</c>) is decompressed with gzip.
+    /// Opens the tape at <paramref name="path"/>; a path ending in <c>.gz</c> (<c>.jsonl.gz</c>) is decompressed with gzip,
+    /// every member's trailer checked (CRC-32 and size): a cut or corrupt gzip tape fails with a
+    /// <see cref="TapeFormatException"/> when the reader reaches the damage, never reads as a shorter complete tape.
+    /// Reads forward only, once: a FIFO or <c>/dev/stdin</c> works.
     /// </summary>
     /// <exception cref="TapeFormatException">The file cannot be opened.</exception>
     public static TapeReader Open(string path)
@@ -60,9 +72,16 @@ public sealed class TapeReader : IDisposable
         {
             throw new TapeFormatException($"cannot open tape '{path}': {ex.Message}", ex);
         }
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
-        return new TapeReader(stream, path);
+        bool rewindable = stream.CanSeek;
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GzipTapeStream(stream);
+        return new TapeReader(stream, path) { Rewindable = rewindable };
     }
+
+    /// <summary>
+    /// True when the tape's source can be read again from its start (a regular file, a memory stream); false for a pipe, a
+    /// FIFO or standard input, which can be read once only.
+    /// </summary>
+    public bool Rewindable { get; private init; }
 
     /// <summary>Name or path of the tape.</summary>
     public string Name { get; }
@@ -142,6 +161,12 @@ public sealed class TapeReader : IDisposable
 
     private string? Accept(TapeRecord record, int warnings)
     {
+        if (record.Type == TapeRecordType.Instrument && ++_instruments > MaxInstruments)
+        {
+            throw new TapeFormatException(
+                $"tape '{Name}' declares more than {MaxInstruments:N0} instruments (line {record.LineNumber}): a replay holds state per " +
+                $"instrument in every detector, so one tape may declare at most {MaxInstruments:N0}; split the tape by instrument");
+        }
         _rules.Commit(record);
         GoodRecords++;
         Warnings += warnings;

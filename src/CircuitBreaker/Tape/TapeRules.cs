@@ -31,8 +31,8 @@ internal sealed class TapeRules
                     ?? Increment(r.Tick, "tick") ?? Increment(r.Lot, "lot")
                     ?? (double.IsNaN(r.Multiplier) ? null : Increment(r.Multiplier, "multiplier"))
                     ?? Finite(r.Barrier, "barrier") ?? Finite(r.Strike, "strike")
-                    ?? (r.Symbol!.Length == 0 ? "field 'symbol' must not be empty" : null)
-                    ?? (_instruments.TryGetValue(r.Symbol, out var d)
+                    ?? NotBlank(r.Symbol, "symbol") ?? Barrier(r)
+                    ?? (_instruments.TryGetValue(r.Symbol!, out var d)
                         ? string.Create(CultureInfo.InvariantCulture, $"instrument '{r.Symbol}' already declared on line {d.Line}")
                         : null);
             case TapeRecordType.Trade:
@@ -51,7 +51,8 @@ internal sealed class TapeRules
                 return Required(r.Symbol, "symbol") ?? PriceSymbol(r.Symbol!) ?? Required(r.Px, "px");
             case TapeRecordType.Order:
             {
-                string? e = Instrument(r.Symbol, out var ins) ?? Required(r.OrderId.HasValue, "id") ?? Required(r.Account, "account");
+                string? e = Instrument(r.Symbol, out var ins) ?? Required(r.OrderId.HasValue, "id") ?? Required(r.Account, "account")
+                    ?? NotBlank(r.Account, "account");
                 if (e is not null) return e;
                 if (r.OrderAction != OrderAction.Cancel)
                 {
@@ -64,21 +65,21 @@ internal sealed class TapeRules
             case TapeRecordType.Fill:
             {
                 string? e = Instrument(r.Symbol, out var ins) ?? Required(r.OrderId.HasValue, "order_id") ?? Required(r.Account, "account")
-                    ?? Required(r.Side.HasValue, "side") ?? Required(r.Px, "px") ?? Required(r.Qty, "qty") ?? NonNegative(r.Qty, "qty");
+                    ?? NotBlank(r.Account, "account") ?? Required(r.Side.HasValue, "side") ?? Required(r.Px, "px") ?? Required(r.Qty, "qty") ?? NonNegative(r.Qty, "qty");
                 return e ?? OnGrid(r.Px, ins.Tick, "px", "tick", ref warnings) ?? OnGrid(r.Qty, ins.Lot, "qty", "lot", ref warnings);
             }
             case TapeRecordType.Position:
             {
-                string? e = Instrument(r.Symbol, out var ins) ?? Required(r.Account, "account") ?? Required(r.Qty, "qty")
+                string? e = Instrument(r.Symbol, out var ins) ?? Required(r.Account, "account") ?? NotBlank(r.Account, "account") ?? Required(r.Qty, "qty")
                     ?? Finite(r.Delta, "delta") ?? Finite(r.Gamma, "gamma") ?? Finite(r.Vega, "vega")
                     ?? Finite(r.Notional, "notional") ?? Finite(r.Pnl, "pnl");
                 return e ?? OnGrid(r.Qty, ins.Lot, "qty", "lot", ref warnings);
             }
             case TapeRecordType.Chain:
                 return Required(r.ChainKind.HasValue, "kind") ?? Required(r.Asset, "asset") ?? Required(r.Amount, "amount")
-                    ?? (r.Symbol is null ? null : PriceSymbol(r.Symbol));
+                    ?? NotBlank(r.Account, "account") ?? (r.Symbol is null ? null : PriceSymbol(r.Symbol));
             case TapeRecordType.Admin:
-                return Required(r.AdminAction.HasValue, "action");
+                return Required(r.AdminAction.HasValue, "action") ?? NotBlank(r.Target, "target");
             default:
                 return string.Create(CultureInfo.InvariantCulture, $"unknown type {(int)r.Type}");
         }
@@ -106,6 +107,23 @@ internal sealed class TapeRules
 
     private static string? NonNegative(double value, string name) =>
         Finite(value, name) ?? (value < 0 ? $"field '{name}' must not be negative" : null);
+
+    /// <summary>An optional name (null passes) must hold something besides white space: an empty or blank account,
+    /// symbol or admin target names nothing, and registering it would fail.</summary>
+    private static string? NotBlank(string? value, string name) =>
+        value is not null && string.IsNullOrWhiteSpace(value) ? $"field '{name}' must not be empty or white space" : null;
+
+    /// <summary>The barrier rule of the registry (<see cref="InstrumentRegistry.AddInstrument"/>), checked per record so a
+    /// bad declaration is a bad record, not a configuration that fails as a whole.</summary>
+    private static string? Barrier(TapeRecord r)
+    {
+        bool barrierOption = r.InstrumentKind == CircuitBreaker.InstrumentKind.BarrierOption;
+        if (barrierOption && (r.BarrierKind is null or CircuitBreaker.BarrierKind.None))
+            return "a barrier_option needs field 'barrier_kind'";
+        if (barrierOption && !(r.Barrier > 0)) return "a barrier_option needs field 'barrier' greater than 0";
+        if (!barrierOption && r.BarrierKind is not null and not CircuitBreaker.BarrierKind.None) return "only a barrier_option takes field 'barrier_kind'";
+        return null;
+    }
 
     private static string? Increment(double value, string name) =>
         Required(value, name) ?? (value > 0 ? null : $"field '{name}' must be greater than 0");
