@@ -213,7 +213,9 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
     public void JournalThread_AfterTheFileIsOpen_AllocatesNothingPerRecordOrPerBatch()
     {
         using var scratch = new JournalScratch();
-        using var writer = new JournalWriter(new JournalWriterOptions { BasePath = scratch.BasePath(), BufferBytes = 1 << 16 });
+        // A long essential wait: on a loaded machine the journal thread may be descheduled for a while, and this test is
+        // about allocation, not about how long the appender waits for room.
+        using var writer = new JournalWriter(new JournalWriterOptions { BasePath = scratch.BasePath(), BufferBytes = 1 << 16, EssentialWaitTimeout = TimeSpan.FromSeconds(60) });
         byte[] decision = new byte[24];
         var e = RiskEvent.Fill(0, new InstrumentId(2), new AccountId(1), 7, Side.Buy, 100, 1);
         for (int i = 0; i < 1_000; i++) writer.TryAppend(in e); // warm-up: the file is open, the code paths are hot
