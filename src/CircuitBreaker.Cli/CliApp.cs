@@ -212,13 +212,15 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
     }
 
     /// <summary>Each bad record with its line and reason (the first <see cref="MaxBadRecordsShown"/>), on stderr: skipped
-    /// records are results, not failures, but they must not go unseen.</summary>
+    /// records are results, not failures, but they must not go unseen. The report lists more (bad_record_details) and
+    /// counts them all (bad_records).</summary>
     private void BadRecords(string tape, ReplayResult result)
     {
         long bad = result.Report.BadRecords;
         if (bad == 0) return;
         foreach (var d in result.BadRecords.Take(MaxBadRecordsShown)) stderr.WriteLine($"bad record: {tape}: {d}");
-        if (bad > MaxBadRecordsShown) stderr.WriteLine($"bad record: {tape}: ... {bad - MaxBadRecordsShown:N0} more");
+        if (bad > MaxBadRecordsShown)
+            stderr.WriteLine($"bad record: {tape}: ... {bad - MaxBadRecordsShown:N0} more (--report lists the first {ReportBuilder.DefaultMaxBadRecordDetails:N0} in bad_record_details)");
     }
 
     /// <summary>Bad tape records listed by <c>replay</c> (all are counted in the report).</summary>
