@@ -47,4 +47,25 @@ dotnet run -c Release --nologo > out.txt
 cat out.txt
 grep -q "fat finger: buy 500 @ 64000        -> REJECTED MaxOrderQuantity" out.txt
 grep -q "after halt: buy 0.25 @ 64000       -> REJECTED Halted" out.txt
-echo "consumer smoke test: CircuitBreaker $version from a local package folder builds and runs the quick start"
+
+# The tool from the same local folder: it carries the tape format, installs as a .NET tool, and answers --version,
+# --help per command, and misuse with exit 2.
+dotnet pack "$root/src/CircuitBreaker.Cli/CircuitBreaker.Cli.csproj" -c Release -o "$work/packages" --nologo -v q
+python3 -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); sys.exit(0 if 'docs/tape-format.md' in names else 1)" \
+  "$work/packages/circuit-breaker.$version.nupkg" || { echo "the tool package lacks docs/tape-format.md"; exit 1; }
+# Only the local folder: the tool package carries its dependencies, and no other package of that name may win.
+cat > tool-nuget.config <<CFG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local-packages" value="$work/packages" />
+  </packageSources>
+</configuration>
+CFG
+dotnet tool install circuit-breaker --version "$version" --tool-path "$work/tools" --configfile tool-nuget.config > /dev/null
+"$work/tools/circuit-breaker" --version | grep -q "^$version+$commit" || { echo "circuit-breaker --version does not print $version+$commit"; exit 1; }
+"$work/tools/circuit-breaker" replay --help | grep -q "circuit-breaker replay <tape> \[options\]" || { echo "replay --help shows no usage"; exit 1; }
+set +e; "$work/tools/circuit-breaker" drill --senario all > /dev/null 2> misuse.txt; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q -- "--scenario" misuse.txt || { echo "misuse: exit $rc, expected 2 with a suggestion"; cat misuse.txt; exit 1; }
+echo "consumer smoke test: CircuitBreaker $version from a local package folder builds and runs the quick start; the tool installs, carries docs/tape-format.md and answers --version, --help and misuse"
