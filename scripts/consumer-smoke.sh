@@ -19,6 +19,9 @@ if [[ "$origin" =~ ^(https?|ssh):// || "$origin" =~ ^git@ ]]; then
 fi
 echo "$nuspec" | grep -q "<license type=\"expression\">MIT</license>" || { echo "nuspec lacks the license expression"; exit 1; }
 echo "$nuspec" | grep -q "<readme>README.md</readme>" || { echo "nuspec lacks the readme"; exit 1; }
+# Consumers restore into their own package folder: the machine's global folder may hold an older build of this same
+# version (every local build is 0.1.0), which would hide what this commit packed.
+export_pkgs="$work/nuget-packages"
 mkdir "$work/consumer" && cd "$work/consumer"
 cat > nuget.config <<CFG
 <?xml version="1.0" encoding="utf-8"?>
@@ -43,8 +46,98 @@ cat > Consumer.csproj <<PROJ
 </Project>
 PROJ
 cp "$root/samples/QuickStart/Program.cs" Program.cs
-dotnet run -c Release --nologo > out.txt
+NUGET_PACKAGES="$export_pkgs" dotnet run -c Release --nologo > out.txt
 cat out.txt
 grep -q "fat finger: buy 500 @ 64000        -> REJECTED MaxOrderQuantity" out.txt
 grep -q "after halt: buy 0.25 @ 64000       -> REJECTED Halted" out.txt
-echo "consumer smoke test: CircuitBreaker $version from a local package folder builds and runs the quick start"
+
+# Metrics by default: a generic host that calls AddCircuitBreaker and configures OpenTelemetry to listen to the meter
+# (AddMeter, as for any library) exports the breaker's instruments; the consumer writes no metrics code of ours.
+dotnet pack "$root/src/CircuitBreaker.Extensions.Hosting/CircuitBreaker.Extensions.Hosting.csproj" -c Release -o "$work/packages" --nologo -v q
+mkdir "$work/host" && cp nuget.config "$work/host/" && pushd "$work/host" > /dev/null
+cat > HostConsumer.csproj <<PROJ
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="CircuitBreaker.Extensions.Hosting" Version="$version" />
+    <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.14" />
+    <PackageReference Include="OpenTelemetry.Extensions.Hosting" Version="1.20.1" />
+    <PackageReference Include="OpenTelemetry.Exporter.InMemory" Version="1.20.1" />
+  </ItemGroup>
+</Project>
+PROJ
+cat > Program.cs <<'CS'
+using CircuitBreaker;
+using CircuitBreaker.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+
+var exported = new List<Metric>();
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.ClearProviders();
+builder.Services.AddCircuitBreaker(b => b
+    .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "BTC",
+        limits: new InstrumentLimits { MaxOrderQuantity = 5, MissingReference = MissingReferencePolicy.Allow })
+    .Account("mm-1"));
+builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("CircuitBreaker").AddInMemoryExporter(exported));
+using var host = builder.Build();
+await host.StartAsync();
+var pipeline = host.Services.GetRequiredService<RiskPipeline>();
+var registry = host.Services.GetRequiredService<Breaker>().Registry;
+if (!registry.TryGetInstrument("BTC-PERP", out var btc) || !registry.TryGetAccount("mm-1", out var mm)) return 1;
+pipeline.CheckAndPublish(new OrderRequest(1, btc, mm, 1, Side.Buy, 64_000.0, 0.25));
+pipeline.CheckAndPublish(new OrderRequest(2, btc, mm, 2, Side.Buy, 64_000.0, 500));
+await host.StopAsync();
+host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+foreach (var metric in exported)
+    foreach (ref readonly var point in metric.GetMetricPoints())
+    {
+        string tags = "";
+        foreach (var tag in point.Tags) tags += $"|{tag.Key}={tag.Value}";
+        string value = metric.MetricType switch
+        {
+            MetricType.LongSum or MetricType.LongSumNonMonotonic => point.GetSumLong().ToString(),
+            MetricType.LongGauge => point.GetGaugeLastValueLong().ToString(),
+            MetricType.Histogram => point.GetHistogramCount().ToString(),
+            _ => "?",
+        };
+        Console.WriteLine($"metric {metric.Name}{tags} {value}");
+    }
+return 0;
+CS
+NUGET_PACKAGES="$export_pkgs" dotnet run -c Release --nologo > metrics.txt
+sort -u metrics.txt
+grep -q "^metric circuit_breaker.checks 2$" metrics.txt || { echo "OpenTelemetry did not export circuit_breaker.checks = 2"; exit 1; }
+grep -q "^metric circuit_breaker.rejections|circuit_breaker.reason=MaxOrderQuantity 1$" metrics.txt || { echo "OpenTelemetry did not export the rejection by reason"; exit 1; }
+grep -q "^metric circuit_breaker.events.evaluated 2$" metrics.txt || { echo "OpenTelemetry did not export circuit_breaker.events.evaluated = 2"; exit 1; }
+popd > /dev/null
+
+# The tool from the same local folder: it carries the tape format, installs as a .NET tool, and answers --version,
+# --help per command, and misuse with exit 2.
+dotnet pack "$root/src/CircuitBreaker.Cli/CircuitBreaker.Cli.csproj" -c Release -o "$work/packages" --nologo -v q
+python3 -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); sys.exit(0 if 'docs/tape-format.md' in names else 1)" \
+  "$work/packages/circuit-breaker.$version.nupkg" || { echo "the tool package lacks docs/tape-format.md"; exit 1; }
+# Only the local folder: the tool package carries its dependencies, and no other package of that name may win.
+cat > tool-nuget.config <<CFG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local-packages" value="$work/packages" />
+  </packageSources>
+</configuration>
+CFG
+NUGET_PACKAGES="$export_pkgs" dotnet tool install circuit-breaker --version "$version" --tool-path "$work/tools" --configfile tool-nuget.config > /dev/null
+"$work/tools/circuit-breaker" --version | grep -q "^$version+$commit" || { echo "circuit-breaker --version does not print $version+$commit"; exit 1; }
+"$work/tools/circuit-breaker" replay --help | grep -q "circuit-breaker replay <tape> \[options\]" || { echo "replay --help shows no usage"; exit 1; }
+set +e; "$work/tools/circuit-breaker" drill --senario all > /dev/null 2> misuse.txt; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q -- "--scenario" misuse.txt || { echo "misuse: exit $rc, expected 2 with a suggestion"; cat misuse.txt; exit 1; }
+echo "consumer smoke test: CircuitBreaker $version from a local package folder builds and runs the quick start; metrics reach OpenTelemetry with no wiring; the tool installs, carries docs/tape-format.md and answers --version, --help and misuse"

@@ -1,4 +1,9 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
 
 namespace CircuitBreaker.Cli;
 
@@ -10,30 +15,27 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
     /// <summary>Exit code for bad usage or unreadable input.</summary>
     public const int Usage = 2;
 
-    private const string Help = """
-        usage:
-          circuit-breaker replay <tape.jsonl[.gz]> [--report <report.json>] [--chart <timeline.svg>] [--config <file>]
-          circuit-breaker review <journal> [--config <file>] [--report <review.json>]   replay a pipeline journal, print what differs
-          circuit-breaker drill [--scenario <name>|all] [--seed N] [--report <scorecard.json>] [--markdown <detection.md>] [--tapes <dir>]
-          circuit-breaker config check <file.json>     validate a configuration file (every error, with its JSON path)
-          circuit-breaker config init                  print the default profile as a configuration file
-        exit codes: 0 success (trips are results), 2 bad usage or unreadable input
-        """;
-
-    /// <summary>Runs the command in <paramref name="args"/>.</summary>
+    /// <summary>Runs the command in <paramref name="args"/>: help and usage per command (<c>--help</c>, <c>-h</c>,
+    /// <c>help [command]</c>), <c>--version</c>, options as <c>--opt value</c> or <c>--opt=value</c>. Misuse (an unknown
+    /// command or option, a missing or malformed value) prints the error, suggestions for a misspelt name and the
+    /// command's usage on stderr and returns <see cref="Usage"/>.</summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <returns><see cref="Ok"/> on success, <see cref="Usage"/> on bad usage or unreadable input.</returns>
     public int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help") { stdout.WriteLine(Help); return args.Length == 0 ? Usage : Ok; }
+        // "help" and "help <command>" as before System.CommandLine: the same as "--help" and "<command> --help".
+        if (args is ["help", .. var rest]) args = [.. rest, "--help"];
+        var root = Commands();
+        var parsed = root.Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            // The error, any "did you mean" suggestions and the usage of the command that was reached, all on stderr.
+            parsed.Invoke(new InvocationConfiguration { Output = stderr, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            return Usage;
+        }
         try
         {
-            return args[0] switch
-            {
-                "replay" => Replay(args[1..]),
-                "review" => Review(args[1..]),
-                "drill" => Drill(args[1..]),
-                "config" => Config(args[1..]),
-                _ => Bad($"unknown command '{args[0]}'"),
-            };
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (TapeFormatException ex) { stderr.WriteLine($"error: {ex.Message}"); return Usage; }
         catch (RiskConfigException ex) { stderr.WriteLine($"error: {ex.Message}"); return Usage; }
@@ -41,41 +43,126 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         catch (UnauthorizedAccessException ex) { stderr.WriteLine($"error: {ex.Message}"); return Usage; }
     }
 
-    private int Bad(string message)
+    /// <summary>The version <c>--version</c> prints: the tool assembly's informational version (package version and
+    /// commit).</summary>
+    public static string Version =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(CliApp).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    private const int HelpWidth = 110;
+
+    private Command Commands()
     {
-        stderr.WriteLine($"error: {message}");
-        stderr.WriteLine(Help);
-        return Usage;
+        var root = new Command("circuit-breaker",
+            "Replay event tapes and journals through the CircuitBreaker risk breaker, run tabletop drills, check configuration files.\n" +
+            "Exit codes: 0 success (trips are results), 2 bad usage or unreadable input.");
+        var help = new HelpOption();
+        if (help.Action is HelpAction h) h.MaxWidth = HelpWidth;
+        root.Options.Add(help);
+        root.Options.Add(new VersionOption { Action = new PrintVersion(this) });
+
+        Option<string> ConfigOption() => new("--config")
+        {
+            Description = "Limits, detectors and playbooks from this configuration file (the default profile without it).",
+            HelpName = "limits.json",
+        };
+
+        var tape = new Argument<string>("tape") { Description = "The event tape (JSON lines, .jsonl or .jsonl.gz; see docs/tape-format.md)." };
+        var replayReport = new Option<string>("--report") { Description = "Write the report (drill-report v1 JSON) to this file.", HelpName = "report.json" };
+        var chart = new Option<string>("--chart") { Description = "Write an SVG timeline to this file (reads the tape a second time).", HelpName = "timeline.svg" };
+        var replayConfig = ConfigOption();
+        var replay = new Command("replay", "Replay a tape through the breaker and report orders, trips, findings and incidents.")
+        {
+            tape, replayReport, chart, replayConfig,
+        };
+        replay.SetAction(p => Replay(p.GetValue(tape)!, p.GetValue(replayConfig), p.GetValue(replayReport), p.GetValue(chart)));
+
+        var journal = new Argument<string>("journal") { Description = "The journal: its base path or one of its .cbj files." };
+        var reviewReport = new Option<string>("--report") { Description = "Write the review (JSON) to this file.", HelpName = "review.json" };
+        var reviewConfig = ConfigOption();
+        var review = new Command("review", "Replay a pipeline journal through today's limits and print what differs from the live run.")
+        {
+            journal, reviewConfig, reviewReport,
+        };
+        review.SetAction(p => Review(p.GetValue(journal)!, p.GetValue(reviewConfig), p.GetValue(reviewReport)));
+
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = "One scenario, or all of them.",
+            HelpName = "name|all",
+            DefaultValueFactory = _ => "all",
+        };
+        scenario.AcceptOnlyFromAmong(["all", .. Drills.Drill.All.Select(x => x.Name)]);
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the scenario generators.",
+            HelpName = "N",
+            DefaultValueFactory = _ => 1,
+            CustomParser = r =>
+            {
+                string token = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)) return v;
+                r.AddError($"--seed must be an integer (was '{token}')");
+                return 0;
+            },
+        };
+        var drillReport = new Option<string>("--report") { Description = "Write the scorecard (JSON) to this file.", HelpName = "scorecard.json" };
+        var markdown = new Option<string>("--markdown") { Description = "Write the scorecard as Markdown (docs/detection.md) to this file.", HelpName = "detection.md" };
+        var tapes = new Option<string>("--tapes") { Description = "Also write each scenario's tape to this folder.", HelpName = "dir" };
+        var drill = new Command("drill", "Run the tabletop drill: built-in attack and benign scenarios through the default profile, scored.")
+        {
+            scenario, seed, drillReport, markdown, tapes,
+        };
+        drill.SetAction(p => Drill(p.GetValue(scenario)!, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes)));
+
+        var file = new Argument<string>("file") { Description = "The configuration file (JSON)." };
+        var check = new Command("check", "Validate a configuration file: every error, with its JSON path.") { file };
+        check.SetAction(p => ConfigCheck(p.GetValue(file)!));
+        var init = new Command("init", "Print the default profile as a configuration file.");
+        init.SetAction(_ => { stdout.Write(RiskConfigFile.WriteToString()); return Ok; });
+        var config = new Command("config", "Check or write configuration files.") { check, init };
+
+        root.Subcommands.Add(replay);
+        root.Subcommands.Add(review);
+        root.Subcommands.Add(drill);
+        root.Subcommands.Add(config);
+        return root;
     }
 
-    private static bool Parse(string[] args, string[] valued, out string? positional, out Dictionary<string, string> options, out string? error)
+    /// <summary><c>--version</c>: the tool's own version, whichever process hosts it.</summary>
+    private sealed class PrintVersion(CliApp app) : SynchronousCommandLineAction
     {
-        positional = null; error = null;
-        options = new(StringComparer.Ordinal);
-        for (int i = 0; i < args.Length; i++)
+        public override int Invoke(ParseResult parseResult)
         {
-            string a = args[i];
-            if (a.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (!valued.Contains(a)) { error = $"unknown option '{a}'"; return false; }
-                if (i + 1 >= args.Length) { error = $"option '{a}' needs a value"; return false; }
-                options[a] = args[++i];
-            }
-            else if (positional is null) positional = a;
-            else { error = $"unexpected argument '{a}'"; return false; }
+            // "--version" with anything else is misuse, as any other parse error.
+            if (parseResult.Errors.Count > 0) return app.Misuse([], parseResult.Errors.Select(e => e.Message));
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return Ok;
         }
-        return true;
+    }
+
+    /// <summary>A usage error found after parsing (a missing file, a tape that cannot be read twice): the error and the
+    /// command's usage on stderr.</summary>
+    private int Bad(string command, string message) => Misuse([command], [message]);
+
+    /// <summary>Each error, then the usage of the command at <paramref name="path"/>, on stderr.</summary>
+    private int Misuse(string[] path, IEnumerable<string> errors)
+    {
+        foreach (var e in errors) stderr.WriteLine($"error: {e}");
+        stderr.WriteLine();
+        Commands().Parse([.. path, "--help"]).Invoke(new InvocationConfiguration { Output = stderr, Error = stderr, EnableDefaultExceptionHandler = false });
+        return Usage;
     }
 
     /// <summary>The limits, detectors and playbook of <c>--config</c> (the default profile without it); false after
     /// reporting the file's errors.</summary>
-    private bool LoadProfile(Dictionary<string, string> o, out Action<CircuitBreakerBuilder> configure,
+    private bool LoadProfile(string? cfgPath, out Action<CircuitBreakerBuilder> configure,
         out Func<DetectorContext, IEnumerable<IDetector>> detectors, out Playbook? playbook)
     {
         configure = BreakerProfiles.Default;
         detectors = DefaultDetectors.Create;
         playbook = null;
-        if (!o.TryGetValue("--config", out var cfgPath)) return true;
+        if (cfgPath is null) return true;
         var loaded = RiskConfigFile.Load(cfgPath);
         if (!loaded.Succeeded) { ConfigErrors(cfgPath, loaded); return false; }
         configure = b => { BreakerProfiles.Default(b); loaded.Apply(b); };
@@ -88,12 +175,10 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         return true;
     }
 
-    private int Replay(string[] args)
+    private int Replay(string tape, string? configPath, string? reportPath, string? chartPath)
     {
-        if (!Parse(args, ["--report", "--chart", "--config"], out var tape, out var o, out var error)) return Bad(error!);
-        if (tape is null) return Bad("replay needs a tape path");
-        if (!LoadProfile(o, out var configure, out var detectors, out var playbook)) return Usage;
-        if (!File.Exists(tape)) return Bad($"tape '{tape}' not found");
+        if (!LoadProfile(configPath, out var configure, out var detectors, out var playbook)) return Usage;
+        if (!File.Exists(tape)) return Bad("replay", $"tape '{tape}' not found");
         var sw = Stopwatch.StartNew();
         var options = new ReplayOptions
         {
@@ -104,21 +189,21 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         };
         // One pass over the tape, so a FIFO or /dev/stdin replays like a file (the chart alone reads it again).
         using var reader = TapeReader.Open(tape);
-        if (o.ContainsKey("--chart") && !reader.Rewindable)
-            return Bad($"--chart reads the tape a second time: '{tape}' can be read only once (a pipe, a FIFO or standard input); give a tape file");
+        if (chartPath is not null && !reader.Rewindable)
+            return Bad("replay", $"--chart reads the tape a second time: '{tape}' can be read only once (a pipe, a FIFO or standard input); give a tape file");
         var result = ReplayEngine.Replay(reader, options, configure);
         if (interactive) stdout.Write("\r");
         sw.Stop();
         ReplaySummary.Write(stdout, result, sw.Elapsed);
         BadRecords(tape, result);
         stdout.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
-        if (o.TryGetValue("--report", out var reportPath))
+        if (reportPath is not null)
         {
             using var f = File.Create(reportPath);
             result.Report.Write(f);
             stdout.WriteLine($"report: {reportPath}");
         }
-        if (o.TryGetValue("--chart", out var chartPath))
+        if (chartPath is not null)
         {
             File.WriteAllText(chartPath, TimelineChart.Render(tape, result));
             stdout.WriteLine($"chart: {chartPath}");
@@ -127,31 +212,31 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
     }
 
     /// <summary>Each bad record with its line and reason (the first <see cref="MaxBadRecordsShown"/>), on stderr: skipped
-    /// records are results, not failures, but they must not go unseen.</summary>
+    /// records are results, not failures, but they must not go unseen. The report lists more (bad_record_details) and
+    /// counts them all (bad_records).</summary>
     private void BadRecords(string tape, ReplayResult result)
     {
         long bad = result.Report.BadRecords;
         if (bad == 0) return;
         foreach (var d in result.BadRecords.Take(MaxBadRecordsShown)) stderr.WriteLine($"bad record: {tape}: {d}");
-        if (bad > MaxBadRecordsShown) stderr.WriteLine($"bad record: {tape}: ... {bad - MaxBadRecordsShown:N0} more");
+        if (bad > MaxBadRecordsShown)
+            stderr.WriteLine($"bad record: {tape}: ... {bad - MaxBadRecordsShown:N0} more (--report lists the first {ReportBuilder.DefaultMaxBadRecordDetails:N0} in bad_record_details)");
     }
 
     /// <summary>Bad tape records listed by <c>replay</c> (all are counted in the report).</summary>
     public const int MaxBadRecordsShown = 20;
 
-    private int Review(string[] args)
+    private int Review(string journal, string? configPath, string? reportPath)
     {
-        if (!Parse(args, ["--report", "--config"], out var journal, out var o, out var error)) return Bad(error!);
-        if (journal is null) return Bad("review needs a journal (base path or one of its .cbj files)");
-        if (!LoadProfile(o, out var configure, out var detectors, out var playbook)) return Usage;
+        if (!LoadProfile(configPath, out var configure, out var detectors, out var playbook)) return Usage;
         var options = new ReplayOptions
         {
             Detectors = detectors,
             Responder = playbook is null ? null : breaker => new IncidentDesk(breaker, playbook),
         };
         var result = new JournalReview(options, configure).Run(journal);
-        ReviewSummary.Write(stdout, result, o.ContainsKey("--config") ? o["--config"] : "the default profile");
-        if (result.Problem is null && o.TryGetValue("--report", out var reportPath))
+        ReviewSummary.Write(stdout, result, configPath ?? "the default profile");
+        if (result.Problem is null && reportPath is not null)
         {
             using (var f = File.Create(reportPath)) result.WriteJson(f);
             stdout.WriteLine($"report: {reportPath}");
@@ -176,19 +261,17 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         return Ok;
     }
 
-    private int Config(string[] args)
+    private int ConfigCheck(string path)
     {
-        if (args.Length == 1 && args[0] == "init") { stdout.Write(RiskConfigFile.WriteToString()); return Ok; }
-        if (args.Length != 2 || args[0] != "check") return Bad("usage: config check <file.json> | config init");
-        var loaded = RiskConfigFile.Load(args[1]);
-        if (!loaded.Succeeded) return ConfigErrors(args[1], loaded);
+        var loaded = RiskConfigFile.Load(path);
+        if (!loaded.Succeeded) return ConfigErrors(path, loaded);
         if (loaded.Playbooks is { } pb)
         {
             try { Playbook.FromJson(pb.GetRawText()); }
-            catch (PlaybookException ex) { stderr.WriteLine($"error: {args[1]}: playbooks: {ex.Message}"); return Usage; }
+            catch (PlaybookException ex) { stderr.WriteLine($"error: {path}: playbooks: {ex.Message}"); return Usage; }
         }
         var cfg = loaded.Config;
-        stdout.WriteLine($"{args[1]}: valid (version {cfg.Version}, {cfg.Registry.InstrumentCount} instruments, {cfg.Registry.AccountCount} accounts, " +
+        stdout.WriteLine($"{path}: valid (version {cfg.Version}, {cfg.Registry.InstrumentCount} instruments, {cfg.Registry.AccountCount} accounts, " +
             $"{loaded.Signatures.CreateDetectors(new DetectorContext(cfg.Registry)).Length} detectors on)");
         return Ok;
     }
@@ -200,18 +283,11 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         return Usage;
     }
 
-    private int Drill(string[] args)
+    private int Drill(string name, int seed, string? reportPath, string? markdownPath, string? tapeDir)
     {
-        if (!Parse(args, ["--scenario", "--seed", "--report", "--markdown", "--tapes"], out var extra, out var o, out var error)) return Bad(error!);
-        if (extra is not null) return Bad($"unexpected argument '{extra}'");
-        int seed = 1;
-        if (o.TryGetValue("--seed", out var s) && !int.TryParse(s, out seed)) return Bad($"--seed must be an integer (was '{s}')");
-        string name = o.GetValueOrDefault("--scenario", "all");
-        IEnumerable<Drills.DrillScenario> scenarios;
-        if (name == "all") scenarios = Drills.Drill.All;
-        else if (Drills.Drill.Find(name) is { } one) scenarios = [one];
-        else return Bad($"unknown scenario '{name}'; known: {string.Join(", ", Drills.Drill.All.Select(x => x.Name))}");
-        if (o.TryGetValue("--tapes", out var tapeDir))
+        // --scenario accepts only "all" and the built-in names (the parser refuses anything else, with the list).
+        IEnumerable<Drills.DrillScenario> scenarios = name == "all" ? Drills.Drill.All : [Drills.Drill.Find(name)!];
+        if (tapeDir is not null)
         {
             Directory.CreateDirectory(tapeDir);
             foreach (var sc in scenarios)
@@ -225,8 +301,8 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         var card = Drills.DrillRunner.RunAll(scenarios, seed, interactive ? sc => stdout.WriteLine($"  {sc.Scenario.Name} done") : null);
         stdout.Write(card.ToTable());
         stdout.WriteLine($"wall time {sw.Elapsed.TotalSeconds:0.0} s");
-        if (o.TryGetValue("--report", out var r)) { File.WriteAllText(r, card.ToJson()); stdout.WriteLine($"scorecard: {r}"); }
-        if (o.TryGetValue("--markdown", out var m)) { File.WriteAllText(m, card.ToMarkdown()); stdout.WriteLine($"markdown: {m}"); }
+        if (reportPath is not null) { File.WriteAllText(reportPath, card.ToJson()); stdout.WriteLine($"scorecard: {reportPath}"); }
+        if (markdownPath is not null) { File.WriteAllText(markdownPath, card.ToMarkdown()); stdout.WriteLine($"markdown: {markdownPath}"); }
         return Ok;
     }
 }

@@ -47,6 +47,13 @@ public sealed class DrillReport
     /// <summary>Incidents (<c>incidents</c>).</summary>
     [JsonRequired]
     public List<ReportIncident> Incidents { get; set; } = [];
+    /// <summary>
+    /// The first bad records, each with its line and reason, in line order (<c>bad_record_details</c>; at most
+    /// <see cref="ReportBuilder.DefaultMaxBadRecordDetails"/>): an optional field beyond the spec's, always written by
+    /// this library, empty when a report that lacks it is read. <see cref="BadRecords"/> counts every bad record, listed
+    /// or not.
+    /// </summary>
+    public List<ReportBadRecord> BadRecordDetails { get; set; } = [];
 
     /// <summary>
     /// Fields beyond the spec (the spec allows more), kept on <see cref="Load"/> and written back at the top level

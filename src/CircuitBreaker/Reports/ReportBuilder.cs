@@ -11,10 +11,14 @@ public sealed class ReportBuilder
 {
     /// <summary>The spec's cap on listed findings (10,000).</summary>
     public const int DefaultMaxFindings = 10_000;
+    /// <summary>Bad records listed with line and reason in <c>bad_record_details</c> (1,000, the tape reader's
+    /// <see cref="TapeReader.MaxDiagnostics"/>); later ones are only counted in <c>bad_records</c>.</summary>
+    public const int DefaultMaxBadRecordDetails = TapeReader.MaxDiagnostics;
 
     private readonly List<ReportTrip> _trips = [];
     private readonly List<ReportFinding> _findings = [];
     private readonly List<ReportIncident> _incidents = [];
+    private readonly List<ReportBadRecord> _badRecords = [];
     private readonly Dictionary<string, long> _rejected = new(StringComparer.Ordinal);
     private long _findingsDropped, _accepted, _rejectedCount;
 
@@ -42,13 +46,28 @@ public sealed class ReportBuilder
     /// <summary>Fills (and cancels/replaces) of rejected orders, suppressed by the replay.</summary>
     public long SuppressedFills { get; set; }
 
-    /// <summary>Copies the good, bad and warning counts of a reader (call after reading to the end).</summary>
+    /// <summary>Copies the good, bad and warning counts of a reader and its bad records' lines and reasons, replacing
+    /// those listed before (call after reading to the end).</summary>
+    /// <param name="reader">The reader the replay read the tape with.</param>
     public void CountTape(TapeReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         Events = reader.GoodRecords;
         BadRecords = reader.BadRecords;
         Warnings = reader.Warnings;
+        _badRecords.Clear();
+        foreach (var d in reader.Diagnostics) AddBadRecord(d.Line, d.Reason);
+    }
+
+    /// <summary>Lists one bad record with its line and reason; returns false when <see cref="DefaultMaxBadRecordDetails"/>
+    /// are listed already (it is not listed). Does not count it: <see cref="BadRecords"/> is the count.</summary>
+    /// <param name="line">1-based line of the record in the tape.</param>
+    /// <param name="reason">Why it was skipped.</param>
+    public bool AddBadRecord(long line, string reason)
+    {
+        if (_badRecords.Count >= DefaultMaxBadRecordDetails) return false;
+        _badRecords.Add(new ReportBadRecord { Line = line, Reason = reason ?? "" });
+        return true;
     }
 
     /// <summary>Counts one checked order: accepted when <paramref name="reason"/> is <see cref="RejectReason.None"/>, else rejected under its name.</summary>
@@ -132,6 +151,7 @@ public sealed class ReportBuilder
             Findings = [.. _findings.OrderBy(x => x.T)],
             FindingsDropped = _findingsDropped,
             Incidents = [.. _incidents],
+            BadRecordDetails = [.. _badRecords.OrderBy(x => x.Line)],
         };
     }
 }

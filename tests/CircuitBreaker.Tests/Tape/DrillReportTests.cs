@@ -30,7 +30,7 @@ public sealed class DrillReportTests
     {
         using var doc = JsonDocument.Parse(Sample().ToJson());
         var root = doc.RootElement;
-        Assert.Equal(["version", "tape", "events", "bad_records", "warnings", "orders", "suppressed_fills", "trips", "findings", "findings_dropped", "incidents"], Names(root));
+        Assert.Equal(["version", "tape", "events", "bad_records", "warnings", "orders", "suppressed_fills", "trips", "findings", "findings_dropped", "incidents", "bad_record_details"], Names(root));
         Assert.Equal(1, root.GetProperty("version").GetInt32());
         Assert.Equal("tapes/fat-finger.jsonl", root.GetProperty("tape").GetString());
         Assert.Equal((5, 1, 2, 3), (root.GetProperty("events").GetInt64(), root.GetProperty("bad_records").GetInt64(), root.GetProperty("warnings").GetInt64(), root.GetProperty("suppressed_fills").GetInt64()));

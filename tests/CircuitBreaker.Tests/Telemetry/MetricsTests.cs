@@ -48,10 +48,10 @@ public class MetricsTests
 
         var m = Collect(metrics.Meter);
         Assert.Equal(5, m["circuit_breaker.checks"]);
-        Assert.Equal(2, m["circuit_breaker.rejections|reason=MaxOrderQuantity"]);
-        Assert.Equal(1, m["circuit_breaker.rejections|reason=NonFinitePrice"]);
-        Assert.Equal(1, m["circuit_breaker.rejections|reason=OffTick"]);
-        Assert.False(m.ContainsKey("circuit_breaker.rejections|reason=None"));
+        Assert.Equal(2, m["circuit_breaker.rejections|circuit_breaker.reason=MaxOrderQuantity"]);
+        Assert.Equal(1, m["circuit_breaker.rejections|circuit_breaker.reason=NonFinitePrice"]);
+        Assert.Equal(1, m["circuit_breaker.rejections|circuit_breaker.reason=OffTick"]);
+        Assert.False(m.ContainsKey("circuit_breaker.rejections|circuit_breaker.reason=None"));
         Assert.Equal(1, m["circuit_breaker.working_orders"]);
     }
 
@@ -67,8 +67,8 @@ public class MetricsTests
         breaker.Board.TrySet(Scope.Global, -1, TradingState.Halted, 5, TripCause.Signature, RejectReason.Signature, Signature.OracleJump);
 
         var m = Collect(metrics.Meter);
-        Assert.Equal(2, m["circuit_breaker.trips|scope=instrument|reason=Manual"]);
-        Assert.Equal(1, m["circuit_breaker.trips|scope=global|reason=OracleJump"]);
+        Assert.Equal(2, m["circuit_breaker.trips|circuit_breaker.scope=instrument|circuit_breaker.reason=Manual"]);
+        Assert.Equal(1, m["circuit_breaker.trips|circuit_breaker.scope=global|circuit_breaker.reason=OracleJump"]);
         Assert.Equal(2, m["circuit_breaker.global_state"]);
     }
 
@@ -78,9 +78,7 @@ public class MetricsTests
         using var breaker = NewBreaker(out var x, out var a);
         using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Capacity = 64, StallThreshold = TimeSpan.Zero });
         int open = 3;
-        var latency = new LatencyHistogram();
-        for (int i = 1; i <= 100; i++) latency.Record(i * 10);
-        using var metrics = new CircuitBreakerMetrics(breaker, pipeline, () => open, latency);
+        using var metrics = new CircuitBreakerMetrics(breaker, pipeline, () => open);
         // Not started: published events wait on the ring, so the lag is exact.
         for (int i = 0; i < 5; i++) pipeline.Publish(RiskEvent.Trade(i + 1, x, 100, 1));
         pipeline.CheckAndPublish(new OrderRequest(10, x, a, 1, Side.Buy, 100, 1));
@@ -91,8 +89,6 @@ public class MetricsTests
         Assert.Equal(0, m["circuit_breaker.events.evaluated"]);
         Assert.Equal(3, m["circuit_breaker.incidents.open"]);
         Assert.Equal(1, m["circuit_breaker.checks"]);
-        Assert.InRange(m["circuit_breaker.evaluator.latency|quantile=0.5"], 495, 505);
-        Assert.Equal(1000, m["circuit_breaker.evaluator.latency|quantile=1"]);
 
         pipeline.Start();
         pipeline.Stop(); // drains
@@ -101,6 +97,44 @@ public class MetricsTests
         Assert.Equal(0, m["circuit_breaker.ring.lag"]);
         Assert.Equal(6, m["circuit_breaker.events.evaluated"]);
         Assert.Equal(0, m["circuit_breaker.incidents.open"]);
+    }
+
+    [Fact]
+    public void AttributeKeys_AreNamespaced_NoBareKeys()
+    {
+        using var breaker = NewBreaker(out var x, out var a);
+        using var metrics = new CircuitBreakerMetrics(breaker);
+        breaker.Check(new OrderRequest(1, x, a, 1, Side.Buy, 100, 50));
+        breaker.Halt(Scope.Instrument, x.Value, 2);
+        var keys = Collect(metrics.Meter).Keys.SelectMany(k => k.Split('|').Skip(1)).Select(t => t.Split('=')[0]).Distinct().ToArray();
+        Assert.Equal(["circuit_breaker.reason", "circuit_breaker.scope"], keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void EvaluatorLatency_IsAHistogramInSeconds_WithBucketAdvice()
+    {
+        using var breaker = NewBreaker(out _, out _);
+        using var metrics = new CircuitBreakerMetrics(breaker);
+        var seen = new List<double>();
+        Instrument? histogram = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (i, l) =>
+        {
+            if (!ReferenceEquals(i.Meter, metrics.Meter) || i.Name != CircuitBreakerMetrics.EvaluatorDurationName) return;
+            histogram = i;
+            l.EnableMeasurementEvents(i);
+        };
+        listener.SetMeasurementEventCallback<double>((_, v, _, _) => seen.Add(v));
+        listener.Start();
+        metrics.RecordEvaluatorLatency(1_500);
+        metrics.RecordEvaluatorLatency(2_000_000);
+        metrics.RecordEvaluatorLatency(-5);
+
+        var h = Assert.IsType<Histogram<double>>(histogram);
+        Assert.Equal("s", h.Unit);
+        Assert.Equal(CircuitBreakerMetrics.EvaluatorDurationBuckets, h.Advice!.HistogramBucketBoundaries!);
+        Assert.True(CircuitBreakerMetrics.EvaluatorDurationBuckets.Zip(CircuitBreakerMetrics.EvaluatorDurationBuckets.Skip(1)).All(p => p.First < p.Second));
+        Assert.Equal([1.5e-6, 2e-3, 0], seen);
     }
 
     [Fact]
@@ -138,6 +172,6 @@ public class MetricsTests
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ => { for (int i = 0; i < 5000; i++) breaker.Check(rejected); });
         var m = Collect(metrics.Meter);
         Assert.Equal(40_000, m["circuit_breaker.checks"]);
-        Assert.Equal(40_000, m["circuit_breaker.rejections|reason=MaxOrderQuantity"]);
+        Assert.Equal(40_000, m["circuit_breaker.rejections|circuit_breaker.reason=MaxOrderQuantity"]);
     }
 }
