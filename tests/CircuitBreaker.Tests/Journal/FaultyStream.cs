@@ -13,7 +13,11 @@ internal sealed class FaultyStream : Stream
         _gate = gate;
     }
 
+    private int _entered;
+
     public long BytesWritten { get; private set; }
+    /// <summary>Writes begun (counted before the gate holds them).</summary>
+    public int WritesEntered => Volatile.Read(ref _entered);
     public int WritesAttempted { get; private set; }
 
     public override bool CanRead => false;
@@ -29,6 +33,7 @@ internal sealed class FaultyStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        Interlocked.Increment(ref _entered);
         _gate?.Wait();
         WritesAttempted++;
         if (BytesWritten + buffer.Length > _failAfterBytes)

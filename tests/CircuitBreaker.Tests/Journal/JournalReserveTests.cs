@@ -13,19 +13,20 @@ public sealed class JournalReserveTests
     private const int Buffer = 4096, Reserve = 1024;
     private static readonly int EventFrame = JournalFormat.FrameHeaderSize + RiskEvent.SizeInBytes;
 
-    private static JournalWriterOptions Stalled(JournalScratch scratch, ManualResetEventSlim disk, TimeSpan wait) => new()
+    private static JournalWriterOptions Stalled(JournalScratch scratch, StalledDisk disk, TimeSpan wait) => new()
     {
         BasePath = scratch.BasePath(), BufferBytes = Buffer, MaxPayloadBytes = 1024, ReserveBytes = Reserve,
         EssentialWaitTimeout = wait, StreamFactory = path => new GatedFileStream(path, disk),
     };
 
     /// <summary>Appends market data until the writer sheds it (the buffer is down to its reserve); returns how many went in.</summary>
-    private static int FillWithMarketData(JournalWriter writer, ref long t)
+    /// <summary>Holds the journal thread in its first write, then appends market data until the writer sheds it (the
+    /// buffer is down to its reserve); returns how many went in.</summary>
+    private static int FillWithMarketData(JournalWriter writer, StalledDisk disk, ref long t)
     {
-        // Until the writer sheds (and a little more): the journal thread may move frames into its staging buffer before
-        // its first write blocks on the stalled disk, so how many quotes fit first depends on when it wakes.
-        int accepted = 0;
-        for (int i = 0; i < 1_000_000 && writer.Shed < 10; i++)
+        int accepted = writer.TryAppend(RiskEvent.Quote(++t, new InstrumentId(0), 99, 101)) ? 1 : 0;
+        disk.WaitUntilAWriterIsHeld();
+        for (int i = 0; i < 1_000; i++)
             accepted += writer.TryAppend(RiskEvent.Quote(++t, new InstrumentId(0), 99, 101)) ? 1 : 0;
         Assert.True(writer.Shed > 0);
         return accepted;
@@ -43,7 +44,7 @@ public sealed class JournalReserveTests
     public void DiskStalls_MarketDataFillsTheBuffer_DecisionsFillsAdminAndTripsStillGoInFromTheReserve()
     {
         using var scratch = new JournalScratch();
-        using var disk = new ManualResetEventSlim(false);
+        using var disk = new StalledDisk();
         long t = 1_796_342_400_000_000_000; // present-day Unix ns
         long shed;
         var essentials = Essentials(t + 10_000);
@@ -52,7 +53,7 @@ public sealed class JournalReserveTests
         TripRecord.Write(in trip, tripPayload);
         using (var writer = new JournalWriter(Stalled(scratch, disk, TimeSpan.Zero))) // never wait: the reserve alone must do
         {
-            FillWithMarketData(writer, ref t);
+            FillWithMarketData(writer, disk, ref t);
             foreach (var e in essentials) Assert.True(writer.TryAppend(in e), $"{e.Kind} refused with the disk stalled");
             Assert.True(writer.TryAppend(JournalRecordType.Trip, tripPayload));
             Assert.True(writer.TryAppendNote("operator: BTC halted"));
@@ -90,10 +91,10 @@ public sealed class JournalReserveTests
     public void DiskStalls_EvenTheReserveIsFull_AnEssentialRecordWaitsForTheJournalThread_NothingDropped()
     {
         using var scratch = new JournalScratch();
-        using var disk = new ManualResetEventSlim(false);
+        using var disk = new StalledDisk();
         long t = 0;
         using var writer = new JournalWriter(Stalled(scratch, disk, TimeSpan.FromSeconds(60)));
-        FillWithMarketData(writer, ref t);
+        FillWithMarketData(writer, disk, ref t);
         // release the disk only once the appender is seen waiting: the wait, not luck, lets the records in
         var release = new Thread(() =>
         {
@@ -119,13 +120,13 @@ public sealed class JournalReserveTests
     public void ReserveExhausted_NoWait_RefusedCountedAndMarkedByAnEssentialGap_SessionEndSaysSo()
     {
         using var scratch = new JournalScratch();
-        using var disk = new ManualResetEventSlim(false);
+        using var disk = new StalledDisk();
         long t = 0;
         int refused = 0;
         long refusedFirst = 0;
         using (var writer = new JournalWriter(Stalled(scratch, disk, TimeSpan.Zero)))
         {
-            FillWithMarketData(writer, ref t);
+            FillWithMarketData(writer, disk, ref t);
             for (int i = 0; i < Buffer / EventFrame; i++)
             {
                 var fill = RiskEvent.Fill(++t, new InstrumentId(0), new AccountId(0), i, Side.Buy, 100, 1);
@@ -155,7 +156,7 @@ public sealed class JournalReserveTests
     public void Pipeline_JournalRefusesAnEssentialRecord_HaltsTradingGloballyAndTheJournalSaysSo()
     {
         using var scratch = new JournalScratch();
-        using var disk = new ManualResetEventSlim(false);
+        using var disk = new StalledDisk();
         var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 1e9, FatFingerMultiple = 1e9 });
         var journal = Stalled(scratch, disk, TimeSpan.Zero);
         using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 4096, StallThreshold = TimeSpan.Zero, Journal = journal });

@@ -134,8 +134,11 @@ public sealed class JournalWriterTests(ITestOutputHelper output)
         var stream = new FaultyStream(gate: gate);
         using var writer = new JournalWriter(new JournalWriterOptions { BasePath = "stalled", BufferBytes = 4096, MaxPayloadBytes = 1024, StreamFactory = _ => stream });
         var e = RiskEvent.Oracle(1, new InstrumentId(1), 100);
-        int accepted = 0;
-        for (int i = 0; i < 1_000; i++)
+        int accepted = writer.TryAppend(in e) ? 1 : 0;
+        // Hold the journal thread in its first write before filling, so it cannot drain part of the buffer meanwhile.
+        for (var until = DateTime.UtcNow.AddMinutes(1); stream.WritesEntered == 0 && DateTime.UtcNow < until;) Thread.Sleep(1);
+        Assert.True(stream.WritesEntered > 0, "the journal thread never reached the disk");
+        for (int i = 1; i < 1_000; i++)
             accepted += writer.TryAppend(in e) ? 1 : 0;
         gate.Set();
         Assert.True(writer.Flush());

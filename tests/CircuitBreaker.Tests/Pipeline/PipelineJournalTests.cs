@@ -112,7 +112,7 @@ public class PipelineJournalTests
     public void FullJournalBuffer_MarketDataShedCountedAndMarked_NeverBlocksTheEvaluator_DecisionsStillJournaled()
     {
         using var scratch = new JournalScratch();
-        using var disk = new ManualResetEventSlim(false);
+        using var disk = new StalledDisk();
         var f = new GateFixture();
         var journal = new JournalWriterOptions
         {
@@ -121,6 +121,7 @@ public class PipelineJournalTests
         };
         using var p = new RiskPipeline(f.Breaker, Options(journal));
         p.Start();
+        disk.WaitUntilAWriterIsHeld(); // the journal thread is stuck writing the session note before any trade arrives
         for (int i = 0; i < 500; i++) p.Publish(RiskEvent.Trade(f.Now + i, f.Btc, 64000.0, 0.5));
         var order = new OrderRequest(f.Now + 600, f.Btc, f.Mm, 42, Side.Sell, 64000.0, 0.01);
         var decision = p.CheckAndPublish(in order);
