@@ -54,7 +54,8 @@ public sealed class TapeReader : IDisposable
     }
 
     /// <summary>
-    /// Opens the tape at <paramref name="path"/>; a path ending in <c>.gz</c> (<c>.jsonl.gz</c>) is decompressed with gzip,
+    /// Opens the tape at <paramref name="path"/>; a path ending in <c>.gz</c> (<c>.jsonl.gz</c>), or any input that starts
+    /// with the gzip magic bytes (gzip piped into <c>/dev/stdin</c>), is decompressed with gzip,
     /// every member's trailer checked (CRC-32 and size): a cut or corrupt gzip tape fails with a
     /// <see cref="TapeFormatException"/> when the reader reaches the damage, never reads as a shorter complete tape.
     /// Reads forward only, once: a FIFO or <c>/dev/stdin</c> works.
@@ -74,6 +75,7 @@ public sealed class TapeReader : IDisposable
         }
         bool rewindable = stream.CanSeek;
         if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GzipTapeStream(stream);
+        else if (SniffedStream.StartsWithGzipMagic(ref stream, path)) stream = new GzipTapeStream(stream); // e.g. gzip piped to /dev/stdin
         return new TapeReader(stream, path) { Rewindable = rewindable };
     }
 

@@ -303,16 +303,18 @@ public sealed class HostileToolInputTests : IDisposable
 
     /// <summary>Runs replay on a FIFO that one writer fills once, then closes. A reader that opens the tape a second time
     /// waits for a writer that never comes: the guard (not a timing assertion) turns that hang into a failure.</summary>
-    private (int Rc, string Out, string Err) ReplayThroughFifo(string text, params string[] extra)
+    private (int Rc, string Out, string Err) ReplayThroughFifo(string text, params string[] extra) => ReplayThroughFifo(Encoding.UTF8.GetBytes(text), extra);
+
+    private (int Rc, string Out, string Err) ReplayThroughFifo(byte[] bytes, params string[] extra)
     {
-        string fifo = Path.Combine(_dir, "tape.fifo");
+        string fifo = Path.Combine(_dir, $"tape-{Guid.NewGuid():N}.fifo");
         Assert.Equal(0, MkFifo(fifo, Convert.ToUInt32("600", 8)));
         var writer = Task.Run(() =>
         {
             try
             {
                 using var w = new FileStream(fifo, FileMode.Open, FileAccess.Write);
-                w.Write(Encoding.UTF8.GetBytes(text));
+                w.Write(bytes);
             }
             catch (IOException) { } // the reader may close early (a refused option, a late instrument): a broken pipe
         });
@@ -331,6 +333,24 @@ public sealed class HostileToolInputTests : IDisposable
         Assert.True(rc == CliApp.Ok, e);
         Assert.Contains("4,004 records (0 bad", o);
         Assert.Equal(file.Out.Split('\n')[1], o.Split('\n')[1]); // the same orders line
+    }
+
+    [Fact]
+    public void Replay_GzipThroughAFifo_RecognisedByItsMagicBytes()
+    {
+        // `cat tape.jsonl.gz | circuit-breaker replay /dev/stdin`: no .gz name to go by.
+        string text = DrillTape();
+        var plain = Cli("replay", File("p.jsonl", text));
+        using var packed = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gz.Write(Encoding.UTF8.GetBytes(text));
+        var (rc, o, e) = ReplayThroughFifo(packed.ToArray());
+        Assert.True(rc == CliApp.Ok, e);
+        Assert.Contains("4,003 records (0 bad", plain.Out);
+        Assert.Contains("4,003 records (0 bad", o);
+        Assert.Equal(plain.Out.Split('\n')[1], o.Split('\n')[1]); // the same orders line
+        var cut = packed.ToArray()[..(int)(packed.Length / 2)];
+        Assert.Equal(CliApp.Usage, ReplayThroughFifo(cut).Rc); // and a cut one is still caught
     }
 
     [Fact]
