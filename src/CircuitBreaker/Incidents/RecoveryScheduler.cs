@@ -16,7 +16,7 @@ internal sealed class RecoveryScheduler
     private readonly IncidentBook _book;
     private readonly StateBoard _board;
     private readonly RecoveryOptions _options;
-    private readonly long _coolDownNs, _probationNs, _reducedNs, _expiryNs;
+    private readonly long _cooldownNs, _probationNs, _reducedNs, _expiryNs;
     private long _nowNs = long.MinValue;
     private long _nextDueNs = long.MaxValue;
 
@@ -25,7 +25,7 @@ internal sealed class RecoveryScheduler
         _book = book;
         _board = board;
         _options = options;
-        _coolDownNs = options.CoolDown.Ticks * 100;
+        _cooldownNs = options.Cooldown.Ticks * 100;
         _probationNs = options.Probation.Ticks * 100;
         _reducedNs = options.ReducedLimitsPeriod.Ticks * 100;
         _expiryNs = options.DetectedExpiry.Ticks * 100;
@@ -70,7 +70,7 @@ internal sealed class RecoveryScheduler
         long t = f.TimeNs;
         s.LastFindingNs = Math.Max(s.LastFindingNs, t);
         if (s.Lifecycle == IncidentLifecycle.Recovering) Recontain(slot, in f, effective);
-        else if (s.Lifecycle == IncidentLifecycle.Contained) { s.Step = RecoveryStep.CoolDown; s.StepDueNs = DueAfter(s.LastFindingNs, _coolDownNs); }
+        else if (s.Lifecycle == IncidentLifecycle.Contained) { s.Step = RecoveryStep.Cooldown; s.StepDueNs = DueAfter(s.LastFindingNs, _cooldownNs); }
         else if (s.Lifecycle == IncidentLifecycle.Detected) s.StepDueNs = DueAfter(s.LastFindingNs, _expiryNs);
         if (s.Lifecycle == IncidentLifecycle.Contained && effective >= _options.AckSeverity && s.Acknowledged && s.AckNs < t)
             s.Acknowledged = false; // a new serious finding needs a new acknowledgement
@@ -83,9 +83,9 @@ internal sealed class RecoveryScheduler
         ref var s = ref _book[slot];
         if (s.Lifecycle != IncidentLifecycle.Detected) return false;
         s.Lifecycle = IncidentLifecycle.Contained;
-        s.Step = RecoveryStep.CoolDown;
+        s.Step = RecoveryStep.Cooldown;
         s.ContainedNs = t;
-        s.StepDueNs = DueAfter(s.LastFindingNs, _coolDownNs);
+        s.StepDueNs = DueAfter(s.LastFindingNs, _cooldownNs);
         Due(s.StepDueNs);
         return true;
     }
@@ -123,7 +123,7 @@ internal sealed class RecoveryScheduler
             case RecoveryStep.None: // detected only: alerts, no containment; expires quietly
                 Close(slot, now);
                 break;
-            case RecoveryStep.CoolDown:
+            case RecoveryStep.Cooldown:
                 if (s.MaxSeverity >= _options.AckSeverity && !s.Acknowledged)
                 {
                     s.Step = RecoveryStep.AwaitingAck;
@@ -194,8 +194,8 @@ internal sealed class RecoveryScheduler
     {
         ref var s = ref _book[slot];
         s.Lifecycle = IncidentLifecycle.Contained;
-        s.Step = RecoveryStep.CoolDown;
-        s.StepDueNs = DueAfter(s.LastFindingNs, _coolDownNs);
+        s.Step = RecoveryStep.Cooldown;
+        s.StepDueNs = DueAfter(s.LastFindingNs, _cooldownNs);
         s.Recontainments++;
         s.DeliveredCount = 0; // a new containment round: external actions are delivered again, once
         if (s.MaxSeverity >= _options.AckSeverity) s.Acknowledged = false;
