@@ -76,7 +76,7 @@ public class MetricsTests
     public void Pipeline_LagEventsAndIncidents_AreObserved()
     {
         using var breaker = NewBreaker(out var x, out var a);
-        using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Capacity = 64, StallThreshold = TimeSpan.Zero });
+        using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.Zero });
         int open = 3;
         var latency = new LatencyHistogram();
         for (int i = 1; i <= 100; i++) latency.Record(i * 10);
