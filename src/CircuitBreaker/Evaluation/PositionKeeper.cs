@@ -39,28 +39,43 @@ public sealed class PositionKeeper
     /// to the position). With a single-writer gate a fill is counted once the gate has drained its release.</summary>
     public long UnknownOrderFills => _unknownFills + (_releases?.Unmatched ?? 0);
 
-    /// <summary>Signed position of an account on an instrument, in human units.</summary>
+    /// <summary>Signed position of an account on an instrument, in human units (0 when it never traded it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id outside the configuration (e.g. <see cref="AccountId.None"/>
+    /// from a failed look-up).</exception>
     public double Position(AccountId account, InstrumentId instrument)
     {
+        ValidAccount(account);
+        if ((uint)instrument.Value >= (uint)_gate.Config.Instruments.Length)
+            throw new ArgumentOutOfRangeException(nameof(instrument), instrument, "not an instrument of this configuration");
         int p = _gate.Pairs.Find(account.Value, instrument.Value);
         return p < 0 ? 0 : Volatile.Read(ref _gate.Pairs[p].PositionLots) * _gate.Config.Instruments[instrument.Value].Spec.Lot;
     }
 
     /// <summary>Realised plus unrealised PnL of an account since the day started.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
     public double DailyPnl(AccountId account)
     {
-        ref var a = ref _gate.AccountState(account.Value);
+        ref var a = ref _gate.AccountState(ValidAccount(account));
         return a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl;
     }
 
     /// <summary>Gross marked exposure of an account.</summary>
-    public double GrossExposure(AccountId account) => _gate.AccountState(account.Value).PositionGross;
+    /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
+    public double GrossExposure(AccountId account) => _gate.AccountState(ValidAccount(account)).PositionGross;
 
     /// <summary>Starts a new trading day for PnL limits: today's loss counts from the current PnL.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
     public void StartDay(AccountId account)
     {
-        ref var a = ref _gate.AccountState(account.Value);
+        ref var a = ref _gate.AccountState(ValidAccount(account));
         a.DayStartPnl = a.RealisedPnl + a.UnrealisedPnl;
+    }
+
+    private int ValidAccount(AccountId account)
+    {
+        if ((uint)account.Value >= (uint)_gate.Config.Accounts.Length)
+            throw new ArgumentOutOfRangeException(nameof(account), account, "not an account of this configuration (a failed look-up gives AccountId.None)");
+        return account.Value;
     }
 
     /// <summary>Applies one event (what the evaluator calls for every event it consumes). Unknown ids, non-finite numbers,

@@ -18,7 +18,7 @@ namespace CircuitBreaker;
 /// on pipes, FIFOs and standard input. Memory: one 64 KiB buffer and one deflate state at a time.
 /// </para>
 /// </summary>
-internal sealed class GzipTapeStream : Stream
+internal sealed class GzipTapeStream : ForwardReadStream
 {
     private const int BufferBytes = 64 * 1024;
     private const int ChunkBytes = 16 * 1024;
@@ -40,16 +40,6 @@ internal sealed class GzipTapeStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -206,19 +196,9 @@ internal sealed class GzipTapeStream : Stream
     }
 
     /// <summary>The source of the deflate stream: the owner's buffered compressed bytes, one chunk per read.</summary>
-    private sealed class Feeder(GzipTapeStream owner) : Stream
+    private sealed class Feeder(GzipTapeStream owner) : ForwardReadStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => owner.Feed(buffer.AsSpan(offset, count));
         public override int Read(Span<byte> buffer) => owner.Feed(buffer);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 

@@ -4,7 +4,7 @@ namespace CircuitBreaker;
 /// A read-once stream whose first bytes were read to look at them (a gzip magic number) and are given back before the
 /// rest, so sniffing works on pipes, FIFOs and standard input as well as on files.
 /// </summary>
-internal sealed class SniffedStream(byte[] head, int headLength, Stream rest) : Stream
+internal sealed class SniffedStream(byte[] head, int headLength, Stream rest) : ForwardReadStream
 {
     private int _pos;
 
@@ -34,8 +34,6 @@ internal sealed class SniffedStream(byte[] head, int headLength, Stream rest) : 
         return n == 2 && head[0] == 0x1F && head[1] == 0x8B;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (_pos < headLength && buffer.Length > 0)
@@ -47,16 +45,6 @@ internal sealed class SniffedStream(byte[] head, int headLength, Stream rest) : 
         }
         return rest.Read(buffer);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -33,6 +33,12 @@ public class FailClosedEdgeTests
         var o2 = new OrderRequest(f.Now, f.Btc, acc, 2, Side.Buy, 64000.0, 0.01);
         Assert.Equal(RejectReason.UnknownAccount, f.Breaker.Check(in o2).Reason);
         Assert.Equal(0, f.Breaker.Gate.WorkingOrders);
+        // The position queries say so instead of reading another account's figures or failing with an index error.
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Breaker.Positions.DailyPnl(acc));
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Breaker.Positions.GrossExposure(acc));
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Breaker.Positions.StartDay(acc));
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Breaker.Positions.Position(acc, f.Btc));
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Breaker.Positions.Position(f.Mm, ins));
     }
 
     // ---- item 4: off-tick and off-lot within floating-point noise only ----
