@@ -11,7 +11,7 @@ public sealed partial class PreTradeGate
         if ((uint)acc >= (uint)cfg.Accounts.Length) return Decision.Accept;
         ref AccountCounters a = ref _accounts[acc];
         long ep = RateEpoch(o.TimeNs);
-        AcquireAccount<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused
+        AcquireAccount<TSync>(ref a.Rates, ref ep, 0, 1, int.MaxValue, int.MaxValue - 1); // counted, never refused (or given back)
         if ((uint)ins < (uint)cfg.Instruments.Length)
             RateWindow.TryAcquire<TSync>(ref _instruments[ins].Rates, ep, 0, 1, int.MaxValue, int.MaxValue - 1);
         // An order another thread is replacing or filling at this moment is waited for, not skipped: skipping it would
@@ -53,10 +53,11 @@ public sealed partial class PreTradeGate
         ref InstrumentCounters ic = ref _instruments[ins];
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;
         long ep = RateEpoch(o.TimeNs);
-        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml) != RateWindow.Ok) { Orders.PutBack(idx); return Decision.Reject(RejectReason.MessageRate); }
-        if (AcquireAccount<TSync>(ref a.Rates, ep, 0, 1, int.MaxValue, aml) != RateWindow.Ok)
+        long epI = ep, epA = ep; // each window reports the bucket it counted in; a rollback gives back exactly there
+        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 0, 1, int.MaxValue, iml) != RateWindow.Ok) { Orders.PutBack(idx); return Decision.Reject(RejectReason.MessageRate); }
+        if (AcquireAccount<TSync>(ref a.Rates, ref epA, 0, 1, int.MaxValue, aml) != RateWindow.Ok)
         {
-            RateWindow.Release<TSync>(ref ic.Rates, ep, 0, 1, int.MaxValue, iml);
+            RateWindow.Release<TSync>(ref ic.Rates, epI, 0, 1, int.MaxValue, iml);
             Orders.PutBack(idx);
             return Decision.Reject(RejectReason.MessageRate, Scope.Account);
         }
@@ -101,7 +102,7 @@ public sealed partial class PreTradeGate
         if (why != RejectReason.None)
         {
             Acct.Add<TSync>(ref working, -delta);
-            ReleaseMessages<TSync>(ref ic, ref a, ep, iml, aml);
+            ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
             Orders.PutBack(idx);
             return Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
         }
@@ -112,10 +113,10 @@ public sealed partial class PreTradeGate
         return Decision.Accept;
     }
 
-    private static void ReleaseMessages<TSync>(ref InstrumentCounters ic, ref AccountCounters a, long epoch, int instrumentLimit, int accountLimit) where TSync : struct, ISync
+    private static void ReleaseMessages<TSync>(ref InstrumentCounters ic, ref AccountCounters a, long instrumentEpoch, long accountEpoch, int instrumentLimit, int accountLimit) where TSync : struct, ISync
     {
-        RateWindow.Release<TSync>(ref ic.Rates, epoch, 0, 1, int.MaxValue, instrumentLimit);
-        ReleaseAccount<TSync>(ref a.Rates, epoch, 0, 1, int.MaxValue, accountLimit);
+        RateWindow.Release<TSync>(ref ic.Rates, instrumentEpoch, 0, 1, int.MaxValue, instrumentLimit);
+        ReleaseAccount<TSync>(ref a.Rates, accountEpoch, 0, 1, int.MaxValue, accountLimit);
     }
 
     /// <summary>

@@ -167,37 +167,39 @@ public sealed partial class PreTradeGate
         Scope reduceScope = state == TradingState.ReduceOnly ? stateScope : Scope.Account;
 
         // Rates: one order unit and one message unit per scope (one CAS each), taken in order instrument, account,
-        // group; what was taken is given back when a later step refuses. Reasons keep their precedence: order rates
-        // (instrument, account, group) before message rates (instrument, account).
+        // group; what was taken is given back when a later step refuses, to the very bucket each scope counted it in
+        // (each acquire reports its epoch: another thread may have moved a window's head meanwhile). Reasons keep their
+        // precedence: order rates (instrument, account, group) before message rates (instrument, account).
         ref InstrumentCounters ic = ref _instruments[ins];
         ref GroupCounters gc = ref _groups[r.Group];
         long ep = RateEpoch(o.TimeNs);
+        long epI = ep, epA = ep, epG = ep;
         int iol = r.OrdersPerWindow, iml = r.MessagesPerWindow, aol = ar.OrdersPerWindow, aml = ar.MessagesPerWindow;
         int gol = cfg.Groups[r.Group].OrdersPerWindow;
-        int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
+        int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 1, 1, iol, iml);
         if (si == RateWindow.OrdersOver) return Decision.Reject(RejectReason.OrderRate);
-        int sa = AcquireAccount<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
+        int sa = AcquireAccount<TSync>(ref a.Rates, ref epA, 1, 1, aol, aml);
         if (sa == RateWindow.OrdersOver)
         {
-            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
+            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
             return Decision.Reject(RejectReason.OrderRate, Scope.Account);
         }
-        int sg = RateWindow.TryAcquire<TSync>(ref gc.Rates, ep, 1, 0, gol, int.MaxValue);
+        int sg = RateWindow.TryAcquire<TSync>(ref gc.Rates, ref epG, 1, 0, gol, int.MaxValue);
         if (sg != RateWindow.Ok || si != RateWindow.Ok || sa != RateWindow.Ok)
         {
-            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
-            if (sa == RateWindow.Ok) ReleaseAccount<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
+            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
+            if (sa == RateWindow.Ok) ReleaseAccount<TSync>(ref a.Rates, epA, 1, 1, aol, aml);
             if (sg != RateWindow.Ok) return Decision.Reject(RejectReason.OrderRate, Scope.Group);
-            RateWindow.Release<TSync>(ref gc.Rates, ep, 1, 0, gol, int.MaxValue);
+            RateWindow.Release<TSync>(ref gc.Rates, epG, 1, 0, gol, int.MaxValue);
             return si != RateWindow.Ok ? Decision.Reject(RejectReason.MessageRate) : Decision.Reject(RejectReason.MessageRate, Scope.Account);
         }
 
         var d = Reserve<TSync>(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope, scale);
         if (!d.IsAccepted)
         {
-            RateWindow.Release<TSync>(ref ic.Rates, ep, 1, 1, iol, iml);
-            ReleaseAccount<TSync>(ref a.Rates, ep, 1, 1, aol, aml);
-            RateWindow.Release<TSync>(ref gc.Rates, ep, 1, 0, gol, int.MaxValue);
+            RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
+            ReleaseAccount<TSync>(ref a.Rates, epA, 1, 1, aol, aml);
+            RateWindow.Release<TSync>(ref gc.Rates, epG, 1, 0, gol, int.MaxValue);
             return d;
         }
         // Learn the account's typical size (a statistic: a lost update between threads is harmless).
@@ -303,8 +305,8 @@ public sealed partial class PreTradeGate
     // Account-owned mode: the account's own state is plain (its rate window takes the single-writer path) and fills
     // release into keeper-written counters that are subtracted here; both fold away under the other policies.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int AcquireAccount<TSync>(ref RateWindow w, long ep, int orders, int messages, int orderLimit, int messageLimit) where TSync : struct, ISync
-        => TSync.Owned ? RateWindow.TryAcquire<PlainSync>(ref w, ep, orders, messages, orderLimit, messageLimit) : RateWindow.TryAcquire<TSync>(ref w, ep, orders, messages, orderLimit, messageLimit);
+    private static int AcquireAccount<TSync>(ref RateWindow w, ref long ep, int orders, int messages, int orderLimit, int messageLimit) where TSync : struct, ISync
+        => TSync.Owned ? RateWindow.TryAcquire<PlainSync>(ref w, ref ep, orders, messages, orderLimit, messageLimit) : RateWindow.TryAcquire<TSync>(ref w, ref ep, orders, messages, orderLimit, messageLimit);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReleaseAccount<TSync>(ref RateWindow w, long ep, int orders, int messages, int orderLimit, int messageLimit) where TSync : struct, ISync

@@ -15,7 +15,9 @@ internal struct RateBuckets
 /// message unit in one CAS. The count covers the current bucket and the 7 before it, i.e. between W and 8W/7 of history,
 /// so it never admits more than the limit in any window of length W (conservative by at most 1/7).
 /// Acquire increments first and checks after, rolling back on overflow, so concurrent callers can never jointly
-/// exceed a limit (at worst both are refused). A scope whose two limits are both unlimited is not counted at all:
+/// exceed a limit (at worst both are refused). Units given back because a later step of the check refused the order
+/// leave exactly the bucket they were counted in (the acquire reports its epoch), never a newer one another thread has
+/// opened meanwhile. A scope whose two limits are both unlimited is not counted at all:
 /// a configuration swap that later gives it a limit starts counting from zero.
 /// <para>
 /// Epochs (bucket numbers) are full 64-bit numbers, counted from the gate's time anchor (<see cref="EpochClock"/>), so
@@ -72,11 +74,12 @@ internal struct RateWindow
         where TSync : struct, ISync
         => TryAcquire<TSync>(ref w, new EpochClock(bucketWidth).Epoch(timeNs, anchorNs), orders, messages, orderLimit, messageLimit);
 
-    /// <summary>Gives back units at an event time, epochs counted from <paramref name="anchorNs"/> (tests; see
+    /// <summary>Gives back units taken at an event time, epochs counted from <paramref name="anchorNs"/> (single-threaded
+    /// tests: the units an acquire at that time took sit in the newest bucket, the epoch or the head if that is newer; see
     /// <see cref="Release{TSync}(ref RateWindow, long, int, int, int, int)"/>).</summary>
     public static void Release<TSync>(ref RateWindow w, long timeNs, long bucketWidth, int orders, int messages, int orderLimit, int messageLimit, long anchorNs = 0)
         where TSync : struct, ISync
-        => Release<TSync>(ref w, new EpochClock(bucketWidth).Epoch(timeNs, anchorNs), orders, messages, orderLimit, messageLimit);
+        => Release<TSync>(ref w, Newest(ref w, new EpochClock(bucketWidth).Epoch(timeNs, anchorNs)), orders, messages, orderLimit, messageLimit);
 
     /// <summary>The tag a bucket of epoch <paramref name="e"/> carries: the valid bit and the epoch's round (e / 8) in 27 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -86,9 +89,22 @@ internal struct RateWindow
     /// Takes <paramref name="orders"/> (0 or 1) order units and <paramref name="messages"/> (0 or 1) message units in
     /// epoch <paramref name="epoch"/> (from <see cref="EpochClock.Epoch"/>). Returns <see cref="Ok"/>, or the first
     /// limit exceeded (orders before messages) with nothing taken. A limit of <see cref="int.MaxValue"/> is unlimited.
+    /// For units that may have to be given back, use the overload that reports the bucket they were counted in.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int TryAcquire<TSync>(ref RateWindow w, long epoch, int orders, int messages, int orderLimit, int messageLimit)
+        where TSync : struct, ISync
+        => TryAcquire<TSync>(ref w, ref epoch, orders, messages, orderLimit, messageLimit);
+
+    /// <summary>
+    /// <see cref="TryAcquire{TSync}(ref RateWindow, long, int, int, int, int)"/>, and on <see cref="Ok"/> sets
+    /// <paramref name="epoch"/> to the epoch whose bucket holds the units: the one asked for, or the head when another
+    /// thread had moved the window past it. A rollback passes that epoch to
+    /// <see cref="Release{TSync}(ref RateWindow, long, int, int, int, int)"/>, so the units leave exactly the bucket they
+    /// were counted in, even when the head moves on meanwhile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TryAcquire<TSync>(ref RateWindow w, ref long epoch, int orders, int messages, int orderLimit, int messageLimit)
         where TSync : struct, ISync
     {
         if (orderLimit == int.MaxValue && messageLimit == int.MaxValue) return Ok;
@@ -118,6 +134,7 @@ internal struct RateWindow
             if ((total & uint.MaxValue) > messageLimit) return MessagesOver;
             w.Total = total;
             Volatile.Write(ref slot, cur + d);
+            epoch = e;
             return Ok;
         }
         while (true)
@@ -152,6 +169,7 @@ internal struct RateWindow
             }
             if (TSync.Cas(ref slot, next, cur)) break;
         }
+        epoch = e;
         if (orderLimit >= NeverReached && messageLimit >= NeverReached) return Ok; // the sum could not exceed them
         SumScalar(ref w, e, out long sumOrders, out long sumMessages);
         int result = sumOrders > orderLimit ? OrdersOver : sumMessages > messageLimit ? MessagesOver : Ok;
@@ -159,14 +177,18 @@ internal struct RateWindow
         return result;
     }
 
-    /// <summary>Gives back units taken by <see cref="TryAcquire{TSync}(ref RateWindow, long, int, int, int, int)"/> in the
-    /// same epoch with the same limits (an order rejected by a later check).</summary>
+    /// <summary>Gives back units taken by <see cref="TryAcquire{TSync}(ref RateWindow, ref long, int, int, int, int)"/> with
+    /// the same limits (an order rejected by a later check): <paramref name="takenEpoch"/> is the epoch that acquire
+    /// reported, and the units leave exactly that bucket. If the window has moved on so far that the bucket now holds a
+    /// newer epoch, the units already left the window with it and nothing is taken. (Until 2026-12 the units were taken
+    /// from the newest bucket: when another thread moved the head during the check, the newer bucket lost one of its own
+    /// units and under-counted by one for up to a window, so one order more than the limit could pass.)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Release<TSync>(ref RateWindow w, long epoch, int orders, int messages, int orderLimit, int messageLimit)
+    public static void Release<TSync>(ref RateWindow w, long takenEpoch, int orders, int messages, int orderLimit, int messageLimit)
         where TSync : struct, ISync
     {
         if (orderLimit == int.MaxValue && messageLimit == int.MaxValue) return;
-        ReleaseAt<TSync>(ref w, Newest(ref w, epoch), orders, messages);
+        ReleaseAt<TSync>(ref w, takenEpoch, orders, messages);
     }
 
     /// <summary>Takes units back out of the bucket of epoch <paramref name="e"/>, if it is still that epoch's.</summary>
@@ -185,7 +207,8 @@ internal struct RateWindow
             if (d == 0) return;
             if (TSync.SingleWriter)
             {
-                // The head's own bucket is in the window, so its units are in the total.
+                // A bucket whose tag matches is in the window (a head move clears every bucket that leaves it), so its
+                // units are in the total.
                 w.Total -= ToTotal(d);
                 Volatile.Write(ref slot, cur - d);
                 return;

@@ -22,6 +22,27 @@ public class RateTests
         Assert.True(f.Send(Side.Buy, 64000.0, 0.001, time: t0 + 1_200_000_000).IsAccepted);
     }
 
+    /// <summary>A late order (its time in a bucket before the window's head) is counted at the head; refused by a later
+    /// step, it gives its units back to that very bucket (the acquire reports where it counted). Giving them back to the
+    /// order's own, older bucket would empty that bucket of another order's unit and leave the head over-counted: once the
+    /// older bucket left the window, an order the limit allows would be refused.</summary>
+    [Theory]
+    [MemberData(nameof(Origins))]
+    public void OrderRate_LateOrderRefusedByALaterStep_GivesItsUnitBackToTheBucketItWasCountedIn(long origin)
+    {
+        var f = new GateFixture(new InstrumentLimits { MaxOrdersPerWindow = 3, MaxLongPosition = 0.002, FatFingerMultiple = 1e9 },
+            more: b => b.RateWindow(TimeSpan.FromSeconds(1)), origin: origin);
+        long t0 = f.Now + 1; // the gate's rate anchor: buckets of 142,857,143 ns from here
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.001, time: t0).IsAccepted);                      // bucket 0
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.001, time: t0 + 500_000_000).IsAccepted);        // bucket 3, the head
+        Assert.Equal(RejectReason.MaxPosition, f.Send(Side.Buy, 64000.0, 0.001, time: t0 + 100_000_000).Reason); // late: counted at 3, refused after the rates
+        Assert.True(f.Send(Side.Sell, 64010.0, 0.001, time: t0 + 500_000_001).IsAccepted);       // 3 in the window
+        Assert.Equal(RejectReason.OrderRate, f.Send(Side.Sell, 64010.0, 0.001, time: t0 + 500_000_002).Reason);
+        // Bucket 8: bucket 0 has left the window, bucket 3 holds two orders, so one more fits.
+        Assert.True(f.Send(Side.Sell, 64010.0, 0.001, time: t0 + 1_150_000_000).IsAccepted);
+        Assert.Equal(RejectReason.OrderRate, f.Send(Side.Sell, 64010.0, 0.001, time: t0 + 1_150_000_001).Reason);
+    }
+
     /// <summary>Issue 16 item 1: with 28-bit bucket numbers and zeroed buckets, the second order at the same instant was
     /// accepted on about half of all days (when the bucket number was in the upper half of its range).</summary>
     [Theory]

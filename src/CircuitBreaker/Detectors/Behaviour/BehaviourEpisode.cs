@@ -37,7 +37,8 @@ internal struct BehaviourEpisode
         return true;
     }
 
-    /// <summary>Reports calm (below the release level); the episode closes once the cool-down has elapsed.</summary>
+    /// <summary>Reports calm (below the release level); the episode closes once the cool-down has elapsed. While an episode
+    /// is open <see cref="LastRaiseNs"/> is a real event time (opening raises), so the sentinel is never subtracted.</summary>
     public void Calm(long nowNs, long coolDownNs)
     {
         if (Active && nowNs - LastRaiseNs >= coolDownNs) { Active = false; Raised = 0; }

@@ -29,6 +29,7 @@ public sealed class DrainDetector : IDetector
     private readonly long[] _ringBucket;
     private readonly double[] _ringSum;
     private readonly long[] _lastFillNs;
+    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     public DrainDetector(DetectorContext context, DrainOptions? options = null)
@@ -59,6 +60,7 @@ public sealed class DrainDetector : IDetector
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
         if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
+        _anchor.Observe(e.TimeNs);
         if (e.Kind == RiskEventKind.Fill)
         {
             if ((uint)e.Account < (uint)_accountCount) _lastFillNs[e.Account] = e.TimeNs;
@@ -81,7 +83,7 @@ public sealed class DrainDetector : IDetector
     private void Judge(int key, KeyKind kind, in RiskEvent e, double amount, IFindingSink sink)
     {
         bool byAccount = kind == KeyKind.Account;
-        long t = e.TimeNs, b = t / _o.BucketNs;
+        long t = e.TimeNs, b = _anchor.Since(t) / _o.BucketNs;
         ref var st = ref _keys[key];
         int baseSlot = key * _k;
         if (st.Bucket == long.MinValue || b > st.Bucket)

@@ -33,6 +33,7 @@ public sealed class LossVelocityDetector : IDetector
     private readonly int _k;
     private readonly long[] _ringBucket;
     private readonly double[] _ringMax;
+    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     public LossVelocityDetector(DetectorContext context, LossVelocityOptions? options = null)
@@ -64,6 +65,7 @@ public sealed class LossVelocityDetector : IDetector
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
         if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
+        _anchor.Observe(e.TimeNs);
         switch (e.Kind)
         {
             case RiskEventKind.Trade:
@@ -91,7 +93,7 @@ public sealed class LossVelocityDetector : IDetector
     private void Judge(int track, double pnl, long timeNs, IFindingSink sink)
     {
         ref var st = ref _tracks[track];
-        long b = timeNs / _o.BucketNs;
+        long b = _anchor.Since(timeNs) / _o.BucketNs;
         int baseSlot = track * _k;
         if (st.Bucket == long.MinValue || b > st.Bucket)
         {

@@ -21,6 +21,7 @@ public sealed class QuoteStuffingDetector : IDetector
 
     private readonly QuoteStuffingOptions _o;
     private readonly AccountState[] _accounts;
+    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     public QuoteStuffingDetector(DetectorContext context, QuoteStuffingOptions? options = null)
@@ -46,12 +47,13 @@ public sealed class QuoteStuffingDetector : IDetector
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
         if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
+        _anchor.Observe(e.TimeNs);
         if (e.Kind != RiskEventKind.Order) return;
         int a = e.Account;
         if ((uint)a >= (uint)_accounts.Length) return;
         ref var st = ref _accounts[a];
         long t = e.TimeNs;
-        long b = t / _o.BucketNs;
+        long b = _anchor.Since(t) / _o.BucketNs;
         if (st.Bucket == long.MinValue) st.Bucket = b;
         else if (b > st.Bucket)
         {

@@ -48,6 +48,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     private readonly long[] _ringBucket;
     private readonly double[] _ringNetNotional, _ringAbsQty, _ringNetQty, _ringPnl;
     private readonly int[] _ringFills, _ringCrossing, _ringOffMarket;
+    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector; sizes all state from <paramref name="context"/>. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     public RunawayAlgorithmDetector(DetectorContext context, RunawayAlgorithmOptions? options = null)
@@ -81,6 +82,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
         if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
+        _anchor.Observe(e.TimeNs);
         switch (e.Kind)
         {
             case RiskEventKind.Trade:
@@ -141,7 +143,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
 
     private int Roll(ref AccountState st, int a, long timeNs)
     {
-        long b = timeNs / _o.BucketNs;
+        long b = _anchor.Since(timeNs) / _o.BucketNs;
         if (st.Bucket != long.MinValue && b <= st.Bucket) return st.Slot;
         if (st.Bucket != long.MinValue)
         {

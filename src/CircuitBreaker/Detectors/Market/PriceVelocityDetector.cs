@@ -12,6 +12,8 @@ namespace CircuitBreaker;
 /// learned short range is bid-ask and tick bounce, which does not grow with time, and such markets are the ones pumped.
 /// Construction allocates per-instrument state; <see cref="Observe"/> allocates nothing.
 /// Non-positive or non-finite prices, crossed quotes and unknown instruments are ignored.
+/// The windows' buckets and the baselines' sample times are counted from the first event the detector observes
+/// (<see cref="EventTimeAnchor"/>), so a stream shifted by any constant gives the same findings.
 /// </summary>
 public sealed class PriceVelocityDetector : IDetector
 {
@@ -24,6 +26,7 @@ public sealed class PriceVelocityDetector : IDetector
     private readonly long[] _firstPriceNs;         // [instrument]
     private readonly double[] _move;               // [instrument * Tracks + track]: range (bps) at the track's last price
     private readonly long[] _moveTimeNs;           // [instrument * Tracks + track]
+    private EventTimeAnchor _anchor;
 
     /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
     public PriceVelocityDetector(DetectorContext context, PriceVelocityOptions? options = null)
@@ -63,6 +66,7 @@ public sealed class PriceVelocityDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
+        _anchor.Observe(e.TimeNs);
         int track;
         double price;
         switch (e.Kind)
@@ -87,14 +91,15 @@ public sealed class PriceVelocityDetector : IDetector
 
         int k = i * Tracks + track;
         var w = _windows[k];
+        long since = _anchor.Since(t); // windows and baselines run on time since the anchor
         long head = w.HeadBucket;
-        if (head != long.MinValue && w.BucketOf(t) > head && !gate.InEpisode)
+        if (head != long.MinValue && w.BucketOf(since) > head && !gate.InEpisode)
         {
             double sampled = RangeBps(w);
             if (!double.IsNaN(sampled)) _baselines[k].Update((head + 1) * w.BucketNs, sampled);
         }
-        w.Add(t, price);
-        _longWindows[k]?.Add(t, price);
+        w.Add(since, price);
+        _longWindows[k]?.Add(since, price);
         _move[k] = RangeBps(w);
         _moveTimeNs[k] = t;
 

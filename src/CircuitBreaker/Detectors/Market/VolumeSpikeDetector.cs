@@ -7,12 +7,15 @@ namespace CircuitBreaker;
 /// <see cref="VolumeSpikeOptions.CriticalRatio"/>. The baseline is sampled once per bucket end and frozen while an
 /// episode is open. Construction allocates per-instrument state; <see cref="Observe"/> allocates nothing.
 /// Trades with a non-finite or non-positive quantity, and events for unknown instruments, are ignored.
+/// The window's buckets are counted from the first event the detector observes (<see cref="EventTimeAnchor"/>), so a
+/// stream shifted by any constant gives the same findings.
 /// </summary>
 public sealed class VolumeSpikeDetector : IDetector
 {
     private readonly VolumeSpikeOptions _o;
     private readonly EventTimeWindow[] _windows;
     private readonly State[] _state;
+    private EventTimeAnchor _anchor;
 
     private struct State
     {
@@ -47,6 +50,7 @@ public sealed class VolumeSpikeDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
+        _anchor.Observe(e.TimeNs);
         if (e.Kind != RiskEventKind.Trade) return;
         int i = e.Instrument;
         double qty = e.TradeData.Quantity;
@@ -55,16 +59,17 @@ public sealed class VolumeSpikeDetector : IDetector
         ref State s = ref _state[i];
         var w = _windows[i];
         long t = e.TimeNs;
+        long since = _anchor.Since(t); // the window and its baseline run on time since the anchor
         long head = w.HeadBucket;
-        long bucket = w.BucketOf(t);
+        long bucket = w.BucketOf(since);
         if (head != long.MinValue && bucket > head && !s.Gate.InEpisode)
         {
             // The window as it stood at the end of the previous bucket is one baseline sample.
             long endOfHead = (head + 1) * w.BucketNs;
             s.Baseline.Update(endOfHead, w.Sum);
-            if (bucket - head > w.Buckets) s.Baseline.Update(t, 0); // a whole window went by without trades
+            if (bucket - head > w.Buckets) s.Baseline.Update(since, 0); // a whole window went by without trades
         }
-        w.Add(t, qty);
+        w.Add(since, qty);
 
         double sum = w.Sum;
         double mean = s.Baseline.Mean;

@@ -9,7 +9,9 @@ namespace CircuitBreaker;
 /// <see cref="MlAnomalyOptions.MinAnomalyScore"/>). Findings are <see cref="Signature.MlAnomaly"/> and always
 /// <see cref="Severity.Warning"/>: the model alone never acts as Critical. Normalisers, score baseline and model are not
 /// trained while the instrument is in an episode. An interval is closed by the instrument's first event after it ends,
-/// so a silent instrument is not sampled. Construction allocates everything; <see cref="Observe"/> allocates nothing.
+/// so a silent instrument is not sampled. Intervals are counted from the first event the detector observes
+/// (<see cref="EventTimeAnchor"/>), so a stream shifted by any constant is sampled at the same points.
+/// Construction allocates everything; <see cref="Observe"/> allocates nothing.
 /// </summary>
 public sealed class MlAnomalyDetector : IDetector
 {
@@ -21,10 +23,11 @@ public sealed class MlAnomalyDetector : IDetector
     private readonly Ewma[] _norm;        // [instrument * FeatureCount + feature]
     private readonly double[] _raw = new double[FeatureCount];
     private readonly double[] _point = new double[FeatureCount];
+    private EventTimeAnchor _anchor;
 
     private struct State
     {
-        public long NextSampleNs;
+        public long NextSampleNs; // time since the anchor at which the current interval ends
         public long Samples;
         public double Price, PriceAtSample, Volume, Quotes, SpreadBps, Mid, Oracle;
         public Ewma ScoreBaseline;
@@ -64,6 +67,7 @@ public sealed class MlAnomalyDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
+        _anchor.Observe(e.TimeNs);
         var kind = e.Kind;
         if (kind is not (RiskEventKind.Trade or RiskEventKind.Quote or RiskEventKind.Oracle)) return;
         int i = e.Instrument;
@@ -71,11 +75,12 @@ public sealed class MlAnomalyDetector : IDetector
         ref State s = ref _state[i];
         long t = e.TimeNs;
         long interval = _o.SampleIntervalNs;
-        if (s.NextSampleNs == long.MinValue) s.NextSampleNs = (t / interval + 1) * interval;
-        else if (t >= s.NextSampleNs)
+        long since = _anchor.Since(t);
+        if (s.NextSampleNs == long.MinValue) s.NextSampleNs = (since / interval + 1) * interval;
+        else if (since >= s.NextSampleNs)
         {
             Sample(ref s, i, t, sink);
-            s.NextSampleNs = (t / interval + 1) * interval;
+            s.NextSampleNs = (since / interval + 1) * interval;
         }
 
         switch (kind)

@@ -10,6 +10,12 @@ namespace CircuitBreaker;
 /// window when it arrives is dropped and counted in <see cref="Dropped"/>; a late value still inside the window goes
 /// to its own bucket. Sums are recomputed from the buckets whenever the window slides, so rounding does not drift.
 /// </para>
+/// <para>
+/// Buckets sit on multiples of their width on the time axis the caller passes. Where the grid must not depend on the
+/// origin of event time, pass the time since an anchor (the built-in detectors pass the time since the first event they
+/// observe, so a stream shifted by any constant falls into the same buckets); raw event times put the grid on multiples
+/// of the width since t = 0, and a shift by a fraction of a bucket then moves values across bucket boundaries.
+/// </para>
 /// </summary>
 public sealed class EventTimeWindow
 {
