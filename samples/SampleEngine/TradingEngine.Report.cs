@@ -108,20 +108,20 @@ public sealed partial class TradingEngine
     private void Incident(long id)
     {
         if (!_desk.TryGetStatus(id, out var s)) return;
-        var step = (s.Lifecycle, s.Step, s.Step == RecoveryStep.CoolDown ? s.NextStepDueNs : 0);
+        var step = (s.Lifecycle, s.Step, s.Step == RecoveryStep.Cooldown ? s.NextStepDueNs : 0);
         bool seen = _incidentSteps.TryGetValue(id, out var last);
         if (seen && last == step) return;
-        bool restarted = seen && last.Item2 == RecoveryStep.CoolDown && s.Step == RecoveryStep.CoolDown;
+        bool restarted = seen && last.Item2 == RecoveryStep.Cooldown && s.Step == RecoveryStep.Cooldown;
         _incidentSteps[id] = step;
         if (_incidentId == 0 && s.Scope == Scope.Account && s.Target == _mm.Value) _incidentId = id;
         string text = $"INCIDENT #{id} on {s.Scope} {_breaker.Registry.TargetName(s.Scope, s.Target)} ({s.Signature}, {s.MaxSeverity}): {s.Lifecycle}, step {s.Step}";
         long at = _desk.NowNs;
         switch (s.Step)
         {
-            case RecoveryStep.CoolDown when restarted:
+            case RecoveryStep.Cooldown when restarted:
                 text += $"; a new finding joined it: cool-down restarts, until t={T(s.NextStepDueNs)}";
                 break;
-            case RecoveryStep.CoolDown:
+            case RecoveryStep.Cooldown:
                 text += $"; contained {Ms(s.TimeToContainNs)} after detection, cool-down until t={T(s.NextStepDueNs)}";
                 at = s.ContainedTimeNs >= 0 ? s.ContainedTimeNs : at;
                 break;

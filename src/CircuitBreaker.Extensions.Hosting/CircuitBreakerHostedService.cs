@@ -23,7 +23,7 @@ public sealed class CircuitBreakerHostedService : IHostedService, IDisposable
     public CircuitBreakerHostedService(RiskPipeline pipeline, CircuitBreakerSettings settings, ILogger<CircuitBreakerHostedService> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _capacity = settings.Pipeline.Capacity;
+        _capacity = settings.Pipeline.Ring.Capacity;
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(logger);
         _pipeline = pipeline;

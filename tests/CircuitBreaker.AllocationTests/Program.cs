@@ -66,7 +66,7 @@ static Result Run(string name, int measured, bool allocatingControl, string? jou
     var journal = journalDirectory is null ? null : new JournalWriterOptions { BasePath = Path.Combine(journalDirectory, "journal"), BufferBytes = 1 << 24 };
     using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions
     {
-        Capacity = 1 << 16, WaitStrategy = CircuitBreaker.Ring.WaitStrategyKind.Yielding, StallThreshold = TimeSpan.Zero, Journal = journal,
+        Ring = RiskPipelineOptions.DefaultRing with { Capacity = 1 << 16, WaitStrategy = CircuitBreaker.Ring.WaitStrategyKind.Yielding }, StallThreshold = TimeSpan.Zero, Journal = journal,
     }, detectors);
     pipeline.Start();
 

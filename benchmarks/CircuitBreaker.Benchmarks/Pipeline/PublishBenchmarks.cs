@@ -139,7 +139,7 @@ public class PublishBenchmarks
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.5, 0.001)
             .Account("mm-1");
         _breaker = new Breaker(b.Build());
-        _pipeline = new RiskPipeline(_breaker, new RiskPipelineOptions { Capacity = Capacity, ProducerMode = mode, StallThreshold = TimeSpan.Zero });
+        _pipeline = new RiskPipeline(_breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = Capacity, ProducerMode = mode }, StallThreshold = TimeSpan.Zero });
         _pipeline.Start();
     }
 

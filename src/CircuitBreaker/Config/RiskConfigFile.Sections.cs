@@ -200,8 +200,8 @@ public static partial class RiskConfigFile
     private static RiskPipelineOptions ReadPipeline(ConfigReader r, JsonElement value, string path)
     {
         var d = new RiskPipelineOptions();
-        int capacity = d.Capacity, spins = d.BlockSpinLimit, kept = d.MaxFindingsKept;
-        var producer = d.ProducerMode; var full = d.FullRingPolicy; var wait = d.WaitStrategy; var fault = d.DetectorFaultPolicy;
+        int capacity = d.Ring.Capacity, spins = d.Ring.BlockSpinLimit, kept = d.MaxFindingsKept;
+        var producer = d.Ring.ProducerMode; var full = d.Ring.FullRingPolicy; var wait = d.Ring.WaitStrategy; var fault = d.DetectorFaultPolicy;
         var stall = d.StallThreshold; string thread = d.ThreadName;
         JournalWriterOptions? journal = null;
         foreach (var (name, v, p) in r.Properties(value, path, PipelineKeys))
@@ -228,7 +228,7 @@ public static partial class RiskConfigFile
         }
         return new RiskPipelineOptions
         {
-            Capacity = capacity, ProducerMode = producer, FullRingPolicy = full, BlockSpinLimit = spins, WaitStrategy = wait,
+            Ring = new RingBufferOptions { Capacity = capacity, ProducerMode = producer, FullRingPolicy = full, BlockSpinLimit = spins, WaitStrategy = wait },
             StallThreshold = stall, DetectorFaultPolicy = fault, MaxFindingsKept = kept, ThreadName = thread, Journal = journal,
         };
     }

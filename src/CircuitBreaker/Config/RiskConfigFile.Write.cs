@@ -96,11 +96,11 @@ public static partial class RiskConfigFile
         }
 
         w.WriteStartObject("pipeline");
-        w.WriteNumber("capacity", pipeline.Capacity);
-        w.WriteString("producer_mode", ConfigNames<Ring.ProducerMode>.Of(pipeline.ProducerMode));
-        w.WriteString("full_ring_policy", ConfigNames<Ring.FullRingPolicy>.Of(pipeline.FullRingPolicy));
-        w.WriteNumber("block_spin_limit", pipeline.BlockSpinLimit);
-        w.WriteString("wait_strategy", ConfigNames<Ring.WaitStrategyKind>.Of(pipeline.WaitStrategy));
+        w.WriteNumber("capacity", pipeline.Ring.Capacity);
+        w.WriteString("producer_mode", ConfigNames<Ring.ProducerMode>.Of(pipeline.Ring.ProducerMode));
+        w.WriteString("full_ring_policy", ConfigNames<Ring.FullRingPolicy>.Of(pipeline.Ring.FullRingPolicy));
+        w.WriteNumber("block_spin_limit", pipeline.Ring.BlockSpinLimit);
+        w.WriteString("wait_strategy", ConfigNames<Ring.WaitStrategyKind>.Of(pipeline.Ring.WaitStrategy));
         w.WriteNumber("stall_threshold_ms", pipeline.StallThreshold.TotalMilliseconds);
         w.WriteString("detector_fault_policy", ConfigNames<DetectorFaultPolicy>.Of(pipeline.DetectorFaultPolicy));
         w.WriteNumber("max_findings_kept", pipeline.MaxFindingsKept);

@@ -2,14 +2,35 @@ namespace CircuitBreaker;
 
 /// <summary>
 /// Which default detectors run (the <c>signatures</c> section of the configuration file). Every switch defaults to on,
-/// matching <see cref="DefaultDetectors.Create"/>. Keys in the file: <c>volume_spike</c>, <c>price_velocity</c>,
-/// <c>oracle</c>, <c>liquidity_collapse</c>, <c>ml_anomaly</c>.
+/// matching <see cref="DefaultDetectors.Create"/>. Keys in the file: <see cref="Keys"/> (<c>volume_spike</c>,
+/// <c>price_velocity</c>, ... <c>product_risk</c>), one per detector, all from one table.
 /// </summary>
 public sealed record SignatureSwitches
 {
+    /// <summary>
+    /// The registry: one row per signature switch, with its file key, its property and the detector it creates, in the
+    /// order of <see cref="DefaultDetectors.Create"/>. Every list of keys and every switch-by-key is read from here.
+    /// </summary>
+    private static readonly Row[] s_rows =
+    [
+        new("volume_spike", s => s.VolumeSpike, (s, on) => s with { VolumeSpike = on }, c => new VolumeSpikeDetector(c)),
+        new("price_velocity", s => s.PriceVelocity, (s, on) => s with { PriceVelocity = on }, c => new PriceVelocityDetector(c)),
+        new("oracle", s => s.Oracle, (s, on) => s with { Oracle = on }, c => new OracleDetector(c)),
+        new("liquidity_collapse", s => s.LiquidityCollapse, (s, on) => s with { LiquidityCollapse = on }, c => new LiquidityCollapseDetector(c)),
+        new("ml_anomaly", s => s.MlAnomaly, (s, on) => s with { MlAnomaly = on }, c => new MlAnomalyDetector(c)),
+        new("runaway_algorithm", s => s.RunawayAlgorithm, (s, on) => s with { RunawayAlgorithm = on }, c => new RunawayAlgorithmDetector(c)),
+        new("quote_stuffing", s => s.QuoteStuffing, (s, on) => s with { QuoteStuffing = on }, c => new QuoteStuffingDetector(c)),
+        new("loss_velocity", s => s.LossVelocity, (s, on) => s with { LossVelocity = on }, c => new LossVelocityDetector(c)),
+        new("flash_loan", s => s.FlashLoan, (s, on) => s with { FlashLoan = on }, c => new FlashLoanDetector(c)),
+        new("drain", s => s.Drain, (s, on) => s with { Drain = on }, c => new DrainDetector(c)),
+        new("product_risk", s => s.ProductRisk, (s, on) => s with { ProductRisk = on }, c => new ProductRiskDetector(c)),
+    ];
+
+    private sealed record Row(string Key, Func<SignatureSwitches, bool> IsOn, Func<SignatureSwitches, bool, SignatureSwitches> With,
+        Func<DetectorContext, IDetector> Create);
+
     /// <summary>File keys, in the order of <see cref="DefaultDetectors.Create"/>.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["volume_spike", "price_velocity", "oracle", "liquidity_collapse", "ml_anomaly",
-        "runaway_algorithm", "quote_stuffing", "loss_velocity", "flash_loan", "drain", "product_risk"];
+    public static IReadOnlyList<string> Keys { get; } = Array.ConvertAll(s_rows, r => r.Key);
 
     /// <summary>Volume spike detector (<see cref="VolumeSpikeDetector"/>). Default on.</summary>
     public bool VolumeSpike { get; init; } = true;
@@ -35,54 +56,19 @@ public sealed record SignatureSwitches
     public bool ProductRisk { get; init; } = true;
 
     /// <summary>The switch for a file key; false for an unknown key.</summary>
-    public bool IsEnabled(string key) => key switch
-    {
-        "volume_spike" => VolumeSpike,
-        "price_velocity" => PriceVelocity,
-        "oracle" => Oracle,
-        "liquidity_collapse" => LiquidityCollapse,
-        "ml_anomaly" => MlAnomaly,
-        "runaway_algorithm" => RunawayAlgorithm,
-        "quote_stuffing" => QuoteStuffing,
-        "loss_velocity" => LossVelocity,
-        "flash_loan" => FlashLoan,
-        "drain" => Drain,
-        "product_risk" => ProductRisk,
-        _ => false,
-    };
+    public bool IsEnabled(string key) => Find(key) is { } row && row.IsOn(this);
 
     /// <summary>Creates the enabled detectors (default options), in the order of <see cref="DefaultDetectors.Create"/>. Allocates; call at setup.</summary>
     public IDetector[] CreateDetectors(DetectorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var list = new List<IDetector>(Keys.Count);
-        if (VolumeSpike) list.Add(new VolumeSpikeDetector(context));
-        if (PriceVelocity) list.Add(new PriceVelocityDetector(context));
-        if (Oracle) list.Add(new OracleDetector(context));
-        if (LiquidityCollapse) list.Add(new LiquidityCollapseDetector(context));
-        if (MlAnomaly) list.Add(new MlAnomalyDetector(context));
-        if (RunawayAlgorithm) list.Add(new RunawayAlgorithmDetector(context));
-        if (QuoteStuffing) list.Add(new QuoteStuffingDetector(context));
-        if (LossVelocity) list.Add(new LossVelocityDetector(context));
-        if (FlashLoan) list.Add(new FlashLoanDetector(context));
-        if (Drain) list.Add(new DrainDetector(context));
-        if (ProductRisk) list.Add(new ProductRiskDetector(context));
+        var list = new List<IDetector>(s_rows.Length);
+        foreach (var row in s_rows) if (row.IsOn(this)) list.Add(row.Create(context));
         return list.ToArray();
     }
 
-    internal SignatureSwitches With(string key, bool on) => key switch
-    {
-        "volume_spike" => this with { VolumeSpike = on },
-        "price_velocity" => this with { PriceVelocity = on },
-        "oracle" => this with { Oracle = on },
-        "liquidity_collapse" => this with { LiquidityCollapse = on },
-        "ml_anomaly" => this with { MlAnomaly = on },
-        "runaway_algorithm" => this with { RunawayAlgorithm = on },
-        "quote_stuffing" => this with { QuoteStuffing = on },
-        "loss_velocity" => this with { LossVelocity = on },
-        "flash_loan" => this with { FlashLoan = on },
-        "drain" => this with { Drain = on },
-        "product_risk" => this with { ProductRisk = on },
-        _ => this,
-    };
+    /// <summary>These switches with one changed; unchanged for an unknown key.</summary>
+    internal SignatureSwitches With(string key, bool on) => Find(key) is { } row ? row.With(this, on) : this;
+
+    private static Row? Find(string key) => Array.Find(s_rows, r => r.Key == key);
 }

@@ -39,14 +39,15 @@ public sealed class RiskPipeline : IDisposable
         _breaker = breaker;
         _time = timeProvider ?? TimeProvider.System;
         Evaluator = new Evaluator(breaker, detectors, responder, _options.DetectorFaultPolicy, _options.MaxFindingsKept);
+        var ring = _options.Ring;
         _ring = new RingBuffer<RiskEvent>(new RingBufferOptions
         {
-            Capacity = _options.Capacity,
-            ProducerMode = _options.ProducerMode,
-            FullRingPolicy = _options.FullRingPolicy,
-            BlockSpinLimit = _options.BlockSpinLimit,
-            WaitStrategy = _options.WaitStrategy,
-            FullObserver = _options.FullRingPolicy == FullRingPolicy.DropAndCount ? null : new BackpressureTrip(this),
+            Capacity = ring.Capacity,
+            ProducerMode = ring.ProducerMode,
+            FullRingPolicy = ring.FullRingPolicy,
+            BlockSpinLimit = ring.BlockSpinLimit,
+            WaitStrategy = ring.WaitStrategy,
+            FullObserver = ring.FullRingPolicy == FullRingPolicy.DropAndCount ? null : new BackpressureTrip(this),
         });
         if (_options.Journal is { } journal)
         {

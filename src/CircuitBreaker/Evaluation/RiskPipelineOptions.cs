@@ -15,20 +15,23 @@ public enum DetectorFaultPolicy : byte
 /// <summary>Options of a <see cref="RiskPipeline"/>. Every default is stated; <see cref="Validate"/> reports every error at once.</summary>
 public sealed class RiskPipelineOptions
 {
-    /// <summary>Ring capacity in events (power of two). Default 65,536 (4 MiB of 64-byte events).</summary>
-    public int Capacity { get; init; } = 65_536;
-    /// <summary>Producers: <see cref="ProducerMode.Multi"/> (default) when several engine threads publish.</summary>
-    public ProducerMode ProducerMode { get; init; } = ProducerMode.Multi;
-    /// <summary>Full ring: <see cref="FullRingPolicy.FailClosed"/> (default) halts trading globally with
-    /// <see cref="RejectReason.RiskPipelineBackpressure"/>; <see cref="FullRingPolicy.DropAndCount"/> drops and counts
-    /// (trading goes on with the risk view behind); <see cref="FullRingPolicy.Block"/> spins up to
-    /// <see cref="BlockSpinLimit"/> and then fails closed.</summary>
-    public FullRingPolicy FullRingPolicy { get; init; } = FullRingPolicy.FailClosed;
-    /// <summary>Spins before a blocked publish gives up (Block policy). Default 1,000.</summary>
-    public int BlockSpinLimit { get; init; } = 1000;
-    /// <summary>How the evaluator waits for events. Default <see cref="WaitStrategyKind.Yielding"/> (low latency, one core
-    /// mostly busy); <see cref="WaitStrategyKind.BusySpin"/> is fastest and burns a core; Sleeping/Blocking save CPU.</summary>
-    public WaitStrategyKind WaitStrategy { get; init; } = WaitStrategyKind.Yielding;
+    /// <summary>The pipeline's defaults for its ring: 65,536 events (4 MiB of 64-byte events), <see cref="ProducerMode.Multi"/>,
+    /// <see cref="FullRingPolicy.FailClosed"/>, 1,000 spins for <see cref="FullRingPolicy.Block"/>, and a
+    /// <see cref="WaitStrategyKind.Yielding"/> evaluator (low latency, one core mostly busy).</summary>
+    public static RingBufferOptions DefaultRing { get; } = new()
+    {
+        Capacity = 65_536, ProducerMode = ProducerMode.Multi, FullRingPolicy = FullRingPolicy.FailClosed, BlockSpinLimit = 1000,
+        WaitStrategy = WaitStrategyKind.Yielding,
+    };
+
+    /// <summary>The ring between the engine's threads and the evaluator (default <see cref="DefaultRing"/>). Its
+    /// <see cref="RingBufferOptions.Capacity"/> must be at least 2. A full ring: <see cref="FullRingPolicy.FailClosed"/>
+    /// (default) halts trading globally with <see cref="RejectReason.RiskPipelineBackpressure"/>;
+    /// <see cref="FullRingPolicy.DropAndCount"/> drops and counts (trading goes on with the risk view behind);
+    /// <see cref="FullRingPolicy.Block"/> spins up to <see cref="RingBufferOptions.BlockSpinLimit"/> and then fails closed.
+    /// <see cref="WaitStrategyKind.BusySpin"/> is fastest and burns a core; Sleeping/Blocking save CPU. Leave
+    /// <see cref="RingBufferOptions.FullObserver"/> unset: the pipeline observes a full ring itself.</summary>
+    public RingBufferOptions Ring { get; init; } = DefaultRing;
     /// <summary>Evaluator thread name. Default <c>circuit-breaker-evaluator</c>.</summary>
     public string ThreadName { get; init; } = "circuit-breaker-evaluator";
     /// <summary>Called on the evaluator thread when it starts (pin it to a core, raise its priority). Default none.</summary>
@@ -53,12 +56,17 @@ public sealed class RiskPipelineOptions
     public void Validate()
     {
         var errors = new StringBuilder();
-        if (Capacity < 2 || (Capacity & (Capacity - 1)) != 0) errors.Append($"Capacity must be a power of two >= 2 (was {Capacity}). ");
-        if (BlockSpinLimit < 1) errors.Append($"BlockSpinLimit must be >= 1 (was {BlockSpinLimit}). ");
+        if (Ring is null) errors.Append("Ring must be set. ");
+        else
+        {
+            if (Ring.Capacity < 2) errors.Append($"Ring.Capacity must be a power of two >= 2 (was {Ring.Capacity}). ");
+            try { Ring.Validate(); }
+            catch (ArgumentException ex) { errors.Append("Ring: ").Append(ex.Message).Append(' '); }
+            if (Ring.FullObserver is not null) errors.Append("Ring.FullObserver must be null: the pipeline observes a full ring itself. ");
+        }
         if (StallThreshold < TimeSpan.Zero) errors.Append($"StallThreshold must be >= 0 (was {StallThreshold}). ");
         if (MaxFindingsKept < 0) errors.Append($"MaxFindingsKept must be >= 0 (was {MaxFindingsKept}). ");
         if (string.IsNullOrWhiteSpace(ThreadName)) errors.Append("ThreadName must be non-empty. ");
-        if (!Enum.IsDefined(FullRingPolicy)) errors.Append($"FullRingPolicy {(int)FullRingPolicy} is not defined. ");
         if (!Enum.IsDefined(DetectorFaultPolicy)) errors.Append($"DetectorFaultPolicy {(int)DetectorFaultPolicy} is not defined. ");
         if (Journal is not null)
         {

@@ -94,12 +94,11 @@ internal sealed unsafe class OrderTable
 
     /// <summary>Entries per order of capacity: at most a quarter of the entries are ever live, so that both buckets
     /// of a key being full is too rare to refuse an order below capacity (OrderTableCapacityTests fill tables to
-    /// capacity with sequential, strided, high-bit and random ids from 1, 8 and 64 accounts). At half load it was not:
-    /// orders were refused from 64 % of capacity with some patterns.</summary>
+    /// capacity with sequential, strided, high-bit and random ids from 1, 8 and 64 accounts; docs/performance.md has
+    /// the measurements behind the choice).</summary>
     private const int LoadFactorInverse = 4;
     /// <summary>Ids per group (2): one group's ids share a first-choice bucket. A quarter of a bucket, so that the id
-    /// ranges of many accounts that all number from 1 can overlap in a bucket without both choices filling (groups of 4
-    /// and 8 were measured faster but refused orders below capacity with 64 such accounts).</summary>
+    /// ranges of many accounts that all number from 1 can overlap in a bucket without both choices filling.</summary>
     private const int GroupShift = 1;
     /// <summary>Groups per block: a block's consecutive groups take consecutive first-choice buckets.</summary>
     private const int BlockShift = 10;
@@ -109,10 +108,8 @@ internal sealed unsafe class OrderTable
     /// into groups of 2 and groups into blocks of 1,024 (2,048 ids); a block starts at a hashed
     /// bucket per (account, block) and its groups take the buckets after it. An account numbering its orders
     /// sequentially therefore walks the table linearly, and its working orders sit in a few adjacent buckets that stay
-    /// in cache, instead of one random 448-byte bucket per new order (cache and TLB misses each; measured with ids that
-    /// keep rising, as an engine's do: as fast as the former half-load random table, and 1.31x faster than a random
-    /// table at this quarter load). Ids that differ only in high
-    /// bits (a shard or session prefix, a time stamp) land in different blocks, i.e. random places, as before.
+    /// in cache, instead of one random 448-byte bucket per new order (a cache and a TLB miss each). Ids that differ
+    /// only in high bits (a shard or session prefix, a time stamp) land in different blocks, i.e. random places.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int FirstBucket(int account, long orderId)
@@ -123,8 +120,8 @@ internal sealed unsafe class OrderTable
     }
 
     /// <summary>An account's key salt: distinct per account and far from the small numbers ids are made of, so (account,
-    /// id) keys stay distinct when combined by XOR. (The former <c>id × 31 + account</c> gave (1, 40) and (2, 9) the
-    /// same hash, and both buckets: with 64 accounts numbering from 1, tables refused orders at 40 % of capacity.)</summary>
+    /// id) keys stay distinct when combined by XOR: no two (account, id) pairs of accounts numbering from 1 share both
+    /// buckets.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Salt(int account) => ((ulong)(uint)account + 1) * 0x9E3779B97F4A7C15UL;
 

@@ -61,7 +61,7 @@ public sealed class Escalation
 }
 
 /// <summary>
-/// Staged recovery, all in event time: <see cref="CoolDown"/> after the last finding (default 60 s), then an
+/// Staged recovery, all in event time: <see cref="Cooldown"/> after the last finding (default 60 s), then an
 /// acknowledgement for incidents that reached <see cref="AckSeverity"/> (default Critical), then reduce-only
 /// <see cref="Probation"/> (default 60 s), then limits scaled by <see cref="ReducedLimitsScale"/> (default 0.5) for
 /// <see cref="ReducedLimitsPeriod"/> (default 60 s), then normal.
@@ -69,7 +69,7 @@ public sealed class Escalation
 public sealed class RecoveryOptions
 {
     /// <summary>Quiet time since the incident's last finding before recovery may start (default 60 s).</summary>
-    public TimeSpan CoolDown { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Incidents whose worst finding reached this severity need an acknowledgement (default Critical).</summary>
     public Severity AckSeverity { get; init; } = Severity.Critical;
     /// <summary>Reduce-only probation (default 60 s).</summary>
@@ -83,7 +83,7 @@ public sealed class RecoveryOptions
 
     internal void Validate(List<string> errors)
     {
-        if (CoolDown < TimeSpan.Zero) errors.Add($"recovery.cool_down must be >= 0 (was {CoolDown})");
+        if (Cooldown < TimeSpan.Zero) errors.Add($"recovery.cooldown must be >= 0 (was {Cooldown})");
         if (Probation < TimeSpan.Zero) errors.Add($"recovery.probation must be >= 0 (was {Probation})");
         if (ReducedLimitsPeriod < TimeSpan.Zero) errors.Add($"recovery.reduced_limits_period must be >= 0 (was {ReducedLimitsPeriod})");
         if (DetectedExpiry <= TimeSpan.Zero) errors.Add($"recovery.detected_expiry must be > 0 (was {DetectedExpiry})");

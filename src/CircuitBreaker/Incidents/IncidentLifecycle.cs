@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CircuitBreaker;
 
 /// <summary>Where an incident is: <c>Detected → Contained → Recovering → Closed</c>. A new finding while recovering goes back to <see cref="Contained"/>.</summary>
@@ -18,8 +20,9 @@ public enum RecoveryStep : byte
 {
     /// <summary>Not started (incident detected only).</summary>
     None = 0,
-    /// <summary>Waiting for the cool-down (event time) since the last finding.</summary>
-    CoolDown = 1,
+    /// <summary>Waiting for the cool-down (event time) since the last finding. Written <c>cool_down</c> in records (the format predates the rename).</summary>
+    [JsonStringEnumMemberName("cool_down")]
+    Cooldown = 1,
     /// <summary>Cool-down over; a Critical incident waits for an acknowledgement.</summary>
     AwaitingAck = 2,
     /// <summary>Held targets are reduce-only for the probation period.</summary>

@@ -27,6 +27,20 @@ public sealed class PlaybookRule
     /// <summary>True for post-trade limit signatures (100 and up).</summary>
     public static bool IsLimit(Signature signature) => (ushort)signature >= 100;
 
+    /// <summary>Cause recorded when an incident restricts a scope for <paramref name="signature"/>: a limit or a signature.</summary>
+    internal static TripCause TripCauseOf(Signature signature) => IsLimit(signature) ? TripCause.Limit : TripCause.Signature;
+
+    /// <summary>Reason code the gate gives while an incident holds a scope in <paramref name="state"/> for <paramref name="signature"/>.</summary>
+    internal static RejectReason TripReason(Signature signature, TradingState state) => signature switch
+    {
+        Signature.MaxPosition => RejectReason.MaxPosition,
+        Signature.MaxDailyLoss => RejectReason.MaxDailyLoss,
+        Signature.MaxGrossExposure => RejectReason.MaxGrossExposure,
+        Signature.MaxNetExposure => RejectReason.MaxNetExposure,
+        _ when IsLimit(signature) => RejectReason.Halted,
+        _ => state == TradingState.Halted ? RejectReason.Halted : RejectReason.ReduceOnly,
+    };
+
     internal bool Matches(Signature signature, Severity effective, Scope scope, int productKind, Signature[] signatures)
     {
         if (effective < MinSeverity) return false;

@@ -2,7 +2,8 @@ namespace CircuitBreaker;
 
 /// <summary>
 /// Fluent configuration for quants: declare instruments, accounts, groups and their limits, then
-/// <see cref="Build"/> a validated, immutable <see cref="RiskConfig"/>. Every problem (negative or NaN limits,
+/// <see cref="BuildConfig"/> a validated, immutable <see cref="RiskConfig"/> (or <see cref="BuildBreaker"/> a
+/// <see cref="Breaker"/> over it). <see cref="Build"/> is the same as <see cref="BuildConfig"/>, kept for compatibility. Every problem (negative or NaN limits,
 /// min &gt; max, collar ≤ 0, unknown symbol, ...) is reported at once in one <see cref="RiskConfigException"/>.
 /// Allocates; use at setup.
 /// </summary>
@@ -99,8 +100,18 @@ public sealed class CircuitBreakerBuilder
     /// <summary>Configuration version recorded with incidents. Default 1.</summary>
     public CircuitBreakerBuilder Version(long version) { _version = version; return this; }
 
-    /// <summary>Validates everything and builds the snapshot. Throws <see cref="RiskConfigException"/> listing every problem.</summary>
-    public RiskConfig Build()
+    /// <summary>
+    /// The same as <see cref="BuildConfig"/>: builds the validated configuration snapshot (not a breaker). Kept for
+    /// compatibility with existing code and samples; new code says what it builds.
+    /// </summary>
+    public RiskConfig Build() => BuildConfig();
+
+    /// <summary>Validates everything and builds a breaker over the snapshot (<c>new Breaker(BuildConfig())</c>).
+    /// Throws <see cref="RiskConfigException"/> listing every problem. The caller disposes the breaker.</summary>
+    public Breaker BuildBreaker() => new(BuildConfig());
+
+    /// <summary>Validates everything and builds the configuration snapshot. Throws <see cref="RiskConfigException"/> listing every problem.</summary>
+    public RiskConfig BuildConfig()
     {
         var errors = new List<string>(_errors);
         if (!Enum.IsDefined(_concurrency)) errors.Add($"concurrency mode {(int)_concurrency} is not a defined GateConcurrency");

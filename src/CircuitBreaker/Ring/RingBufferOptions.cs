@@ -6,7 +6,7 @@ namespace CircuitBreaker.Ring;
 /// Construction options of a <see cref="RingBuffer{T}"/>. Immutable once built (init-only); every default is stated
 /// on its property. <see cref="Validate"/> reports every problem in one <see cref="ArgumentException"/>.
 /// </summary>
-public sealed class RingBufferOptions
+public sealed record RingBufferOptions
 {
     /// <summary>Largest accepted <see cref="Capacity"/>: 2^30 slots.</summary>
     public const int MaxCapacity = 1 << 30;

@@ -65,9 +65,9 @@ public class RiskConfigFileTests
         var r = Load(ConfigSamples.Valid);
         Assert.True(r.Succeeded);
         var p = r.PipelineOptions;
-        Assert.Equal(1024, p.Capacity);
-        Assert.Equal(FullRingPolicy.DropAndCount, p.FullRingPolicy);
-        Assert.Equal(WaitStrategyKind.Sleeping, p.WaitStrategy);
+        Assert.Equal(1024, p.Ring.Capacity);
+        Assert.Equal(FullRingPolicy.DropAndCount, p.Ring.FullRingPolicy);
+        Assert.Equal(WaitStrategyKind.Sleeping, p.Ring.WaitStrategy);
         Assert.Equal(TimeSpan.Zero, p.StallThreshold);
         Assert.Equal(DetectorFaultPolicy.Quarantine, p.DetectorFaultPolicy);
         Assert.False(r.Signatures.MlAnomaly);
@@ -87,7 +87,7 @@ public class RiskConfigFileTests
         Assert.True(r.Succeeded, string.Join("\n", r.Errors));
         Assert.Equal(1, r.Config.Version);
         Assert.Equal((long)RiskDefaults.RateWindow.TotalNanoseconds, r.Config.RateWindowNs);
-        Assert.Equal(new RiskPipelineOptions().Capacity, r.PipelineOptions.Capacity);
+        Assert.Equal(new RiskPipelineOptions().Ring.Capacity, r.PipelineOptions.Ring.Capacity);
         Assert.Equal(new SignatureSwitches(), r.Signatures);
         Assert.Null(r.Playbooks);
     }
@@ -248,7 +248,7 @@ public class RiskConfigFileTests
             Assert.Equal((a.Accounts[k].MaxGross, a.Accounts[k].OrdersPerWindow, a.Accounts[k].MaxDailyLoss), (b.Accounts[k].MaxGross, b.Accounts[k].OrdersPerWindow, b.Accounts[k].MaxDailyLoss));
         Assert.Equal(a.Groups.Select(g => (g.OrdersPerWindow, g.MaxOpenOrders)), b.Groups.Select(g => (g.OrdersPerWindow, g.MaxOpenOrders)));
         Assert.Equal(first.Signatures, again.Signatures);
-        Assert.Equal(first.PipelineOptions.FullRingPolicy, again.PipelineOptions.FullRingPolicy);
+        Assert.Equal(first.PipelineOptions.Ring.FullRingPolicy, again.PipelineOptions.Ring.FullRingPolicy);
     }
 
     [Fact]

@@ -3,6 +3,21 @@ namespace CircuitBreaker.Tests.Gate;
 public class BuilderTests
 {
     [Fact]
+    public void BuildConfigAndBuildBreaker_SayWhatTheyBuild_BuildIsBuildConfig()
+    {
+        CircuitBreakerBuilder Builder() => new CircuitBreakerBuilder()
+            .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, limits: new InstrumentLimits { MaxLongPosition = 5 })
+            .Account("mm-1").Version(3);
+        RiskConfig config = Builder().BuildConfig();
+        RiskConfig same = Builder().Build();
+        Assert.Equal((config.Version, config.Instruments.Length, config.AccountCapacity), (same.Version, same.Instruments.Length, same.AccountCapacity));
+        using Breaker breaker = Builder().BuildBreaker();
+        Assert.Equal(3, breaker.Config.Version);
+        Assert.True(breaker.Registry.TryGetInstrument("BTC-PERP", out _));
+        Assert.Throws<RiskConfigException>(() => new CircuitBreakerBuilder().BuildBreaker());
+    }
+
+    [Fact]
     public void Build_InvalidLimits_OneExceptionListsEveryProblem()
     {
         var b = new CircuitBreakerBuilder()

@@ -41,7 +41,7 @@ public class HostingTests
         Assert.Equal(BarrierKind.UpAndOut, c.Registry[uo].BarrierKind);
         Assert.True(c.Registry.TryGetAccount("alpha", out var alpha));
         Assert.Equal(2_000_000, c.AccountLimits[alpha.Value].MaxGrossExposure);
-        Assert.Equal(FullRingPolicy.DropAndCount, settings.Pipeline.FullRingPolicy);
+        Assert.Equal(FullRingPolicy.DropAndCount, settings.Pipeline.Ring.FullRingPolicy);
         Assert.False(settings.Signatures.MlAnomaly);
         Assert.Equal("halt", settings.Playbooks!.Value.GetProperty("rules")[0].GetProperty("actions")[0].GetProperty("action").GetString());
         var pipeline = sp.GetRequiredService<RiskPipeline>();
@@ -122,7 +122,7 @@ public class HostingTests
     {
         var log = new ListLogger();
         using var sp = Provider(s => s.AddCircuitBreaker(b => b.Instrument("X", InstrumentKind.Spot, 0.01, 1).Account("a"),
-            new RiskPipelineOptions { Capacity = 1024, WaitStrategy = WaitStrategyKind.Blocking, StallThreshold = TimeSpan.Zero },
+            new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 1024, WaitStrategy = WaitStrategyKind.Blocking }, StallThreshold = TimeSpan.Zero },
             new SignatureSwitches { MlAnomaly = false }), log);
         var hosted = sp.GetRequiredService<CircuitBreakerHostedService>();
         var pipeline = sp.GetRequiredService<RiskPipeline>();

@@ -13,7 +13,7 @@ public sealed class CorroborationTests
         var e = new Escalation();
         Assert.Equal((3, TimeSpan.FromSeconds(60), 3, TimeSpan.FromSeconds(60)), (e.InstrumentHalts, e.GroupWindow, e.AccountHalts, e.GlobalWindow));
         var r = new RecoveryOptions();
-        Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), 0.5, Severity.Critical), (r.CoolDown, r.Probation, r.ReducedLimitsScale, r.AckSeverity));
+        Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), 0.5, Severity.Critical), (r.Cooldown, r.Probation, r.ReducedLimitsScale, r.AckSeverity));
     }
 
     [Fact]

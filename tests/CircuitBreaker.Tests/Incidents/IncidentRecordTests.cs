@@ -21,6 +21,7 @@ public sealed class IncidentRecordTests
         Assert.Equal("BTC-PERP", root.GetProperty("target").GetString());
         Assert.Equal("flash_loan", root.GetProperty("signature").GetString());
         Assert.Equal("contained", root.GetProperty("lifecycle").GetString());
+        Assert.Equal("cool_down", root.GetProperty("step").GetString()); // the record format keeps its name across the Cooldown rename
         Assert.Equal(7, root.GetProperty("config_version").GetInt64());
         Assert.Equal(500, root.GetProperty("time_to_detect_ns").GetInt64());
         Assert.Equal(0, root.GetProperty("time_to_contain_ns").GetInt64());

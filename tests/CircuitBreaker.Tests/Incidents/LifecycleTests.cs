@@ -12,10 +12,10 @@ public sealed class LifecycleTests
         using var f = new IncidentFixture(origin: origin);
         f.Raise(Signature.VolumeSpike, Scope.Instrument, f.Perp);
         long id = f.Desk.LastIncidentId;
-        Assert.Equal(RecoveryStep.CoolDown, f.Status(id).Step);
+        Assert.Equal(RecoveryStep.Cooldown, f.Status(id).Step);
 
         f.Pass(59);
-        Assert.Equal(RecoveryStep.CoolDown, f.Status(id).Step);
+        Assert.Equal(RecoveryStep.Cooldown, f.Status(id).Step);
         f.Pass(2); // cool-down over, no acknowledgement yet
         Assert.Equal(RecoveryStep.AwaitingAck, f.Status(id).Step);
         Assert.Equal(TradingState.Halted, f.State(Scope.Instrument, f.Perp));
@@ -41,7 +41,7 @@ public sealed class LifecycleTests
         Assert.Equal(f.Now, s.ClosedTimeNs);
 
         var steps = f.Timeline(id).Where(e => e.Kind == TimelineEntryKind.Lifecycle).Select(e => e.Step).ToArray();
-        Assert.Equal([RecoveryStep.None, RecoveryStep.CoolDown, RecoveryStep.AwaitingAck, RecoveryStep.Probation, RecoveryStep.ReducedLimits, RecoveryStep.Normal], steps);
+        Assert.Equal([RecoveryStep.None, RecoveryStep.Cooldown, RecoveryStep.AwaitingAck, RecoveryStep.Probation, RecoveryStep.ReducedLimits, RecoveryStep.Normal], steps);
         var recovery = f.Timeline(id).Where(e => e.Kind == TimelineEntryKind.Recovery).Select(e => e.State).ToArray();
         Assert.Equal([TradingState.ReduceOnly, TradingState.Active], recovery);
         Assert.Contains(f.Timeline(id), e => e.Kind == TimelineEntryKind.Acknowledged);
@@ -84,7 +84,7 @@ public sealed class LifecycleTests
         f.Pass(1);
         f.Pass(8);
         var s = f.Status(id);
-        Assert.Equal(RecoveryStep.CoolDown, s.Step);
+        Assert.Equal(RecoveryStep.Cooldown, s.Step);
         Assert.Equal(long.MaxValue, s.NextStepDueNs);
         Assert.Equal(TradingState.Halted, f.State(Scope.Instrument, f.Perp));
     }
@@ -161,7 +161,7 @@ public sealed class LifecycleTests
         var s = f.Status(id);
         Assert.Equal(id, f.Desk.LastIncidentId); // joined, not a new incident
         Assert.Equal(IncidentLifecycle.Contained, s.Lifecycle);
-        Assert.Equal(RecoveryStep.CoolDown, s.Step);
+        Assert.Equal(RecoveryStep.Cooldown, s.Step);
         Assert.Equal(1, s.Recontainments);
         Assert.False(s.Acknowledged);
         Assert.Equal(TradingState.Halted, f.State(Scope.Instrument, f.Perp));

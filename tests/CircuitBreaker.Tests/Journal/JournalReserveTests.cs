@@ -159,7 +159,7 @@ public sealed class JournalReserveTests
         using var disk = new StalledDisk();
         var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 1e9, FatFingerMultiple = 1e9 });
         var journal = Stalled(scratch, disk, TimeSpan.Zero);
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 4096, StallThreshold = TimeSpan.Zero, Journal = journal });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 4096 }, StallThreshold = TimeSpan.Zero, Journal = journal });
         p.Start();
         int published = 0;
         for (int i = 0; i < 200; i++, published++)

@@ -12,7 +12,7 @@ public class HangingKillSwitchTests
         var time = new ManualTimeProvider();
         using var release = new ManualResetEventSlim(false);
         f.Breaker.OnTrip((in TripContext t) => { if (t.Reason == RejectReason.MaxPosition) release.Wait(10_000); }); // hangs on the evaluator
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 64, StallThreshold = TimeSpan.FromMilliseconds(100) }, timeProvider: time);
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.FromMilliseconds(100) }, timeProvider: time);
         p.Start();
         p.Publish(RiskEvent.Fill(f.Now + 1, f.Btc, f.Mm, 5, Side.Buy, 64000.0, 2.0)); // breach: the switch hangs
         p.Publish(RiskEvent.Trade(f.Now + 2, f.Btc, 64000.0, 1));                     // waits behind it
@@ -31,7 +31,7 @@ public class HangingKillSwitchTests
         var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 1.0, FatFingerMultiple = 1e9 });
         using var release = new ManualResetEventSlim(false);
         f.Breaker.OnTrip((in TripContext t) => release.Wait(10_000), slow: true);
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 256, StallThreshold = TimeSpan.Zero });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 256 }, StallThreshold = TimeSpan.Zero });
         p.Start();
         p.Publish(RiskEvent.Fill(f.Now + 1, f.Btc, f.Mm, 5, Side.Buy, 64000.0, 2.0));
         for (int i = 0; i < 100; i++) p.Publish(RiskEvent.Trade(f.Now + 2 + i, f.Btc, 64000.0, 1));

@@ -8,7 +8,7 @@ namespace CircuitBreaker.Tests.Pipeline;
 public class PipelineJournalTests
 {
     private static RiskPipelineOptions Options(JournalWriterOptions journal) =>
-        new() { Capacity = 1024, StallThreshold = TimeSpan.Zero, Journal = journal };
+        new() { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 1024 }, StallThreshold = TimeSpan.Zero, Journal = journal };
 
     private static (List<JournalRecord> Records, JournalTail Tail) Read(string basePath)
     {
@@ -151,7 +151,7 @@ public class PipelineJournalTests
     public void Journal_DefaultNone_NoStatus()
     {
         var f = new GateFixture();
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 64, StallThreshold = TimeSpan.Zero });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.Zero });
         Assert.Null(new RiskPipelineOptions().Journal);
         p.Start();
         p.Publish(RiskEvent.Trade(f.Now + 1, f.Btc, 64000.0, 1));
@@ -164,7 +164,7 @@ public class PipelineJournalTests
     [Fact]
     public void Validate_InvalidJournalOptions_ReportedWithThePipelineErrors()
     {
-        var options = new RiskPipelineOptions { Capacity = 3, Journal = new JournalWriterOptions { BasePath = "", BufferBytes = 100 } };
+        var options = new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 3 }, Journal = new JournalWriterOptions { BasePath = "", BufferBytes = 100 } };
         var ex = Assert.Throws<ArgumentException>(options.Validate);
         Assert.Contains("Capacity", ex.Message);
         Assert.Contains("Journal: ", ex.Message);

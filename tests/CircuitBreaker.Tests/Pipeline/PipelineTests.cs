@@ -24,7 +24,7 @@ public class PipelineTests
         var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 1.0, FatFingerMultiple = 1e9 });
         var trips = new List<TripContext>();
         f.Breaker.OnTrip((in TripContext t) => { lock (trips) trips.Add(t); });
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 1024 });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 1024 } });
         p.Start();
         Assert.Equal(PublishResult.Published, p.Publish(RiskEvent.Fill(f.Now + 1, f.Btc, f.Mm, 77, Side.Buy, 64000.0, 1.5)));
         p.Stop();
@@ -41,7 +41,7 @@ public class PipelineTests
     public void FullRing_FailClosedByDefault_HaltsGloballyWithBackpressure()
     {
         var f = new GateFixture();
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 4, StallThreshold = TimeSpan.Zero });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 4 }, StallThreshold = TimeSpan.Zero });
         // not started: nothing consumes
         for (int i = 0; i < 4; i++) Assert.Equal(PublishResult.Published, p.Publish(RiskEvent.Trade(f.Now + i, f.Btc, 64000.0, 1)));
         Assert.Equal(PublishResult.Full, p.Publish(RiskEvent.Trade(f.Now + 9, f.Btc, 64000.0, 1)));
@@ -59,7 +59,7 @@ public class PipelineTests
     public void FullRing_DropAndCount_KeepsTradingAndCounts()
     {
         var f = new GateFixture();
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 4, FullRingPolicy = FullRingPolicy.DropAndCount, StallThreshold = TimeSpan.Zero });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 4, FullRingPolicy = FullRingPolicy.DropAndCount }, StallThreshold = TimeSpan.Zero });
         for (int i = 0; i < 6; i++) p.Publish(RiskEvent.Trade(f.Now + i, f.Btc, 64000.0, 1));
         Assert.Equal(2, p.Dropped);
         Assert.Equal(TradingState.Active, f.Breaker.Board.Global);
@@ -69,7 +69,7 @@ public class PipelineTests
     public void ThrowingDetector_QuarantinedAndReported_FailClosedHalts()
     {
         var f = new GateFixture();
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 64 }, new IDetector[] { new ThrowingDetector() });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 } }, new IDetector[] { new ThrowingDetector() });
         p.Start();
         p.Publish(RiskEvent.Trade(f.Now + 1, f.Btc, 64000.0, 1));
         p.Publish(RiskEvent.Trade(f.Now + 2, f.Btc, 64000.0, 1));
@@ -84,7 +84,7 @@ public class PipelineTests
     public void ThrowingDetector_QuarantinePolicy_TradingGoesOn()
     {
         var f = new GateFixture();
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 64, DetectorFaultPolicy = DetectorFaultPolicy.Quarantine }, new IDetector[] { new ThrowingDetector() });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, DetectorFaultPolicy = DetectorFaultPolicy.Quarantine }, new IDetector[] { new ThrowingDetector() });
         p.Start();
         p.Publish(RiskEvent.Trade(f.Now + 1, f.Btc, 64000.0, 1));
         p.Stop();
@@ -98,7 +98,7 @@ public class PipelineTests
         var f = new GateFixture();
         var time = new ManualTimeProvider();
         using var release = new ManualResetEventSlim(false);
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 64, StallThreshold = TimeSpan.FromMilliseconds(100) },
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.FromMilliseconds(100) },
             new IDetector[] { new BlockingDetector(release) }, timeProvider: time);
         p.Start();
         p.Publish(RiskEvent.Oracle(f.Now + 1, f.Btc, 64000.0));
@@ -116,7 +116,7 @@ public class PipelineTests
     public void AdminEvent_OnTheRing_ChangesState()
     {
         var f = new GateFixture();
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 64 });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 } });
         p.Start();
         p.Publish(RiskEvent.Admin(f.Now + 1, AdminAction.Halt, Scope.Account, f.Mm.Value));
         p.Stop();
@@ -128,7 +128,7 @@ public class PipelineTests
     {
         var f = new GateFixture();
         var seen = new List<RejectReason>();
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 64 }, new IDetector[] { new OrderSpy(seen) });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 } }, new IDetector[] { new OrderSpy(seen) });
         p.Start();
         var good = f.Order(Side.Buy, 64000.0, 0.01);
         var bad = f.Order(Side.Buy, double.NaN, 0.01);
@@ -145,7 +145,7 @@ public class PipelineTests
     public void Stop_AfterAnEventAtLongMaxValue_WithACriticalIncidentAwaitingAcknowledgement_Returns()
     {
         var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 1.0, FatFingerMultiple = 1e9 });
-        var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 1024, StallThreshold = TimeSpan.Zero });
+        var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 1024 }, StallThreshold = TimeSpan.Zero });
         p.Start();
         Assert.Equal(PublishResult.Published, p.Publish(RiskEvent.Fill(f.Now + 1, f.Btc, f.Mm, 77, Side.Buy, 64000.0, 1.5)));
         Assert.Equal(PublishResult.Published, p.Publish(RiskEvent.Trade(f.Now + 600_000_000_000, f.Btc, 64000.0, 1)));

@@ -38,7 +38,7 @@ public class JournalReviewTests
         registry.TryGetInstrument("ETH-PERP", out var eth);
         var accounts = new[] { registry.GetOrAddAccount("mm-1"), registry.GetOrAddAccount("mm-2") };
         using var p = new RiskPipeline(breaker,
-            new RiskPipelineOptions { Capacity = 4096, StallThreshold = TimeSpan.Zero, Journal = new JournalWriterOptions { BasePath = journalBase } },
+            new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 4096 }, StallThreshold = TimeSpan.Zero, Journal = new JournalWriterOptions { BasePath = journalBase } },
             loaded.Signatures.CreateDetectors(new DetectorContext(registry)));
         p.Start();
         long published = 0, t = 1_000_000_000, id = 1;

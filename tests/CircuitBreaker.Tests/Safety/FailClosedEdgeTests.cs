@@ -88,7 +88,7 @@ public class FailClosedEdgeTests
     public void CheckAndPublish_AfterStop_RefusedNotAccepted_CancelsStillPass()
     {
         var f = new GateFixture();
-        var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 64, StallThreshold = TimeSpan.Zero });
+        var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.Zero });
         p.Start();
         var first = f.Order(Side.Buy, 64000.0, 0.01);
         Assert.True(p.CheckAndPublish(in first).IsAccepted);
@@ -114,7 +114,7 @@ public class FailClosedEdgeTests
     public void CheckAndPublish_RingFull_TheOrderThatFoundNoRoomIsRefused(FullRingPolicy policy)
     {
         var f = new GateFixture();
-        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Capacity = 4, FullRingPolicy = policy, StallThreshold = TimeSpan.Zero });
+        using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 4, FullRingPolicy = policy }, StallThreshold = TimeSpan.Zero });
         // Not started: nothing consumes. Four orders fill the ring and are accepted (each decision is on the ring).
         for (int i = 0; i < 4; i++)
         {

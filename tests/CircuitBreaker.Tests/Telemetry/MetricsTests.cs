@@ -76,7 +76,7 @@ public class MetricsTests
     public void Pipeline_LagEventsAndIncidents_AreObserved()
     {
         using var breaker = NewBreaker(out var x, out var a);
-        using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Capacity = 64, StallThreshold = TimeSpan.Zero });
+        using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.Zero });
         int open = 3;
         using var metrics = new CircuitBreakerMetrics(breaker, pipeline, () => open);
         // Not started: published events wait on the ring, so the lag is exact.

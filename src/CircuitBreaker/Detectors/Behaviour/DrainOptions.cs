@@ -29,15 +29,15 @@ public sealed class DrainOptions
     public long CoolDownNs { get; init; } = 600_000_000_000;
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
-    public void Validate() => new BehaviourChecks(nameof(DrainOptions))
-        .AtLeast(nameof(BucketNs), BucketNs, 1)
-        .Require(WindowBuckets is >= 1 and <= 1024, $"{nameof(WindowBuckets)} must be in [1, 1024] (was {WindowBuckets})")
-        .AtLeast(nameof(WarmupOutflows), WarmupOutflows, 1)
-        .Fraction(nameof(BaselineAlpha), BaselineAlpha)
-        .Positive(nameof(Ratio), Ratio)
-        .Require(CriticalRatio >= Ratio, $"{nameof(CriticalRatio)} must be >= {nameof(Ratio)} (was {CriticalRatio})")
-        .Require(MaxAssets is >= 0 and <= 1 << 20, $"{nameof(MaxAssets)} must be in [0, 1048576] (was {MaxAssets})")
-        .Require(MaxPools is >= 0 and <= 1 << 20, $"{nameof(MaxPools)} must be in [0, 1048576] (was {MaxPools})")
-        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+    public void Validate() => new OptionErrors(nameof(DrainOptions))
+        .AtLeast(BucketNs, 1, nameof(BucketNs))
+        .Check(WindowBuckets is >= 1 and <= 1024, $"{nameof(WindowBuckets)} must be in [1, 1024] (was {WindowBuckets})")
+        .AtLeast(WarmupOutflows, 1, nameof(WarmupOutflows))
+        .Fraction(BaselineAlpha, nameof(BaselineAlpha))
+        .Positive(Ratio, nameof(Ratio))
+        .Check(CriticalRatio >= Ratio, $"{nameof(CriticalRatio)} must be >= {nameof(Ratio)} (was {CriticalRatio})")
+        .Check(MaxAssets is >= 0 and <= 1 << 20, $"{nameof(MaxAssets)} must be in [0, 1048576] (was {MaxAssets})")
+        .Check(MaxPools is >= 0 and <= 1 << 20, $"{nameof(MaxPools)} must be in [0, 1048576] (was {MaxPools})")
+        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
         .ThrowIfAny();
 }

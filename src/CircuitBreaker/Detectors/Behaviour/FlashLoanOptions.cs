@@ -23,14 +23,14 @@ public sealed class FlashLoanOptions
     public long CoolDownNs { get; init; } = 60_000_000_000;
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
-    public void Validate() => new BehaviourChecks(nameof(FlashLoanOptions))
-        .AtLeast(nameof(SameBlockWindowNs), SameBlockWindowNs, 0)
-        .AtLeast(nameof(MinSwaps), MinSwaps, 0)
-        .Positive(nameof(MoveBps), MoveBps)
-        .Require(MaxOpenLoans is >= 1 and <= 4096, $"{nameof(MaxOpenLoans)} must be in [1, 4096] (was {MaxOpenLoans})")
-        .AtLeast(nameof(RoundTripWindowNs), RoundTripWindowNs, 1)
-        .Positive(nameof(RoundTripSizeRatio), RoundTripSizeRatio)
-        .AtLeast(nameof(WarmupFills), WarmupFills, 1)
-        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+    public void Validate() => new OptionErrors(nameof(FlashLoanOptions))
+        .AtLeast(SameBlockWindowNs, 0, nameof(SameBlockWindowNs))
+        .AtLeast(MinSwaps, 0, nameof(MinSwaps))
+        .Positive(MoveBps, nameof(MoveBps))
+        .Check(MaxOpenLoans is >= 1 and <= 4096, $"{nameof(MaxOpenLoans)} must be in [1, 4096] (was {MaxOpenLoans})")
+        .AtLeast(RoundTripWindowNs, 1, nameof(RoundTripWindowNs))
+        .Positive(RoundTripSizeRatio, nameof(RoundTripSizeRatio))
+        .AtLeast(WarmupFills, 1, nameof(WarmupFills))
+        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
         .ThrowIfAny();
 }

@@ -31,15 +31,15 @@ public sealed class LossVelocityOptions
     public long CoolDownNs { get; init; } = 60_000_000_000;
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
-    public void Validate() => new BehaviourChecks(nameof(LossVelocityOptions))
-        .AtLeast(nameof(BucketNs), BucketNs, 1)
-        .Require(WindowBuckets is >= 2 and <= 1024, $"{nameof(WindowBuckets)} must be in [2, 1024] (was {WindowBuckets})")
-        .AtLeast(nameof(WarmupBuckets), WarmupBuckets, 1)
-        .Fraction(nameof(BaselineAlpha), BaselineAlpha)
-        .Positive(nameof(SwingRatio), SwingRatio)
-        .Require(CriticalSwingRatio >= SwingRatio, $"{nameof(CriticalSwingRatio)} must be >= {nameof(SwingRatio)} (was {CriticalSwingRatio})")
-        .NonNegative(nameof(MinDrawdown), MinDrawdown)
-        .PositiveOrInfinity(nameof(CriticalDrawdown), CriticalDrawdown)
-        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+    public void Validate() => new OptionErrors(nameof(LossVelocityOptions))
+        .AtLeast(BucketNs, 1, nameof(BucketNs))
+        .Check(WindowBuckets is >= 2 and <= 1024, $"{nameof(WindowBuckets)} must be in [2, 1024] (was {WindowBuckets})")
+        .AtLeast(WarmupBuckets, 1, nameof(WarmupBuckets))
+        .Fraction(BaselineAlpha, nameof(BaselineAlpha))
+        .Positive(SwingRatio, nameof(SwingRatio))
+        .Check(CriticalSwingRatio >= SwingRatio, $"{nameof(CriticalSwingRatio)} must be >= {nameof(SwingRatio)} (was {CriticalSwingRatio})")
+        .NotNegative(MinDrawdown, nameof(MinDrawdown))
+        .PositiveOrInfinity(CriticalDrawdown, nameof(CriticalDrawdown))
+        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
         .ThrowIfAny();
 }

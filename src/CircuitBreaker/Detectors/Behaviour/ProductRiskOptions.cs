@@ -33,18 +33,18 @@ public sealed class ProductRiskOptions
     public long CoolDownNs { get; init; } = 60_000_000_000;
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
-    public void Validate() => new BehaviourChecks(nameof(ProductRiskOptions))
-        .PositiveOrInfinity(nameof(MaxAbsDelta), MaxAbsDelta)
-        .PositiveOrInfinity(nameof(MaxAbsGamma), MaxAbsGamma)
-        .PositiveOrInfinity(nameof(MaxAbsVega), MaxAbsVega)
-        .PositiveOrInfinity(nameof(MaxSwapExposure), MaxSwapExposure)
-        .Fraction(nameof(WarningFraction), WarningFraction)
-        .Require(ReleaseFraction > 0 && ReleaseFraction <= WarningFraction, $"{nameof(ReleaseFraction)} must be in (0, {nameof(WarningFraction)}] (was {ReleaseFraction})")
-        .Positive(nameof(BarrierWarningPct), BarrierWarningPct)
-        .Require(BarrierCriticalPct > 0 && BarrierCriticalPct <= BarrierWarningPct, $"{nameof(BarrierCriticalPct)} must be in (0, {nameof(BarrierWarningPct)}] (was {BarrierCriticalPct})")
-        .NonNegative(nameof(BarrierWarningTicks), BarrierWarningTicks)
-        .Require(BarrierCriticalTicks >= 0 && BarrierCriticalTicks <= BarrierWarningTicks, $"{nameof(BarrierCriticalTicks)} must be in [0, {nameof(BarrierWarningTicks)}] (was {BarrierCriticalTicks})")
-        .Require(BarrierReleasePct >= BarrierWarningPct, $"{nameof(BarrierReleasePct)} must be >= {nameof(BarrierWarningPct)} (was {BarrierReleasePct})")
-        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+    public void Validate() => new OptionErrors(nameof(ProductRiskOptions))
+        .PositiveOrInfinity(MaxAbsDelta, nameof(MaxAbsDelta))
+        .PositiveOrInfinity(MaxAbsGamma, nameof(MaxAbsGamma))
+        .PositiveOrInfinity(MaxAbsVega, nameof(MaxAbsVega))
+        .PositiveOrInfinity(MaxSwapExposure, nameof(MaxSwapExposure))
+        .Fraction(WarningFraction, nameof(WarningFraction))
+        .Check(ReleaseFraction > 0 && ReleaseFraction <= WarningFraction, $"{nameof(ReleaseFraction)} must be in (0, {nameof(WarningFraction)}] (was {ReleaseFraction})")
+        .Positive(BarrierWarningPct, nameof(BarrierWarningPct))
+        .Check(BarrierCriticalPct > 0 && BarrierCriticalPct <= BarrierWarningPct, $"{nameof(BarrierCriticalPct)} must be in (0, {nameof(BarrierWarningPct)}] (was {BarrierCriticalPct})")
+        .NotNegative(BarrierWarningTicks, nameof(BarrierWarningTicks))
+        .Check(BarrierCriticalTicks >= 0 && BarrierCriticalTicks <= BarrierWarningTicks, $"{nameof(BarrierCriticalTicks)} must be in [0, {nameof(BarrierWarningTicks)}] (was {BarrierCriticalTicks})")
+        .Check(BarrierReleasePct >= BarrierWarningPct, $"{nameof(BarrierReleasePct)} must be >= {nameof(BarrierWarningPct)} (was {BarrierReleasePct})")
+        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
         .ThrowIfAny();
 }

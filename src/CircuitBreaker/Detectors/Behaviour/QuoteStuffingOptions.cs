@@ -28,16 +28,16 @@ public sealed class QuoteStuffingOptions
     public long CoolDownNs { get; init; } = 60_000_000_000;
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
-    public void Validate() => new BehaviourChecks(nameof(QuoteStuffingOptions))
-        .AtLeast(nameof(BucketNs), BucketNs, 1)
-        .AtLeast(nameof(WarmupBuckets), WarmupBuckets, 1)
-        .Fraction(nameof(BaselineAlpha), BaselineAlpha)
-        .Positive(nameof(RateRatio), RateRatio)
-        .Require(CriticalRateRatio >= RateRatio, $"{nameof(CriticalRateRatio)} must be >= {nameof(RateRatio)} (was {CriticalRateRatio})")
-        .Positive(nameof(MinBaselineRate), MinBaselineRate)
-        .NonNegative(nameof(MinMessagesPerBucket), MinMessagesPerBucket)
-        .Fraction(nameof(CancelRatioJump), CancelRatioJump)
-        .Positive(nameof(CancelRateRatio), CancelRateRatio)
-        .AtLeast(nameof(CoolDownNs), CoolDownNs, 0)
+    public void Validate() => new OptionErrors(nameof(QuoteStuffingOptions))
+        .AtLeast(BucketNs, 1, nameof(BucketNs))
+        .AtLeast(WarmupBuckets, 1, nameof(WarmupBuckets))
+        .Fraction(BaselineAlpha, nameof(BaselineAlpha))
+        .Positive(RateRatio, nameof(RateRatio))
+        .Check(CriticalRateRatio >= RateRatio, $"{nameof(CriticalRateRatio)} must be >= {nameof(RateRatio)} (was {CriticalRateRatio})")
+        .Positive(MinBaselineRate, nameof(MinBaselineRate))
+        .NotNegative(MinMessagesPerBucket, nameof(MinMessagesPerBucket))
+        .Fraction(CancelRatioJump, nameof(CancelRatioJump))
+        .Positive(CancelRateRatio, nameof(CancelRateRatio))
+        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
         .ThrowIfAny();
 }

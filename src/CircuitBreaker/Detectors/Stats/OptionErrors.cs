@@ -1,6 +1,11 @@
 namespace CircuitBreaker;
 
-/// <summary>Collects every invalid option so validation reports all problems in one message. Allocates; setup only.</summary>
+/// <summary>
+/// The one validator of detector options: collects every invalid option, then <see cref="ThrowIfAny"/> throws one
+/// <see cref="ArgumentException"/> listing them all. Calls chain (each returns this) and take the value first, then its
+/// name. One rule set: "positive" means finite and &gt; 0 (+∞ is not a positive duration or threshold); an option where
+/// +∞ means "off" says so with <see cref="PositiveOrInfinity"/>. Allocates; setup only.
+/// </summary>
 internal sealed class OptionErrors
 {
     private readonly string _owner;
@@ -8,18 +13,22 @@ internal sealed class OptionErrors
 
     public OptionErrors(string owner) => _owner = owner;
 
-    public void Check(bool ok, string message)
+    public OptionErrors Check(bool ok, string message)
     {
         if (!ok) (_errors ??= new List<string>()).Add(message);
+        return this;
     }
 
-    public void Positive(double value, string name) => Check(double.IsFinite(value) && value > 0, $"{name} must be finite and > 0 (was {value})");
-    public void Positive(long value, string name) => Check(value > 0, $"{name} must be > 0 (was {value})");
-    public void NotNegative(double value, string name) => Check(double.IsFinite(value) && value >= 0, $"{name} must be finite and ≥ 0 (was {value})");
-    public void NotNegative(long value, string name) => Check(value >= 0, $"{name} must be ≥ 0 (was {value})");
-    public void Finite(double value, string name) => Check(double.IsFinite(value), $"{name} must be finite (was {value})");
-    public void AtLeast(double value, double min, string name, string minName) => Check(double.IsFinite(value) && value >= min, $"{name} ({value}) must be ≥ {minName} ({min})");
-    public void Fraction(double value, string name) => Check(double.IsFinite(value) && value > 0 && value <= 1, $"{name} must be in (0, 1] (was {value})");
+    public OptionErrors Positive(double value, string name) => Check(double.IsFinite(value) && value > 0, $"{name} must be finite and > 0 (was {value})");
+    public OptionErrors Positive(long value, string name) => Check(value > 0, $"{name} must be > 0 (was {value})");
+    public OptionErrors PositiveOrInfinity(double value, string name)
+        => Check(value > 0 && !double.IsNaN(value), $"{name} must be > 0, or +infinity to disable (was {value})");
+    public OptionErrors NotNegative(double value, string name) => Check(double.IsFinite(value) && value >= 0, $"{name} must be finite and ≥ 0 (was {value})");
+    public OptionErrors NotNegative(long value, string name) => Check(value >= 0, $"{name} must be ≥ 0 (was {value})");
+    public OptionErrors Finite(double value, string name) => Check(double.IsFinite(value), $"{name} must be finite (was {value})");
+    public OptionErrors AtLeast(long value, long min, string name) => Check(value >= min, $"{name} must be ≥ {min} (was {value})");
+    public OptionErrors AtLeast(double value, double min, string name, string minName) => Check(double.IsFinite(value) && value >= min, $"{name} ({value}) must be ≥ {minName} ({min})");
+    public OptionErrors Fraction(double value, string name) => Check(double.IsFinite(value) && value > 0 && value <= 1, $"{name} must be in (0, 1] (was {value})");
 
     public void ThrowIfAny()
     {

@@ -14,6 +14,26 @@ public sealed class DetectorOptionsTests
     }
 
     [Fact]
+    public void BehaviourOptions_InfiniteRatioOrThreshold_RejectedLikeMarketOptions()
+    {
+        // One rule set: +infinity is not a positive threshold (it silently disabled the signal); only options that say
+        // "+infinity disables" accept it.
+        var runaway = Assert.Throws<ArgumentException>(() => new RunawayAlgorithmOptions { RateRatio = double.PositiveInfinity, OffMarketPct = double.PositiveInfinity }.Validate());
+        Assert.Contains("RateRatio must be finite and > 0", runaway.Message);
+        Assert.Contains("OffMarketPct must be finite and > 0", runaway.Message);
+        var drain = Assert.Throws<ArgumentException>(() => new DrainOptions { Ratio = double.PositiveInfinity, CriticalRatio = double.PositiveInfinity }.Validate());
+        Assert.Contains("Ratio must be finite and > 0", drain.Message);
+        Assert.Throws<ArgumentException>(() => new QuoteStuffingOptions { RateRatio = double.PositiveInfinity, CriticalRateRatio = double.PositiveInfinity }.Validate());
+        Assert.Throws<ArgumentException>(() => new FlashLoanOptions { MoveBps = double.PositiveInfinity }.Validate());
+        Assert.Throws<ArgumentException>(() => new VolumeSpikeOptions { MinRelativeStdDev = double.PositiveInfinity }.Validate());
+
+        new RunawayAlgorithmOptions { QuantityLimit = double.PositiveInfinity, DeltaLimit = double.PositiveInfinity }.Validate();
+        new ProductRiskOptions { MaxAbsDelta = double.PositiveInfinity }.Validate();
+        var nan = Assert.Throws<ArgumentException>(() => new LossVelocityOptions { CriticalDrawdown = double.NaN }.Validate());
+        Assert.Contains("CriticalDrawdown must be > 0, or +infinity to disable", nan.Message);
+    }
+
+    [Fact]
     public void PriceVelocityOptions_NoSource_Rejected()
     {
         var ctx = SyntheticMarket.Registry().Context;

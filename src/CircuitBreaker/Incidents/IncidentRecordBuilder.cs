@@ -2,21 +2,33 @@ using System.Text.Json;
 
 namespace CircuitBreaker;
 
-public sealed partial class IncidentDesk
+/// <summary>
+/// Builds the hand-over <see cref="IncidentRecord"/> of an incident in an <see cref="IncidentBook"/>: names instead of
+/// dense ids, the timeline as records, the engine notification summary, the trading states and limit scales now in force
+/// (read from the <see cref="StateBoard"/>), and the flight-recorder snapshot. Cold: allocates strings and lists; call it
+/// off the hot path, from the evaluator thread or while it is idle.
+/// </summary>
+internal sealed class IncidentRecordBuilder
 {
-    /// <summary>
-    /// Builds the hand-over record of an incident still kept (open or recently closed), or null for an unknown id.
-    /// Allocates (strings, lists): call it off the hot path, from the evaluator thread or while it is idle.
-    /// </summary>
-    public IncidentRecord? BuildRecord(long incidentId)
+    private readonly InstrumentRegistry _registry;
+    private readonly StateBoard _board;
+    private readonly IncidentBook _book;
+
+    public IncidentRecordBuilder(InstrumentRegistry registry, StateBoard board, IncidentBook book)
     {
-        int slot = SlotOf(incidentId);
-        if (slot < 0) return null;
-        var s = _slots[slot];
+        _registry = registry;
+        _board = board;
+        _book = book;
+    }
+
+    /// <summary>The record of the incident in <paramref name="slot"/>, written with <paramref name="configVersion"/>.</summary>
+    public IncidentRecord Build(int slot, long configVersion)
+    {
+        var s = _book[slot];
         var r = new IncidentRecord
         {
             Id = s.Id, Lifecycle = s.Lifecycle, Step = s.Step, Scope = s.Scope, Target = _registry.TargetName(s.Scope, s.Target),
-            Signature = s.Signature, MaxSeverity = s.MaxSeverity, ConfigVersion = ConfigVersion,
+            Signature = s.Signature, MaxSeverity = s.MaxSeverity, ConfigVersion = configVersion,
             FirstAnomalousT = s.FirstAnomalousNs, OpenedT = s.OpenedNs,
             ContainedT = s.ContainedNs < 0 ? null : s.ContainedNs, RecoveringT = s.RecoveringNs < 0 ? null : s.RecoveringNs,
             ClosedT = s.ClosedNs < 0 ? null : s.ClosedNs, Acknowledged = s.Acknowledged,
@@ -26,9 +38,8 @@ public sealed partial class IncidentDesk
         var summary = r.Notification;
         summary.IncidentId = s.Id; summary.DetectedT = s.OpenedNs; summary.ContainedT = r.ContainedT; summary.CurrentState = s.Lifecycle;
         Involve(summary, s.Scope, s.Target);
-        for (int e = 0; e < s.TimelineCount; e++)
+        foreach (var entry in _book.Timeline(slot))
         {
-            var entry = _timeline[slot * _timelineCap + e];
             string? action = ActionName(in entry);
             string? signature = entry.Kind is TimelineEntryKind.Finding or TimelineEntryKind.Action or TimelineEntryKind.Escalation && entry.Signature != 0
                 ? Snake(entry.Signature.ToString()) : null;
@@ -51,30 +62,19 @@ public sealed partial class IncidentDesk
                     summary.ActionsTaken.Add($"{action} {Snake(entry.Scope.ToString())} {_registry.TargetName(entry.Scope, entry.Target)}: {Snake(entry.Outcome.ToString())}");
             }
         }
-        for (int h = 0; h < s.HeldCount; h++)
+        foreach (var held in _book.Held(slot))
         {
-            var held = _held[slot * _heldCap + h];
             summary.TradingStates.Add(new TargetStateRecord
             {
                 Scope = held.Scope, Target = _registry.TargetName(held.Scope, held.Target),
-                State = _board.Get(held.Scope, held.Target), LimitsScale = LimitsScale(held.Scope, held.Target),
+                State = _board.Get(held.Scope, held.Target), LimitsScale = _board.GetLimitScale(held.Scope, held.Target),
             });
         }
         summary.What = $"{string.Join(", ", r.Reasons)} ({Snake(s.MaxSeverity.ToString())}) on {Snake(s.Scope.ToString())} {r.Target}";
 
-        long snapBase = (long)slot * _snapshotPer;
-        for (int k = 0; k < s.SnapshotInstrumentCount; k++) r.InstrumentEvents.Add(EventRecord(in _snapshots[snapBase + k]));
-        for (int k = 0; k < s.SnapshotGlobalCount; k++) r.GlobalEvents.Add(EventRecord(in _snapshots[snapBase + _options.InstrumentEvents + k]));
+        foreach (var e in _book.InstrumentSnapshot(slot)) r.InstrumentEvents.Add(EventRecord(in e));
+        foreach (var e in _book.GlobalSnapshot(slot)) r.GlobalEvents.Add(EventRecord(in e));
         return r;
-    }
-
-    /// <summary>Records of every incident still kept, oldest first. Allocates.</summary>
-    public IReadOnlyList<IncidentRecord> BuildRecords()
-    {
-        var ids = new List<long>();
-        for (int k = 0; k < _slots.Length; k++) if (_slots[k].Id != 0) ids.Add(_slots[k].Id);
-        ids.Sort();
-        return ids.Select(id => BuildRecord(id)!).ToList();
     }
 
     private static string? ActionName(in TimelineEntry entry) => entry.Kind switch

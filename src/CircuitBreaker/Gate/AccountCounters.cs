@@ -2,34 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace CircuitBreaker;
 
-// Every record below that is written from more than one place is laid out in whole 64-byte cache lines and stored
-// in a LineArray (line-aligned): fields the gate writes and fields the position keeper (evaluator) writes sit on
-// different lines, so a fill or a mark never invalidates the line the gate is about to update, and vice versa.
-// CacheLineLayoutTests pins the offsets.
-
-/// <summary>Gate-owned counters per instrument (rates, open orders): two cache lines, the buckets alone on the first.</summary>
-[StructLayout(LayoutKind.Explicit, Size = 128)]
-internal struct InstrumentCounters
-{
-    [FieldOffset(0)] public RateWindow Rates;    // orders and messages, packed (buckets: line 0; head and total: line 1)
-    [FieldOffset(80)] public int OpenOrders;
-}
-
-/// <summary>Market state per instrument, written by the position keeper / evaluator, read by the gate.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct MarketState
-{
-    public long LastTradeTicks;
-    public long LastTradeTimeNs;
-    public long MidTicks;       // mid in ticks (rounded)
-    public long MidTimeNs;
-    public long OracleTicks;
-    public long OracleTimeNs;
-    public double TypicalTradeLots; // EWMA of public trade size
-    public long Trades;
-    public long Quotes;
-    public long Oracles;
-}
+// Laid out in whole 64-byte cache lines and stored in a LineArray (line-aligned): fields the gate writes and fields
+// the position keeper (evaluator) writes sit on different lines, so a fill or a mark never invalidates the line the
+// gate is about to update, and vice versa. HotLayoutTests pins the offsets.
 
 /// <summary>Per-account counters. Lines 0–1, written by the gate: rates, open orders, working notional. Line 2,
 /// written by the position keeper: marked exposure and PnL (the gate only reads them).</summary>
@@ -56,12 +31,4 @@ internal struct AccountCounters
     /// <summary>Offset of the first field the position keeper writes.</summary>
     public const int EvaluatorOffset = 128;
     public const double NotionalScale = 10_000;
-}
-
-/// <summary>Per-group counters.</summary>
-[StructLayout(LayoutKind.Explicit, Size = 128)]
-internal struct GroupCounters
-{
-    [FieldOffset(0)] public RateWindow Rates;    // orders only (no group message rate)
-    [FieldOffset(80)] public int OpenOrders;
 }

@@ -1,7 +1,122 @@
 namespace CircuitBreaker.Drills;
 
+// The attack scenarios of the library (see Drill.All), in its order.
 public static partial class Drill
 {
+    private static DrillScenario FlashLoan() => new("flash-loan",
+        "A flash loan borrows 5M USDC, swaps it through the thin XYZ pool, pokes the XYZ-PERP oracle that reads the pool (+60 %), swaps back and repays, all in one transaction of block 1000; the oracle holds the poked price until its next round (3 s) and the house strategy, following it, buys the perp at the inflated price.",
+        false, A, ["XYZ-PERP", "XYZ", "exploiter"], [House],
+        [("borrow", "5,000,000 USDC in block 1000"), ("transaction", "borrow, swap in, oracle poke, swap out, repay (one tx)"), ("oracle move", "+60 % for 3 s"),
+            ("house buys", "10 × 25 lots at the inflated ask"), ("revert", "oracle and book back after 3 s")],
+        sim =>
+        {
+            var perp = sim.Add("XYZ-PERP", InstrumentKind.Perpetual, 0.01, 1, 20, underlying: "XYZ");
+            perp.OracleSymbol = "XYZ"; perp.TradeQty = 5; perp.Depth = 200;
+            double fair = 0;
+            sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
+            sim.Run(sim.Seconds(A + 90), s =>
+            {
+                long t = s.TickStart - s.Seconds(A);
+                if (t == 0)
+                {
+                    // One atomic transaction: the loan must be repaid in the block it was taken.
+                    fair = perp.Mid;
+                    s.Chain(ChainEventKind.Borrow, "USDC", 5_000_000, "exploiter", 1000, "0xf1a5", "XYZ-POOL");
+                    s.Chain(ChainEventKind.Swap, "USDC", 5_000_000, "exploiter", 1000, "0xf1a5", "XYZ-POOL", "XYZ");
+                    perp.Mid = fair * 1.6; perp.OracleBias = 1;
+                    s.Oracle("XYZ", perp.Round(fair * 1.6), "index");
+                    s.Chain(ChainEventKind.Swap, "XYZ", 250_000, "exploiter", 1000, "0xf1a5", "XYZ-POOL", "XYZ");
+                    s.Chain(ChainEventKind.Repay, "USDC", 5_004_500, "exploiter", 1000, "0xf1a5", "XYZ-POOL");
+                }
+                if (t > 0 && t <= s.Seconds(1)) s.Execute(perp, House, Side.Buy, perp.Ask, 5 * 5);
+                if (t == s.Seconds(3)) perp.Mid = fair;
+                if (t < s.Seconds(60)) s.HouseEngine(perp);
+            });
+        });
+
+    private static DrillScenario OracleManipulation() => new("oracle-manipulation",
+        "Mango Markets 2022: an attacker pumps the thin MNGO-USD spot market, which is the oracle of MNGO-PERP, +400 % over 5 minutes; the house market maker keeps buying back its perp short at the oracle-led price; then the spot collapses.",
+        false, A, ["MNGO-PERP", "MNGO-USD", "MNGO", "mango-attacker"], [House],
+        [("pump", "+400 % over 300 s, in 1 % steps"), ("house", "buys 2 lots per second at the perp ask during the pump"), ("collapse", "spot back to start over 20 s")],
+        sim =>
+        {
+            var perp = sim.Add("MNGO-PERP", InstrumentKind.Perpetual, 0.0001, 1, 0.03, underlying: "MNGO");
+            var spot = sim.Add("MNGO-USD", InstrumentKind.Spot, 0.0001, 1, 0.03, underlying: "MNGO-SPOT");
+            spot.TradeQty = 200; spot.Depth = 2_000; perp.TradeQty = 500; perp.Depth = 20_000; perp.OracleSymbol = "MNGO";
+            double start = 0;
+            sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
+            sim.Run(sim.Seconds(A + 360), s =>
+            {
+                long t = s.TickStart - s.Seconds(A);
+                if (t == 0) start = spot.Mid;
+                if (t < s.Seconds(300))
+                {
+                    if (t % s.Seconds(1) == 0)
+                    {
+                        spot.Mid *= 1.0054; perp.Mid = spot.Mid;
+                        s.Execute(spot, "mango-attacker", Side.Buy, spot.Ask, 2_000);
+                        s.Execute(perp, House, Side.Buy, perp.Ask, 500);
+                    }
+                }
+                else if (t < s.Seconds(320)) { spot.Mid = Math.Max(start, spot.Mid * 0.93); perp.Mid = spot.Mid; }
+            });
+        });
+
+    private static DrillScenario CollateralDrain() => new("collateral-drain",
+        "A smart-contract bug lets an exploiter withdraw the VAULT pool's VLT collateral 40 times in 20 s and dump it on VLT-USD (-35 %); the house engine's stale bid keeps buying VLT all the way down.",
+        false, A, ["VLT-USD", "VLT", "exploiter"], [House],
+        [("vault churn", "LPs deposit or withdraw 1,000 VLT every 5 s during the warm-up"), ("withdrawals", "40 × 250,000 VLT, one per 0.5 s"), ("dump", "-35 % over 20 s"), ("house", "buys 10 lots per second at its stale bid")],
+        sim =>
+        {
+            var vlt = sim.Add("VLT-USD", InstrumentKind.Spot, 0.001, 1, 12, underlying: "VLT");
+            vlt.TradeQty = 20; vlt.Depth = 400; vlt.OracleSymbol = "VLT";
+            double stale = 0;
+            sim.Run(sim.Seconds(A), s =>
+            {
+                s.HouseEngine(vlt);
+                // Normal vault churn: liquidity providers deposit and withdraw 1,000 VLT, alternately, every 5 s.
+                if (s.TickStart % s.Seconds(5) == 0)
+                    s.Chain(s.TickStart % s.Seconds(10) == 0 ? ChainEventKind.Deposit : ChainEventKind.Withdraw, "VLT", 1_000, "lp-" + s.Rng.Next(1, 4),
+                        s.TickStart / s.Seconds(12), "0xd" + s.TickStart, "VAULT");
+            });
+            sim.Run(sim.Seconds(A + 90), s =>
+            {
+                long t = s.TickStart - s.Seconds(A);
+                if (t == 0) stale = vlt.Bid;
+                if (t < s.Seconds(20))
+                {
+                    if (t % (s.Seconds(1) / 2) == 0)
+                    {
+                        s.Chain(ChainEventKind.Withdraw, "VLT", 250_000, "exploiter", 2000 + t / s.Seconds(12), "0xdead" + t, "VAULT");
+                        s.Execute(vlt, "exploiter", Side.Sell, vlt.Bid, 400);
+                    }
+                    vlt.Mid *= 0.9787;
+                    if (t % s.Seconds(1) == 0) s.Execute(vlt, House, Side.Buy, stale, 10, print: false);
+                }
+            });
+        });
+
+    private static DrillScenario RunawayAlgo() => new("runaway-algo",
+        "Knight Capital 2012: a stale code path makes algo-7 send 1,500 buy orders a second at the ask for 40 s, each filled, while the market drifts down 3 %.",
+        false, A, ["algo-7", "ACME"], ["algo-7"],
+        [("order rate", "1,500 orders/s (150 per 100 ms), 1 lot each at the ask"), ("duration", "40 s"), ("market", "-3 % drift over the burst"), ("warm-up", "algo-7 trades 3 lots every 2 s")],
+        sim =>
+        {
+            var acme = sim.Add("ACME", InstrumentKind.Spot, 0.01, 1, 50);
+            acme.TradeQty = 3; acme.Depth = 300; acme.TradesPerTick = 2;
+            sim.Run(sim.Seconds(A), s => s.HouseEngine(acme, "algo-7"));
+            sim.Run(sim.Seconds(A + 80), s =>
+            {
+                long t = s.TickStart - s.Seconds(A);
+                if (t < s.Seconds(40))
+                {
+                    acme.Mid *= 1 - 0.03 / 400;
+                    for (int k = 0; k < 150; k++) s.Execute(acme, "algo-7", Side.Buy, acme.Ask, 1);
+                }
+                else s.HouseEngine(acme, "algo-7");
+            });
+        });
+
     private static DrillScenario FatFinger() => new("fat-finger",
         "A trader types 500 BTC instead of 0.5 on BTC-PERP: the order sweeps the book 4 % above the mid, and the price returns.",
         false, A, ["BTC-PERP", House], [House],
@@ -121,55 +236,5 @@ public static partial class Drill
                 if (spot.Mid > 67_000 && t % s.Seconds(10) == 0) { s.Execute(opt, House, Side.Buy, opt.Ask, 5, print: false); held += 5; }
                 if (t % s.Seconds(10) == 0) s.Position(opt, House, held, knockedOut ? 0 : 0.4 * Distance());
             });
-        });
-
-    private static DrillScenario MacroRelease() => new("macro-release",
-        "Benign: a CPI print. ES-FUT volume x15 and volatility x6 for 10 s, the price moves 1.2 %, the spread doubles for 2 s; the house engine trades as usual.",
-        true, A, ["ES-FUT", "ES"], [House],
-        [("volume", "x15 for 10 s"), ("volatility", "x6 for 10 s, +1.2 % drift"), ("spread", "x2 for 2 s")],
-        sim =>
-        {
-            var es = sim.Add("ES-FUT", InstrumentKind.Future, 0.25, 1, 5_000, underlying: "ES");
-            es.TradeQty = 5; es.Depth = 200; es.OracleSymbol = "ES";
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(es));
-            sim.Run(sim.Seconds(A + 120), s =>
-            {
-                long t = s.TickStart - s.Seconds(A);
-                bool burst = t < s.Seconds(10);
-                es.TradesPerTick = burst ? 15 : 1; es.VolBps = burst ? 12 : 2; es.DriftBps = burst ? 1.2 : 0; es.SpreadTicks = t < s.Seconds(2) ? 4 : 2;
-                s.HouseEngine(es);
-            });
-        });
-
-    private static DrillScenario MarketMaker() => new("market-maker",
-        "Benign: mm-2 quotes both sides of BTC-USDT, replacing its quotes 20 times a second (97 % of orders cancelled, 3 % filled), from the start and through the whole tape.",
-        true, A, ["mm-2", "BTC-USDT"], ["mm-2"],
-        [("messages", "20 new + 20 cancels a second, ~3 % filled"), ("size", "0.1 per quote")],
-        sim =>
-        {
-            var btc = sim.Add("BTC-USDT", InstrumentKind.Spot, 0.01, 0.0001, 64_000, underlying: "BTC");
-            btc.TradeQty = 0.2; btc.Depth = 4; btc.TradesPerTick = 2; btc.OracleSymbol = "BTC";
-            sim.Run(sim.Seconds(A + 120), s =>
-            {
-                var side = (s.TickStart / MarketSim.TickNs) % 2 == 0 ? Side.Buy : Side.Sell;
-                long id = s.Order(btc, "mm-2", side, side == Side.Buy ? btc.Bid : btc.Ask, 0.1);
-                if (s.Rng.NextDouble() < 0.03) { s.Fill(btc, "mm-2", id, side, side == Side.Buy ? btc.Bid : btc.Ask, 0.1); s.Trade(btc, side == Side.Buy ? btc.Bid : btc.Ask, 0.1, side == Side.Buy ? Side.Sell : Side.Buy); }
-                else s.Cancel(btc, "mm-2", id);
-                long id2 = s.Order(btc, "mm-2", side == Side.Buy ? Side.Sell : Side.Buy, side == Side.Buy ? btc.Ask + btc.Tick : btc.Bid - btc.Tick, 0.1);
-                s.Cancel(btc, "mm-2", id2);
-            });
-        });
-
-    private static DrillScenario TrendingDay() => new("trending-day",
-        "Benign: a steady trend, ETH-USD +4 % over 4 minutes on normal volume; the house engine trades as usual.",
-        true, A, ["ETH-USD", "ETH"], [House],
-        [("drift", "+4 % over 240 s"), ("volume", "normal")],
-        sim =>
-        {
-            var eth = sim.Add("ETH-USD", InstrumentKind.Spot, 0.01, 0.001, 3_000, underlying: "ETH");
-            eth.TradeQty = 2; eth.Depth = 50; eth.OracleSymbol = "ETH";
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(eth));
-            eth.DriftBps = 400.0 / 2400;
-            sim.Run(sim.Seconds(A + 240), s => s.HouseEngine(eth));
         });
 }

@@ -1,0 +1,15 @@
+using System.Runtime.InteropServices;
+
+namespace CircuitBreaker;
+
+// Laid out in whole 64-byte cache lines and stored in a LineArray (line-aligned): fields the gate writes and fields
+// the position keeper (evaluator) writes sit on different lines, so a fill or a mark never invalidates the line the
+// gate is about to update, and vice versa. HotLayoutTests pins the offsets.
+
+/// <summary>Gate-owned counters per instrument (rates, open orders): two cache lines, the buckets alone on the first.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 128)]
+internal struct InstrumentCounters
+{
+    [FieldOffset(0)] public RateWindow Rates;    // orders and messages, packed (buckets: line 0; head and total: line 1)
+    [FieldOffset(80)] public int OpenOrders;
+}
