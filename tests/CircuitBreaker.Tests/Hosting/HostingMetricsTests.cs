@@ -18,7 +18,7 @@ public sealed class HostingMetricsTests
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddCircuitBreaker(b => b.Instrument("X", InstrumentKind.Spot, 0.01, 1,
                 limits: new InstrumentLimits { MaxOrderQuantity = 10, MissingReference = MissingReferencePolicy.Allow }).Account("a"),
-            new RiskPipelineOptions { Capacity = 1024, WaitStrategy = WaitStrategyKind.Blocking, StallThreshold = TimeSpan.Zero },
+            new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 1024, WaitStrategy = WaitStrategyKind.Blocking }, StallThreshold = TimeSpan.Zero },
             new SignatureSwitches { MlAnomaly = false });
         more?.Invoke(builder.Services);
         return builder.Build();

@@ -13,7 +13,7 @@ public sealed class MetricsDocTests
         string doc = File.ReadAllText(Path.Combine(dir!.FullName, "docs", "metrics.md"));
 
         using var breaker = new Breaker(new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1).Build());
-        using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Capacity = 64, StallThreshold = TimeSpan.Zero });
+        using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.Zero });
         using var metrics = new CircuitBreakerMetrics(breaker, pipeline, () => 0);
         var instruments = new List<Instrument>();
         using var listener = new MeterListener();
