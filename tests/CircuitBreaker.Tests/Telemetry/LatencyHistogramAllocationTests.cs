@@ -1,3 +1,5 @@
+using CircuitBreaker.Tests.Support;
+
 namespace CircuitBreaker.Tests.Telemetry;
 
 public sealed class LatencyHistogramAllocationTests
@@ -6,9 +8,9 @@ public sealed class LatencyHistogramAllocationTests
     {
         action(histogram); // warm-up: JIT, tiering, statics
         action(histogram);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action(histogram);
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        // The smallest of a few rounds: one-off runtime work (tiering, on-stack replacement) can land in any one window
+        // when the suite runs in parallel; an allocation per call shows in every round.
+        return AllocationProbe.MinAllocated(() => action(histogram));
     }
 
     private static void RecordMany(LatencyHistogram h)
