@@ -41,8 +41,15 @@ public sealed class Breaker : IDisposable
     /// <summary>Resumes a scope (operator command).</summary>
     public bool Resume(Scope scope, int target, long timeNs) => Board.Resume(scope, target, timeNs);
 
-    /// <summary>Registers a kill switch (see <see cref="StateBoard.Register(IKillSwitch, bool)"/>).</summary>
-    public void OnTrip(TripHandler handler, bool slow = false) => Board.Register(handler, slow);
+    /// <summary>Registers a kill switch called on every state transition (see <see cref="StateBoard.Register(IKillSwitch, bool)"/>).
+    /// Thread-safe. Allocates (the wrapper, the registration and a copy of the switch list); call at setup.</summary>
+    /// <param name="handler">Called once per transition with its context, on the thread that made it unless <paramref name="slow"/>;
+    /// an exception it throws is caught and counted (<see cref="StateBoard.Faults"/>), other switches still run.</param>
+    /// <param name="slow">True to run it on the board's action thread, so it never stalls the thread that tripped.</param>
+    /// <returns>The registration: dispose it to unregister the handler. Disposing is idempotent and thread-safe; a transition
+    /// already being delivered may still reach the handler, none made after the dispose returns does. The first dispose
+    /// allocates a shorter copy of the switch list. Callers that never unregister may ignore it.</returns>
+    public IDisposable OnTrip(TripHandler handler, bool slow = false) => Board.Register(handler, slow);
 
     /// <inheritdoc />
     public void Dispose() => Board.Dispose();

@@ -316,8 +316,12 @@ public static partial class RiskConfigFile
             groups.Add(ins.Group ?? ins.Underlying ?? ins.Symbol);
         }
         var accounts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var a in plan.AccountList)
-            if (!accounts.TryAdd(a.Name, a.Path)) r.Error(a.Path + ".name", $"duplicate account '{a.Name}' (first declared at {accounts[a.Name]})");
+        for (int i = 0; i < plan.AccountList.Count; i++)
+        {
+            var a = plan.AccountList[i];
+            // Reported here with its path; dropped so the builder does not report it a second time.
+            if (!accounts.TryAdd(a.Name, a.Path)) { r.Error(a.Path + ".name", $"duplicate account '{a.Name}' (first declared at {accounts[a.Name]})"); plan.AccountList.RemoveAt(i--); }
+        }
         var seenGroups = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < plan.GroupList.Count; i++)
         {

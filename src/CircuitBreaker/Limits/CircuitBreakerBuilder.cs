@@ -4,7 +4,8 @@ namespace CircuitBreaker;
 /// Fluent configuration for quants: declare instruments, accounts, groups and their limits, then
 /// <see cref="BuildConfig"/> a validated, immutable <see cref="RiskConfig"/> (or <see cref="BuildBreaker"/> a
 /// <see cref="Breaker"/> over it). <see cref="Build"/> is the same as <see cref="BuildConfig"/>, kept for compatibility. Every problem (negative or NaN limits,
-/// min &gt; max, collar ≤ 0, unknown symbol, ...) is reported at once in one <see cref="RiskConfigException"/>.
+/// min &gt; max, collar ≤ 0, unknown symbol, a symbol, account or group declared or given limits twice, ...) is reported at once
+/// in one <see cref="RiskConfigException"/>, as the configuration file reports its duplicates: a second declaration never silently wins.
 /// Allocates; use at setup.
 /// </summary>
 public sealed class CircuitBreakerBuilder
@@ -14,6 +15,7 @@ public sealed class CircuitBreakerBuilder
     private readonly Dictionary<string, InstrumentLimits> _instrumentLimits = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AccountLimits> _accountLimits = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GroupLimits> _groupLimits = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _accounts = new(StringComparer.Ordinal); // declared through Account (not the registry: a tape may add names)
     private InstrumentLimits _defaultInstrument = new();
     private AccountLimits _defaultAccount = new();
     private TimeSpan _rateWindow = RiskDefaults.RateWindow;
@@ -33,7 +35,8 @@ public sealed class CircuitBreakerBuilder
     /// <summary>The registry being filled (ids are issued as instruments and accounts are declared).</summary>
     public InstrumentRegistry Registry => _registry;
 
-    /// <summary>Declares an instrument (see <see cref="InstrumentRegistry.AddInstrument"/>) with optional limits.</summary>
+    /// <summary>Declares an instrument (see <see cref="InstrumentRegistry.AddInstrument"/>) with optional limits. A symbol
+    /// declared twice, or given limits here and through <see cref="Limits"/>, is an error reported at build.</summary>
     public CircuitBreakerBuilder Instrument(string symbol, InstrumentKind kind, double tick, double lot, double multiplier = 1,
         string? underlying = null, string? group = null, InstrumentLimits? limits = null, double barrier = double.NaN,
         BarrierKind barrierKind = BarrierKind.None, double strike = double.NaN)
@@ -41,7 +44,7 @@ public sealed class CircuitBreakerBuilder
         try
         {
             _registry.AddInstrument(symbol, kind, tick, lot, multiplier, underlying, group, barrier, barrierKind, strike);
-            if (limits is not null) _instrumentLimits[symbol] = limits;
+            if (limits is not null) SetInstrumentLimits(symbol, limits);
         }
         catch (ArgumentException ex)
         {
@@ -53,20 +56,42 @@ public sealed class CircuitBreakerBuilder
         return this;
     }
 
-    /// <summary>Sets limits for an instrument declared before or after this call (checked at build).</summary>
-    public CircuitBreakerBuilder Limits(string symbol, InstrumentLimits limits) { _instrumentLimits[symbol] = limits; return this; }
+    /// <summary>Sets limits for an instrument declared before or after this call (checked at build). Limits for a symbol
+    /// that already has some (from an earlier call or its <see cref="Instrument"/> declaration) are an error reported at
+    /// build; the first ones are kept meanwhile.</summary>
+    public CircuitBreakerBuilder Limits(string symbol, InstrumentLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(symbol);
+        ArgumentNullException.ThrowIfNull(limits);
+        SetInstrumentLimits(symbol, limits);
+        return this;
+    }
 
-    /// <summary>Declares an account with optional limits.</summary>
+    private void SetInstrumentLimits(string symbol, InstrumentLimits limits)
+    {
+        if (!_instrumentLimits.TryAdd(symbol, limits)) _errors.Add($"duplicate limits for symbol '{symbol}'");
+    }
+
+    /// <summary>Declares an account with optional limits. An account declared twice is an error reported at build (the
+    /// first declaration is kept meanwhile), as in the configuration file.</summary>
     public CircuitBreakerBuilder Account(string name, AccountLimits? limits = null)
     {
         if (string.IsNullOrWhiteSpace(name)) { _errors.Add("account name must be non-empty"); return this; }
+        if (!_accounts.Add(name)) { _errors.Add($"duplicate account '{name}'"); return this; }
         _registry.GetOrAddAccount(name);
         if (limits is not null) _accountLimits[name] = limits;
         return this;
     }
 
-    /// <summary>Sets limits for a risk group (by name; groups come from instruments' underlying or group).</summary>
-    public CircuitBreakerBuilder Group(string name, GroupLimits limits) { _groupLimits[name] = limits; return this; }
+    /// <summary>Sets limits for a risk group (by name; groups come from instruments' underlying or group). Limits for a
+    /// group given twice are an error reported at build (the first ones are kept meanwhile).</summary>
+    public CircuitBreakerBuilder Group(string name, GroupLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(limits);
+        if (!_groupLimits.TryAdd(name, limits)) _errors.Add($"duplicate limits for group '{name}'");
+        return this;
+    }
 
     /// <summary>Limits applied to every instrument that has none of its own (fields left null still take <see cref="RiskDefaults"/>).</summary>
     public CircuitBreakerBuilder DefaultInstrumentLimits(InstrumentLimits limits) { _defaultInstrument = limits; return this; }

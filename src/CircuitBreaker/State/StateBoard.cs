@@ -7,7 +7,9 @@ namespace CircuitBreaker;
 /// delivery to every registered kill switch exactly once, in registration order. A throwing switch is isolated and
 /// reported (<see cref="Faults"/>, <see cref="LastFault"/>, <see cref="FaultObserver"/>). Switches registered as slow
 /// run on a dedicated action thread, so they never stall the thread that tripped.
-/// Changing state allocates nothing; registering switches allocates (do it at setup).
+/// Registering returns a registration whose <see cref="IDisposable.Dispose"/> unregisters the switch.
+/// Changing state and delivering it allocate nothing and take no lock; registering and unregistering switches allocate
+/// (copy-on-write: delivery reads one array snapshot), so do them at setup or teardown, not per order.
 /// </summary>
 public sealed class StateBoard : IDisposable
 {
@@ -23,7 +25,8 @@ public sealed class StateBoard : IDisposable
     private int _scaled; // scopes whose scale is below 1: the gate skips the scale lookup while this is 0
     private int _restricted; // at least the number of state words not Active: the gate reads no state word while this is 0
 
-    private KillSwitchEntry[] _switches = [];
+    private KillSwitchEntry[] _switches = []; // replaced whole (copy-on-write, under _slowQueue's lock), never changed in place
+    private int _registrations; // registration ordinals handed out so far (the SwitchIndex of a fault)
     private readonly TripContext[] _history;
     private long _historyCount;
     private long _faults;
@@ -35,7 +38,7 @@ public sealed class StateBoard : IDisposable
     private long _slowDropped;
     private long _slowPending;
 
-    private readonly record struct KillSwitchEntry(IKillSwitch Switch, bool Slow);
+    private readonly record struct KillSwitchEntry(IKillSwitch Switch, bool Slow, int Index, Registration Owner);
 
     /// <summary>Creates a board for the given numbers of instruments, groups and accounts.</summary>
     /// <param name="instruments">Instruments (state words preallocated).</param>
@@ -114,15 +117,30 @@ public sealed class StateBoard : IDisposable
     /// <summary>Slow-switch deliveries dropped because the action queue (4,096) was full; the state change itself still happened.</summary>
     public long SlowDeliveriesDropped => Interlocked.Read(ref _slowDropped);
 
-    /// <summary>Registers a kill switch. Slow switches run on the action thread. Allocates; call at setup.</summary>
-    public void Register(IKillSwitch killSwitch, bool slow = false)
+    /// <summary>
+    /// Registers a kill switch, after those already registered (delivery is in registration order). Thread-safe, also
+    /// while transitions are being delivered: a transition made after this returns reaches the switch.
+    /// Allocates (the registration and a copy of the switch list); call at setup. The same switch registered twice is
+    /// delivered to twice, once per registration.
+    /// </summary>
+    /// <param name="killSwitch">The switch; called once per transition, on the thread that made it unless <paramref name="slow"/>.</param>
+    /// <param name="slow">True to run it on the board's action thread (started by the first slow registration), so it never
+    /// stalls the thread that tripped; deliveries beyond the action queue's 4,096 are dropped and counted (<see cref="SlowDeliveriesDropped"/>).</param>
+    /// <returns>
+    /// The registration: <see cref="IDisposable.Dispose"/> unregisters the switch. Disposing is idempotent and thread-safe;
+    /// it does not wait for a delivery in flight, so a transition already being delivered (or, for a slow switch, queued)
+    /// may still reach the switch, but no transition made after it returns does. The first dispose allocates (a shorter
+    /// copy of the switch list); later ones do nothing. Callers that never unregister may ignore it.
+    /// </returns>
+    public IDisposable Register(IKillSwitch killSwitch, bool slow = false)
     {
         ArgumentNullException.ThrowIfNull(killSwitch);
+        var registration = new Registration(this);
         lock (_slowQueue)
         {
             var next = new KillSwitchEntry[_switches.Length + 1];
             _switches.CopyTo(next, 0);
-            next[^1] = new KillSwitchEntry(killSwitch, slow);
+            next[^1] = new KillSwitchEntry(killSwitch, slow, _registrations++, registration);
             Volatile.Write(ref _switches, next);
             if (slow && _actionThread is null)
             {
@@ -130,10 +148,38 @@ public sealed class StateBoard : IDisposable
                 _actionThread.Start();
             }
         }
+        return registration;
     }
 
-    /// <summary>Registers a delegate as a kill switch (the delegate is wrapped once, here).</summary>
-    public void Register(TripHandler handler, bool slow = false) => Register(new DelegateKillSwitch(handler), slow);
+    /// <summary>Registers a delegate as a kill switch (the delegate is wrapped once, here); see <see cref="Register(IKillSwitch, bool)"/>.
+    /// Allocates (the wrapper, the registration and a copy of the switch list); call at setup.</summary>
+    /// <param name="handler">Called once per transition with its context, on the thread that made it unless <paramref name="slow"/>.</param>
+    /// <param name="slow">True to run it on the board's action thread (see <see cref="Register(IKillSwitch, bool)"/>).</param>
+    /// <returns>The registration: dispose it to unregister the handler (idempotent, thread-safe; see <see cref="Register(IKillSwitch, bool)"/>).</returns>
+    public IDisposable Register(TripHandler handler, bool slow = false)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Register(new DelegateKillSwitch(handler), slow);
+    }
+
+    /// <summary>Removes a registration's entry (once; later calls find nothing). Copy-on-write: delivery never sees a half-made list.</summary>
+    private void Unregister(Registration registration)
+    {
+        lock (_slowQueue)
+        {
+            var current = _switches;
+            int at = -1;
+            for (int k = 0; k < current.Length && at < 0; k++) if (ReferenceEquals(current[k].Owner, registration)) at = k;
+            if (at < 0) return;
+            var next = new KillSwitchEntry[current.Length - 1];
+            Array.Copy(current, 0, next, 0, at);
+            Array.Copy(current, at + 1, next, at, current.Length - at - 1);
+            Volatile.Write(ref _switches, next);
+        }
+    }
+
+    /// <summary>Number of kill switches registered and not unregistered (tests, diagnostics).</summary>
+    internal int SwitchCount => Volatile.Read(ref _switches).Length;
 
     /// <summary>The state of one scope alone.</summary>
     public TradingState Get(Scope scope, int target) => (TradingState)Volatile.Read(ref Slot(scope, target));
@@ -243,7 +289,7 @@ public sealed class StateBoard : IDisposable
         for (int k = 0; k < switches.Length; k++)
         {
             if (switches[k].Slow) { anySlow = true; continue; }
-            Invoke(k, switches[k].Switch, in ctx);
+            Invoke(switches[k].Index, switches[k].Switch, in ctx);
         }
         if (anySlow)
         {
@@ -274,7 +320,7 @@ public sealed class StateBoard : IDisposable
             {
                 var switches = Volatile.Read(ref _switches);
                 for (int k = 0; k < switches.Length; k++)
-                    if (switches[k].Slow) Invoke(k, switches[k].Switch, in ctx);
+                    if (switches[k].Slow) Invoke(switches[k].Index, switches[k].Switch, in ctx);
                 Interlocked.Decrement(ref _slowPending);
             }
         }
@@ -298,6 +344,14 @@ public sealed class StateBoard : IDisposable
         _disposed = true;
         _slowSignal.Release();
         _actionThread?.Join(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>A switch's registration: the first <see cref="Dispose"/> unregisters it; later ones do nothing.</summary>
+    private sealed class Registration(StateBoard board) : IDisposable
+    {
+        private StateBoard? _board = board;
+
+        public void Dispose() => Interlocked.Exchange(ref _board, null)?.Unregister(this);
     }
 
     private sealed class DelegateKillSwitch(TripHandler handler) : IKillSwitch

@@ -71,7 +71,8 @@ public readonly struct KillSwitchFault
     {
         SwitchIndex = switchIndex; TransitionSequence = transitionSequence; Error = error;
     }
-    /// <summary>Registration index of the switch that threw.</summary>
+    /// <summary>Registration index of the switch that threw: 0 for the board's first registration, 1 for the next, and so on;
+    /// it stays the same when earlier registrations are disposed.</summary>
     public int SwitchIndex { get; }
     /// <summary>Transition it was handling.</summary>
     public long TransitionSequence { get; }

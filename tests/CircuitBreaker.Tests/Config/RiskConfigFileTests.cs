@@ -127,6 +127,13 @@ public class RiskConfigFileTests
     }
 
     [Fact]
+    public void Load_DuplicateAccount_ReportedOnceWithItsPath_NotAgainByTheBuilder()
+    {
+        var errors = Errors("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"accounts":[{"name":"a"},{"name":"a"}]}""");
+        Assert.Equal(["$.accounts[1].name: duplicate account 'a' (first declared at $.accounts[0])"], errors);
+    }
+
+    [Fact]
     public void Load_DeepNesting_IsRejectedNotThrown()
     {
         string deep = new string('[', 100) + new string(']', 100);

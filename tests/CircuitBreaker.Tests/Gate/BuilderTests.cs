@@ -41,6 +41,54 @@ public class BuilderTests
         foreach (var e in ex.Errors) Assert.Contains(e, ex.Message);
     }
 
+    [Fact]
+    public void Build_DuplicateDeclarations_EachReportedInTheOneException_NoneSilentlyWins()
+    {
+        var b = new CircuitBreakerBuilder()
+            .Instrument("X", InstrumentKind.Spot, 0.01, 1, underlying: "U", limits: new InstrumentLimits { MaxLongPosition = 5 })
+            .Instrument("X", InstrumentKind.Spot, 0.01, 1)
+            .Limits("X", new InstrumentLimits { MaxLongPosition = 500 })
+            .Instrument("Y", InstrumentKind.Spot, 0.01, 1)
+            .Limits("Y", new InstrumentLimits { MaxLongPosition = 1 })
+            .Limits("Y", new InstrumentLimits { MaxLongPosition = 2 })
+            .Account("a", new AccountLimits { MaxDailyLoss = 1_000 })
+            .Account("a", new AccountLimits { MaxDailyLoss = 1_000_000 })
+            .Account("b").Account("b")
+            .Group("U", new GroupLimits { MaxOpenOrders = 10 })
+            .Group("U", new GroupLimits { MaxOpenOrders = 10_000 })
+            .Account("c", new AccountLimits { MaxDailyLoss = -1 }); // an ordinary problem is still listed with them
+        var ex = Assert.Throws<RiskConfigException>(() => b.Build());
+        Assert.Equal(
+        [
+            "instrument 'X': symbol 'X' is already registered",
+            "duplicate limits for symbol 'X'",
+            "duplicate limits for symbol 'Y'",
+            "duplicate account 'a'",
+            "duplicate account 'b'",
+            "duplicate limits for group 'U'",
+        ], ex.Errors.Take(6));
+        Assert.Contains(ex.Errors, e => e == "c: max daily loss must be finite and > 0 (was -1)");
+        Assert.Equal(7, ex.Errors.Count);
+        Assert.Contains("duplicate account 'a'", ex.Message);
+    }
+
+    [Fact]
+    public void Build_LimitsForAnInstrumentDeclaredWithout_AndEachNameOnce_Accepted()
+    {
+        var config = new CircuitBreakerBuilder()
+            .Limits("X", new InstrumentLimits { MaxLongPosition = 7 }) // before the declaration, as documented
+            .Instrument("X", InstrumentKind.Spot, 0.01, 1, underlying: "U")
+            .Instrument("Y", InstrumentKind.Spot, 0.01, 1)
+            .Limits("Y", new InstrumentLimits { MaxLongPosition = 3 })
+            .Account("a", new AccountLimits { MaxDailyLoss = 1_000 }).Account("b")
+            .Group("U", new GroupLimits { MaxOpenOrders = 10 })
+            .Build();
+        Assert.True(config.Registry.TryGetInstrument("X", out var x));
+        Assert.True(config.Registry.TryGetInstrument("Y", out var y));
+        Assert.Equal(7, config.InstrumentLimits[x.Value].MaxLongPosition);
+        Assert.Equal(3, config.InstrumentLimits[y.Value].MaxLongPosition);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
