@@ -21,6 +21,9 @@ public sealed class DetectorOptionsTests
         var ex = Assert.Throws<ArgumentException>(() => new PriceVelocityOptions { Window = TimeSpan.MaxValue, Cooldown = TimeSpan.MaxValue }.Validate());
         Assert.Contains("Window must be > 0 and at most", ex.Message);
         Assert.Contains("Cooldown must be ≥ 0 and at most", ex.Message);
+        var drain = Assert.Throws<ArgumentException>(() => new DrainOptions { BucketWidth = TimeSpan.MaxValue, Cooldown = TimeSpan.MinValue }.Validate());
+        Assert.Contains("BucketWidth must be > 0", drain.Message);
+        Assert.Contains("Cooldown must be ≥ 0", drain.Message);
     }
 
     [Fact]
