@@ -23,6 +23,8 @@ public sealed class DrainDetector : IDetector
     }
 
     private readonly DrainOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _bucketNs, _cooldownNs;
     private readonly BehaviourAssetMap _assets;
     private readonly int _accountCount, _instrumentCount, _k;
     private readonly Key[] _keys;
@@ -37,6 +39,8 @@ public sealed class DrainDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new DrainOptions();
         _o.Validate();
+        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _assets = new BehaviourAssetMap(context.Registry, _o.AssetInstruments);
         _accountCount = context.AccountCapacity;
         _instrumentCount = context.Registry.InstrumentCount;
@@ -83,7 +87,7 @@ public sealed class DrainDetector : IDetector
     private void Judge(int key, KeyKind kind, in RiskEvent e, double amount, IFindingSink sink)
     {
         bool byAccount = kind == KeyKind.Account;
-        long t = e.TimeNs, b = _anchor.Since(t) / _o.BucketNs;
+        long t = e.TimeNs, b = _anchor.Since(t) / _bucketNs;
         ref var st = ref _keys[key];
         int baseSlot = key * _k;
         if (st.Bucket == long.MinValue || b > st.Bucket)
@@ -105,7 +109,7 @@ public sealed class DrainDetector : IDetector
         double typical = st.Outflow.Mean;
         bool warm = st.Outflow.Count >= _o.WarmupOutflows && typical > 0;
         double ratio = warm ? sum / typical : 0;
-        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _o.BucketNs * _k;
+        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _bucketNs * _k;
         if (warm && !trading && ratio >= _o.Ratio)
         {
             var severity = ratio >= _o.CriticalRatio ? Severity.Critical : Severity.Warning;
@@ -124,7 +128,7 @@ public sealed class DrainDetector : IDetector
                 sink.Raise(in f);
             }
         }
-        else if (ratio < 0.5 * _o.Ratio) st.Episode.Calm(t, _o.CoolDownNs);
+        else if (ratio < 0.5 * _o.Ratio) st.Episode.Calm(t, _cooldownNs);
         // Learn, but winsorised at twice the typical once warm: a drain that ramps up must not teach itself as normal.
         st.Outflow.Add(warm ? Math.Min(sum, 2 * typical) : sum, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
     }

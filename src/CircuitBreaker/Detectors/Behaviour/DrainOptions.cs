@@ -2,13 +2,13 @@ namespace CircuitBreaker;
 
 /// <summary>
 /// Settings of <see cref="DrainDetector"/>. Outflows (<c>withdraw</c> and <c>transfer</c>) are summed over the last
-/// <see cref="WindowBuckets"/> buckets of <see cref="BucketNs"/> and compared with the key's typical window sum
+/// <see cref="WindowBuckets"/> buckets of <see cref="BucketWidth"/> and compared with the key's typical window sum
 /// (sampled at each of its outflows).
 /// </summary>
 public sealed class DrainOptions
 {
-    /// <summary>Bucket length in ns of event time (default 10 s).</summary>
-    public long BucketNs { get; init; } = 10_000_000_000;
+    /// <summary>Bucket width in event time (default 10 s).</summary>
+    public TimeSpan BucketWidth { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Buckets in the window (default 60: ten minutes with the default bucket; at most 1024).</summary>
     public int WindowBuckets { get; init; } = 60;
     /// <summary>Outflows a key needs before its baseline is trusted (default 10).</summary>
@@ -25,12 +25,12 @@ public sealed class DrainOptions
     public int MaxPools { get; init; } = 256;
     /// <summary>Optional explicit asset id → instrument map for account-less findings (default none; see <see cref="FlashLoanOptions.AssetInstruments"/> for the rule).</summary>
     public IReadOnlyDictionary<int, InstrumentId>? AssetInstruments { get; init; }
-    /// <summary>Cool-down in ns of event time: an episode closes when the window sum falls below half the Warning level and this long has passed since its last finding (default 10 min).</summary>
-    public long CoolDownNs { get; init; } = 600_000_000_000;
+    /// <summary>Cool-down in event time: an episode closes when the window sum falls below half the Warning level and this long has passed since its last finding (default 10 min).</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(DrainOptions))
-        .AtLeast(BucketNs, 1, nameof(BucketNs))
+        .Positive(BucketWidth, nameof(BucketWidth))
         .Check(WindowBuckets is >= 1 and <= 1024, $"{nameof(WindowBuckets)} must be in [1, 1024] (was {WindowBuckets})")
         .AtLeast(WarmupOutflows, 1, nameof(WarmupOutflows))
         .Fraction(BaselineAlpha, nameof(BaselineAlpha))
@@ -38,6 +38,6 @@ public sealed class DrainOptions
         .Check(CriticalRatio >= Ratio, $"{nameof(CriticalRatio)} must be >= {nameof(Ratio)} (was {CriticalRatio})")
         .Check(MaxAssets is >= 0 and <= 1 << 20, $"{nameof(MaxAssets)} must be in [0, 1048576] (was {MaxAssets})")
         .Check(MaxPools is >= 0 and <= 1 << 20, $"{nameof(MaxPools)} must be in [0, 1048576] (was {MaxPools})")
-        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
+        .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

@@ -2,12 +2,12 @@ namespace CircuitBreaker;
 
 /// <summary>
 /// Flash-loan price manipulation. (1) A <c>borrow</c> and a <c>repay</c> of the same asset (and the same account when
-/// both carry one) in the same block — or within <see cref="FlashLoanOptions.SameBlockWindowNs"/> when a block is
+/// both carry one) in the same block — or within <see cref="FlashLoanOptions.SameBlockWindow"/> when a block is
 /// unknown — with at least <see cref="FlashLoanOptions.MinSwaps"/> <c>swap</c> events in between, while the price of the
 /// referenced instrument moved at least <see cref="FlashLoanOptions.MoveBps"/> from its price at the borrow: Critical,
 /// scope Instrument. The referenced instrument is the borrow's (or first swap's) instrument field, else the asset mapped
 /// by the rule of <see cref="FlashLoanOptions.AssetInstruments"/>. Prices come from trades, quote mids and oracle prices.
-/// (2) A position opened from flat and closed to flat within <see cref="FlashLoanOptions.RoundTripWindowNs"/>, at least
+/// (2) A position opened from flat and closed to flat within <see cref="FlashLoanOptions.RoundTripWindow"/>, at least
 /// <see cref="FlashLoanOptions.RoundTripSizeRatio"/> × the account's typical fill notional, while the mark moved
 /// <see cref="FlashLoanOptions.MoveBps"/> during the hold: Critical, scope Account. Structural patterns need no baseline
 /// except the typical fill size (<see cref="FlashLoanOptions.WarmupFills"/>). One finding per target per cool-down.
@@ -25,6 +25,8 @@ public sealed class FlashLoanDetector : IDetector
     }
 
     private readonly FlashLoanOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _sameBlockWindowNs, _roundTripWindowNs, _cooldownNs;
     private readonly BehaviourPnlBook _book;
     private readonly BehaviourAssetMap _assets;
     private readonly Loan[] _loans;
@@ -44,6 +46,9 @@ public sealed class FlashLoanDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new FlashLoanOptions();
         _o.Validate();
+        _sameBlockWindowNs = EventTimeSpan.ToNs(_o.SameBlockWindow);
+        _roundTripWindowNs = EventTimeSpan.ToNs(_o.RoundTripWindow);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
         _assets = new BehaviourAssetMap(context.Registry, _o.AssetInstruments);
         _instruments = _book.InstrumentCount;
@@ -167,10 +172,10 @@ public sealed class FlashLoanDetector : IDetector
     }
 
     private bool SameBlock(in Loan l, long t, long block)
-        => l.Block >= 0 && block >= 0 ? l.Block == block : t - l.StartNs <= _o.SameBlockWindowNs && t >= l.StartNs;
+        => l.Block >= 0 && block >= 0 ? l.Block == block : t - l.StartNs <= _sameBlockWindowNs && t >= l.StartNs;
 
     private bool Stale(in Loan l, long t, long block)
-        => l.Block >= 0 && block >= 0 ? block > l.Block : t - l.StartNs > _o.SameBlockWindowNs;
+        => l.Block >= 0 && block >= 0 ? block > l.Block : t - l.StartNs > _sameBlockWindowNs;
 
     private void OnFill(in RiskEvent e, IFindingSink sink)
     {
@@ -192,7 +197,7 @@ public sealed class FlashLoanDetector : IDetector
         else if (!IsFlat(after) && held > _holdNotional[s]) _holdNotional[s] = held;
         else if (IsFlat(after) && !IsFlat(before)
             && _openTypical[s] > 0
-            && t - _openNs[s] <= _o.RoundTripWindowNs
+            && t - _openNs[s] <= _roundTripWindowNs
             && _holdMoveBps[s] >= _o.MoveBps
             && _holdNotional[s] >= _o.RoundTripSizeRatio * _openTypical[s]
             && CooledDown(t, _accountLastRaise[a]))
@@ -206,5 +211,5 @@ public sealed class FlashLoanDetector : IDetector
         typical.Add(notional, 0.05);
     }
 
-    private bool CooledDown(long t, long lastRaise) => lastRaise == NeverRaised || t - lastRaise >= _o.CoolDownNs;
+    private bool CooledDown(long t, long lastRaise) => lastRaise == NeverRaised || t - lastRaise >= _cooldownNs;
 }

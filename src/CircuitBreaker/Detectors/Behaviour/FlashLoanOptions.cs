@@ -3,8 +3,8 @@ namespace CircuitBreaker;
 /// <summary>Settings of <see cref="FlashLoanDetector"/>.</summary>
 public sealed class FlashLoanOptions
 {
-    /// <summary>When a chain event has no block number, a borrow and a repay within this many ns of event time count as one block (default 2 s).</summary>
-    public long SameBlockWindowNs { get; init; } = 2_000_000_000;
+    /// <summary>When a chain event has no block number, a borrow and a repay within this long in event time count as one block (default 2 s).</summary>
+    public TimeSpan SameBlockWindow { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Swaps needed between the borrow and the repay (default 1).</summary>
     public int MinSwaps { get; init; } = 1;
     /// <summary>Move of the referenced instrument's price, in bps from its price at the borrow, that makes the pattern an attack (default 300 = 3 %).</summary>
@@ -13,24 +13,24 @@ public sealed class FlashLoanOptions
     public int MaxOpenLoans { get; init; } = 64;
     /// <summary>Optional explicit asset id → instrument map; otherwise asset k is the first instrument of the k-th underlying registered (default none).</summary>
     public IReadOnlyDictionary<int, InstrumentId>? AssetInstruments { get; init; }
-    /// <summary>Round trip: a position opened from flat and closed to flat within this many ns while the mark moved by <see cref="MoveBps"/> (default 60 s).</summary>
-    public long RoundTripWindowNs { get; init; } = 60_000_000_000;
+    /// <summary>Round trip: a position opened from flat and closed to flat within this long while the mark moved by <see cref="MoveBps"/> (default 60 s).</summary>
+    public TimeSpan RoundTripWindow { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>Round trip: the largest notional held, as a multiple of the account's typical fill notional, that makes it large (default 20).</summary>
     public double RoundTripSizeRatio { get; init; } = 20;
     /// <summary>Round trip: fills an account needs before its typical fill notional is trusted (default 20).</summary>
     public int WarmupFills { get; init; } = 20;
-    /// <summary>Cool-down in ns of event time between two findings on the same target (default 60 s).</summary>
-    public long CoolDownNs { get; init; } = 60_000_000_000;
+    /// <summary>Cool-down in event time between two findings on the same target (default 60 s).</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(FlashLoanOptions))
-        .AtLeast(SameBlockWindowNs, 0, nameof(SameBlockWindowNs))
+        .NotNegative(SameBlockWindow, nameof(SameBlockWindow))
         .AtLeast(MinSwaps, 0, nameof(MinSwaps))
         .Positive(MoveBps, nameof(MoveBps))
         .Check(MaxOpenLoans is >= 1 and <= 4096, $"{nameof(MaxOpenLoans)} must be in [1, 4096] (was {MaxOpenLoans})")
-        .AtLeast(RoundTripWindowNs, 1, nameof(RoundTripWindowNs))
+        .Positive(RoundTripWindow, nameof(RoundTripWindow))
         .Positive(RoundTripSizeRatio, nameof(RoundTripSizeRatio))
         .AtLeast(WarmupFills, 1, nameof(WarmupFills))
-        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
+        .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

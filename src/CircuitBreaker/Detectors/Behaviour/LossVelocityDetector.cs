@@ -27,6 +27,8 @@ public sealed class LossVelocityDetector : IDetector
     }
 
     private readonly LossVelocityOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _bucketNs, _cooldownNs;
     private readonly BehaviourPnlBook _book;
     private readonly Track[] _tracks; // accounts first, then groups
     private readonly int _groupBase;
@@ -41,6 +43,8 @@ public sealed class LossVelocityDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new LossVelocityOptions();
         _o.Validate();
+        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
         _groupBase = context.AccountCapacity;
         _tracks = new Track[_groupBase + Math.Max(1, context.Registry.GroupCount)];
@@ -93,7 +97,7 @@ public sealed class LossVelocityDetector : IDetector
     private void Judge(int track, double pnl, long timeNs, IFindingSink sink)
     {
         ref var st = ref _tracks[track];
-        long b = _anchor.Since(timeNs) / _o.BucketNs;
+        long b = _anchor.Since(timeNs) / _bucketNs;
         int baseSlot = track * _k;
         if (st.Bucket == long.MinValue || b > st.Bucket)
         {
@@ -102,7 +106,7 @@ public sealed class LossVelocityDetector : IDetector
                 st.SwingBase.Add(st.LastPnl - st.PrevClose, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
                 st.PrevClose = st.LastPnl;
                 st.ActiveBuckets++;
-                if (!st.SignalInBucket) st.Episode.Calm(timeNs, _o.CoolDownNs);
+                if (!st.SignalInBucket) st.Episode.Calm(timeNs, _cooldownNs);
             }
             else st.LastPnl = st.PrevClose = pnl;
             int s = baseSlot + (int)(b % _k);

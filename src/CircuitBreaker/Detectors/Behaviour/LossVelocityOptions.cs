@@ -6,8 +6,8 @@ namespace CircuitBreaker;
 /// </summary>
 public sealed class LossVelocityOptions
 {
-    /// <summary>Bucket length in ns of event time (default 1 s).</summary>
-    public long BucketNs { get; init; } = 1_000_000_000;
+    /// <summary>Bucket width in event time (default 1 s).</summary>
+    public TimeSpan BucketWidth { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Buckets in the peak window (default 60: a one-minute window; at most 1024).</summary>
     public int WindowBuckets { get; init; } = 60;
     /// <summary>Closed buckets with PnL activity before the baseline is trusted (default 30).</summary>
@@ -27,12 +27,12 @@ public sealed class LossVelocityOptions
     public double CriticalDrawdown { get; init; } = double.PositiveInfinity;
     /// <summary>Also judge per risk group (sum over accounts of the group's instruments) (default true).</summary>
     public bool PerGroup { get; init; } = true;
-    /// <summary>Cool-down in ns of event time: an episode closes after a calm bucket and this long since its last finding (default 60 s).</summary>
-    public long CoolDownNs { get; init; } = 60_000_000_000;
+    /// <summary>Cool-down in event time: an episode closes after a calm bucket and this long since its last finding (default 60 s).</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(LossVelocityOptions))
-        .AtLeast(BucketNs, 1, nameof(BucketNs))
+        .Positive(BucketWidth, nameof(BucketWidth))
         .Check(WindowBuckets is >= 2 and <= 1024, $"{nameof(WindowBuckets)} must be in [2, 1024] (was {WindowBuckets})")
         .AtLeast(WarmupBuckets, 1, nameof(WarmupBuckets))
         .Fraction(BaselineAlpha, nameof(BaselineAlpha))
@@ -40,6 +40,6 @@ public sealed class LossVelocityOptions
         .Check(CriticalSwingRatio >= SwingRatio, $"{nameof(CriticalSwingRatio)} must be >= {nameof(SwingRatio)} (was {CriticalSwingRatio})")
         .NotNegative(MinDrawdown, nameof(MinDrawdown))
         .PositiveOrInfinity(CriticalDrawdown, nameof(CriticalDrawdown))
-        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
+        .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

@@ -19,6 +19,8 @@ namespace CircuitBreaker;
 public sealed class ProductRiskDetector : IDetector
 {
     private readonly ProductRiskOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _cooldownNs;
     private readonly int _instruments, _accounts;
     private readonly InstrumentKind[] _kind;
     private readonly double[] _multiplier, _tick, _barrier, _lastPrice;
@@ -35,6 +37,7 @@ public sealed class ProductRiskDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new ProductRiskOptions();
         _o.Validate();
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         var reg = context.Registry;
         _instruments = reg.InstrumentCount;
         _accounts = context.AccountCapacity;
@@ -140,7 +143,7 @@ public sealed class ProductRiskDetector : IDetector
 
     private void Judge(ref BehaviourEpisode ep, double level, Signature signature, int group, long t, double value, double limit, IFindingSink sink)
     {
-        if (level < _o.ReleaseFraction) { ep.Calm(t, _o.CoolDownNs); return; }
+        if (level < _o.ReleaseFraction) { ep.Calm(t, _cooldownNs); return; }
         if (level < _o.WarningFraction) return;
         var severity = level >= 1 ? Severity.Critical : Severity.Warning;
         if (!ep.Anomalous(t, severity)) return;
@@ -167,7 +170,7 @@ public sealed class ProductRiskDetector : IDetector
             else if (pct <= _o.BarrierWarningPct || ticks <= _o.BarrierWarningTicks) severity = Severity.Warning;
             else
             {
-                if (pct > _o.BarrierReleasePct) ep.Calm(t, _o.CoolDownNs);
+                if (pct > _o.BarrierReleasePct) ep.Calm(t, _cooldownNs);
                 continue;
             }
             if (!ep.Anomalous(t, severity)) continue;

@@ -29,8 +29,8 @@ public sealed class ProductRiskOptions
     public double BarrierCriticalTicks { get; init; } = 5;
     /// <summary>Barrier: distance in % beyond which an episode may close (hysteresis; default 3 %).</summary>
     public double BarrierReleasePct { get; init; } = 3;
-    /// <summary>Cool-down in ns of event time before an episode may close after its last finding (default 60 s).</summary>
-    public long CoolDownNs { get; init; } = 60_000_000_000;
+    /// <summary>Cool-down in event time before an episode may close after its last finding (default 60 s).</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(ProductRiskOptions))
@@ -45,6 +45,6 @@ public sealed class ProductRiskOptions
         .NotNegative(BarrierWarningTicks, nameof(BarrierWarningTicks))
         .Check(BarrierCriticalTicks >= 0 && BarrierCriticalTicks <= BarrierWarningTicks, $"{nameof(BarrierCriticalTicks)} must be in [0, {nameof(BarrierWarningTicks)}] (was {BarrierCriticalTicks})")
         .Check(BarrierReleasePct >= BarrierWarningPct, $"{nameof(BarrierReleasePct)} must be >= {nameof(BarrierWarningPct)} (was {BarrierReleasePct})")
-        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
+        .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

@@ -20,6 +20,8 @@ public sealed class QuoteStuffingDetector : IDetector
     }
 
     private readonly QuoteStuffingOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _bucketNs, _cooldownNs;
     private readonly AccountState[] _accounts;
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
@@ -29,6 +31,8 @@ public sealed class QuoteStuffingDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new QuoteStuffingOptions();
         _o.Validate();
+        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _accounts = new AccountState[context.AccountCapacity];
         for (int a = 0; a < _accounts.Length; a++)
         {
@@ -53,7 +57,7 @@ public sealed class QuoteStuffingDetector : IDetector
         if ((uint)a >= (uint)_accounts.Length) return;
         ref var st = ref _accounts[a];
         long t = e.TimeNs;
-        long b = _anchor.Since(t) / _o.BucketNs;
+        long b = _anchor.Since(t) / _bucketNs;
         if (st.Bucket == long.MinValue) st.Bucket = b;
         else if (b > st.Bucket)
         {
@@ -64,7 +68,7 @@ public sealed class QuoteStuffingDetector : IDetector
                 st.CancelRatioBase.Add((double)st.Cancels / st.Messages, alpha);
                 st.ActiveBuckets++;
             }
-            if (!st.SignalInBucket) st.Episode.Calm(t, _o.CoolDownNs);
+            if (!st.SignalInBucket) st.Episode.Calm(t, _cooldownNs);
             st.Messages = st.Cancels = 0;
             st.SignalInBucket = false;
             st.Bucket = b;

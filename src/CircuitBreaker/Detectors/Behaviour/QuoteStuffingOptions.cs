@@ -6,8 +6,8 @@ namespace CircuitBreaker;
 /// </summary>
 public sealed class QuoteStuffingOptions
 {
-    /// <summary>Bucket length in ns of event time (default 1 s).</summary>
-    public long BucketNs { get; init; } = 1_000_000_000;
+    /// <summary>Bucket width in event time (default 1 s).</summary>
+    public TimeSpan BucketWidth { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Active buckets (with order messages) before any verdict (default 30).</summary>
     public int WarmupBuckets { get; init; } = 30;
     /// <summary>Weight of one bucket in the baselines (default 0.05); a tenth of it while an episode is open.</summary>
@@ -24,12 +24,12 @@ public sealed class QuoteStuffingOptions
     public double CancelRatioJump { get; init; } = 0.25;
     /// <summary>Rate multiple that must accompany the cancel signal (default 3): stuffing is many messages, not a quiet change of style.</summary>
     public double CancelRateRatio { get; init; } = 3;
-    /// <summary>Cool-down in ns of event time: an episode closes after a calm bucket and this long since its last finding (default 60 s).</summary>
-    public long CoolDownNs { get; init; } = 60_000_000_000;
+    /// <summary>Cool-down in event time: an episode closes after a calm bucket and this long since its last finding (default 60 s).</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(QuoteStuffingOptions))
-        .AtLeast(BucketNs, 1, nameof(BucketNs))
+        .Positive(BucketWidth, nameof(BucketWidth))
         .AtLeast(WarmupBuckets, 1, nameof(WarmupBuckets))
         .Fraction(BaselineAlpha, nameof(BaselineAlpha))
         .Positive(RateRatio, nameof(RateRatio))
@@ -38,6 +38,6 @@ public sealed class QuoteStuffingOptions
         .NotNegative(MinMessagesPerBucket, nameof(MinMessagesPerBucket))
         .Fraction(CancelRatioJump, nameof(CancelRatioJump))
         .Positive(CancelRateRatio, nameof(CancelRateRatio))
-        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
+        .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

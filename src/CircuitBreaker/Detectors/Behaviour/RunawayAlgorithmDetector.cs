@@ -42,6 +42,8 @@ public sealed class RunawayAlgorithmDetector : IDetector
     }
 
     private readonly RunawayAlgorithmOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _bucketNs, _cooldownNs;
     private readonly BehaviourPnlBook _book;
     private readonly AccountState[] _accounts;
     private readonly int _k;
@@ -56,6 +58,8 @@ public sealed class RunawayAlgorithmDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new RunawayAlgorithmOptions();
         _o.Validate();
+        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
         _accounts = new AccountState[context.AccountCapacity];
         for (int a = 0; a < _accounts.Length; a++)
@@ -143,7 +147,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
 
     private int Roll(ref AccountState st, int a, long timeNs)
     {
-        long b = _anchor.Since(timeNs) / _o.BucketNs;
+        long b = _anchor.Since(timeNs) / _bucketNs;
         if (st.Bucket != long.MinValue && b <= st.Bucket) return st.Slot;
         if (st.Bucket != long.MinValue)
         {
@@ -156,7 +160,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
                 st.GrossBase.Add(st.Gross, alpha);
                 st.ActiveBuckets++;
             }
-            if (!st.SignalInBucket) st.Episode.Calm(timeNs, _o.CoolDownNs);
+            if (!st.SignalInBucket) st.Episode.Calm(timeNs, _cooldownNs);
         }
         st.Orders = st.Fills = st.Repeats = 0;
         st.Gross = 0;

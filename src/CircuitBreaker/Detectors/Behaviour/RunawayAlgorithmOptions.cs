@@ -2,13 +2,13 @@ namespace CircuitBreaker;
 
 /// <summary>
 /// Settings of <see cref="RunawayAlgorithmDetector"/>. Every default is conservative: it fires only on departures of
-/// an order of magnitude from the account's own baseline. Counts are per bucket of <see cref="BucketNs"/> event time;
+/// an order of magnitude from the account's own baseline. Counts are per bucket of <see cref="BucketWidth"/> event time;
 /// the window is the last <see cref="WindowBuckets"/> buckets including the current one.
 /// </summary>
 public sealed class RunawayAlgorithmOptions
 {
-    /// <summary>Bucket length in ns of event time (default 1 s).</summary>
-    public long BucketNs { get; init; } = 1_000_000_000;
+    /// <summary>Bucket width in event time (default 1 s).</summary>
+    public TimeSpan BucketWidth { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Buckets in the window for accumulation, crossing-loss and the quantity trip (default 10, at most 64).</summary>
     public int WindowBuckets { get; init; } = 10;
     /// <summary>Active buckets (with orders or fills) the account needs before any baseline verdict (default 30).</summary>
@@ -46,12 +46,12 @@ public sealed class RunawayAlgorithmOptions
     public double QuantityLimit { get; init; } = double.PositiveInfinity;
     /// <summary>Deribit-style protection: absolute net filled quantity (buys minus sells) over the window that trips Critical; +infinity disables (default).</summary>
     public double DeltaLimit { get; init; } = double.PositiveInfinity;
-    /// <summary>Cool-down in ns of event time: an episode closes only after a calm bucket and this long since its last finding (default 60 s).</summary>
-    public long CoolDownNs { get; init; } = 60_000_000_000;
+    /// <summary>Cool-down in event time: an episode closes only after a calm bucket and this long since its last finding (default 60 s).</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(RunawayAlgorithmOptions))
-        .AtLeast(BucketNs, 1, nameof(BucketNs))
+        .Positive(BucketWidth, nameof(BucketWidth))
         .Check(WindowBuckets is >= 2 and <= 64, $"{nameof(WindowBuckets)} must be in [2, 64] (was {WindowBuckets})")
         .AtLeast(WarmupBuckets, 1, nameof(WarmupBuckets))
         .Fraction(BaselineAlpha, nameof(BaselineAlpha))
@@ -69,6 +69,6 @@ public sealed class RunawayAlgorithmOptions
         .AtLeast(MinOffMarketOrders, 1, nameof(MinOffMarketOrders))
         .PositiveOrInfinity(QuantityLimit, nameof(QuantityLimit))
         .PositiveOrInfinity(DeltaLimit, nameof(DeltaLimit))
-        .AtLeast(CoolDownNs, 0, nameof(CoolDownNs))
+        .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

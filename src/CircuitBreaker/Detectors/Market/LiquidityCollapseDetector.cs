@@ -6,7 +6,7 @@ namespace CircuitBreaker;
 /// spread is <see cref="LiquidityCollapseOptions.SpreadWarningRatio"/>× wider and depth has dropped
 /// <see cref="LiquidityCollapseOptions.DepthWarningDrop"/>×, or the spread alone is
 /// <see cref="LiquidityCollapseOptions.SpreadOnlyWarningRatio"/>× wider. It is Critical only when both critical
-/// conditions have held for <see cref="LiquidityCollapseOptions.CriticalPersistNs"/> of event time, so a book that
+/// conditions have held for <see cref="LiquidityCollapseOptions.CriticalPersist"/> of event time, so a book that
 /// recovers (a macro release) stays below Critical. Baselines are frozen while an episode is open.
 /// Construction allocates per-instrument state; <see cref="Observe"/> allocates nothing. Crossed or non-positive
 /// quotes and unknown instruments are ignored; quotes without quantities use the spread-only rule.
@@ -14,6 +14,8 @@ namespace CircuitBreaker;
 public sealed class LiquidityCollapseDetector : IDetector
 {
     private readonly LiquidityCollapseOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _baselineHalfLifeNs, _criticalPersistNs, _warmupNs, _cooldownNs;
     private readonly State[] _state;
 
     private struct State
@@ -32,14 +34,18 @@ public sealed class LiquidityCollapseDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new LiquidityCollapseOptions();
         _o.Validate();
+        _baselineHalfLifeNs = EventTimeSpan.ToNs(_o.BaselineHalfLife);
+        _criticalPersistNs = EventTimeSpan.ToNs(_o.CriticalPersist);
+        _warmupNs = EventTimeSpan.ToNs(_o.Warmup);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         int n = context.Registry.InstrumentCount;
         _state = new State[n];
         for (int i = 0; i < n; i++)
         {
             ref State s = ref _state[i];
-            s.Spread = new Ewma(_o.BaselineHalfLifeNs);
-            s.Depth = new Ewma(_o.BaselineHalfLifeNs);
-            s.Gate = new EpisodeGate(1.0, _o.RearmFraction, 0, 0, _o.CooldownNs);
+            s.Spread = new Ewma(_baselineHalfLifeNs);
+            s.Depth = new Ewma(_baselineHalfLifeNs);
+            s.Gate = new EpisodeGate(1.0, _o.RearmFraction, 0, 0, _cooldownNs);
             s.SevereSinceNs = -1;
         }
     }
@@ -68,7 +74,7 @@ public sealed class LiquidityCollapseDetector : IDetector
         double depth = e.QuoteData.BidQuantity + e.QuoteData.AskQuantity;
         bool hasDepth = double.IsFinite(depth) && depth >= 0;
 
-        bool warm = s.Quotes > _o.WarmupQuotes && t - s.FirstQuoteNs >= _o.WarmupNs;
+        bool warm = s.Quotes > _o.WarmupQuotes && t - s.FirstQuoteNs >= _warmupNs;
         double score = 0, spreadRatio = 0, depthDrop = 0;
         bool severe = false;
         if (warm)
@@ -89,7 +95,7 @@ public sealed class LiquidityCollapseDetector : IDetector
             }
             if (severeNow) { if (s.SevereSinceNs < 0) s.SevereSinceNs = t; }
             else s.SevereSinceNs = -1;
-            severe = s.SevereSinceNs >= 0 && t - s.SevereSinceNs >= _o.CriticalPersistNs;
+            severe = s.SevereSinceNs >= 0 && t - s.SevereSinceNs >= _criticalPersistNs;
         }
 
         var step = s.Gate.Step(t, score, severe);

@@ -4,7 +4,7 @@ namespace CircuitBreaker;
 public sealed class LiquidityCollapseOptions
 {
     /// <summary>Half-life of the spread and depth baselines. Default 2 min.</summary>
-    public long BaselineHalfLifeNs { get; init; } = 120_000_000_000;
+    public TimeSpan BaselineHalfLife { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>Floor of the baseline spread in bps, so a one-tick book widening to a few ticks is not a collapse. Default 1.</summary>
     public double MinBaselineSpreadBps { get; init; } = 1;
     /// <summary>Spread / baseline at which, together with <see cref="DepthWarningDrop"/>, a Warning opens. Default 5.</summary>
@@ -18,32 +18,32 @@ public sealed class LiquidityCollapseOptions
     /// <summary>Baseline depth / displayed depth needed, with <see cref="SpreadCriticalRatio"/>, for Critical. Default 10 (depth at 10 %).</summary>
     public double DepthCriticalDrop { get; init; } = 10;
     /// <summary>How long the Critical condition must hold in event time before the finding is Critical (a macro release's book recovers faster). Default 1 s.</summary>
-    public long CriticalPersistNs { get; init; } = 1_000_000_000;
+    public TimeSpan CriticalPersist { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Fraction of the Warning condition below which an open episode ends. Default 0.5.</summary>
     public double RearmFraction { get; init; } = 0.5;
     /// <summary>Quotes per instrument before any verdict. Default 200.</summary>
     public int WarmupQuotes { get; init; } = 200;
     /// <summary>Event time since the instrument's first quote before any verdict. Default 30 s.</summary>
-    public long WarmupNs { get; init; } = 30_000_000_000;
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Event time after a finding before a new episode may open. Default 60 s.</summary>
-    public long CooldownNs { get; init; } = 60_000_000_000;
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid parameter.</summary>
     public void Validate()
     {
         var e = new OptionErrors(nameof(LiquidityCollapseOptions));
-        e.Positive(BaselineHalfLifeNs, nameof(BaselineHalfLifeNs));
+        e.Positive(BaselineHalfLife, nameof(BaselineHalfLife));
         e.Positive(MinBaselineSpreadBps, nameof(MinBaselineSpreadBps));
         e.AtLeast(SpreadWarningRatio, 1, nameof(SpreadWarningRatio), "1");
         e.AtLeast(DepthWarningDrop, 1, nameof(DepthWarningDrop), "1");
         e.AtLeast(SpreadOnlyWarningRatio, SpreadWarningRatio, nameof(SpreadOnlyWarningRatio), nameof(SpreadWarningRatio));
         e.AtLeast(SpreadCriticalRatio, SpreadWarningRatio, nameof(SpreadCriticalRatio), nameof(SpreadWarningRatio));
         e.AtLeast(DepthCriticalDrop, DepthWarningDrop, nameof(DepthCriticalDrop), nameof(DepthWarningDrop));
-        e.NotNegative(CriticalPersistNs, nameof(CriticalPersistNs));
+        e.NotNegative(CriticalPersist, nameof(CriticalPersist));
         e.Fraction(RearmFraction, nameof(RearmFraction));
         e.NotNegative(WarmupQuotes, nameof(WarmupQuotes));
-        e.NotNegative(WarmupNs, nameof(WarmupNs));
-        e.NotNegative(CooldownNs, nameof(CooldownNs));
+        e.NotNegative(Warmup, nameof(Warmup));
+        e.NotNegative(Cooldown, nameof(Cooldown));
         e.ThrowIfAny();
     }
 }

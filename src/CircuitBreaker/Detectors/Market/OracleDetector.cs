@@ -15,6 +15,8 @@ namespace CircuitBreaker;
 public sealed class OracleDetector : IDetector
 {
     private readonly OracleOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _basisHalfLifeNs, _markMaxAgeNs, _staleAfterNs, _warmupNs, _cooldownNs;
     private readonly State[] _state;
     private readonly double[] _sourcePrice;   // [instrument * MaxSources + source]
     private readonly long[] _sourceTimeNs;    // [instrument * MaxSources + source]
@@ -41,6 +43,11 @@ public sealed class OracleDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new OracleOptions();
         _o.Validate();
+        _basisHalfLifeNs = EventTimeSpan.ToNs(_o.BasisHalfLife);
+        _markMaxAgeNs = EventTimeSpan.ToNs(_o.MarkMaxAge);
+        _staleAfterNs = EventTimeSpan.ToNs(_o.StaleAfter);
+        _warmupNs = EventTimeSpan.ToNs(_o.Warmup);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         int n = context.Registry.InstrumentCount;
         _sources = _o.MaxSources;
         _state = new State[n];
@@ -53,11 +60,11 @@ public sealed class OracleDetector : IDetector
             ref State s = ref _state[i];
             s.Mark = double.NaN; s.MarkTimeNs = long.MinValue; s.FirstUpdateNs = long.MinValue; s.LastUpdateNs = long.MinValue;
             s.LastOracle = double.NaN;
-            s.Basis = new Ewma(_o.BasisHalfLifeNs);
-            s.Jump = new EpisodeGate(_o.JumpWarningPct, _o.JumpWarningPct * _o.RearmFraction, 0, 0, _o.CooldownNs);
-            s.Cross = new EpisodeGate(_o.CrossSourceWarningPct, _o.CrossSourceWarningPct * _o.RearmFraction, 0, 0, _o.CooldownNs);
-            s.Deviation = new EpisodeGate(1.0, _o.RearmFraction, 0, 0, _o.CooldownNs);
-            s.Stale = new EpisodeGate(1.0, 1.0, 0, 0, _o.CooldownNs);
+            s.Basis = new Ewma(_basisHalfLifeNs);
+            s.Jump = new EpisodeGate(_o.JumpWarningPct, _o.JumpWarningPct * _o.RearmFraction, 0, 0, _cooldownNs);
+            s.Cross = new EpisodeGate(_o.CrossSourceWarningPct, _o.CrossSourceWarningPct * _o.RearmFraction, 0, 0, _cooldownNs);
+            s.Deviation = new EpisodeGate(1.0, _o.RearmFraction, 0, 0, _cooldownNs);
+            s.Stale = new EpisodeGate(1.0, 1.0, 0, 0, _cooldownNs);
         }
     }
 
@@ -83,13 +90,13 @@ public sealed class OracleDetector : IDetector
         {
             double bid = e.QuoteData.Bid, ask = e.QuoteData.Ask;
             if (bid > 0 && ask >= bid && double.IsFinite(ask)) { s.Mark = 0.5 * (bid + ask); s.MarkTimeNs = t; }
-            if (Warm(ref s, t) && t - s.LastUpdateNs <= _o.StaleAfterNs) CheckDeviation(ref s, i, t, s.LastOracle, updateBasis: false, sink);
+            if (Warm(ref s, t) && t - s.LastUpdateNs <= _staleAfterNs) CheckDeviation(ref s, i, t, s.LastOracle, updateBasis: false, sink);
         }
         if (s.Updates == 0 || !Warm(ref s, t)) return;
         double age = t - s.LastUpdateNs;
-        double score = age / _o.StaleAfterNs;
+        double score = age / _staleAfterNs;
         bool severe = score >= _o.StaleCriticalFactor;
-        Report(ref s.Stale, s.Stale.Step(t, score, severe), Signature.OracleStale, i, t, severe, score, FindingDetail.StaleNs, age, _o.StaleAfterNs, sink);
+        Report(ref s.Stale, s.Stale.Step(t, score, severe), Signature.OracleStale, i, t, severe, score, FindingDetail.StaleNs, age, _staleAfterNs, sink);
     }
 
     private void OnOracle(ref State s, in RiskEvent e, IFindingSink sink)
@@ -125,7 +132,7 @@ public sealed class OracleDetector : IDetector
             int row = i * _sources;
             for (int j = 0; j < _sources; j++)
             {
-                if (j == src || _sourceTimeNs[row + j] == long.MinValue || t - _sourceTimeNs[row + j] > _o.StaleAfterNs) continue;
+                if (j == src || _sourceTimeNs[row + j] == long.MinValue || t - _sourceTimeNs[row + j] > _staleAfterNs) continue;
                 double d = Math.Abs(p / _sourcePrice[row + j] - 1) * 100;
                 if (!(d <= worst)) worst = d;
             }
@@ -138,7 +145,7 @@ public sealed class OracleDetector : IDetector
 
     private void CheckDeviation(ref State s, int i, long t, double oracle, bool updateBasis, IFindingSink sink)
     {
-        if (!double.IsFinite(oracle) || !double.IsFinite(s.Mark) || t - s.MarkTimeNs > _o.MarkMaxAgeNs) return;
+        if (!double.IsFinite(oracle) || !double.IsFinite(s.Mark) || t - s.MarkTimeNs > _markMaxAgeNs) return;
         double dev = (oracle - s.Mark) / s.Mark * 1e4;
         if (Warm(ref s, t) && s.Basis.Count >= _o.BasisWarmupSamples)
         {
@@ -153,7 +160,7 @@ public sealed class OracleDetector : IDetector
         if (updateBasis && !s.Deviation.InEpisode) s.Basis.Update(t, dev);
     }
 
-    private bool Warm(ref State s, long t) => s.Updates >= _o.WarmupUpdates && s.Updates > 0 && t - s.FirstUpdateNs >= _o.WarmupNs;
+    private bool Warm(ref State s, long t) => s.Updates >= _o.WarmupUpdates && s.Updates > 0 && t - s.FirstUpdateNs >= _warmupNs;
 
     private static void Report(ref EpisodeGate gate, EpisodeStep step, Signature sig, int i, long t, bool severe, double score,
         FindingDetail detail, double v1, double v2, IFindingSink sink)

@@ -22,23 +22,23 @@ public sealed class OracleOptions
     /// <summary>Critical band in multiples of the learned basis standard deviation, when wider than the floor. Default 20.</summary>
     public double DeviationCriticalSigmas { get; init; } = 20;
     /// <summary>Half-life of the learned basis (oracle − mark, in bps). Default 10 min.</summary>
-    public long BasisHalfLifeNs { get; init; } = 600_000_000_000;
+    public TimeSpan BasisHalfLife { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Basis samples (oracle updates with a fresh mark) needed before the deviation check gives a verdict. Default 50.</summary>
     public int BasisWarmupSamples { get; init; } = 50;
     /// <summary>Oldest quote mid used as the venue mark. Default 5 s.</summary>
-    public long MarkMaxAgeNs { get; init; } = 5_000_000_000;
+    public TimeSpan MarkMaxAge { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Age of the freshest oracle update at which it is stale (Warning); also the freshness a source needs to be compared with another. Default 60 s.</summary>
-    public long StaleAfterNs { get; init; } = 60_000_000_000;
-    /// <summary>Multiple of <see cref="StaleAfterNs"/> at which staleness is Critical. Default 10.</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>Multiple of <see cref="StaleAfter"/> at which staleness is Critical. Default 10.</summary>
     public double StaleCriticalFactor { get; init; } = 10;
     /// <summary>Fraction of the Warning threshold below which an open jump, cross-source or deviation episode ends. Default 0.5.</summary>
     public double RearmFraction { get; init; } = 0.5;
     /// <summary>Oracle updates per instrument before any verdict. Default 10.</summary>
     public int WarmupUpdates { get; init; } = 10;
     /// <summary>Event time since the instrument's first oracle update before any verdict. Default 10 s.</summary>
-    public long WarmupNs { get; init; } = 10_000_000_000;
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Event time after a finding before a new episode of the same check may open. Default 60 s.</summary>
-    public long CooldownNs { get; init; } = 60_000_000_000;
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid parameter.</summary>
     public void Validate()
@@ -53,15 +53,15 @@ public sealed class OracleOptions
         e.AtLeast(DeviationCriticalBps, DeviationWarningBps, nameof(DeviationCriticalBps), nameof(DeviationWarningBps));
         e.Positive(DeviationWarningSigmas, nameof(DeviationWarningSigmas));
         e.AtLeast(DeviationCriticalSigmas, DeviationWarningSigmas, nameof(DeviationCriticalSigmas), nameof(DeviationWarningSigmas));
-        e.Positive(BasisHalfLifeNs, nameof(BasisHalfLifeNs));
+        e.Positive(BasisHalfLife, nameof(BasisHalfLife));
         e.NotNegative(BasisWarmupSamples, nameof(BasisWarmupSamples));
-        e.Positive(MarkMaxAgeNs, nameof(MarkMaxAgeNs));
-        e.Positive(StaleAfterNs, nameof(StaleAfterNs));
+        e.Positive(MarkMaxAge, nameof(MarkMaxAge));
+        e.Positive(StaleAfter, nameof(StaleAfter));
         e.AtLeast(StaleCriticalFactor, 1, nameof(StaleCriticalFactor), "1");
         e.Fraction(RearmFraction, nameof(RearmFraction));
         e.NotNegative(WarmupUpdates, nameof(WarmupUpdates));
-        e.NotNegative(WarmupNs, nameof(WarmupNs));
-        e.NotNegative(CooldownNs, nameof(CooldownNs));
+        e.NotNegative(Warmup, nameof(Warmup));
+        e.NotNegative(Cooldown, nameof(Cooldown));
         e.ThrowIfAny();
     }
 }

@@ -6,7 +6,7 @@ namespace CircuitBreaker;
 /// and a multiple of the learned RMS range. Three price sources per instrument are tracked separately (trades, quote
 /// mids, oracle prices) and the instrument's score is the largest of them (another source's range as of its last price,
 /// until a full window has passed), so a crash seen in trades and mids is one episode. The baseline is sampled once per bucket and frozen while an episode is open.
-/// A second, longer window (<see cref="PriceVelocityOptions.LongWindowNs"/>, default 60 s) catches slow pumps made of
+/// A second, longer window (<see cref="PriceVelocityOptions.LongWindow"/>, default 60 s) catches slow pumps made of
 /// steps each below the short band (a thin market walked up to move an oracle): its band is the larger of its own floor
 /// and the short window's band. The short band is not scaled up by √(long / short): on a thin, coarse-tick market the
 /// learned short range is bid-ask and tick bounce, which does not grow with time, and such markets are the ones pumped.
@@ -19,6 +19,8 @@ public sealed class PriceVelocityDetector : IDetector
 {
     private const int Tracks = 3;
     private readonly PriceVelocityOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _windowNs, _baselineHalfLifeNs, _warmupNs, _cooldownNs, _longWindowNs;
     private readonly EventTimeWindow[] _windows;   // [instrument * Tracks + track]
     private readonly EventTimeWindow?[] _longWindows; // [instrument * Tracks + track], null entries when the long window is off
     private readonly Ewma[] _baselines;            // [instrument * Tracks + track]
@@ -34,6 +36,11 @@ public sealed class PriceVelocityDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new PriceVelocityOptions();
         _o.Validate();
+        _windowNs = EventTimeSpan.ToNs(_o.Window);
+        _baselineHalfLifeNs = EventTimeSpan.ToNs(_o.BaselineHalfLife);
+        _warmupNs = EventTimeSpan.ToNs(_o.Warmup);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
+        _longWindowNs = EventTimeSpan.ToNs(_o.LongWindow);
         int n = context.Registry.InstrumentCount;
         _windows = new EventTimeWindow[n * Tracks];
         _longWindows = new EventTimeWindow?[n * Tracks];
@@ -45,13 +52,13 @@ public sealed class PriceVelocityDetector : IDetector
         Array.Fill(_move, double.NaN);
         for (int k = 0; k < n * Tracks; k++)
         {
-            _windows[k] = new EventTimeWindow(_o.WindowNs, _o.Buckets);
-            if (_o.LongWindowNs > 0) _longWindows[k] = new EventTimeWindow(_o.LongWindowNs, _o.LongBuckets);
-            _baselines[k] = new Ewma(_o.BaselineHalfLifeNs);
+            _windows[k] = new EventTimeWindow(_windowNs, _o.Buckets);
+            if (_longWindowNs > 0) _longWindows[k] = new EventTimeWindow(_longWindowNs, _o.LongBuckets);
+            _baselines[k] = new Ewma(_baselineHalfLifeNs);
         }
         for (int i = 0; i < n; i++)
         {
-            _gates[i] = new EpisodeGate(1.0, _o.RearmFraction, 0, 0, _o.CooldownNs);
+            _gates[i] = new EpisodeGate(1.0, _o.RearmFraction, 0, 0, _cooldownNs);
             _firstPriceNs[i] = long.MinValue;
         }
     }
@@ -103,7 +110,7 @@ public sealed class PriceVelocityDetector : IDetector
         _move[k] = RangeBps(w);
         _moveTimeNs[k] = t;
 
-        bool warm = t - _firstPriceNs[i] >= _o.WarmupNs;
+        bool warm = t - _firstPriceNs[i] >= _warmupNs;
         double bestScore = 0, bestMove = 0, bestBand = _o.WarningBandBps;
         bool severe = false;
         for (int j = 0; j < Tracks; j++)
@@ -113,7 +120,7 @@ public sealed class PriceVelocityDetector : IDetector
             if (!warm || b.Count < _o.WarmupSamples) continue;
             // Another source's range counts until its window has fully passed since its last price.
             double move = _move[kj];
-            if (double.IsNaN(move) || t - _moveTimeNs[kj] >= _o.WindowNs) continue;
+            if (double.IsNaN(move) || t - _moveTimeNs[kj] >= _windowNs) continue;
             double rms = b.Rms;
             double warnBand = Math.Max(_o.WarningBandBps, _o.WarningSigmas * rms);
             double critBand = Math.Max(_o.CriticalBandBps, _o.CriticalSigmas * rms);

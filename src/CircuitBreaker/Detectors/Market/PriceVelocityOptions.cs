@@ -4,7 +4,7 @@ namespace CircuitBreaker;
 public sealed class PriceVelocityOptions
 {
     /// <summary>Look-back window over which the price range is measured. Default 2 s (velocity logic, not a daily band).</summary>
-    public long WindowNs { get; init; } = 2_000_000_000;
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Buckets in the window (the volatility baseline is sampled once per bucket). Default 10.</summary>
     public int Buckets { get; init; } = 10;
     /// <summary>Absolute floor of the Warning band in bps. Default 150: above what a macro release usually does in 2 s.</summary>
@@ -18,18 +18,18 @@ public sealed class PriceVelocityOptions
     /// <summary>Fraction of the Warning band below which an open episode ends. Default 0.5.</summary>
     public double RearmFraction { get; init; } = 0.5;
     /// <summary>Half-life of the learned window-range baseline. Default 10 min.</summary>
-    public long BaselineHalfLifeNs { get; init; } = 600_000_000_000;
+    public TimeSpan BaselineHalfLife { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Baseline samples per price source needed before it gives a verdict. Default 300.</summary>
     public int WarmupSamples { get; init; } = 300;
     /// <summary>Event time since the instrument's first price before any verdict. Default 60 s.</summary>
-    public long WarmupNs { get; init; } = 60_000_000_000;
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>Event time after a finding before a new episode may open. Default 30 s.</summary>
-    public long CooldownNs { get; init; } = 30_000_000_000;
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>
     /// Second, longer look-back window for slow pumps and dumps (a manipulated thin market walked up step by step, each
     /// step below the short window's band); 0 disables it. Default 60 s.
     /// </summary>
-    public long LongWindowNs { get; init; } = 60_000_000_000;
+    public TimeSpan LongWindow { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>Buckets in the long window. Default 12 (5 s each).</summary>
     public int LongBuckets { get; init; } = 12;
     /// <summary>Absolute floor of the long window's Warning band in bps. Default 500 (5 % in a minute: a strong trending day moves about 1 %).</summary>
@@ -47,22 +47,22 @@ public sealed class PriceVelocityOptions
     public void Validate()
     {
         var e = new OptionErrors(nameof(PriceVelocityOptions));
-        e.Positive(WindowNs, nameof(WindowNs));
+        e.Positive(Window, nameof(Window));
         e.Check(Buckets is >= 1 and <= 4096, $"{nameof(Buckets)} must be in [1, 4096] (was {Buckets})");
-        e.Check(Buckets < 1 || WindowNs % Math.Max(1, Buckets) == 0, $"{nameof(WindowNs)} must be a multiple of {nameof(Buckets)}");
+        e.Check(Buckets < 1 || EventTimeSpan.ToNs(Window) % Math.Max(1, Buckets) == 0, $"{nameof(Window)} must be a whole number of ns per bucket ({nameof(Buckets)})");
         e.Positive(WarningBandBps, nameof(WarningBandBps));
         e.AtLeast(CriticalBandBps, WarningBandBps, nameof(CriticalBandBps), nameof(WarningBandBps));
         e.Positive(WarningSigmas, nameof(WarningSigmas));
         e.AtLeast(CriticalSigmas, WarningSigmas, nameof(CriticalSigmas), nameof(WarningSigmas));
         e.Fraction(RearmFraction, nameof(RearmFraction));
-        e.Positive(BaselineHalfLifeNs, nameof(BaselineHalfLifeNs));
+        e.Positive(BaselineHalfLife, nameof(BaselineHalfLife));
         e.NotNegative(WarmupSamples, nameof(WarmupSamples));
-        e.NotNegative(WarmupNs, nameof(WarmupNs));
-        e.NotNegative(CooldownNs, nameof(CooldownNs));
-        e.NotNegative(LongWindowNs, nameof(LongWindowNs));
+        e.NotNegative(Warmup, nameof(Warmup));
+        e.NotNegative(Cooldown, nameof(Cooldown));
+        e.NotNegative(LongWindow, nameof(LongWindow));
         e.Check(LongBuckets is >= 1 and <= 4096, $"{nameof(LongBuckets)} must be in [1, 4096] (was {LongBuckets})");
-        e.Check(LongWindowNs == 0 || (LongWindowNs > WindowNs && LongWindowNs % Math.Max(1, LongBuckets) == 0),
-            $"{nameof(LongWindowNs)} must be 0 (off) or longer than {nameof(WindowNs)} and a multiple of {nameof(LongBuckets)}");
+        e.Check(LongWindow == TimeSpan.Zero || (LongWindow > Window && EventTimeSpan.ToNs(LongWindow) % Math.Max(1, LongBuckets) == 0),
+            $"{nameof(LongWindow)} must be 0 (off) or longer than {nameof(Window)} and a whole number of ns per bucket ({nameof(LongBuckets)})");
         e.Positive(LongWarningBandBps, nameof(LongWarningBandBps));
         e.AtLeast(LongCriticalBandBps, LongWarningBandBps, nameof(LongCriticalBandBps), nameof(LongWarningBandBps));
         e.Check(UseTrades || UseQuoteMids || UseOracle, "at least one price source must be used");

@@ -13,6 +13,8 @@ namespace CircuitBreaker;
 public sealed class VolumeSpikeDetector : IDetector
 {
     private readonly VolumeSpikeOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _windowNs, _baselineHalfLifeNs, _warmupNs, _cooldownNs;
     private readonly EventTimeWindow[] _windows;
     private readonly State[] _state;
     private EventTimeAnchor _anchor;
@@ -29,14 +31,18 @@ public sealed class VolumeSpikeDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new VolumeSpikeOptions();
         _o.Validate();
+        _windowNs = EventTimeSpan.ToNs(_o.Window);
+        _baselineHalfLifeNs = EventTimeSpan.ToNs(_o.BaselineHalfLife);
+        _warmupNs = EventTimeSpan.ToNs(_o.Warmup);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         int n = context.Registry.InstrumentCount;
         _windows = new EventTimeWindow[n];
         _state = new State[n];
         for (int i = 0; i < n; i++)
         {
-            _windows[i] = new EventTimeWindow(_o.WindowNs, _o.Buckets);
-            _state[i].Baseline = new Ewma(_o.BaselineHalfLifeNs);
-            _state[i].Gate = new EpisodeGate(_o.WarningRatio, _o.RearmRatio, 0, _o.WarmupNs, _o.CooldownNs);
+            _windows[i] = new EventTimeWindow(_windowNs, _o.Buckets);
+            _state[i].Baseline = new Ewma(_baselineHalfLifeNs);
+            _state[i].Gate = new EpisodeGate(_o.WarningRatio, _o.RearmRatio, 0, _warmupNs, _cooldownNs);
         }
     }
 

@@ -1,7 +1,7 @@
 namespace CircuitBreaker;
 
 /// <summary>
-/// Streaming ML detector: every <see cref="MlAnomalyOptions.SampleIntervalNs"/> of event time per instrument it
+/// Streaming ML detector: every <see cref="MlAnomalyOptions.SampleInterval"/> of event time per instrument it
 /// builds a feature vector of the interval — |return| (bps), log(1 + traded volume), spread (bps), |oracle − mid| (bps),
 /// log(1 + quote count) — normalises each feature against the instrument's own event-time EWMA (z-score squashed into
 /// [0, 1] by a logistic), and scores it with one shared <see cref="HalfSpaceTrees"/> model. An episode opens when the
@@ -18,6 +18,8 @@ public sealed class MlAnomalyDetector : IDetector
     /// <summary>Number of features per sample.</summary>
     public const int FeatureCount = 5;
     private readonly MlAnomalyOptions _o;
+    // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
+    private readonly long _sampleIntervalNs, _normalisationHalfLifeNs, _cooldownNs;
     private readonly HalfSpaceTrees _model;
     private readonly State[] _state;
     private readonly Ewma[] _norm;        // [instrument * FeatureCount + feature]
@@ -40,18 +42,21 @@ public sealed class MlAnomalyDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         _o = options ?? new MlAnomalyOptions();
         _o.Validate();
+        _sampleIntervalNs = EventTimeSpan.ToNs(_o.SampleInterval);
+        _normalisationHalfLifeNs = EventTimeSpan.ToNs(_o.NormalisationHalfLife);
+        _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _model = new HalfSpaceTrees(_o.ModelOptions());
         int n = context.Registry.InstrumentCount;
         _state = new State[n];
         _norm = new Ewma[n * FeatureCount];
-        for (int k = 0; k < _norm.Length; k++) _norm[k] = new Ewma(_o.NormalisationHalfLifeNs);
+        for (int k = 0; k < _norm.Length; k++) _norm[k] = new Ewma(_normalisationHalfLifeNs);
         for (int i = 0; i < n; i++)
         {
             ref State s = ref _state[i];
             s.NextSampleNs = long.MinValue;
             s.Price = s.PriceAtSample = s.SpreadBps = s.Mid = s.Oracle = double.NaN;
-            s.ScoreBaseline = new Ewma(_o.NormalisationHalfLifeNs);
-            s.Gate = new EpisodeGate(_o.ThresholdSigmas, _o.RearmSigmas, 0, 0, _o.CooldownNs);
+            s.ScoreBaseline = new Ewma(_normalisationHalfLifeNs);
+            s.Gate = new EpisodeGate(_o.ThresholdSigmas, _o.RearmSigmas, 0, 0, _cooldownNs);
         }
     }
 
@@ -74,7 +79,7 @@ public sealed class MlAnomalyDetector : IDetector
         if ((uint)i >= (uint)_state.Length) { IgnoredEvents++; return; }
         ref State s = ref _state[i];
         long t = e.TimeNs;
-        long interval = _o.SampleIntervalNs;
+        long interval = _sampleIntervalNs;
         long since = _anchor.Since(t);
         if (s.NextSampleNs == long.MinValue) s.NextSampleNs = (since / interval + 1) * interval;
         else if (since >= s.NextSampleNs)

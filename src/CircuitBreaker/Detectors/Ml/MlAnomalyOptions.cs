@@ -4,9 +4,9 @@ namespace CircuitBreaker;
 public sealed class MlAnomalyOptions
 {
     /// <summary>Event-time interval of one feature sample per instrument (bounds the model's cost per event). Default 100 ms.</summary>
-    public long SampleIntervalNs { get; init; } = 100_000_000;
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Half-life of the per-instrument feature normalisation and of the anomaly-score baseline. Default 10 min.</summary>
-    public long NormalisationHalfLifeNs { get; init; } = 600_000_000_000;
+    public TimeSpan NormalisationHalfLife { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Floor of a feature's standard deviation as a fraction of its |mean| (plus 1e-9), so a constant feature does not explode. Default 0.1.</summary>
     public double MinRelativeStdDev { get; init; } = 0.1;
     /// <summary>Scale of the logistic squash of a feature's z-score into [0, 1]: <c>1 / (1 + e^(−z / scale))</c>. Default 2.</summary>
@@ -24,7 +24,7 @@ public sealed class MlAnomalyOptions
     /// <summary>Absolute anomaly score (in [0, 1]) also required to open an episode. Default 0.6.</summary>
     public double MinAnomalyScore { get; init; } = 0.6;
     /// <summary>Event time after a finding before a new episode may open. Default 60 s.</summary>
-    public long CooldownNs { get; init; } = 60_000_000_000;
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>Trees of the shared model. Default 25.</summary>
     public int Trees { get; init; } = 25;
     /// <summary>Depth of the shared model's trees. Default 10.</summary>
@@ -38,8 +38,8 @@ public sealed class MlAnomalyOptions
     public void Validate()
     {
         var e = new OptionErrors(nameof(MlAnomalyOptions));
-        e.Positive(SampleIntervalNs, nameof(SampleIntervalNs));
-        e.Positive(NormalisationHalfLifeNs, nameof(NormalisationHalfLifeNs));
+        e.Positive(SampleInterval, nameof(SampleInterval));
+        e.Positive(NormalisationHalfLife, nameof(NormalisationHalfLife));
         e.NotNegative(MinRelativeStdDev, nameof(MinRelativeStdDev));
         e.Positive(SquashScale, nameof(SquashScale));
         e.NotNegative(NormalisationWarmupSamples, nameof(NormalisationWarmupSamples));
@@ -48,7 +48,7 @@ public sealed class MlAnomalyOptions
         e.AtLeast(ThresholdSigmas, RearmSigmas, nameof(ThresholdSigmas), nameof(RearmSigmas));
         e.Positive(MinScoreStdDev, nameof(MinScoreStdDev));
         e.Check(double.IsFinite(MinAnomalyScore) && MinAnomalyScore >= 0 && MinAnomalyScore <= 1, $"{nameof(MinAnomalyScore)} must be in [0, 1] (was {MinAnomalyScore})");
-        e.NotNegative(CooldownNs, nameof(CooldownNs));
+        e.NotNegative(Cooldown, nameof(Cooldown));
         e.ThrowIfAny();
         ModelOptions().Validate();
     }

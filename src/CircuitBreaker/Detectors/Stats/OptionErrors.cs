@@ -4,7 +4,8 @@ namespace CircuitBreaker;
 /// The one validator of detector options: collects every invalid option, then <see cref="ThrowIfAny"/> throws one
 /// <see cref="ArgumentException"/> listing them all. Calls chain (each returns this) and take the value first, then its
 /// name. One rule set: "positive" means finite and &gt; 0 (+∞ is not a positive duration or threshold); an option where
-/// +∞ means "off" says so with <see cref="PositiveOrInfinity"/>. Allocates; setup only.
+/// +∞ means "off" says so with <see cref="PositiveOrInfinity"/>. A <see cref="TimeSpan"/> duration is finite when its
+/// nanoseconds fit in event time (at most <see cref="EventTimeSpan.Max"/>). Allocates; setup only.
 /// </summary>
 internal sealed class OptionErrors
 {
@@ -25,6 +26,10 @@ internal sealed class OptionErrors
         => Check(value > 0 && !double.IsNaN(value), $"{name} must be > 0, or +infinity to disable (was {value})");
     public OptionErrors NotNegative(double value, string name) => Check(double.IsFinite(value) && value >= 0, $"{name} must be finite and ≥ 0 (was {value})");
     public OptionErrors NotNegative(long value, string name) => Check(value >= 0, $"{name} must be ≥ 0 (was {value})");
+    public OptionErrors Positive(TimeSpan value, string name)
+        => Check(value > TimeSpan.Zero && value <= EventTimeSpan.Max, $"{name} must be > 0 and at most {EventTimeSpan.Max} (was {value})");
+    public OptionErrors NotNegative(TimeSpan value, string name)
+        => Check(value >= TimeSpan.Zero && value <= EventTimeSpan.Max, $"{name} must be ≥ 0 and at most {EventTimeSpan.Max} (was {value})");
     public OptionErrors Finite(double value, string name) => Check(double.IsFinite(value), $"{name} must be finite (was {value})");
     public OptionErrors AtLeast(long value, long min, string name) => Check(value >= min, $"{name} must be ≥ {min} (was {value})");
     public OptionErrors AtLeast(double value, double min, string name, string minName) => Check(double.IsFinite(value) && value >= min, $"{name} ({value}) must be ≥ {minName} ({min})");

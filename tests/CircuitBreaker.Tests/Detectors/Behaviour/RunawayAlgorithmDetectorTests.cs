@@ -150,8 +150,8 @@ public sealed class RunawayAlgorithmDetectorTests
     [Fact]
     public void Options_Invalid_ListsEveryProblem()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new RunawayAlgorithmOptions { BucketNs = 0, RateRatio = -1, WindowBuckets = 1 }.Validate());
-        Assert.Contains("BucketNs", ex.Message);
+        var ex = Assert.Throws<ArgumentException>(() => new RunawayAlgorithmOptions { BucketWidth = TimeSpan.Zero, RateRatio = -1, WindowBuckets = 1 }.Validate());
+        Assert.Contains("BucketWidth must be > 0", ex.Message);
         Assert.Contains("RateRatio", ex.Message);
         Assert.Contains("WindowBuckets", ex.Message);
     }
@@ -160,10 +160,10 @@ public sealed class RunawayAlgorithmDetectorTests
     public void Options_Defaults_AreConservative()
     {
         var o = new RunawayAlgorithmOptions();
-        Assert.Equal(1_000_000_000, o.BucketNs);
+        Assert.Equal(TimeSpan.FromSeconds(1), o.BucketWidth);
         Assert.Equal(30, o.WarmupBuckets);
         Assert.Equal(10, o.RateRatio);
         Assert.Equal(double.PositiveInfinity, o.QuantityLimit);
-        Assert.Equal(60_000_000_000, o.CoolDownNs);
+        Assert.Equal(TimeSpan.FromSeconds(60), o.Cooldown);
     }
 }

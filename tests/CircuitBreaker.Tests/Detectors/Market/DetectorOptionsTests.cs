@@ -6,11 +6,33 @@ public sealed class DetectorOptionsTests
     [Fact]
     public void VolumeSpikeOptions_SeveralBadValues_AllReportedInOneMessage()
     {
-        var o = new VolumeSpikeOptions { WindowNs = 0, WarningRatio = 200, CooldownNs = -1 };
+        var o = new VolumeSpikeOptions { Window = TimeSpan.Zero, WarningRatio = 200, Cooldown = TimeSpan.FromTicks(-1) };
         var ex = Assert.Throws<ArgumentException>(() => o.Validate());
-        Assert.Contains("WindowNs", ex.Message);
+        Assert.Contains("Window must be > 0", ex.Message);
         Assert.Contains("CriticalRatio", ex.Message);
-        Assert.Contains("CooldownNs", ex.Message);
+        Assert.Contains("Cooldown must be ≥ 0", ex.Message);
+    }
+
+    [Fact]
+    public void DurationOptions_BeyondEventTimeRange_RejectedNotOverflowed()
+    {
+        // A TimeSpan of more than ~29 247 years has no int64 nanosecond value: it must be an error, not a wrapped
+        // (negative) window or cooldown.
+        var ex = Assert.Throws<ArgumentException>(() => new PriceVelocityOptions { Window = TimeSpan.MaxValue, Cooldown = TimeSpan.MaxValue }.Validate());
+        Assert.Contains("Window must be > 0 and at most", ex.Message);
+        Assert.Contains("Cooldown must be ≥ 0 and at most", ex.Message);
+        var drain = Assert.Throws<ArgumentException>(() => new DrainOptions { BucketWidth = TimeSpan.MaxValue, Cooldown = TimeSpan.MinValue }.Validate());
+        Assert.Contains("BucketWidth must be > 0", drain.Message);
+        Assert.Contains("Cooldown must be ≥ 0", drain.Message);
+    }
+
+    [Fact]
+    public void DurationOptions_ConvertOnceToEventTimeNanoseconds()
+    {
+        Assert.Equal(long.MaxValue / 100 * 100, EventTimeSpan.ToNs(EventTimeSpan.Max));
+        Assert.Equal(2_000_000_000L, EventTimeSpan.ToNs(new PriceVelocityOptions().Window));
+        Assert.Equal(1_500L, EventTimeSpan.ToNs(TimeSpan.FromTicks(15)));
+        Assert.Equal(long.MaxValue, EventTimeSpan.ToNs(TimeSpan.MaxValue));
     }
 
     [Fact]
@@ -61,11 +83,11 @@ public sealed class DetectorOptionsTests
     public void Defaults_AreTheDocumentedValues()
     {
         var v = new VolumeSpikeOptions();
-        Assert.Equal((1_000_000_000L, 10.0, 100.0), (v.WindowNs, v.WarningRatio, v.CriticalRatio));
+        Assert.Equal((TimeSpan.FromSeconds(1), 10.0, 100.0), (v.Window, v.WarningRatio, v.CriticalRatio));
         var p = new PriceVelocityOptions();
-        Assert.Equal((2_000_000_000L, 150.0, 500.0), (p.WindowNs, p.WarningBandBps, p.CriticalBandBps));
+        Assert.Equal((TimeSpan.FromSeconds(2), 150.0, 500.0), (p.Window, p.WarningBandBps, p.CriticalBandBps));
         var o = new OracleOptions();
-        Assert.Equal((50.0, 5.0, 60_000_000_000L), (o.JumpCriticalPct, o.CrossSourceCriticalPct, o.StaleAfterNs));
+        Assert.Equal((50.0, 5.0, TimeSpan.FromSeconds(60)), (o.JumpCriticalPct, o.CrossSourceCriticalPct, o.StaleAfter));
         var h = new HalfSpaceTreesOptions();
         Assert.Equal((25, 10, 250), (h.Trees, h.Depth, h.WindowSize));
     }

@@ -33,5 +33,5 @@ public sealed class PriceVelocityLongWindowTests
     public void Observe_TrendOfOnePercentAMinute_RaisesNothing() => Assert.Empty(Run(1.0 / 60));
 
     [Fact]
-    public void Observe_SlowPumpLongWindowOff_RaisesNothing() => Assert.Empty(Run(0.54, new PriceVelocityOptions { LongWindowNs = 0 }));
+    public void Observe_SlowPumpLongWindowOff_RaisesNothing() => Assert.Empty(Run(0.54, new PriceVelocityOptions { LongWindow = TimeSpan.Zero }));
 }
