@@ -1,3 +1,4 @@
+using CircuitBreaker.Tests.Support;
 using System.Reflection;
 using CircuitBreaker.Cli;
 
@@ -16,13 +17,7 @@ public sealed class CliConventionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int rc = new CliApp(o, e).Run(args);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => CliRun.Run(args);
 
     private string Tape()
     {

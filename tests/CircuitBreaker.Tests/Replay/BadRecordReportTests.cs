@@ -1,3 +1,4 @@
+using CircuitBreaker.Tests.Support;
 using System.Text;
 using System.Text.Json;
 using CircuitBreaker.Cli;
@@ -23,13 +24,7 @@ public sealed class BadRecordReportTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int rc = new CliApp(o, e).Run(args);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => CliRun.Run(args);
 
     private (JsonElement Root, string Err, string Tape) ReplayWithReport(string text)
     {

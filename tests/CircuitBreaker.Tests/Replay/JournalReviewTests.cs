@@ -1,3 +1,4 @@
+using CircuitBreaker.Tests.Support;
 using System.Text.Json;
 using CircuitBreaker.Cli;
 using CircuitBreaker.Tests.Journal;
@@ -341,11 +342,5 @@ public class JournalReviewTests
     [InlineData("/x/live.cbj", "/x/live.cbj")]
     public void BasePathOf_FileOrBase_Base(string path, string expected) => Assert.Equal(expected, JournalReview.BasePathOf(path));
 
-    private static (int Code, string Stdout, string Stderr) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = new CliApp(stdout, stderr).Run(args);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Stdout, string Stderr) Cli(params string[] args) => CliRun.Run(args);
 }

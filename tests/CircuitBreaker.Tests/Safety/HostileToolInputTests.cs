@@ -1,3 +1,4 @@
+using CircuitBreaker.Tests.Support;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -26,13 +27,7 @@ public sealed class HostileToolInputTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    internal static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int rc = new CliApp(o, e).Run(args);
-        return (rc, o.ToString(), e.ToString());
-    }
+    internal static (int Rc, string Out, string Err) Cli(params string[] args) => CliRun.Run(args);
 
     private string File(string name, string text) => File(name, Encoding.UTF8.GetBytes(text));
 

@@ -1,3 +1,4 @@
+using CircuitBreaker.Tests.Support;
 using System.Text.RegularExpressions;
 using CircuitBreaker.Cli;
 
@@ -27,10 +28,8 @@ public sealed class TapeFormatDocTests : IDisposable
     {
         string path = Path.Combine(_dir, name);
         File.WriteAllText(path, tape + "\n");
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int rc = new CliApp(o, e).Run(["replay", path, "--report", Path.Combine(_dir, "r.json")]);
-        return (rc, o.ToString().Replace(path, name), e.ToString().Replace(path, name));
+        var (rc, o, e) = CliRun.Run("replay", path, "--report", Path.Combine(_dir, "r.json"));
+        return (rc, o.Replace(path, name), e.Replace(path, name));
     }
 
     [Fact]
