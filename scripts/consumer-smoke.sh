@@ -31,20 +31,19 @@ cat > nuget.config <<CFG
   </packageSources>
 </configuration>
 CFG
-cat > Consumer.csproj <<PROJ
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="CircuitBreaker" Version="$version" />
-  </ItemGroup>
-</Project>
-PROJ
+# consumer_project <file.csproj> <Include=Version>...: an executable project with warnings as errors and these packages.
+consumer_project() {
+  local file=$1; shift
+  {
+    printf '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <OutputType>Exe</OutputType>\n'
+    printf '    <TargetFramework>net10.0</TargetFramework>\n    <Nullable>enable</Nullable>\n'
+    printf '    <ImplicitUsings>enable</ImplicitUsings>\n    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>\n'
+    printf '  </PropertyGroup>\n  <ItemGroup>\n'
+    for ref in "$@"; do printf '    <PackageReference Include="%s" Version="%s" />\n' "${ref%%=*}" "${ref#*=}"; done
+    printf '  </ItemGroup>\n</Project>\n'
+  } > "$file"
+}
+consumer_project Consumer.csproj "CircuitBreaker=$version"
 cp "$root/samples/QuickStart/Program.cs" Program.cs
 NUGET_PACKAGES="$export_pkgs" dotnet run -c Release --nologo > out.txt
 cat out.txt
@@ -55,23 +54,8 @@ grep -q "after halt: buy 0.25 @ 64000       -> REJECTED Halted" out.txt
 # (AddMeter, as for any library) exports the breaker's instruments; the consumer writes no metrics code of ours.
 dotnet pack "$root/src/CircuitBreaker.Extensions.Hosting/CircuitBreaker.Extensions.Hosting.csproj" -c Release -o "$work/packages" --nologo -v q
 mkdir "$work/host" && cp nuget.config "$work/host/" && pushd "$work/host" > /dev/null
-cat > HostConsumer.csproj <<PROJ
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="CircuitBreaker.Extensions.Hosting" Version="$version" />
-    <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.14" />
-    <PackageReference Include="OpenTelemetry.Extensions.Hosting" Version="1.20.1" />
-    <PackageReference Include="OpenTelemetry.Exporter.InMemory" Version="1.20.1" />
-  </ItemGroup>
-</Project>
-PROJ
+consumer_project HostConsumer.csproj "CircuitBreaker.Extensions.Hosting=$version" "Microsoft.Extensions.Hosting=10.0.14" \
+  "OpenTelemetry.Extensions.Hosting=1.20.1" "OpenTelemetry.Exporter.InMemory=1.20.1"
 cat > Program.cs <<'CS'
 using CircuitBreaker;
 using CircuitBreaker.Extensions.Hosting;
