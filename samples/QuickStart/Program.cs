@@ -1,4 +1,5 @@
 using CircuitBreaker;
+using CircuitBreaker.Limits;
 
 // 1. Configure: instruments and limits (anything left unset takes a documented safe default).
 var config = new CircuitBreakerBuilder()

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CircuitBreaker;
+using CircuitBreaker.Incidents;
 
 namespace SampleEngine;
 

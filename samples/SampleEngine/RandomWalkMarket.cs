@@ -1,4 +1,5 @@
 using CircuitBreaker;
+using CircuitBreaker.Pipeline;
 
 namespace SampleEngine;
 

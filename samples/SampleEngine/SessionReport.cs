@@ -1,4 +1,5 @@
 using CircuitBreaker;
+using CircuitBreaker.Incidents;
 
 namespace SampleEngine;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using CircuitBreaker;
+using CircuitBreaker.Incidents;
+using CircuitBreaker.Pipeline;
 
 namespace SampleEngine;
 

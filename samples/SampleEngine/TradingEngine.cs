@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using CircuitBreaker;
+using CircuitBreaker.Incidents;
+using CircuitBreaker.Pipeline;
 
 namespace SampleEngine;
 

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 /// <summary>One problem in a configuration file: where (a JSON path such as <c>$.instruments[2].tick</c>) and what.</summary>
 /// <param name="Path">JSON path of the offending value (<c>$</c> for the whole document).</param>

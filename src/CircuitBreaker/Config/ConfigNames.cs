@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 /// <summary>snake_case names of enum members for the configuration file (<c>BarrierOption</c> ⇄ <c>barrier_option</c>).</summary>
 internal static class ConfigNames<TEnum> where TEnum : struct, Enum

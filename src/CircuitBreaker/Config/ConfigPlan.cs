@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 /// <summary>An instrument entry of the file that passed its own checks.</summary>
 internal sealed record PlannedInstrument(string Path, string Symbol, InstrumentKind Kind, double Tick, double Lot, double Multiplier,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 /// <summary>
 /// Walks a parsed configuration document with explicit checks, collecting every problem with its JSON path instead of

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CircuitBreaker.Ring;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 public static partial class RiskConfigFile
 {

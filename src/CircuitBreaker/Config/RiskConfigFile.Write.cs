@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 public static partial class RiskConfigFile
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 /// <summary>
 /// The JSON configuration file (one schema for the CLI's <c>--config</c> and the hosting package; see

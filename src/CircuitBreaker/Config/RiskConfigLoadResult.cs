@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 /// <summary>
 /// What <see cref="RiskConfigFile.Load(Stream)"/> produced: on success the validated <see cref="Config"/>, the

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Config;
 
 /// <summary>
 /// Which default detectors run (the <c>signatures</c> section of the configuration file). Every switch defaults to on,

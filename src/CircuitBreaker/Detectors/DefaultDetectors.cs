@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>The default detector set: every signature on, with its documented conservative defaults. Allocates; call at setup.</summary>
 public static class DefaultDetectors

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// A detector on the evaluator thread. It sees every event in sequence (single-threaded: no locks needed), keeps

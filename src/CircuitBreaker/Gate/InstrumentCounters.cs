@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 // Laid out in whole 64-byte cache lines and stored in a LineArray (line-aligned): fields the gate writes and fields
 // the position keeper (evaluator) writes sit on different lines, so a fill or a mark never invalidates the line the

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 /// <summary>Market state per instrument, written by the position keeper / evaluator, read by the gate.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 /// <summary>
 /// A zeroed block of native memory that never moves, aligned to 64 bytes, and to 2 MiB when it is at least that large,

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 /// <summary>
 /// Working orders keyed by (account, order id), lock-free: two-choice hashing into buckets of 8 entries, each entry

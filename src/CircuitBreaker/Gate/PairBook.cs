@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 /// <summary>
 /// State per (account, instrument) pair: position and working quantity (for position limits and reduce-only), open

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 /// <summary>The 8 packed buckets of a <see cref="RateWindow"/> (one 64-byte line when the window is line-aligned).</summary>
 [InlineArray(8)]

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 /// <summary>
 /// Single-writer mode: fills reach the gate as release records (account, order id, lots) through this preallocated

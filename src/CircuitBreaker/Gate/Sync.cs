@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 /// <summary>
 /// How the gate updates the counters it owns. The gate's hot methods are generic over a struct implementing this,

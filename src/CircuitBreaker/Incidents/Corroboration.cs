@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// When a finding is allowed to act. Hard limits (post-trade limit findings, <see cref="Signature"/> 100 and up) act

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>Recent findings per target, for k-of-n agreement and persistence. Preallocated; evaluator thread only.</summary>
 internal sealed class CorroborationBook

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// The last events per instrument (default 256) and across all instruments (default 4,096), kept by value in

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// The <see cref="Escalation"/> policy's memory: recent instrument halts per group and the latest halt per account, in

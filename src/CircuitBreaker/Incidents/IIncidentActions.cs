@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// The engine's hands for actions that touch the outside world. Called on the evaluator thread, once per action per

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>A pre-defined incident action. Stable values (they appear in records and the playbook JSON as snake_case names).</summary>
 public enum IncidentActionKind : byte

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// The incident store of an <see cref="IncidentDesk"/>: a preallocated array of incident slots and, per slot, its

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// Incident response on the evaluator thread: turns findings into the <see cref="Playbook"/>'s actions (state changes

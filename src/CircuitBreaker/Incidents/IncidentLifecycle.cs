@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>Where an incident is: <c>Detected → Contained → Recovering → Closed</c>. A new finding while recovering goes back to <see cref="Contained"/>.</summary>
 public enum IncidentLifecycle : byte

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// Sizes and policies of an <see cref="IncidentDesk"/>. Everything is preallocated from these at construction.

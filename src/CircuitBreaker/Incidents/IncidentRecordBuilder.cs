@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// Builds the hand-over <see cref="IncidentRecord"/> of an incident in an <see cref="IncidentBook"/>: names instead of

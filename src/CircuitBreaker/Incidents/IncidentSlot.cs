@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>Mutable state of one incident, kept by value in a preallocated array (evaluator thread only).</summary>
 internal struct IncidentSlot

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>A snapshot of one incident (a value: reading it allocates nothing). Times are event time in ns; -1 when not reached.</summary>
 public readonly struct IncidentStatus

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 public sealed partial class Playbook
 {

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// Ordered rules turning findings into actions: the first rule that matches a finding decides its actions (none

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>One action of a playbook rule: what to do and where (relative to the finding).</summary>
 public readonly struct PlaybookAction

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// A declarative rule: which findings it matches and the ordered actions it takes. A finding matches when every

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// Staged recovery of the incidents in an <see cref="IncidentBook"/>, in event time: cool-down after the last finding,

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Incidents;
 
 /// <summary>
 /// One line of an incident's timeline, kept by value in a preallocated array: recording it allocates nothing.

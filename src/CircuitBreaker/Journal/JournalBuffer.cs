@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// Single-producer single-consumer byte ring holding whole frames (crc left zero) between the appender and the

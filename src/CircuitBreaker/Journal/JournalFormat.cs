@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// The journal's on-disk format, version 2 (version 1 files are still read). All integers are little-endian. See <c>docs/journal-format.md</c>.
@@ -20,7 +20,7 @@ namespace CircuitBreaker;
 /// <see cref="BitOperations.Crc32C(uint, ulong)"/>.
 /// </para>
 /// </summary>
-public static class JournalFormat
+internal static class JournalFormat
 {
     /// <summary>The format version this library writes: 2 (adds <see cref="JournalRecordType.Gap"/> and
     /// <see cref="JournalRecordType.SessionEnd"/>; every session written in version 2 ends with a session-end record).</summary>

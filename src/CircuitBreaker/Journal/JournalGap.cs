@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>What a <see cref="JournalRecordType.Gap"/> record says is missing.</summary>
 public enum JournalGapKind : byte

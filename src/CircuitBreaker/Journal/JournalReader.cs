@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// Reads journal records back across rotated files, in file-number order. The read stops at the first torn

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>One record read back from the journal, with where it was found.</summary>
 public readonly struct JournalRecord

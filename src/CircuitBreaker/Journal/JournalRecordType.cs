@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// What a journal record holds. Stored as one byte in every frame; <c>0</c> and values above

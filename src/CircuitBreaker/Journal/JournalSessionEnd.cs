@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// The fixed 48-byte payload of a <see cref="JournalRecordType.SessionEnd"/> record, the last record of a writer session,

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// The definitions a journal reader needs to turn dense ids back into names: every instrument (with its spec), account

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>Life cycle of a <see cref="JournalWriter"/>.</summary>
 public enum JournalWriterState : byte

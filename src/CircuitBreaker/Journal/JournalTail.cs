@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>How a journal read ended.</summary>
 public enum TailStatus : byte

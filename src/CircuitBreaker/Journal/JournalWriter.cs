@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// Append-only binary journal (format: <see cref="JournalFormat"/>). The evaluator thread appends with

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// Settings of a <see cref="JournalWriter"/>. Every default is stated; <see cref="Validate"/> reports all errors in

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Journal;
 
 /// <summary>
 /// The fixed 32-byte payload of a <see cref="JournalRecordType.Trip"/> record: one <see cref="TripContext"/>, little-endian.

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Limits;
 
 /// <summary>Which price the collar is measured against.</summary>
 public enum ReferencePriceSource : byte

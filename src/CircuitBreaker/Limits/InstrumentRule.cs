@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Limits;
 
 /// <summary>Per-instrument limits compiled to lots and ticks; read by value-ref on the hot path.</summary>
 [StructLayout(LayoutKind.Auto)]

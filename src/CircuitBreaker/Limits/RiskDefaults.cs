@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Limits;
 
 /// <summary>
 /// The safe defaults a user who configures nothing gets. Each is overridable per instrument or account; the

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Replay;
 
 /// <summary>
 /// Ready-made limit profiles for replays, applied to a <see cref="CircuitBreakerBuilder"/> before the tape's instruments

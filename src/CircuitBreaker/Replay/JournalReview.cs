@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Replay;
 
 /// <summary>
 /// Reviews a journal written by a <see cref="RiskPipeline"/>: rebuilds the flow it recorded (orders from the order events,

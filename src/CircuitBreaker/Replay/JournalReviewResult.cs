@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Replay;
 
 /// <summary>
 /// What a <see cref="JournalReview"/> found: how the journal read ended, and the differences between what happened live

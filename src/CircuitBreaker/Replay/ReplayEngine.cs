@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Replay;
 
 /// <summary>
 /// Replays an event tape through a real <see cref="Breaker"/> and <see cref="Evaluator"/>, synchronously on the calling

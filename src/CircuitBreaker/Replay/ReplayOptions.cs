@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Replay;
 
 /// <summary>
 /// How a <see cref="ReplayEngine"/> evaluates a tape: which detectors run, which responder (playbook) turns findings

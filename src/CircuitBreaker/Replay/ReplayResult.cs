@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Replay;
 
 /// <summary>
 /// What a replay produced: the spec report plus the figures a drill needs beyond it (final PnL per account for

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Replay;
 
 /// <summary>
 /// The state of one replay: id maps, accepted orders, collected trips. Fed either tape records (<see cref="Apply"/>, used by

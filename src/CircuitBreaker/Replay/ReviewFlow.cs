@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Replay;
 
 /// <summary>
 /// The second pass of a <see cref="JournalReview"/>: maps each journal record's live ids to the review's through the

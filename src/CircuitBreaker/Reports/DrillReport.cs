@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Reports;
 
 /// <summary>
 /// The result of replaying a tape through a breaker (drill-report spec v1): one JSON document with snake_case_lower

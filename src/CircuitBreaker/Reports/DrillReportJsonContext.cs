@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Reports;
 
 /// <summary>Source-generated (reflection-free, AOT-safe) JSON metadata for <see cref="DrillReport"/>: snake_case_lower
 /// names, indented, explicit nulls, enums as the spec's lower-case names.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Reports;
 
 /// <summary>One bad tape record in a drill report (<c>bad_record_details[]</c>, an optional field this library adds to
 /// the spec's report): where it was and why it was skipped.</summary>

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Reports;
 
 /// <summary>
 /// Collects the results of a replay and builds a <see cref="DrillReport"/> that follows the spec's rules: trips in

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Reports;
 
 /// <summary>One finding a limit or detector raised, in a drill report (<c>findings[]</c>).</summary>
 public sealed class ReportFinding

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Reports;
 
 /// <summary>One incident in a drill report (<c>incidents[]</c>): when it opened, was contained and closed, and what was done.</summary>
 public sealed class ReportIncident

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Reports;
 
 /// <summary>The <c>orders</c> block of a drill report: what the pre-trade gate did with the tape's orders.</summary>
 public sealed class ReportOrders

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Reports;
 
 /// <summary>One change of trading state in a drill report (<c>trips[]</c>).</summary>
 public sealed class ReportTrip

@@ -14,7 +14,7 @@ namespace CircuitBreaker.Ring;
 /// or <see cref="SetVolatile"/> for the conventional <c>-1</c>, meaning "nothing yet").
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = SizeInBytes)]
-public struct PaddedSequence
+internal struct PaddedSequence
 {
     /// <summary>Padding on each side of the value, in bytes (128: two 64-byte cache lines). The single constant all ring padding derives from.</summary>
     public const int PaddingBytes = 128;

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.State;
 
 /// <summary>
 /// Bounded multi-producer queue of <see cref="TripContext"/> values for the action thread (Vyukov's bounded

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// Base of the tape reader's read-only, forward-only streams (gzip members, sniffed input): everything but reading is

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// Decompresses a gzip stream (RFC 1952), one or more members, and checks what <see cref="GZipStream"/> does not: that

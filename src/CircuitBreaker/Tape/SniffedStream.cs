@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// A read-once stream whose first bytes were read to look at them (a gzip magic number) and are given back before the

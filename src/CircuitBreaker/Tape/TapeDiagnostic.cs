@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>A bad tape record: the 1-based line it was on and why it was skipped.</summary>
 /// <param name="Line">1-based line number in the tape.</param>

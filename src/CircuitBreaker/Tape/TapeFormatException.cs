@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// A tape that cannot be replayed at all: the file cannot be opened or decompressed, or it holds no good record.

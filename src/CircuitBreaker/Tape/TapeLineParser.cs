@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// Parses one tape line with <see cref="Utf8JsonReader"/> (no DOM): one pass stores each known field in a slot, then

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>The tape's lower_snake_case names for record types and enums, indexed by enum value.</summary>
 internal static class TapeNames

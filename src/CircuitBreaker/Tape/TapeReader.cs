@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// Streams an event tape (spec v1) record by record in bounded memory: one line buffer of at most

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// One event-tape record in human units (event-tape spec v1), as read by <see cref="TapeReader"/> or written by

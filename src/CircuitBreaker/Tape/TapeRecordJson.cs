@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>Serialises one <see cref="TapeRecord"/> in the spec's field order, only the fields of its type.</summary>
 internal static class TapeRecordJson

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>The <c>type</c> of an event-tape record (event-tape spec v1). Tape names are lower-case (<c>instrument</c>).</summary>
 public enum TapeRecordType : byte

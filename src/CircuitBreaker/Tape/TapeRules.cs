@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// The semantic rules of event-tape spec v1, shared by <see cref="TapeReader"/> and <see cref="TapeWriter"/> so that

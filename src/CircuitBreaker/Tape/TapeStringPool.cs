@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// Interns the short, repetitive strings of a tape (symbols, accounts, enum names) so reading a million records

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Tape;
 
 /// <summary>
 /// Writes spec-v1 event tapes: one JSON object per line, invariant culture, shortest round-trippable numbers, fields in

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Telemetry;
 
 /// <summary>
 /// Publishes the breaker's figures through <see cref="System.Diagnostics.Metrics"/> (meter <see cref="MeterName"/>),

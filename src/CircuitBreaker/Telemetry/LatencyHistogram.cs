@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Telemetry;
 
 /// <summary>
 /// A small log-linear histogram of non-negative <see cref="long"/> values (latencies in nanoseconds).

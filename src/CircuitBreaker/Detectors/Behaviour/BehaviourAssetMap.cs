@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Maps an on-chain asset id to the instrument whose price it moves. Rule, in order: (1) an explicit entry of the

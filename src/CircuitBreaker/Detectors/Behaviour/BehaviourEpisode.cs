@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// One episode gate: a finding when an episode starts, at most one escalation (Warning then Critical) within it, and

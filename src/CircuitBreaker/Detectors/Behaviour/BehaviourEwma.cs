@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Exponentially weighted mean and variance of one sampled value (a count or amount per bucket). Private statistics

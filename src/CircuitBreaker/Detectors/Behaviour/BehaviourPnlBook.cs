@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Mark-to-market PnL per account and per group from fills, marked at the last trade, quote mid or oracle price of

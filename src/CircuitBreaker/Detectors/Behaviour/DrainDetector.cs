@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Drain: collateral leaving far faster than usual with no trading to explain it — a smart-contract exploit or a

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Settings of <see cref="DrainDetector"/>. Outflows (<c>withdraw</c> and <c>transfer</c>) are summed over the last

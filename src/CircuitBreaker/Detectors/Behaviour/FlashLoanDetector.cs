@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Flash-loan price manipulation. (1) A <c>borrow</c> and a <c>repay</c> of the same asset (and the same account when

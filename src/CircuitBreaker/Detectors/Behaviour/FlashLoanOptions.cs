@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>Settings of <see cref="FlashLoanDetector"/>.</summary>
 public sealed class FlashLoanOptions

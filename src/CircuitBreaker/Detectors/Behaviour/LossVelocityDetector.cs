@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Loss velocity: how fast an account (and a risk group) loses money. PnL is rebuilt from fills and marked to market at

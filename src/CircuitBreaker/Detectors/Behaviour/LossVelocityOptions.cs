@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Settings of <see cref="LossVelocityDetector"/>. PnL is in the instruments' quote currency (price × quantity ×

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Product risk of derivatives books. (1) Greeks: delta, gamma and vega from <c>position</c> events, kept per account ×

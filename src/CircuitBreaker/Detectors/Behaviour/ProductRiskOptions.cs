@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Settings of <see cref="ProductRiskDetector"/>. Greeks and swap limits are per risk group and in the units the

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Quote stuffing: an account's order-message rate (new, replace, cancel) and cancel ratio against its own baseline.

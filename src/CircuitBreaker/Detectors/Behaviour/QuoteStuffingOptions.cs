@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Settings of <see cref="QuoteStuffingDetector"/>. Only departures from the account's own baseline count: an

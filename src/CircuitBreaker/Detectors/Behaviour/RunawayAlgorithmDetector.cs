@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Runaway algorithm (Knight Capital, 2012): an account whose behaviour departs far from its own baseline. Five

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Settings of <see cref="RunawayAlgorithmDetector"/>. Every default is conservative: it fires only on departures of

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Flash-crash liquidity signature per instrument from top-of-book quotes: the spread (bps of mid) against its

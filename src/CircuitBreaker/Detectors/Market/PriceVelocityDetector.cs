@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Price velocity in the spirit of CME velocity logic and LULD bands: the high–low range of the price over a short

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Traded volume in a short sliding window (default 1 s) against an event-time EWMA baseline of that window's volume,

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>Parameters of <see cref="VolumeSpikeDetector"/>. Immutable after construction; <see cref="Validate"/> reports every problem at once.</summary>
 public sealed class VolumeSpikeOptions

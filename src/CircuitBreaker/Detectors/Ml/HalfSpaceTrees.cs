@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Streaming Half-Space Trees (Tan, Ting &amp; Liu, 2011): an ensemble of random, perfectly balanced trees that halve

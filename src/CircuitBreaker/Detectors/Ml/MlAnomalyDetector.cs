@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Streaming ML detector: every <see cref="MlAnomalyOptions.SampleInterval"/> of event time per instrument it

@@ -1,11 +1,11 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// SplitMix64 (Steele, Lea &amp; Flood 2014): a tiny seeded generator whose output depends only on the seed and
 /// integer arithmetic, so sequences are bit-identical across runtimes and platforms (unlike <see cref="Random"/>).
 /// A mutable value type; nothing allocates. Not for cryptography.
 /// </summary>
-public struct SplitMix64
+internal struct SplitMix64
 {
     private ulong _state;
 

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Turns a stream of anomaly scores into episodes so one episode yields one finding, not thousands.

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Where a detector's bucket grid starts: the time of the first event the detector observes (any kind, so in a pipeline

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Converts the <see cref="TimeSpan"/> durations of detector options to event-time nanoseconds, once, at detector

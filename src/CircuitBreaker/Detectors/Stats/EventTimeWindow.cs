@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Sliding sum, count, minimum and maximum over event time, kept in a fixed ring of buckets of width

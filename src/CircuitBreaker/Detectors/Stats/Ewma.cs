@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Exponentially weighted mean and variance with event-time decay: the weight of a new sample is

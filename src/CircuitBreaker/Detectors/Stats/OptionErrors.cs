@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// The one validator of detector options: collects every invalid option, then <see cref="ThrowIfAny"/> throws one

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Gate;
 
 /// <summary>
 /// Counters the gate keeps once metrics are attached (<see cref="PreTradeGate.EnableCounters"/>): checks, striped by

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Pipeline;
 
 /// <summary>
 /// The pipeline's journal: the evaluator thread appends every event it evaluates (before evaluating it) and then every

@@ -1,6 +1,6 @@
 using CircuitBreaker.Ring;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Pipeline;
 
 /// <summary>
 /// The risk pipeline: engine threads <see cref="Publish"/> what happens (fills, trades, quotes, oracle prices, positions,
@@ -76,8 +76,8 @@ public sealed class RiskPipeline : IDisposable
     /// <summary>True while the evaluator thread runs.</summary>
     public bool IsRunning => _processor.IsRunning;
 
-    /// <summary>With a journal: its writer's state and counters (<see cref="CircuitBreaker.JournalStatus.Dropped"/>: records refused because
-    /// the buffer was full; <see cref="CircuitBreaker.JournalStatus.Fault"/>: the disk error that stopped it, evaluation goes on). Null
+    /// <summary>With a journal: its writer's state and counters (<see cref="CircuitBreaker.Journal.JournalStatus.Dropped"/>: records refused because
+    /// the buffer was full; <see cref="CircuitBreaker.Journal.JournalStatus.Fault"/>: the disk error that stopped it, evaluation goes on). Null
     /// without a journal or before <see cref="Start"/>. Allocates nothing.</summary>
     public JournalStatus? JournalStatus => _journal?.Writer?.GetStatus();
 

@@ -1,6 +1,6 @@
 using CircuitBreaker.Ring;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Pipeline;
 
 /// <summary>
 /// The single-threaded evaluation step: book-keeping (positions, PnL, references, post-trade limits), operator
@@ -122,7 +122,7 @@ public interface IEventObserver
 /// The simplest playbook: a Critical finding halts its scope (a hard post-trade limit has already tripped its own
 /// state); Warning and Info findings are only logged. Allocation-free.
 /// </summary>
-public sealed class SeverityResponder(StateBoard board) : IFindingSink
+internal sealed class SeverityResponder(StateBoard board) : IFindingSink
 {
     /// <inheritdoc />
     public void Raise(in Finding f)

@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Pipeline;
 
 /// <summary>Findings in arrival order, in a preallocated array; beyond capacity they are counted, not kept. Single writer.</summary>
 public sealed class FindingLog

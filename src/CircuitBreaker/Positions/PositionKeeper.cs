@@ -1,4 +1,4 @@
-namespace CircuitBreaker;
+namespace CircuitBreaker.Positions;
 
 /// <summary>
 /// Post-trade book-keeping, single-writer (the evaluator thread, or the one thread that feeds it): applies fills to

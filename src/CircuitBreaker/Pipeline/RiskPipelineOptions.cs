@@ -1,7 +1,7 @@
 using System.Text;
 using CircuitBreaker.Ring;
 
-namespace CircuitBreaker;
+namespace CircuitBreaker.Pipeline;
 
 /// <summary>What the evaluator does when a detector throws.</summary>
 public enum DetectorFaultPolicy : byte
