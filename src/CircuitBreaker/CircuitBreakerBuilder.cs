@@ -145,15 +145,14 @@ public sealed class CircuitBreakerBuilder
         if (_accountCapacity < Math.Max(1, _registry.AccountCount)) errors.Add($"account capacity {_accountCapacity} is below the {_registry.AccountCount} declared accounts (and must be >= 1)");
         if (_pairCapacity < 1) errors.Add($"pair capacity must be >= 1 (was {_pairCapacity})");
         if (_orderCapacity < 1 || _orderCapacity > MaxOrderCapacity) errors.Add($"order capacity must be between 1 and {MaxOrderCapacity} (was {_orderCapacity})");
-        if (!Enum.IsDefined(_concurrency)) errors.Add($"unknown gate concurrency mode {(int)_concurrency}");
-        Validate("default instrument limits", _defaultInstrument, errors);
-        ValidateAccount("default account limits", _defaultAccount, errors);
+        LimitsValidation.Validate("default instrument limits", _defaultInstrument, errors);
+        LimitsValidation.ValidateAccount("default account limits", _defaultAccount, errors);
         foreach (var (symbol, limits) in _instrumentLimits)
         {
             if (!_registry.TryGetInstrument(symbol, out _)) errors.Add($"limits for unknown symbol '{symbol}'");
-            Validate(symbol, limits, errors);
+            LimitsValidation.Validate(symbol, limits, errors);
         }
-        foreach (var (name, limits) in _accountLimits) ValidateAccount(name, limits, errors);
+        foreach (var (name, limits) in _accountLimits) LimitsValidation.ValidateAccount(name, limits, errors);
         foreach (var (name, limits) in _groupLimits)
         {
             if (!_registry.TryGetGroup(name, out _)) errors.Add($"limits for unknown group '{name}'");
@@ -209,37 +208,4 @@ public sealed class CircuitBreakerBuilder
         MaxOrdersPerWindow = own.MaxOrdersPerWindow ?? d.MaxOrdersPerWindow,
         MaxMessagesPerWindow = own.MaxMessagesPerWindow ?? d.MaxMessagesPerWindow,
     };
-
-    internal static void Validate(string who, InstrumentLimits l, List<string> errors)
-    {
-        Positive(who, "min order quantity", l.MinOrderQuantity, errors);
-        Positive(who, "max order quantity", l.MaxOrderQuantity, errors);
-        Positive(who, "max order notional", l.MaxOrderNotional, errors);
-        Positive(who, "fat-finger multiple", l.FatFingerMultiple, errors);
-        Positive(who, "collar (bps)", l.CollarBps, errors);
-        Positive(who, "max long position", l.MaxLongPosition, errors);
-        Positive(who, "max short position", l.MaxShortPosition, errors);
-        if (l.MinOrderQuantity is { } min && l.MaxOrderQuantity is { } max && double.IsFinite(min) && double.IsFinite(max) && min > max)
-            errors.Add($"{who}: min order quantity {min} > max order quantity {max}");
-        if (l.ReferenceStaleAfter is { } s && s <= TimeSpan.Zero) errors.Add($"{who}: reference staleness must be > 0 (was {s})");
-        if (l.MaxOpenOrders is <= 0) errors.Add($"{who}: max open orders must be > 0 (was {l.MaxOpenOrders})");
-        if (l.MaxOpenOrdersPerAccount is <= 0 or > 4096) errors.Add($"{who}: max open orders per account must be in 1..4096 (was {l.MaxOpenOrdersPerAccount})");
-        if (l.MaxOrdersPerWindow is <= 0) errors.Add($"{who}: max orders per window must be > 0 (was {l.MaxOrdersPerWindow})");
-        if (l.MaxMessagesPerWindow is <= 0) errors.Add($"{who}: max messages per window must be > 0 (was {l.MaxMessagesPerWindow})");
-    }
-
-    internal static void ValidateAccount(string who, AccountLimits l, List<string> errors)
-    {
-        Positive(who, "max gross exposure", l.MaxGrossExposure, errors);
-        Positive(who, "max net exposure", l.MaxNetExposure, errors);
-        Positive(who, "max daily loss", l.MaxDailyLoss, errors);
-        if (l.MaxOpenOrders is <= 0) errors.Add($"{who}: max open orders must be > 0 (was {l.MaxOpenOrders})");
-        if (l.MaxOrdersPerWindow is <= 0) errors.Add($"{who}: max orders per window must be > 0 (was {l.MaxOrdersPerWindow})");
-        if (l.MaxMessagesPerWindow is <= 0) errors.Add($"{who}: max messages per window must be > 0 (was {l.MaxMessagesPerWindow})");
-    }
-
-    private static void Positive(string who, string what, double? value, List<string> errors)
-    {
-        if (value is { } v && (!double.IsFinite(v) || v <= 0)) errors.Add($"{who}: {what} must be finite and > 0 (was {v})");
-    }
 }

@@ -53,7 +53,7 @@ public sealed class RiskConfig
     {
         var spec = Registry[instrument];
         var errors = new List<string>();
-        CircuitBreakerBuilder.Validate(spec.Symbol, limits, errors);
+        LimitsValidation.Validate(spec.Symbol, limits, errors);
         if (errors.Count > 0) throw new RiskConfigException(errors);
         var rules = (InstrumentRule[])Instruments.Clone();
         var effective = (InstrumentLimits[])((InstrumentLimits[])InstrumentLimits).Clone();

@@ -16,13 +16,6 @@ public interface IDetector
     void Observe(in RiskEvent e, IFindingSink sink);
 }
 
-/// <summary>Receives findings on the evaluator thread. Implementations must not allocate.</summary>
-public interface IFindingSink
-{
-    /// <summary>Reports a finding.</summary>
-    void Raise(in Finding finding);
-}
-
 /// <summary>What a detector may know of the instruments: sizes and specs, read at construction.</summary>
 public sealed class DetectorContext
 {

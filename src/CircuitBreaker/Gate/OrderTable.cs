@@ -138,8 +138,7 @@ internal sealed unsafe class OrderTable
     /// rising ids). Under ever-rising ids every new order lands in a bucket not touched for a whole pass of the table
     /// (14 MiB by default: not in L2), and the insert stalled on it; the gate calls this at the start of a new-order
     /// check, so this order's line loads while the other controls run, and the account's next ids (the next bucket)
-    /// are loaded before they arrive. Measured with `--compare`: 0.90-0.96 of the check time without it (the current
-    /// bucket alone: 0.98; the next bucket alone: 1.14 of both). A hint only: no effect on results; nothing on CPUs
+    /// are loaded before they arrive (docs/performance.md has the measurement). A hint only: no effect on results; nothing on CPUs
     /// without SSE prefetch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

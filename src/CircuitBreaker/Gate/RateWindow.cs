@@ -25,9 +25,7 @@ internal struct RateBuckets
 /// instead of a scan of the 8 buckets), and is the only thing ever compared for "newer". A bucket holding epoch E sits in
 /// slot <c>E mod 8</c> and carries the tag <c>valid | (E / 8) mod 2²⁷</c>: a bucket belongs to the window ending at e only
 /// when its tag is exactly the tag of the epoch of its slot in [e − 7, e] (or one round newer: a racing thread moved the
-/// head). A zeroed bucket has no valid bit, so it never matches (until 2026-12 the initial zeros read as epoch 0, and
-/// with the bucket number in the upper half of its 28-bit range an order was counted in a bucket no sum read: at
-/// present-day Unix-ns timestamps a limit of 1 admitted 2 on about half of all days). A bucket left untouched for a
+/// head). A zeroed bucket has no valid bit, so it never matches, whatever the time origin. A bucket left untouched for a
 /// multiple of 2³⁰ epochs could alias its tag: in single-writer mode every head move clears buckets outside the window,
 /// so it cannot; under atomics such a bucket would be counted (more refusals, never more admissions).
 /// </para>
@@ -180,9 +178,8 @@ internal struct RateWindow
     /// <summary>Gives back units taken by <see cref="TryAcquire{TSync}(ref RateWindow, ref long, int, int, int, int)"/> with
     /// the same limits (an order rejected by a later check): <paramref name="takenEpoch"/> is the epoch that acquire
     /// reported, and the units leave exactly that bucket. If the window has moved on so far that the bucket now holds a
-    /// newer epoch, the units already left the window with it and nothing is taken. (Until 2026-12 the units were taken
-    /// from the newest bucket: when another thread moved the head during the check, the newer bucket lost one of its own
-    /// units and under-counted by one for up to a window, so one order more than the limit could pass.)</summary>
+    /// newer epoch, the units already left the window with it and nothing is taken; never from a newer bucket, which
+    /// would under-count the window that holds it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Release<TSync>(ref RateWindow w, long takenEpoch, int orders, int messages, int orderLimit, int messageLimit)
         where TSync : struct, ISync

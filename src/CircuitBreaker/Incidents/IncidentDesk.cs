@@ -161,9 +161,6 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     /// <summary>Handles a finding (see <see cref="OnFinding"/>).</summary>
     void IFindingSink.Raise(in Finding finding) => OnFinding(in finding);
 
-    /// <summary>Every incident as a drill-report entry (builds the records: allocates; off the hot path).</summary>
-    public IReadOnlyList<ReportIncident> Incidents => BuildRecords().Select(r => r.ToReportIncident()).ToArray();
-
     /// <summary>
     /// Builds the hand-over record of an incident still kept (open or recently closed), or null for an unknown id.
     /// Allocates (strings, lists): call it off the hot path, from the evaluator thread or while it is idle.

@@ -64,13 +64,6 @@ public sealed class IncidentRecord
 
     /// <summary>Indented snake_case JSON. Allocates.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, IncidentJsonContext.Default.IncidentRecord);
-
-    /// <summary>The drill-report form (<c>incidents[]</c> entry): id <c>INC-n</c>, times, scope, target, reasons, actions. Allocates.</summary>
-    public ReportIncident ToReportIncident() => new()
-    {
-        Id = $"INC-{Id}", OpenedT = OpenedT, ContainedT = ContainedT, ClosedT = ClosedT, Scope = Scope, Target = Target,
-        Reasons = [.. Reasons], Actions = [.. Actions],
-    };
 }
 
 /// <summary>One timeline line in a record.</summary>

@@ -111,13 +111,6 @@ public sealed class Evaluator : IFindingSink
     }
 }
 
-/// <summary>A responder that also sees every event (flight recorder, recovery timers, acknowledgements).</summary>
-public interface IEventObserver
-{
-    /// <summary>Called on the evaluator thread for every event, after book-keeping and before the detectors. Must not allocate.</summary>
-    void OnEvent(in RiskEvent e);
-}
-
 /// <summary>
 /// The simplest playbook: a Critical finding halts its scope (a hard post-trade limit has already tripped its own
 /// state); Warning and Info findings are only logged. Allocation-free.

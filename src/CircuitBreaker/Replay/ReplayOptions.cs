@@ -32,10 +32,3 @@ public sealed class ReplayOptions
     /// <summary>Records between two <see cref="Progress"/> calls (default 1,000,000).</summary>
     public long ProgressEvery { get; init; } = 1_000_000;
 }
-
-/// <summary>A responder (playbook) that opens incidents; the replay copies them into the report's <c>incidents</c>.</summary>
-public interface IIncidentSource
-{
-    /// <summary>Incidents opened so far, in the order they opened. Read once, after the replay.</summary>
-    IReadOnlyList<ReportIncident> Incidents { get; }
-}

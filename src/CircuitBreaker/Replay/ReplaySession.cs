@@ -232,7 +232,7 @@ internal sealed class ReplaySession
             ref readonly var f = ref log[i];
             _report.AddFinding(f.TimeNs, f.Signature.ToString(), f.Severity, f.Scope, _registry.TargetName(f.Scope, f.Target), f.Score, f.FormatDetail());
         }
-        if (incidents is not null) foreach (var inc in incidents.Incidents) _report.AddIncident(inc);
+        if (incidents is not null) foreach (var record in incidents.BuildRecords()) _report.AddIncident(ReportIncident.From(record));
         var report = _report.Build();
         report.FindingsDropped += log.Dropped;
 

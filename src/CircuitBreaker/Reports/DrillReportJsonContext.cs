@@ -13,9 +13,3 @@ namespace CircuitBreaker.Reports;
     Converters = [typeof(LowerSnakeEnumConverter<Scope>), typeof(LowerSnakeEnumConverter<TradingState>), typeof(LowerSnakeEnumConverter<Severity>)])]
 [JsonSerializable(typeof(DrillReport))]
 internal sealed partial class DrillReportJsonContext : JsonSerializerContext;
-
-/// <summary>Enum as its snake_case_lower name (<c>reduce_only</c>); integers are not accepted.</summary>
-internal sealed class LowerSnakeEnumConverter<TEnum> : JsonStringEnumConverter<TEnum> where TEnum : struct, Enum
-{
-    public LowerSnakeEnumConverter() : base(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) { }
-}

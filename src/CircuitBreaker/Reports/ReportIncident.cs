@@ -29,4 +29,15 @@ public sealed class ReportIncident
     /// <summary>Actions taken, e.g. <c>halt</c>, <c>cancel_all</c> (<c>actions</c>).</summary>
     [JsonRequired]
     public List<string> Actions { get; set; } = [];
+
+    /// <summary>The report's form of an incident record: id <c>INC-n</c>, times, scope, target, reasons, actions. Allocates.</summary>
+    public static ReportIncident From(IncidentRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new()
+        {
+            Id = $"INC-{record.Id}", OpenedT = record.OpenedT, ContainedT = record.ContainedT, ClosedT = record.ClosedT,
+            Scope = record.Scope, Target = record.Target, Reasons = [.. record.Reasons], Actions = [.. record.Actions],
+        };
+    }
 }

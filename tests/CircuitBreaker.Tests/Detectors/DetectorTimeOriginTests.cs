@@ -1,5 +1,4 @@
 using System.Globalization;
-using CircuitBreaker.Tests.Detectors.Behaviour;
 
 namespace CircuitBreaker.Tests.Detectors;
 

@@ -43,7 +43,7 @@ public class SizeAndPriceTestsAccountOwned : SizeAndPriceTests
     public void ModeGuard_FixtureBuiltInThisClass_IsAccountOwned() => Assert.Equal(GateConcurrency.AccountOwned, new GateFixture().Breaker.Gate.Concurrency);
 }
 
-public class TradingStateTestsAccountOwned : TradingStateTests
+public class TradingStateTestsAccountOwned : State.TradingStateTests
 {
     public TradingStateTestsAccountOwned() => GateFixture.AmbientConcurrency = GateConcurrency.AccountOwned;
 

@@ -43,7 +43,7 @@ public class SizeAndPriceTestsSingleWriter : SizeAndPriceTests
     public void ModeGuard_FixtureBuiltInThisClass_IsSingleWriter() => Assert.Equal(GateConcurrency.SingleWriter, new GateFixture().Breaker.Gate.Concurrency);
 }
 
-public class TradingStateTestsSingleWriter : TradingStateTests
+public class TradingStateTestsSingleWriter : State.TradingStateTests
 {
     public TradingStateTestsSingleWriter() => GateFixture.AmbientConcurrency = GateConcurrency.SingleWriter;
 

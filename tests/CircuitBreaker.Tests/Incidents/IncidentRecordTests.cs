@@ -70,7 +70,7 @@ public sealed class IncidentRecordTests
     {
         using var f = new IncidentFixture();
         f.Raise(Signature.VolumeSpike, Scope.Instrument, f.Perp);
-        var report = f.Desk.BuildRecord(f.Desk.LastIncidentId)!.ToReportIncident();
+        var report = ReportIncident.From(f.Desk.BuildRecord(f.Desk.LastIncidentId)!);
         Assert.Equal($"INC-{f.Desk.LastIncidentId}", report.Id);
         Assert.Equal(f.Now, report.OpenedT);
         Assert.Equal(f.Now, report.ContainedT);

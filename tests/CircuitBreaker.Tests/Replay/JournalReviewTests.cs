@@ -204,7 +204,7 @@ public class JournalReviewTests
     /// <summary>A small journal as a pipeline writes it: the session note (given, or the fixture's), then a few events.</summary>
     private static string SmallJournal(JournalScratch scratch, string name, string? note = null)
     {
-        var f = new CircuitBreaker.Tests.Gate.GateFixture();
+        var f = new GateFixture();
         string basePath = scratch.BasePath(name);
         using var writer = new JournalWriter(basePath);
         foreach (string part in note is null ? JournalSessionNote.Write(f.Breaker.Registry, 4096) : [note])
@@ -231,7 +231,7 @@ public class JournalReviewTests
     public void Cli_Review_CrcValidSessionNoteWithABadField_ErrorNamingTheFieldExit2(string find, string replace, string path)
     {
         using var scratch = new JournalScratch();
-        var f = new CircuitBreaker.Tests.Gate.GateFixture();
+        var f = new GateFixture();
         string note = JournalSessionNote.Write(f.Breaker.Registry, 4096).Single();
         Assert.Contains(find, note);
         string hostile = note.Replace(find, replace, StringComparison.Ordinal);
@@ -288,7 +288,7 @@ public class JournalReviewTests
     {
         using var scratch = new JournalScratch();
         string journal = scratch.BasePath("rotated");
-        var f = new CircuitBreaker.Tests.Gate.GateFixture();
+        var f = new GateFixture();
         using (var writer = new JournalWriter(new JournalWriterOptions { BasePath = journal, MaxFileBytes = 4096 }))
         {
             foreach (string part in JournalSessionNote.Write(f.Breaker.Registry, 4096)) Assert.True(writer.TryAppendNote(part));

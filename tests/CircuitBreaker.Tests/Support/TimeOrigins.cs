@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>
 /// The event-time origins every origin-sensitive test runs at: the library claims all of 0 ≤ t ≤ <see cref="long.MaxValue"/>

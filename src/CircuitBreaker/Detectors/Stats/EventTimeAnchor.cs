@@ -6,9 +6,7 @@ namespace CircuitBreaker.Detectors;
 /// Where a detector's bucket grid starts: the time of the first event the detector observes (any kind, so in a pipeline
 /// every detector anchors at the pipeline's first event). Bucket numbers, window slots and sample intervals are counted
 /// on <see cref="Since"/>, the time since the anchor, so the same stream shifted by any constant falls into the same
-/// buckets and gives the same findings (until 2026-12 the grids sat on multiples of their width since t = 0, and a shift
-/// by a fraction of a bucket changed the findings of 8 of the 12 drills). A stream that starts at t = 0 has its anchor at
-/// 0 and its grids where they always were. A plain value; two loads and a compare per event.
+/// buckets and gives the same findings. A stream that starts at t = 0 has its anchor at 0. A plain value; two loads and a compare per event.
 /// </summary>
 internal struct EventTimeAnchor
 {

@@ -1,6 +1,6 @@
-using static CircuitBreaker.Tests.Detectors.Behaviour.BehaviourMarket;
+using static CircuitBreaker.Tests.Support.BehaviourMarket;
 
-namespace CircuitBreaker.Tests.Detectors.Behaviour;
+namespace CircuitBreaker.Tests.Detectors;
 
 /// <summary>Rules added so the drills' attacks are seen by the signature designed for them (docs/detection.md).</summary>
 public sealed class AlignmentTests

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Detectors.Behaviour;
+namespace CircuitBreaker.Tests.Detectors;
 
 public sealed class BehaviourRobustnessTests
 {

@@ -1,6 +1,6 @@
-using static CircuitBreaker.Tests.Detectors.Behaviour.BehaviourMarket;
+using static CircuitBreaker.Tests.Support.BehaviourMarket;
 
-namespace CircuitBreaker.Tests.Detectors.Behaviour;
+namespace CircuitBreaker.Tests.Detectors;
 
 public sealed class ProductRiskDetectorTests
 {

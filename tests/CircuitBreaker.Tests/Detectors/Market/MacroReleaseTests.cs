@@ -15,7 +15,7 @@ public sealed class MacroReleaseTests
     {
         var events = new SyntheticMarket { Seed = seed, MacroAtS = 150 }.Build();
         var ctx = SyntheticMarket.Registry().Context;
-        var found = Market(ctx).SelectMany(d => Replay.Run(d, events)).ToList();
+        var found = Market(ctx).SelectMany(d => DetectorReplay.Run(d, events)).ToList();
         Assert.DoesNotContain(found, f => f.Severity == Severity.Critical);
     }
 
@@ -25,7 +25,7 @@ public sealed class MacroReleaseTests
         // Control: the same tape with a crash on top must produce a Critical finding, so the test above can fail.
         var events = new SyntheticMarket { Seed = 1, MacroAtS = 150, CrashAtS = 152, CrashPct = 10 }.Build();
         var ctx = SyntheticMarket.Registry().Context;
-        var found = Market(ctx).SelectMany(d => Replay.Run(d, events)).ToList();
+        var found = Market(ctx).SelectMany(d => DetectorReplay.Run(d, events)).ToList();
         Assert.Contains(found, f => f.Severity == Severity.Critical && f.Signature == Signature.PriceVelocity);
     }
 
@@ -33,7 +33,7 @@ public sealed class MacroReleaseTests
     public void Observe_MlDetectorOnAnyAttack_NeverCritical()
     {
         var events = new SyntheticMarket { CrashAtS = 150, CrashPct = 30, CollapseAtS = 150, VolumeSpikeAtS = 150, VolumeSpikeFactor = 1000 }.Build();
-        var found = Replay.Run(new MlAnomalyDetector(SyntheticMarket.Registry().Context), events);
+        var found = DetectorReplay.Run(new MlAnomalyDetector(SyntheticMarket.Registry().Context), events);
         Assert.NotEmpty(found);
         Assert.All(found, f => Assert.Equal(Severity.Warning, f.Severity));
     }

@@ -58,7 +58,7 @@ public sealed class MarketDetectorContractTests
     private static List<Finding> Run(Case c, SyntheticMarket m)
     {
         var ctx = SyntheticMarket.Registry().Context;
-        return Replay.Run(c.Create(ctx), m.Build()).Where(f => f.Signature == c.Signature).ToList();
+        return DetectorReplay.Run(c.Create(ctx), m.Build()).Where(f => f.Signature == c.Signature).ToList();
     }
 
     [Theory, MemberData(nameof(Cases))]
@@ -67,7 +67,7 @@ public sealed class MarketDetectorContractTests
         var c = Get(name);
         var found = Run(c, c.Attack);
         Assert.True(c.Expected.SequenceEqual(found.Select(f => f.Severity)),
-            $"expected [{string.Join(", ", c.Expected)}], got {found.Count}: {Replay.Describe(found)}");
+            $"expected [{string.Join(", ", c.Expected)}], got {found.Count}: {DetectorReplay.Describe(found)}");
         Assert.All(found, f => Assert.Equal(new InstrumentId(0).Value, f.Target));
         Assert.All(found, f => Assert.True(f.FirstAnomalousTimeNs <= f.TimeNs));
     }
@@ -88,7 +88,7 @@ public sealed class MarketDetectorContractTests
     {
         var c = Get(name);
         var found = Run(c, c.Attack.Benign());
-        Assert.True(found.Count == 0, Replay.Describe(found));
+        Assert.True(found.Count == 0, DetectorReplay.Describe(found));
     }
 
     [Theory, MemberData(nameof(Cases))]
@@ -96,7 +96,7 @@ public sealed class MarketDetectorContractTests
     {
         var c = Get(name);
         var found = Run(c, c.DuringWarmup);
-        Assert.True(found.Count == 0, Replay.Describe(found));
+        Assert.True(found.Count == 0, DetectorReplay.Describe(found));
     }
 
     [Theory, MemberData(nameof(Cases))]
@@ -124,12 +124,12 @@ public sealed class MarketDetectorContractTests
         var events = c.Attack.Build();
         int from = Array.FindIndex(events, e => e.TimeNs >= 101_000_000_000);
         var ctx = SyntheticMarket.Registry().Context;
-        Replay.AllocatedAfterWarmup(c.Create(ctx), events, from, new FindingCounter()); // JIT every path once
+        DetectorReplay.AllocatedAfterWarmup(c.Create(ctx), events, from, new FindingCounter()); // JIT every path once
         var counter = new FindingCounter();
-        Replay.AllocatedAfterWarmup(c.Create(ctx), events, from, counter);
+        DetectorReplay.AllocatedAfterWarmup(c.Create(ctx), events, from, counter);
         Assert.True(counter.Count > 0, "the measured part must raise findings");
 
-        long bytes = Replay.MinAllocatedAfterWarmup(() => c.Create(ctx), events, from, () => new FindingCounter());
+        long bytes = DetectorReplay.MinAllocatedAfterWarmup(() => c.Create(ctx), events, from, () => new FindingCounter());
 
         Assert.Equal(0, bytes);
     }
@@ -141,9 +141,9 @@ public sealed class MarketDetectorContractTests
         var events = c.Attack.Build();
         int from = Array.FindIndex(events, e => e.TimeNs >= 101_000_000_000);
         var ctx = SyntheticMarket.Registry().Context;
-        Replay.AllocatedAfterWarmup(c.Create(ctx), events, from, new FormattingSink());
+        DetectorReplay.AllocatedAfterWarmup(c.Create(ctx), events, from, new FormattingSink());
 
-        long bytes = Replay.MinAllocatedAfterWarmup(() => c.Create(ctx), events, from, () => new FormattingSink());
+        long bytes = DetectorReplay.MinAllocatedAfterWarmup(() => c.Create(ctx), events, from, () => new FormattingSink());
 
         Assert.True(bytes > 0, "the harness must see an allocating sink");
     }

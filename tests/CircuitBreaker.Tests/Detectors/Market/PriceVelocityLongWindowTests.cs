@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Detectors.Market;
+namespace CircuitBreaker.Tests.Detectors;
 
 public sealed class PriceVelocityLongWindowTests
 {
@@ -10,7 +10,7 @@ public sealed class PriceVelocityLongWindowTests
         var reg = new InstrumentRegistry();
         var id = reg.AddInstrument("X-PERP", InstrumentKind.Perpetual, 0.0001, 1);
         var d = new PriceVelocityDetector(new DetectorContext(reg), o);
-        var sink = new Behaviour.RecordingSink();
+        var sink = new RecordingSink();
         var rnd = new Random(3);
         double mid = 10;
         for (long t = 0; t < 240 * S; t += S / 10)

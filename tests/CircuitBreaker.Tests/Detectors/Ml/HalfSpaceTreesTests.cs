@@ -1,5 +1,5 @@
 using CircuitBreaker.Tests.Support;
-namespace CircuitBreaker.Tests.Detectors.Ml;
+namespace CircuitBreaker.Tests.Detectors;
 
 public sealed class HalfSpaceTreesTests
 {

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Detectors.Stats;
+namespace CircuitBreaker.Tests.Detectors;
 
 public sealed class EpisodeGateTests
 {

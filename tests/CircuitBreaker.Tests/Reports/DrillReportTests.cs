@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace CircuitBreaker.Tests.Tape;
+namespace CircuitBreaker.Tests.Reports;
 
 public sealed class DrillReportTests
 {

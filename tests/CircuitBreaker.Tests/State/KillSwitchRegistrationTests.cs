@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Gate;
+namespace CircuitBreaker.Tests.State;
 
 /// <summary>The registration <see cref="StateBoard.Register(IKillSwitch, bool)"/> and <see cref="Breaker.OnTrip"/> return.</summary>
 public class KillSwitchRegistrationTests

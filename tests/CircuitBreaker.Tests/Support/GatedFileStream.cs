@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Journal;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>A real journal file whose writes are held until <c>gate</c> is set: a disk that stalls, then recovers.</summary>
 internal sealed class GatedFileStream(string path, StalledDisk gate) : Stream

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Detectors;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>
 /// Seeded synthetic tape for one instrument: every tick (~50 ms, jittered) a quote and a trade, and every second an
@@ -127,7 +127,7 @@ internal sealed class FormattingSink : IFindingSink
     public void Raise(in Finding finding) => Chars += finding.FormatDetail().Length;
 }
 
-internal static class Replay
+internal static class DetectorReplay
 {
     public static List<Finding> Run(IDetector d, RiskEvent[] events)
     {

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Gate;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>A small book: BTC-PERP (tick 0.1, lot 0.001), an ETH option, a swap; two accounts; a reference price.</summary>
 internal sealed class GateFixture

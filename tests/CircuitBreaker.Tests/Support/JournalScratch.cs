@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CircuitBreaker.Tests.Journal;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>A temporary directory for journal files, deleted on dispose, plus record builders shared by the tests.</summary>
 internal sealed class JournalScratch : IDisposable

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Safety;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>
 /// The independent reference the properties check the breaker against: plain dictionaries and lists, no atomics,

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Config;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>Configuration documents shared by the config and hosting tests.</summary>
 internal static class ConfigSamples

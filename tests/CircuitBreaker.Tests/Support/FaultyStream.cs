@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Journal;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>A write-only stream that simulates a disk: fails with <see cref="IOException"/> once more than
 /// <c>failAfterBytes</c> have been written, and can hold every write until released.</summary>

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Gate;
+namespace CircuitBreaker.Tests.State;
 
 public class TradingStateTests
 {

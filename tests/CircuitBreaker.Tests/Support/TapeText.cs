@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CircuitBreaker.Tests.Tape;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>Builds readers over in-memory tapes.</summary>
 internal static class TapeText

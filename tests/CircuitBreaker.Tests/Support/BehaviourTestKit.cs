@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Detectors.Behaviour;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>Records findings into a preallocated array (no allocation when raising).</summary>
 internal sealed class RecordingSink : IFindingSink

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Incidents;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>Records every external action (allocates; not for allocation tests).</summary>
 internal sealed class RecordingActions : IIncidentActions

@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Gate;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>
 /// Tests that run many hot threads at once (gate races). They run alone, after the parallel tests: on a 2-core machine

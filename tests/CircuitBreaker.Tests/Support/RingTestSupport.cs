@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using CircuitBreaker.Ring;
 
-namespace CircuitBreaker.Tests.Ring;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>Test event: who wrote it and its number in that producer's stream.</summary>
 [StructLayout(LayoutKind.Sequential)]

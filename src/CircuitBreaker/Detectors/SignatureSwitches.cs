@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Config;
+namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Which default detectors run (the <c>signatures</c> section of the configuration file). Every switch defaults to on,

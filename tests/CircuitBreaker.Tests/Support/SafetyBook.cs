@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Safety;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>
 /// A breaker with random but valid limits, drawn from one seed: two instruments in one risk group (AAA perpetual,

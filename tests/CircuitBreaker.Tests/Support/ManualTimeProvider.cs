@@ -1,4 +1,4 @@
-namespace CircuitBreaker.Tests.Ring;
+namespace CircuitBreaker.Tests.Support;
 
 /// <summary>
 /// A fake <see cref="TimeProvider"/>: time moves only with <see cref="Advance"/>, which fires due timers synchronously
