@@ -45,7 +45,7 @@ consumer_project() {
 }
 consumer_project Consumer.csproj "CircuitBreaker=$version"
 cp "$root/samples/QuickStart/Program.cs" Program.cs
-NUGET_PACKAGES="$export_pkgs" dotnet run -c Release --nologo > out.txt
+NUGET_PACKAGES="$export_pkgs" dotnet run -c Release --nologo > out.txt || { cat out.txt; echo "the quick-start consumer did not build or run"; exit 1; }
 cat out.txt
 grep -q "fat finger: buy 500 @ 64000        -> REJECTED MaxOrderQuantity" out.txt
 grep -q "after halt: buy 0.25 @ 64000       -> REJECTED Halted" out.txt
@@ -59,6 +59,8 @@ consumer_project HostConsumer.csproj "CircuitBreaker.Extensions.Hosting=$version
 cat > Program.cs <<'CS'
 using CircuitBreaker;
 using CircuitBreaker.Extensions.Hosting;
+using CircuitBreaker.Limits;
+using CircuitBreaker.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -97,7 +99,7 @@ foreach (var metric in exported)
     }
 return 0;
 CS
-NUGET_PACKAGES="$export_pkgs" dotnet run -c Release --nologo > metrics.txt
+NUGET_PACKAGES="$export_pkgs" dotnet run -c Release --nologo > metrics.txt || { cat metrics.txt; echo "the generic-host consumer did not build or run"; exit 1; }
 sort -u metrics.txt
 grep -q "^metric circuit_breaker.checks 2$" metrics.txt || { echo "OpenTelemetry did not export circuit_breaker.checks = 2"; exit 1; }
 grep -q "^metric circuit_breaker.rejections|circuit_breaker.reason=MaxOrderQuantity 1$" metrics.txt || { echo "OpenTelemetry did not export the rejection by reason"; exit 1; }
