@@ -17,6 +17,8 @@ public sealed record FirmEngineAck(string Engine, TimeSpan? Latency, string Path
 /// <param name="Engines">Each live engine's acknowledgement.</param>
 public sealed record FirmCommandResult(string Command, string? Refused, ulong Revision, IReadOnlyList<FirmEngineAck> Engines)
 {
+    /// <summary>Wall-clock Unix time (ns, 100 ns resolution) just before the first write: the start of propagation.</summary>
+    public long StartedUnixNs { get; init; }
     /// <summary>True when written and every live engine acknowledged.</summary>
     public bool AllAcked => Refused is null && Engines.All(e => e.Latency is not null);
 }
@@ -139,6 +141,7 @@ public sealed class FirmOperator : IAsyncDisposable
             Origin = "operator", By = _options.Name, WallMs = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), Command = cmd,
         };
         record.TimeNs = record.WallMs * 1_000_000;
+        long started = (_options.Clock.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
         try
         {
             foreach (var key in keys)
@@ -165,7 +168,7 @@ public sealed class FirmOperator : IAsyncDisposable
         lock (acked)
             engines = live.Select(e => acked.TryGetValue(e, out var a) && a.Keys.Count >= keys.Count
                 ? new FirmEngineAck(e, a.Latency, a.Path) : new FirmEngineAck(e, null, "")).ToList();
-        var result = new FirmCommandResult(cmd, refused, revision, engines);
+        var result = new FirmCommandResult(cmd, refused, revision, engines) { StartedUnixNs = started };
         await _plane.AuditAsync(FirmKeys.OperatorPrefix, new FirmAuditEntry
         {
             WallMs = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), Who = _options.Name, What = FirmKeys.StateName(state) switch { "active" => "resume", var s => s },
