@@ -8,7 +8,7 @@ using System.Reflection;
 namespace CircuitBreaker.Cli;
 
 /// <summary>The commands of the tool, writing to the given writers (so tests run them in-process).</summary>
-public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactive = false)
+public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool interactive = false)
 {
     /// <summary>Exit code for success (trips are results, not errors).</summary>
     public const int Ok = 0;
@@ -126,6 +126,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         root.Subcommands.Add(review);
         root.Subcommands.Add(drill);
         root.Subcommands.Add(config);
+        root.Subcommands.Add(FirmCommand());
         return root;
     }
 

@@ -16,3 +16,4 @@ global using CircuitBreaker.Ring;
 global using CircuitBreaker.State;
 global using CircuitBreaker.Tape;
 global using CircuitBreaker.Telemetry;
+global using CircuitBreaker.Nats;

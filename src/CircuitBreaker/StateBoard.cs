@@ -181,24 +181,35 @@ public sealed class StateBoard : IDisposable
     /// <summary>Number of kill switches registered and not unregistered (tests, diagnostics).</summary>
     internal int SwitchCount => Volatile.Read(ref _switches).Length;
 
-    /// <summary>The state of one scope alone.</summary>
-    public TradingState Get(Scope scope, int target) => (TradingState)Volatile.Read(ref Slot(scope, target));
+    /// <summary>The state in force for one scope alone: the most restrictive of its local and firm layers.</summary>
+    public TradingState Get(Scope scope, int target) => (TradingState)EffectiveOf(Volatile.Read(ref Slot(scope, target)));
+
+    /// <summary>A scope's local layer: what this process set (operators, limits, detectors, recovery) through <see cref="TrySet"/>.</summary>
+    public TradingState GetLocal(Scope scope, int target) => (TradingState)(Volatile.Read(ref Slot(scope, target)) & LayerMask);
+
+    /// <summary>A scope's firm layer: what the firm plane set through <see cref="TrySetFirm"/> (Active when none).</summary>
+    public TradingState GetFirm(Scope scope, int target) => (TradingState)(Volatile.Read(ref Slot(scope, target)) >> FirmShift);
+
+    // A state word holds two layers: bits 0-1 the local state, bits 2-3 the firm state; in force is the larger.
+    private const int LayerMask = 3;
+    private const int FirmShift = 2;
+    private static int EffectiveOf(int word) => Math.Max(word & LayerMask, word >> FirmShift);
 
     /// <summary>The count the gate's one-read fast path tests (tests: equals the number of restricted scopes when no transition is in flight).</summary>
     internal int RestrictedCount => Volatile.Read(ref _restricted);
 
     /// <summary>Global state.</summary>
-    public TradingState Global => (TradingState)Volatile.Read(ref _global);
+    public TradingState Global => (TradingState)EffectiveOf(Volatile.Read(ref _global));
 
     /// <summary>The most restrictive state in force for an order on (instrument, group, account), and the scope imposing it.</summary>
     public TradingState Effective(int instrument, int group, int account, out Scope scope)
     {
         scope = Scope.Global;
         if (Volatile.Read(ref _restricted) == 0) return TradingState.Active; // nothing restricted anywhere: one read
-        int g = Volatile.Read(ref _global);
-        int i = (uint)instrument < (uint)_instrument.Length ? Volatile.Read(ref _instrument[instrument]) : 0;
-        int gr = (uint)group < (uint)_group.Length ? Volatile.Read(ref _group[group]) : 0;
-        int a = (uint)account < (uint)_account.Length ? Volatile.Read(ref _account[account]) : 0;
+        int g = EffectiveOf(Volatile.Read(ref _global));
+        int i = (uint)instrument < (uint)_instrument.Length ? EffectiveOf(Volatile.Read(ref _instrument[instrument])) : 0;
+        int gr = (uint)group < (uint)_group.Length ? EffectiveOf(Volatile.Read(ref _group[group])) : 0;
+        int a = (uint)account < (uint)_account.Length ? EffectiveOf(Volatile.Read(ref _account[account])) : 0;
         int max = g;
         if (a > max) { max = a; scope = Scope.Account; }
         if (gr > max) { max = gr; scope = Scope.Group; }
@@ -207,41 +218,67 @@ public sealed class StateBoard : IDisposable
     }
 
     /// <summary>
-    /// Sets a scope's state. Returns false (and delivers nothing) when the state was already in force, so a
-    /// transition is recorded and delivered exactly once even when several threads race to make it. Also false, with
-    /// nothing changed, for an undefined scope or state or a target outside the board, and when an automatic cause
-    /// (<see cref="TripCause.Limit"/>, <see cref="TripCause.Signature"/>, <see cref="TripCause.Pipeline"/>) would lower the state.
+    /// Sets a scope's local state (the layer this process owns). Returns false (and delivers nothing) when that state was
+    /// already in force in the local layer, so a transition is recorded and delivered exactly once even when several
+    /// threads race to make it. Also false, with nothing changed, for an undefined scope or state or a target outside the
+    /// board, and when an automatic cause (<see cref="TripCause.Limit"/>, <see cref="TripCause.Signature"/>,
+    /// <see cref="TripCause.Pipeline"/>) would lower the local state. The state in force is the most restrictive of the
+    /// local and firm layers (<see cref="TrySetFirm"/>): a local resume never lifts a firm restriction. Kill switches
+    /// receive a transition (with <see cref="TripOrigin.Local"/>) only when the state in force changes; a local change
+    /// hidden by a stricter firm state returns true and delivers nothing. Allocation-free and lock-free.
     /// </summary>
     public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Signature signature = default, Severity severity = Severity.Critical)
+        => SetLayer(scope, target, state, timeNs, cause, reason, signature, severity, TripOrigin.Local);
+
+    /// <summary>
+    /// Sets a scope's firm state: the layer the firm plane (an operator or another engine, through a firm link) owns. The
+    /// state in force is the most restrictive of the local and firm layers: a firm resume never lifts a local restriction.
+    /// Returns false (and delivers nothing) when that firm state was already set, or for an undefined scope or state or a
+    /// target outside the board. Firm changes are never escalate-only: the firm plane orders its own changes. Kill switches
+    /// receive a transition (with <see cref="TripOrigin.Firm"/>) only when the state in force changes. Allocation-free and lock-free.
+    /// </summary>
+    public bool TrySetFirm(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
+        Severity severity = Severity.Critical)
+        => SetLayer(scope, target, state, timeNs, cause, reason, default, severity, TripOrigin.Firm);
+
+    private bool SetLayer(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
+        Signature signature, Severity severity, TripOrigin origin)
     {
         // An undefined state or scope is refused: an out-of-range state word would outrank Halted in Effective yet
         // read as neither Halted nor ReduceOnly at the gate, and an undefined scope would land on the global word.
         if ((byte)state > (byte)TradingState.Halted || (byte)scope > (byte)Scope.Global) return false;
         if (scope != Scope.Global && !IsValidTarget(scope, target)) return false;
         ref int slot = ref Slot(scope, target);
-        int previous = Volatile.Read(ref slot);
-        // Automatic trips (limits, signatures, the pipeline) only escalate: a post-trade limit must never turn an
+        int shift = origin == TripOrigin.Firm ? FirmShift : 0;
+        // Automatic local trips (limits, signatures, the pipeline) only escalate: a post-trade limit must never turn an
         // operator's Halted into ReduceOnly. Lowering a state is for operators and staged recovery.
-        bool escalateOnly = cause is TripCause.Limit or TripCause.Signature or TripCause.Pipeline;
-        // The restricted count never reads below the number of words not Active: a restriction is counted BEFORE its
-        // word changes (so a check that reads 0 cannot miss it), and a word leaving a restriction is uncounted after.
-        bool restricting = state != TradingState.Active;
-        if (restricting) Interlocked.Increment(ref _restricted);
+        bool escalateOnly = origin == TripOrigin.Local && (cause is TripCause.Limit or TripCause.Signature or TripCause.Pipeline);
+        // The restricted count never reads below the number of words not Active: it is raised BEFORE the word changes
+        // (so a check that reads 0 cannot miss a restriction), and lowered after for a word that was or stays Active.
+        Interlocked.Increment(ref _restricted);
+        int previous = Volatile.Read(ref slot);
+        int next;
         while (true)
         {
-            if (previous == (int)state || (escalateOnly && previous > (int)state))
+            int layer = (previous >> shift) & LayerMask;
+            if (layer == (int)state || (escalateOnly && layer > (int)state))
             {
-                if (restricting) Interlocked.Decrement(ref _restricted);
+                Interlocked.Decrement(ref _restricted);
                 return false;
             }
-            int seen = Interlocked.CompareExchange(ref slot, (int)state, previous);
+            next = (previous & ~(LayerMask << shift)) | ((int)state << shift);
+            int seen = Interlocked.CompareExchange(ref slot, next, previous);
             if (seen == previous) break;
             previous = seen;
         }
-        if (previous != (int)TradingState.Active) Interlocked.Decrement(ref _restricted); // the word was counted already
+        if (next == 0) Interlocked.Decrement(ref _restricted); // counted above, but the word is now Active
+        if (previous != 0) Interlocked.Decrement(ref _restricted); // the word was counted already
+        int before = EffectiveOf(previous), after = EffectiveOf(next);
+        if (before == after) return true; // the layer changed, the state in force did not: nothing to deliver
         long seq = Interlocked.Increment(ref _sequence);
-        var ctx = new TripContext(seq, timeNs, scope, scope == Scope.Global ? -1 : target, (TradingState)previous, state, cause, reason, signature, severity);
+        var ctx = new TripContext(seq, timeNs, scope, scope == Scope.Global ? -1 : target, (TradingState)before, (TradingState)after,
+            cause, reason, signature, severity, origin);
         long h = Interlocked.Increment(ref _historyCount) - 1;
         _history[h % _history.Length] = ctx;
         Deliver(in ctx);

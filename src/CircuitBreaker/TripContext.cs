@@ -21,12 +21,19 @@ public enum TripCause : byte
 /// </summary>
 public readonly struct TripContext
 {
-    /// <summary>Creates a context.</summary>
+    /// <summary>Creates a context of local origin.</summary>
     public TripContext(long sequence, long timeNs, Scope scope, int target, TradingState previous, TradingState state,
         TripCause cause, RejectReason reason, Signature signature, Severity severity)
+        : this(sequence, timeNs, scope, target, previous, state, cause, reason, signature, severity, TripOrigin.Local)
+    {
+    }
+
+    /// <summary>Creates a context with its origin (the layer whose change made it).</summary>
+    public TripContext(long sequence, long timeNs, Scope scope, int target, TradingState previous, TradingState state,
+        TripCause cause, RejectReason reason, Signature signature, Severity severity, TripOrigin origin)
     {
         Sequence = sequence; TimeNs = timeNs; Scope = scope; Target = target; Previous = previous; State = state;
-        Cause = cause; Reason = reason; Signature = signature; Severity = severity;
+        Cause = cause; Reason = reason; Signature = signature; Severity = severity; Origin = origin;
     }
 
     /// <summary>Transition number, from 1, unique per breaker.</summary>
@@ -49,6 +56,9 @@ public readonly struct TripContext
     public Signature Signature { get; }
     /// <summary>Severity.</summary>
     public Severity Severity { get; }
+    /// <summary>Which layer changed: <see cref="TripOrigin.Local"/> (this process) or <see cref="TripOrigin.Firm"/> (the firm plane).
+    /// <see cref="Previous"/> and <see cref="State"/> are the states in force (the most restrictive of both layers).</summary>
+    public TripOrigin Origin { get; }
     /// <summary>Name of what fired, as reports write it (signature name or reason code). Does not allocate.</summary>
     public string ReasonName => Cause == TripCause.Signature ? SignatureNames.Of(Signature) : ReasonNames.Of(Reason);
     /// <summary>True when the state became more restrictive.</summary>

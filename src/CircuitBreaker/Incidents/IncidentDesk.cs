@@ -324,7 +324,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
 
     private ActionOutcome ApplyState(int slot, Scope scope, int target, TradingState state, long t, Signature sig, Severity sev)
     {
-        if (_board.Get(scope, target) >= state) return ActionOutcome.AlreadyInForce;
+        if (_board.GetLocal(scope, target) >= state) return ActionOutcome.AlreadyInForce;
         if (!_board.TrySet(scope, target, state, t, PlaybookRule.TripCauseOf(sig), PlaybookRule.TripReason(sig, state), sig, sev))
             return ActionOutcome.AlreadyInForce;
         if (slot >= 0) _book.Hold(slot, scope, target, state, double.NaN);

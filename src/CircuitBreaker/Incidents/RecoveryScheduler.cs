@@ -180,7 +180,7 @@ internal sealed class RecoveryScheduler
             ref var target = ref held[h];
             if (!double.IsNaN(scale)) _board.SetLimitScale(target.Scope, target.Target, scale);
             if (target.State == TradingState.Active || target.State < from) continue;
-            var current = _board.Get(target.Scope, target.Target);
+            var current = _board.GetLocal(target.Scope, target.Target);
             if (current != target.State) continue; // someone else changed it since: leave it to them
             var outcome = _board.TrySet(target.Scope, target.Target, to, now, TripCause.Recovery, RejectReason.None, s.Signature, Severity.Info)
                 ? ActionOutcome.Done : ActionOutcome.AlreadyInForce;
@@ -210,7 +210,7 @@ internal sealed class RecoveryScheduler
             if (entry.Kind is not (TimelineEntryKind.Action or TimelineEntryKind.Escalation) || entry.Outcome != ActionOutcome.Done) continue;
             if (entry.Action is not (IncidentActionKind.Halt or IncidentActionKind.ReduceOnly)) continue;
             var state = entry.State;
-            if (_board.Get(entry.Scope, entry.Target) >= state) continue;
+            if (_board.GetLocal(entry.Scope, entry.Target) >= state) continue;
             var outcome = _board.TrySet(entry.Scope, entry.Target, state, f.TimeNs, PlaybookRule.TripCauseOf(f.Signature),
                 PlaybookRule.TripReason(f.Signature, state), f.Signature, effective) ? ActionOutcome.Done : ActionOutcome.AlreadyInForce;
             _book.Hold(slot, entry.Scope, entry.Target, state, double.NaN);
