@@ -33,6 +33,12 @@ public sealed record InstrumentLimits
     public double? MaxOrderQuantity { get; init; }
     /// <summary>Maximum order notional (price × quantity × multiplier). Default: none beyond the relative guard.</summary>
     public double? MaxOrderNotional { get; init; }
+    /// <summary>Minimum order notional (|price| × quantity × multiplier), checked on new orders and replaces. Default: none.</summary>
+    public double? MinOrderNotional { get; init; }
+    /// <summary>Whether prices may be zero or negative (option and futures spreads, spot commodities that trade below zero).
+    /// Default: true for <see cref="InstrumentKind.Swap"/> and <see cref="InstrumentKind.Future"/>, false otherwise
+    /// (<see cref="InstrumentSpec.AllowsNonPositivePrice"/>); an explicit value overrides the kind's default either way.</summary>
+    public bool? AllowNonPositivePrice { get; init; }
     /// <summary>Relative fat-finger guard: reject an order larger than this multiple of the account's typical order
     /// size on the instrument (learned), or of the market's typical trade size before the account has history.
     /// Default <see cref="RiskDefaults.FatFingerMultiple"/>.</summary>

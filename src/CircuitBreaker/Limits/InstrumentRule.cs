@@ -13,10 +13,11 @@ internal readonly struct InstrumentRule
         InverseTick = spec.InverseTick;
         InverseLot = spec.InverseLot;
         NotionalPerTickLot = spec.NotionalPerTickLot;
-        AllowsNonPositivePrice = spec.AllowsNonPositivePrice;
+        AllowsNonPositivePrice = l.AllowNonPositivePrice ?? spec.AllowsNonPositivePrice;
         MinLots = l.MinOrderQuantity is { } min ? Math.Max(1, (long)Math.Ceiling(min * spec.InverseLot - 1e-9)) : 1;
         MaxLots = l.MaxOrderQuantity is { } max ? (long)Math.Floor(max * spec.InverseLot + 1e-9) : long.MaxValue;
         MaxNotional = l.MaxOrderNotional ?? double.PositiveInfinity;
+        MinNotional = l.MinOrderNotional ?? 0;
         FatFingerMultiple = l.FatFingerMultiple ?? RiskDefaults.FatFingerMultiple;
         CollarBps = l.CollarBps ?? RiskDefaults.CollarBps;
         ReferenceSource = l.ReferenceSource ?? ReferencePriceSource.LastTrade;
@@ -39,6 +40,7 @@ internal readonly struct InstrumentRule
     public long MinLots { get; }
     public long MaxLots { get; }
     public double MaxNotional { get; }
+    public double MinNotional { get; }
     public double FatFingerMultiple { get; }
     public double CollarBps { get; }
     public ReferencePriceSource ReferenceSource { get; }

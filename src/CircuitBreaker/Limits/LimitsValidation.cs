@@ -9,6 +9,9 @@ internal static class LimitsValidation
         Positive(who, "min order quantity", l.MinOrderQuantity, errors);
         Positive(who, "max order quantity", l.MaxOrderQuantity, errors);
         Positive(who, "max order notional", l.MaxOrderNotional, errors);
+        Positive(who, "min order notional", l.MinOrderNotional, errors);
+        if (l.MinOrderNotional is { } minN && l.MaxOrderNotional is { } maxN && double.IsFinite(minN) && double.IsFinite(maxN) && minN > maxN)
+            errors.Add($"{who}: min order notional {minN} > max order notional {maxN}");
         Positive(who, "fat-finger multiple", l.FatFingerMultiple, errors);
         Positive(who, "collar (bps)", l.CollarBps, errors);
         Positive(who, "max long position", l.MaxLongPosition, errors);
