@@ -152,6 +152,8 @@ public static partial class RiskConfigFile
         Opt(w, "min_order_quantity", l.MinOrderQuantity);
         Opt(w, "max_order_quantity", l.MaxOrderQuantity);
         Opt(w, "max_order_notional", l.MaxOrderNotional);
+        Opt(w, "min_order_notional", l.MinOrderNotional);
+        if (l.AllowNonPositivePrice is { } nonPositive) w.WriteBoolean("allow_non_positive_price", nonPositive); // default depends on the kind: left out when unset
         w.WriteNumber("fat_finger_multiple", l.FatFingerMultiple ?? RiskDefaults.FatFingerMultiple);
         w.WriteNumber("collar_bps", l.CollarBps ?? RiskDefaults.CollarBps);
         w.WriteString("reference_source", ConfigNames<ReferencePriceSource>.Of(l.ReferenceSource ?? ReferencePriceSource.LastTrade));

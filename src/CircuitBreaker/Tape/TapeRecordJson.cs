@@ -55,6 +55,8 @@ internal static class TapeRecordJson
                 Enum(w, "action"u8, TapeNames.OrderActions, (int?)r.OrderAction);
                 Str(w, "strategy"u8, r.Strategy);
                 Str(w, "tif"u8, r.Tif);
+                if (r.ReduceOnly is { } reduceOnly) w.WriteBoolean("reduce_only"u8, reduceOnly);
+                Int(w, "expire_t"u8, r.ExpireT);
                 break;
             case TapeRecordType.Fill:
                 Str(w, "symbol"u8, r.Symbol);
