@@ -209,5 +209,6 @@ public sealed class CircuitBreakerBuilder
         MaxOpenOrdersPerAccount = own.MaxOpenOrdersPerAccount ?? d.MaxOpenOrdersPerAccount,
         MaxOrdersPerWindow = own.MaxOrdersPerWindow ?? d.MaxOrdersPerWindow,
         MaxMessagesPerWindow = own.MaxMessagesPerWindow ?? d.MaxMessagesPerWindow,
+        MaxModifiesPerWindow = own.MaxModifiesPerWindow ?? d.MaxModifiesPerWindow,
     };
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CircuitBreaker;
 
 public sealed partial class PreTradeGate
@@ -62,6 +64,19 @@ public sealed partial class PreTradeGate
             Orders.PutBack(idx);
             return RateReject(RejectReason.MessageRate, Scope.Account, aml);
         }
+        // Modify rate, apart from the new-order rate: only when configured (an unset limit costs two compares).
+        int imod = r.ModifiesPerWindow, amod = ar.ModifiesPerWindow;
+        long epMI = ep, epMA = ep;
+        if ((imod & amod) != int.MaxValue)
+        {
+            var over = AcquireModifies<TSync>(ref ic, ref a, imod, amod, ref epMI, ref epMA);
+            if (over != Scope.Global)
+            {
+                ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
+                Orders.PutBack(idx);
+                return RateReject(RejectReason.ModifyRate, over, over == Scope.Instrument ? imod : amod);
+            }
+        }
 
         // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
         bool buy = e.Side == Side.Buy;
@@ -120,6 +135,7 @@ public sealed partial class PreTradeGate
         {
             Acct.Add<TSync>(ref working, -delta);
             ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
+            if ((imod & amod) != int.MaxValue) ReleaseModifies<TSync>(ref ic, ref a, imod, amod, epMI, epMA);
             Orders.PutBack(idx);
             return refusal.Reason == why ? refusal : Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : Scope.Instrument);
         }
@@ -129,6 +145,28 @@ public sealed partial class PreTradeGate
         Volatile.Write(ref e.RemainingLots, lots);
         Orders.PutBack(idx);
         return Decision.Accept;
+    }
+
+    /// <summary>Takes one replace unit from the instrument's and the account's modify windows that have a limit; returns
+    /// the scope whose window is full (what was taken is given back), or <see cref="Scope.Global"/> when both took it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Scope AcquireModifies<TSync>(ref InstrumentCounters ic, ref AccountCounters a, int instrumentLimit, int accountLimit, ref long epI, ref long epA) where TSync : struct, ISync
+    {
+        if (instrumentLimit != int.MaxValue && RateWindow.TryAcquire<TSync>(ref ic.Modifies, ref epI, 1, 0, instrumentLimit, int.MaxValue) != RateWindow.Ok)
+            return Scope.Instrument;
+        if (accountLimit != int.MaxValue && AcquireAccount<TSync>(ref a.Modifies, ref epA, 1, 0, accountLimit, int.MaxValue) != RateWindow.Ok)
+        {
+            if (instrumentLimit != int.MaxValue) RateWindow.Release<TSync>(ref ic.Modifies, epI, 1, 0, instrumentLimit, int.MaxValue);
+            return Scope.Account;
+        }
+        return Scope.Global;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReleaseModifies<TSync>(ref InstrumentCounters ic, ref AccountCounters a, int instrumentLimit, int accountLimit, long epI, long epA) where TSync : struct, ISync
+    {
+        if (instrumentLimit != int.MaxValue) RateWindow.Release<TSync>(ref ic.Modifies, epI, 1, 0, instrumentLimit, int.MaxValue);
+        if (accountLimit != int.MaxValue) ReleaseAccount<TSync>(ref a.Modifies, epA, 1, 0, accountLimit, int.MaxValue);
     }
 
     private static void ReleaseMessages<TSync>(ref InstrumentCounters ic, ref AccountCounters a, long instrumentEpoch, long accountEpoch, int instrumentLimit, int accountLimit) where TSync : struct, ISync

@@ -91,4 +91,6 @@ public enum RejectReason : byte
     ReduceOnlyOrder = 39,
     /// <summary>The order's good-till-date expire time (<see cref="OrderRequest.ExpireTimeNs"/>) is at or before its event time.</summary>
     ExpiredOrder = 40,
+    /// <summary>Replace (modify) rate over the sliding window exceeded, apart from the new-order rate.</summary>
+    ModifyRate = 41,
 }

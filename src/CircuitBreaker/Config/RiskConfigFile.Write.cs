@@ -165,6 +165,7 @@ public static partial class RiskConfigFile
         w.WriteNumber("max_open_orders_per_account", l.MaxOpenOrdersPerAccount ?? RiskDefaults.MaxOpenOrdersPerAccountInstrument);
         w.WriteNumber("max_orders_per_window", l.MaxOrdersPerWindow ?? RiskDefaults.InstrumentOrdersPerWindow);
         w.WriteNumber("max_messages_per_window", l.MaxMessagesPerWindow ?? RiskDefaults.InstrumentMessagesPerWindow);
+        if (l.MaxModifiesPerWindow is { } modifies) w.WriteNumber("max_modifies_per_window", modifies);
         w.WriteEndObject();
     }
 
@@ -177,6 +178,7 @@ public static partial class RiskConfigFile
         w.WriteNumber("max_orders_per_window", l.MaxOrdersPerWindow ?? RiskDefaults.AccountOrdersPerWindow);
         w.WriteNumber("max_messages_per_window", l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow);
         Opt(w, "max_daily_loss", l.MaxDailyLoss);
+        if (l.MaxModifiesPerWindow is { } modifies) w.WriteNumber("max_modifies_per_window", modifies);
         w.WriteEndObject();
     }
 

@@ -63,6 +63,9 @@ public sealed record InstrumentLimits
     public int? MaxOrdersPerWindow { get; init; }
     /// <summary>Messages (new + replace + cancel) allowed on the instrument per rate window. Default <see cref="RiskDefaults.InstrumentMessagesPerWindow"/>.</summary>
     public int? MaxMessagesPerWindow { get; init; }
+    /// <summary>Replaces (modifies) allowed on the instrument per rate window, apart from the new-order rate; a replace also
+    /// counts as a message. Refused with <see cref="RejectReason.ModifyRate"/>. Default: none (no cost when unset).</summary>
+    public int? MaxModifiesPerWindow { get; init; }
 }
 
 /// <summary>Per-account limits. <c>null</c> takes the default of <see cref="RiskDefaults"/>. Notional in quote units.</summary>
@@ -78,6 +81,9 @@ public sealed record AccountLimits
     public int? MaxOrdersPerWindow { get; init; }
     /// <summary>Messages per rate window. Default <see cref="RiskDefaults.AccountMessagesPerWindow"/>.</summary>
     public int? MaxMessagesPerWindow { get; init; }
+    /// <summary>Replaces (modifies) per rate window for the account, apart from the new-order rate. Refused with
+    /// <see cref="RejectReason.ModifyRate"/> (scope Account). Default: none (no cost when unset).</summary>
+    public int? MaxModifiesPerWindow { get; init; }
     /// <summary>Maximum daily loss (realised + unrealised, a positive number): beyond it only reducing orders pass. Default: none.</summary>
     public double? MaxDailyLoss { get; init; }
 }

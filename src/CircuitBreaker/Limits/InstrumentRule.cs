@@ -29,6 +29,7 @@ internal readonly struct InstrumentRule
         MaxOpenOrdersPerAccount = l.MaxOpenOrdersPerAccount ?? RiskDefaults.MaxOpenOrdersPerAccountInstrument;
         OrdersPerWindow = l.MaxOrdersPerWindow ?? RiskDefaults.InstrumentOrdersPerWindow;
         MessagesPerWindow = l.MaxMessagesPerWindow ?? RiskDefaults.InstrumentMessagesPerWindow;
+        ModifiesPerWindow = l.MaxModifiesPerWindow ?? int.MaxValue;
     }
 
     public InstrumentSpec Spec { get; }
@@ -52,6 +53,8 @@ internal readonly struct InstrumentRule
     public int MaxOpenOrdersPerAccount { get; }
     public int OrdersPerWindow { get; }
     public int MessagesPerWindow { get; }
+    /// <summary>Replaces per window; <see cref="int.MaxValue"/> when unlimited (the window is then not touched).</summary>
+    public int ModifiesPerWindow { get; }
 }
 
 /// <summary>Per-account limits compiled for the hot path.</summary>
@@ -66,6 +69,7 @@ internal readonly struct AccountRule
         OrdersPerWindow = l.MaxOrdersPerWindow ?? RiskDefaults.AccountOrdersPerWindow;
         MessagesPerWindow = l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow;
         MaxDailyLoss = l.MaxDailyLoss ?? double.PositiveInfinity;
+        ModifiesPerWindow = l.MaxModifiesPerWindow ?? int.MaxValue;
     }
 
     public double MaxGross { get; }
@@ -74,6 +78,8 @@ internal readonly struct AccountRule
     public int OrdersPerWindow { get; }
     public int MessagesPerWindow { get; }
     public double MaxDailyLoss { get; }
+    /// <summary>Replaces per window; <see cref="int.MaxValue"/> when unlimited (the window is then not touched).</summary>
+    public int ModifiesPerWindow { get; }
 }
 
 /// <summary>Per-group limits compiled for the hot path.</summary>

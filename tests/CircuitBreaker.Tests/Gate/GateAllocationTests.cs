@@ -5,8 +5,8 @@ public class GateAllocationTests
     [Fact] // run in all three concurrency modes (GateAllocationTestsSingleWriter / GateAllocationTestsAccountOwned)
     public void Check_AfterWarmup_AllocatesNothing_AndTheProbeCanFail()
     {
-        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOrderNotional = 1e8, MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 },
-            account: new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1, MaxGrossExposure = 1e12 });
+        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOrderNotional = 1e8, MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1, MaxModifiesPerWindow = int.MaxValue - 1 },
+            account: new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1, MaxModifiesPerWindow = int.MaxValue - 1, MaxGrossExposure = 1e12 });
         void Cycle(int n)
         {
             for (int i = 0; i < n; i++)

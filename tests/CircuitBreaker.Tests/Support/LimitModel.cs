@@ -77,7 +77,7 @@ internal sealed class LimitModel
     {
         var reason = d.Reason;
         bool needs = reason is RejectReason.MinOrderQuantity or RejectReason.MaxOrderQuantity or RejectReason.MaxOrderNotional or RejectReason.MinOrderNotional
-            or RejectReason.PriceCollar or RejectReason.MaxPosition or RejectReason.MaxOpenOrders or RejectReason.OrderRate or RejectReason.MessageRate
+            or RejectReason.PriceCollar or RejectReason.MaxPosition or RejectReason.MaxOpenOrders or RejectReason.OrderRate or RejectReason.MessageRate or RejectReason.ModifyRate
             or RejectReason.ReduceOnlyOrder or RejectReason.ExpiredOrder or RejectReason.MaxDailyLoss;
         bool optional = reason is RejectReason.ReduceOnly or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure or RejectReason.NotionalOverflow;
         if (needs ? !d.HasFigures : d.HasFigures && !optional) return $"{reason}: HasFigures {d.HasFigures}, expected {needs}";
