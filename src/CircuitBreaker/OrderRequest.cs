@@ -66,6 +66,12 @@ public readonly struct OrderRequest
         init { _expireTimeNs = value; HasExpireTime = true; }
     }
 
+    /// <summary>Quote-quantity order ("buy 100 USDT of BTC"): <see cref="Quantity"/> is an amount of the quote currency, converted
+    /// to whole lots (rounded down) at the instrument's fresh collar reference price; the min/max order quantity are not
+    /// applied, the notional limits (min and max) and every later control are, on the converted lots. No fresh reference:
+    /// <see cref="RejectReason.StaleReference"/>; an amount below one lot: <see cref="RejectReason.InvalidQuantity"/>. Default false.</summary>
+    public bool QuoteQuantity { get; init; }
+
     /// <summary>True when <see cref="ExpireTimeNs"/> was set (a good-till-date order).</summary>
     public bool HasExpireTime { get; private init; }
 

@@ -63,4 +63,23 @@ public sealed partial class PreTradeGate
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Decision LossReject(in AccountRule ar, ref AccountCounters a)
         => Decision.Reject(RejectReason.MaxDailyLoss, Scope.Account, ar.MaxDailyLoss, -(a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl));
+
+    /// <summary>A quote-quantity order's amount converted to whole lots (rounded down) at the fresh collar reference; the
+    /// min/max order quantity do not apply (the notional limits do, later). Not on the default path: only flagged orders.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private RejectReason QuoteToLots(in OrderRequest o, in InstrumentRule r, int ins, int acc, out long lots, out double scale)
+    {
+        lots = 0;
+        scale = _board.EffectiveLimitScale(ins, r.Group, acc);
+        if (!double.IsFinite(o.Quantity)) return RejectReason.NonFiniteQuantity;
+        if (o.Quantity <= 0) return RejectReason.InvalidQuantity;
+        if (!Reference(in r, ref Market[ins], o.TimeNs, out long refTicks)) return RejectReason.StaleReference;
+        double perLot = Math.Abs((double)refTicks) * r.NotionalPerTickLot;
+        if (!(perLot > 0)) return RejectReason.InvalidQuantity; // a reference at zero prices nothing
+        double l = Math.Floor(o.Quantity / perLot * (1 + OnGridTolerance)); // an amount of exactly n lots converts to n
+        if (!(l >= 1)) return RejectReason.InvalidQuantity;
+        if (l > 4e15) return RejectReason.InvalidQuantity;
+        lots = (long)l;
+        return RejectReason.None;
+    }
 }

@@ -373,6 +373,7 @@ public sealed partial class PreTradeGate
         lots = 0; scale = 1.0;
         var bad = ToTicks(o.Price, in r, out px);
         if (bad != RejectReason.None) return bad;
+        if (o.QuoteQuantity) return QuoteToLots(in o, in r, ins, acc, out lots, out scale);
         bad = ToLots(o.Quantity, in r, out lots);
         if (bad != RejectReason.None) return bad;
         if (lots < r.MinLots) return RejectReason.MinOrderQuantity;

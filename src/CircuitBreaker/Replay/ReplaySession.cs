@@ -136,8 +136,8 @@ internal sealed class ReplaySession
         var request = action == OrderAction.Cancel
             ? OrderRequest.Cancel(r.T, ins, acc, id)
             : r.ExpireT is { } expire
-                ? new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, ExpireTimeNs = expire }
-                : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true };
+                ? new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true, ExpireTimeNs = expire }
+                : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true };
         Order(in request);
     }
 

@@ -78,6 +78,8 @@ public sealed record TapeRecord
     public bool? ReduceOnly { get; init; }
     /// <summary><c>order</c>: good-till-date expire time in event-time ns (<c>expire_t</c>, optional; absent means none). See <see cref="OrderRequest.ExpireTimeNs"/>.</summary>
     public long? ExpireT { get; init; }
+    /// <summary><c>order</c>: <c>qty</c> is an amount of the quote currency (<c>quote_quantity</c>, optional; absent means false). See <see cref="OrderRequest.QuoteQuantity"/>.</summary>
+    public bool? QuoteQuantity { get; init; }
     /// <summary><c>position</c>: delta (<c>delta</c>).</summary>
     public double Delta { get; init; } = double.NaN;
     /// <summary><c>position</c>: gamma (<c>gamma</c>).</summary>

@@ -28,6 +28,10 @@ public class GateAllocationTests
                 var reduce = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + i, Side.Buy, 64000.0, 0.01) { ReduceOnly = true };
                 var collar = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + i, Side.Buy, 99000.0, 0.01);
                 var tooBig = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + i, Side.Buy, 64000.0, 5000.0);
+                var quote = new OrderRequest(f.Now + i, f.Btc, f.Mm, 6_000_000 + i, Side.Buy, 64000.0, 640.0) { QuoteQuantity = true };
+                if (!f.Breaker.Check(in quote).IsAccepted) throw new InvalidOperationException("quote-quantity order refused");
+                var quoteCancel = OrderRequest.Cancel(f.Now + i, f.Btc, f.Mm, 6_000_000 + i);
+                f.Breaker.Check(in quoteCancel);
                 if (!f.Breaker.Check(in expired).HasFigures | !f.Breaker.Check(in reduce).HasFigures | !f.Breaker.Check(in collar).HasFigures | !f.Breaker.Check(in tooBig).HasFigures)
                     throw new InvalidOperationException("a rejection lost its figures: the cycle would not exercise the figure paths");
             }

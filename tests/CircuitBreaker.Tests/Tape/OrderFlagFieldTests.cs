@@ -55,10 +55,12 @@ public sealed class OrderFlagFieldTests
             {"t":6000,"type":"order","symbol":"BTC-PERP","id":1,"account":"mm-1","side":"sell","px":64000.0,"qty":0.1,"reduce_only":true}
             {"t":7000,"type":"order","symbol":"BTC-PERP","id":2,"account":"mm-1","side":"buy","px":64000.0,"qty":0.1,"expire_t":7000}
             {"t":8000,"type":"order","symbol":"BTC-PERP","id":3,"account":"mm-1","side":"buy","px":64000.0,"qty":0.1,"expire_t":8001}
+            {"t":9000,"type":"order","symbol":"BTC-PERP","id":4,"account":"mm-1","side":"buy","px":64000.0,"qty":0.1,"quote_quantity":true}
             """;
         var r = Replay.ReplayEngineTests.Replay(tape).Report;
-        Assert.Equal(3, r.Orders.Checked);
+        Assert.Equal(4, r.Orders.Checked);
         Assert.Equal(1, r.Orders.Accepted);
+        Assert.Equal(1, r.Orders.RejectedByReason["InvalidQuantity"]); // 0.1 of quote currency is under one lot (64)
         Assert.Equal(1, r.Orders.RejectedByReason["ReduceOnlyOrder"]);
         Assert.Equal(1, r.Orders.RejectedByReason["ExpiredOrder"]);
     }
