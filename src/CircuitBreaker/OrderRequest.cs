@@ -72,6 +72,20 @@ public readonly struct OrderRequest
     /// <see cref="RejectReason.StaleReference"/>; an amount below one lot: <see cref="RejectReason.InvalidQuantity"/>. Default false.</summary>
     public bool QuoteQuantity { get; init; }
 
+    /// <summary>Stop / trigger price in human units (stop and stop-limit orders). Setting it sets <see cref="HasTriggerPrice"/>;
+    /// the gate then requires it finite, on tick, positive unless the instrument allows prices at or below zero, and inside
+    /// the price collar around the fresh reference (when there is one), else <see cref="RejectReason.InvalidTriggerPrice"/>.</summary>
+    public double TriggerPrice
+    {
+        get => _triggerPrice;
+        init { _triggerPrice = value; HasTriggerPrice = true; }
+    }
+
+    /// <summary>True when <see cref="TriggerPrice"/> was set.</summary>
+    public bool HasTriggerPrice { get; private init; }
+
+    private readonly double _triggerPrice;
+
     /// <summary>True when <see cref="ExpireTimeNs"/> was set (a good-till-date order).</summary>
     public bool HasExpireTime { get; private init; }
 

@@ -52,6 +52,7 @@ public sealed partial class PreTradeGate
         bool lowersRisk = px == e.PriceTicks && lots <= Volatile.Read(ref e.RemainingLots);
         bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double npl, marketChecks: !lowersRisk);
         if (bad != RejectReason.None) { Orders.PutBack(idx); return PriceReject(bad, in r, ref p, ref m, px, lots, scale, o.TimeNs); }
+        if (o.HasTriggerPrice && !TriggerOk(in o, in r, ref m, out var trigger)) { Orders.PutBack(idx); return trigger; }
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;

@@ -82,4 +82,19 @@ public sealed partial class PreTradeGate
         lots = (long)l;
         return RejectReason.None;
     }
+
+    /// <summary>A stop / trigger price: finite, on tick, positive unless allowed, and inside the collar around the fresh
+    /// reference when there is one (figures: collar and distance in bps). Only orders that carry a trigger come here.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TriggerOk(in OrderRequest o, in InstrumentRule r, ref MarketState m, out Decision refusal)
+    {
+        refusal = default;
+        if (ToTicks(o.TriggerPrice, in r, out long tpx) != RejectReason.None) { refusal = Decision.Reject(RejectReason.InvalidTriggerPrice); return false; }
+        if (!Reference(in r, ref m, o.TimeNs, out long refTicks)) return true; // the limit price's collar already ruled on a missing reference
+        double reference = Math.Max(Math.Abs((double)refTicks), 1), off = Math.Abs((double)(tpx - refTicks));
+        if (off * 10_000 <= r.CollarBps * reference) return true; // the limit price's collar rule, exactly
+        double bps = off * 10_000 / reference;
+        refusal = Decision.Reject(RejectReason.InvalidTriggerPrice, Scope.Instrument, r.CollarBps, bps);
+        return false;
+    }
 }

@@ -93,4 +93,7 @@ public enum RejectReason : byte
     ExpiredOrder = 40,
     /// <summary>Replace (modify) rate over the sliding window exceeded, apart from the new-order rate.</summary>
     ModifyRate = 41,
+    /// <summary>The trigger (stop) price is not finite, off tick, at or below zero where the instrument forbids it, or
+    /// outside the price collar around the reference (<see cref="OrderRequest.TriggerPrice"/>).</summary>
+    InvalidTriggerPrice = 42,
 }

@@ -138,6 +138,7 @@ internal sealed class ReplaySession
             : r.ExpireT is { } expire
                 ? new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true, ExpireTimeNs = expire }
                 : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true };
+        if (!double.IsNaN(r.TriggerPx) && action != OrderAction.Cancel) request = request with { TriggerPrice = r.TriggerPx };
         Order(in request);
     }
 

@@ -80,6 +80,8 @@ public sealed record TapeRecord
     public long? ExpireT { get; init; }
     /// <summary><c>order</c>: <c>qty</c> is an amount of the quote currency (<c>quote_quantity</c>, optional; absent means false). See <see cref="OrderRequest.QuoteQuantity"/>.</summary>
     public bool? QuoteQuantity { get; init; }
+    /// <summary><c>order</c>: stop / trigger price (<c>trigger_px</c>, optional; NaN when absent). See <see cref="OrderRequest.TriggerPrice"/>.</summary>
+    public double TriggerPx { get; init; } = double.NaN;
     /// <summary><c>position</c>: delta (<c>delta</c>).</summary>
     public double Delta { get; init; } = double.NaN;
     /// <summary><c>position</c>: gamma (<c>gamma</c>).</summary>

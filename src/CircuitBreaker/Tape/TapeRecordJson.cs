@@ -58,6 +58,7 @@ internal static class TapeRecordJson
                 if (r.ReduceOnly is { } reduceOnly) w.WriteBoolean("reduce_only"u8, reduceOnly);
                 Int(w, "expire_t"u8, r.ExpireT);
                 if (r.QuoteQuantity is { } quoteQuantity) w.WriteBoolean("quote_quantity"u8, quoteQuantity);
+                Num(w, "trigger_px"u8, r.TriggerPx);
                 break;
             case TapeRecordType.Fill:
                 Str(w, "symbol"u8, r.Symbol);

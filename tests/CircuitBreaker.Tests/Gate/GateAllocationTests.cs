@@ -27,8 +27,10 @@ public class GateAllocationTests
                 var expired = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + i, Side.Buy, 64000.0, 0.01) { ExpireTimeNs = f.Now + i };
                 var reduce = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + i, Side.Buy, 64000.0, 0.01) { ReduceOnly = true };
                 var collar = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + i, Side.Buy, 99000.0, 0.01);
+                var badTrigger = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + i, Side.Buy, 64000.0, 0.01) { TriggerPrice = 99000.0 };
+                if (!f.Breaker.Check(in badTrigger).HasFigures) throw new InvalidOperationException("trigger refusal lost its figures");
                 var tooBig = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + i, Side.Buy, 64000.0, 5000.0);
-                var quote = new OrderRequest(f.Now + i, f.Btc, f.Mm, 6_000_000 + i, Side.Buy, 64000.0, 640.0) { QuoteQuantity = true };
+                var quote = new OrderRequest(f.Now + i, f.Btc, f.Mm, 6_000_000 + i, Side.Buy, 64000.0, 640.0) { QuoteQuantity = true, TriggerPrice = 64100.0 };
                 if (!f.Breaker.Check(in quote).IsAccepted) throw new InvalidOperationException("quote-quantity order refused");
                 var quoteCancel = OrderRequest.Cancel(f.Now + i, f.Btc, f.Mm, 6_000_000 + i);
                 f.Breaker.Check(in quoteCancel);

@@ -79,7 +79,7 @@ internal sealed class LimitModel
         bool needs = reason is RejectReason.MinOrderQuantity or RejectReason.MaxOrderQuantity or RejectReason.MaxOrderNotional or RejectReason.MinOrderNotional
             or RejectReason.PriceCollar or RejectReason.MaxPosition or RejectReason.MaxOpenOrders or RejectReason.OrderRate or RejectReason.MessageRate or RejectReason.ModifyRate
             or RejectReason.ReduceOnlyOrder or RejectReason.ExpiredOrder or RejectReason.MaxDailyLoss;
-        bool optional = reason is RejectReason.ReduceOnly or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure or RejectReason.NotionalOverflow;
+        bool optional = reason is RejectReason.ReduceOnly or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure or RejectReason.NotionalOverflow or RejectReason.InvalidTriggerPrice;
         if (needs ? !d.HasFigures : d.HasFigures && !optional) return $"{reason}: HasFigures {d.HasFigures}, expected {needs}";
         if (!d.HasFigures) return null;
         double lot = SafetyBook.Lot[ins];

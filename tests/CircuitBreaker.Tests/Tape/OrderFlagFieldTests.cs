@@ -56,9 +56,11 @@ public sealed class OrderFlagFieldTests
             {"t":7000,"type":"order","symbol":"BTC-PERP","id":2,"account":"mm-1","side":"buy","px":64000.0,"qty":0.1,"expire_t":7000}
             {"t":8000,"type":"order","symbol":"BTC-PERP","id":3,"account":"mm-1","side":"buy","px":64000.0,"qty":0.1,"expire_t":8001}
             {"t":9000,"type":"order","symbol":"BTC-PERP","id":4,"account":"mm-1","side":"buy","px":64000.0,"qty":0.1,"quote_quantity":true}
+            {"t":9500,"type":"order","symbol":"BTC-PERP","id":5,"account":"mm-1","side":"buy","px":64000.0,"qty":0.1,"trigger_px":99000.0}
             """;
         var r = Replay.ReplayEngineTests.Replay(tape).Report;
-        Assert.Equal(4, r.Orders.Checked);
+        Assert.Equal(5, r.Orders.Checked);
+        Assert.Equal(1, r.Orders.RejectedByReason["InvalidTriggerPrice"]); // 99,000 is far outside the collar around 64,000
         Assert.Equal(1, r.Orders.Accepted);
         Assert.Equal(1, r.Orders.RejectedByReason["InvalidQuantity"]); // 0.1 of quote currency is under one lot (64)
         Assert.Equal(1, r.Orders.RejectedByReason["ReduceOnlyOrder"]);
