@@ -196,6 +196,8 @@ public sealed class CircuitBreakerBuilder
         MinOrderQuantity = own.MinOrderQuantity ?? d.MinOrderQuantity,
         MaxOrderQuantity = own.MaxOrderQuantity ?? d.MaxOrderQuantity,
         MaxOrderNotional = own.MaxOrderNotional ?? d.MaxOrderNotional,
+        MinOrderNotional = own.MinOrderNotional ?? d.MinOrderNotional,
+        AllowNonPositivePrice = own.AllowNonPositivePrice ?? d.AllowNonPositivePrice,
         FatFingerMultiple = own.FatFingerMultiple ?? d.FatFingerMultiple,
         CollarBps = own.CollarBps ?? d.CollarBps,
         ReferenceSource = own.ReferenceSource ?? d.ReferenceSource,
@@ -207,5 +209,6 @@ public sealed class CircuitBreakerBuilder
         MaxOpenOrdersPerAccount = own.MaxOpenOrdersPerAccount ?? d.MaxOpenOrdersPerAccount,
         MaxOrdersPerWindow = own.MaxOrdersPerWindow ?? d.MaxOrdersPerWindow,
         MaxMessagesPerWindow = own.MaxMessagesPerWindow ?? d.MaxMessagesPerWindow,
+        MaxModifiesPerWindow = own.MaxModifiesPerWindow ?? d.MaxModifiesPerWindow,
     };
 }

@@ -51,35 +51,90 @@ public readonly struct OrderRequest
     public double Quantity { get; }
     /// <summary>New, replace or cancel.</summary>
     public OrderAction Action { get; }
+
+    /// <summary>Reduce-only order: refused with <see cref="RejectReason.ReduceOnlyOrder"/> when it (with this side's working
+    /// orders) would increase or flip the position; with no position it is refused. Default false. A replace of an order
+    /// accepted reduce-only stays reduce-only.</summary>
+    public bool ReduceOnly { get; init; }
+
+    /// <summary>Good-till-date expiry in event-time nanoseconds (same origin as <see cref="TimeNs"/>): a new order or replace
+    /// whose expire time is at or before its <see cref="TimeNs"/> is refused with <see cref="RejectReason.ExpiredOrder"/>.
+    /// Setting it sets <see cref="HasExpireTime"/>; unset (the default) means no expiry.</summary>
+    public long ExpireTimeNs
+    {
+        get => _expireTimeNs;
+        init { _expireTimeNs = value; HasExpireTime = true; }
+    }
+
+    /// <summary>Quote-quantity order ("buy 100 USDT of BTC"): <see cref="Quantity"/> is an amount of the quote currency, converted
+    /// to whole lots (rounded down) at the instrument's fresh collar reference price; the min/max order quantity are not
+    /// applied, the notional limits (min and max) and every later control are, on the converted lots. No fresh reference:
+    /// <see cref="RejectReason.StaleReference"/>; an amount below one lot: <see cref="RejectReason.InvalidQuantity"/>. Default false.</summary>
+    public bool QuoteQuantity { get; init; }
+
+    /// <summary>Stop / trigger price in human units (stop and stop-limit orders). Setting it sets <see cref="HasTriggerPrice"/>;
+    /// the gate then requires it finite, on tick, positive unless the instrument allows prices at or below zero, and inside
+    /// the price collar around the fresh reference (when there is one), else <see cref="RejectReason.InvalidTriggerPrice"/>.</summary>
+    public double TriggerPrice
+    {
+        get => _triggerPrice;
+        init { _triggerPrice = value; HasTriggerPrice = true; }
+    }
+
+    /// <summary>True when <see cref="TriggerPrice"/> was set.</summary>
+    public bool HasTriggerPrice { get; private init; }
+
+    private readonly double _triggerPrice;
+
+    /// <summary>True when <see cref="ExpireTimeNs"/> was set (a good-till-date order).</summary>
+    public bool HasExpireTime { get; private init; }
+
+    private readonly long _expireTimeNs;
 }
 
-/// <summary>The gate's answer: accepted, or rejected with one <see cref="RejectReason"/>. A 2-byte value; no allocation.</summary>
+/// <summary>The gate's answer: accepted, or rejected with one <see cref="RejectReason"/>, the <see cref="Scope"/> whose limit
+/// or state fired and, for a breached limit, the limit and the value observed (<see cref="HasFigures"/>). A 24-byte value;
+/// no allocation. <see cref="DecisionText.Format"/> renders it for people (off the hot path: it allocates a string).</summary>
+[StructLayout(LayoutKind.Auto)]
 public readonly struct Decision : IEquatable<Decision>
 {
-    private Decision(RejectReason reason, Scope scope) { Reason = reason; Scope = scope; }
+    private Decision(RejectReason reason, Scope scope, bool hasFigures, double limit, double observed)
+    {
+        Reason = reason; Scope = scope; HasFigures = hasFigures; Limit = limit; Observed = observed;
+    }
 
     /// <summary>The accepting decision.</summary>
     public static Decision Accept => default;
 
-    /// <summary>A rejection for <paramref name="reason"/>; <paramref name="scope"/> names the level whose limit or state fired.</summary>
-    public static Decision Reject(RejectReason reason, Scope scope = Scope.Instrument) => new(reason, scope);
+    /// <summary>A rejection for <paramref name="reason"/>; <paramref name="scope"/> names the level whose limit or state fired. No figures.</summary>
+    public static Decision Reject(RejectReason reason, Scope scope = Scope.Instrument) => new(reason, scope, false, 0, 0);
+
+    /// <summary>A rejection for a breached limit: <paramref name="limit"/> is the limit in force and <paramref name="observed"/>
+    /// the value the order would have reached (units per reason: see docs/controls.md, "Reject figures").</summary>
+    public static Decision Reject(RejectReason reason, Scope scope, double limit, double observed) => new(reason, scope, true, limit, observed);
 
     /// <summary>Why the order was rejected; <see cref="RejectReason.None"/> when accepted.</summary>
     public RejectReason Reason { get; }
     /// <summary>The scope whose limit or state fired (meaningful only when rejected).</summary>
     public Scope Scope { get; }
+    /// <summary>True when <see cref="Limit"/> and <see cref="Observed"/> carry the breached limit and the observed value.</summary>
+    public bool HasFigures { get; }
+    /// <summary>The limit in force (in the reason's unit: quantity, notional, count, basis points...); 0 without figures.</summary>
+    public double Limit { get; }
+    /// <summary>The value the order would have reached, which breached <see cref="Limit"/>; 0 without figures.</summary>
+    public double Observed { get; }
     /// <summary>True when the order may be sent.</summary>
     public bool IsAccepted => Reason == RejectReason.None;
 
-    /// <inheritdoc />
+    /// <summary>Equality of the outcome: reason and scope (the figures are detail and do not take part).</summary>
     public bool Equals(Decision other) => Reason == other.Reason && Scope == other.Scope;
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Decision d && Equals(d);
     /// <inheritdoc />
     public override int GetHashCode() => ((int)Reason << 8) | (int)Scope;
-    /// <summary>Equality.</summary>
+    /// <summary>Equality (reason and scope).</summary>
     public static bool operator ==(Decision a, Decision b) => a.Equals(b);
-    /// <summary>Inequality.</summary>
+    /// <summary>Inequality (reason and scope).</summary>
     public static bool operator !=(Decision a, Decision b) => !a.Equals(b);
     /// <inheritdoc />
     public override string ToString() => IsAccepted ? "Accepted" : $"Rejected({Reason}, {Scope})";

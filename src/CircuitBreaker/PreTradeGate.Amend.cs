@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CircuitBreaker;
 
 public sealed partial class PreTradeGate
@@ -33,8 +35,9 @@ public sealed partial class PreTradeGate
         var state = _board.Effective(ins, r.Group, acc, out var stateScope);
         if (state == TradingState.Halted) return Decision.Reject(RejectReason.Halted, stateScope);
         if (TSync.SingleWriter && Releases!.Blocked) return Decision.Reject(RejectReason.ReleaseBacklog, Scope.Global);
+        if (o.HasExpireTime && o.ExpireTimeNs <= o.TimeNs) return Expired(in o);
         var bad = CheckSize(in o, in r, ins, acc, out long px, out long lots, out double scale);
-        if (bad != RejectReason.None) return Decision.Reject(bad);
+        if (bad != RejectReason.None) return SizeReject(bad, in r, lots, scale);
         // Take the order first, waiting out a fill, cancel or replace another thread holds on it: a working order must
         // never be reported unknown because the position keeper was filling part of it at that moment. Every refusal
         // from here on puts the entry back unchanged.
@@ -48,18 +51,32 @@ public sealed partial class PreTradeGate
         // fat-finger guard again (the market may have moved since the order was accepted), only to the notional bounds.
         bool lowersRisk = px == e.PriceTicks && lots <= Volatile.Read(ref e.RemainingLots);
         bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double npl, marketChecks: !lowersRisk);
-        if (bad != RejectReason.None) { Orders.PutBack(idx); return Decision.Reject(bad); }
+        if (bad != RejectReason.None) { Orders.PutBack(idx); return PriceReject(bad, in r, ref p, ref m, px, lots, scale, o.TimeNs); }
+        if (o.HasTriggerPrice && !TriggerOk(in o, in r, ref m, out var trigger)) { Orders.PutBack(idx); return trigger; }
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;
         long ep = RateEpoch(o.TimeNs);
         long epI = ep, epA = ep; // each window reports the bucket it counted in; a rollback gives back exactly there
-        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 0, 1, int.MaxValue, iml) != RateWindow.Ok) { Orders.PutBack(idx); return Decision.Reject(RejectReason.MessageRate); }
+        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 0, 1, int.MaxValue, iml) != RateWindow.Ok) { Orders.PutBack(idx); return RateReject(RejectReason.MessageRate, Scope.Instrument, iml); }
         if (AcquireAccount<TSync>(ref a.Rates, ref epA, 0, 1, int.MaxValue, aml) != RateWindow.Ok)
         {
             RateWindow.Release<TSync>(ref ic.Rates, epI, 0, 1, int.MaxValue, iml);
             Orders.PutBack(idx);
-            return Decision.Reject(RejectReason.MessageRate, Scope.Account);
+            return RateReject(RejectReason.MessageRate, Scope.Account, aml);
+        }
+        // Modify rate, apart from the new-order rate: only when configured (an unset limit costs two compares).
+        int imod = r.ModifiesPerWindow, amod = ar.ModifiesPerWindow;
+        long epMI = ep, epMA = ep;
+        if ((imod & amod) != int.MaxValue)
+        {
+            var over = AcquireModifies<TSync>(ref ic, ref a, imod, amod, ref epMI, ref epMA);
+            if (over != Scope.Global)
+            {
+                ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
+                Orders.PutBack(idx);
+                return RateReject(RejectReason.ModifyRate, over, over == Scope.Instrument ? imod : amod);
+            }
         }
 
         // We own the entry (Busy). Swap the old reservation for the new one; restore on refusal.
@@ -74,9 +91,20 @@ public sealed partial class PreTradeGate
         long position = Volatile.Read(ref p.PositionLots);
         // Reduce-only (state or loss lock) refuses only a replace that adds lots; one that keeps or shrinks the order
         // lowers risk and passes, even when the order is on the side that increases the position.
+        // An order flagged reduce-only (when accepted or now) may grow only up to closing the position with this side's
+        // working orders; shrinking passes.
+        bool orderReduceOnly = e.ReduceOnly || o.ReduceOnly;
         RejectReason why = RejectReason.None;
         if (reduceOnly && delta > 0) why = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
+        else if (orderReduceOnly && delta > 0 && newWorking > (buy ? -position : position)) why = RejectReason.ReduceOnlyOrder;
         else if (!reduceOnly && delta > 0 && (buy ? position + newWorking > Scaled(r.MaxLongLots, scale) : newWorking - position > Scaled(r.MaxShortLots, scale))) why = RejectReason.MaxPosition;
+        Decision refusal = why switch
+        {
+            RejectReason.MaxPosition => PositionReject(in r, buy, position, newWorking, scale),
+            RejectReason.MaxDailyLoss => LossReject(in ar, ref a),
+            RejectReason.ReduceOnlyOrder => Decision.Reject(why, Scope.Instrument, Math.Max(buy ? -position : position, 0) * r.Spec.Lot, newWorking * r.Spec.Lot),
+            _ => default,
+        };
         long oldFx = e.ReservedFx;
         long newFx = ToFx(npl * lots);
         if (why == RejectReason.None)
@@ -84,9 +112,14 @@ public sealed partial class PreTradeGate
             ReleaseExposure<TSync>(ref a, buy, oldFx);
             // Exposure limits refuse only a replace that holds more notional than before (an account already over its
             // limit after a mark move may still shrink its orders).
+            double exposure = 0;
             if (newFx <= oldFx) AddWorkingNotional<TSync>(ref a, buy, newFx);
-            else why = ReserveExposure<TSync>(in ar, ref a, buy, newFx);
-            if (why != RejectReason.None) AddWorkingNotional<TSync>(ref a, buy, oldFx);
+            else why = ReserveExposure<TSync>(in ar, ref a, buy, newFx, out exposure);
+            if (why != RejectReason.None)
+            {
+                AddWorkingNotional<TSync>(ref a, buy, oldFx);
+                refusal = Decision.Reject(why, Scope.Account, why == RejectReason.MaxGrossExposure ? ar.MaxGross : ar.MaxNet, exposure);
+            }
         }
         if (why == RejectReason.None && px != oldPx)
         {
@@ -103,14 +136,38 @@ public sealed partial class PreTradeGate
         {
             Acct.Add<TSync>(ref working, -delta);
             ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
+            if ((imod & amod) != int.MaxValue) ReleaseModifies<TSync>(ref ic, ref a, imod, amod, epMI, epMA);
             Orders.PutBack(idx);
-            return Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why is RejectReason.MaxDailyLoss or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure ? Scope.Account : Scope.Instrument);
+            return refusal.Reason == why ? refusal : Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : Scope.Instrument);
         }
         e.PriceTicks = px;
         e.ReservedFx = newFx;
+        e.ReduceOnly = orderReduceOnly;
         Volatile.Write(ref e.RemainingLots, lots);
         Orders.PutBack(idx);
         return Decision.Accept;
+    }
+
+    /// <summary>Takes one replace unit from the instrument's and the account's modify windows that have a limit; returns
+    /// the scope whose window is full (what was taken is given back), or <see cref="Scope.Global"/> when both took it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Scope AcquireModifies<TSync>(ref InstrumentCounters ic, ref AccountCounters a, int instrumentLimit, int accountLimit, ref long epI, ref long epA) where TSync : struct, ISync
+    {
+        if (instrumentLimit != int.MaxValue && RateWindow.TryAcquire<TSync>(ref ic.Modifies, ref epI, 1, 0, instrumentLimit, int.MaxValue) != RateWindow.Ok)
+            return Scope.Instrument;
+        if (accountLimit != int.MaxValue && AcquireAccount<TSync>(ref a.Modifies, ref epA, 1, 0, accountLimit, int.MaxValue) != RateWindow.Ok)
+        {
+            if (instrumentLimit != int.MaxValue) RateWindow.Release<TSync>(ref ic.Modifies, epI, 1, 0, instrumentLimit, int.MaxValue);
+            return Scope.Account;
+        }
+        return Scope.Global;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReleaseModifies<TSync>(ref InstrumentCounters ic, ref AccountCounters a, int instrumentLimit, int accountLimit, long epI, long epA) where TSync : struct, ISync
+    {
+        if (instrumentLimit != int.MaxValue) RateWindow.Release<TSync>(ref ic.Modifies, epI, 1, 0, instrumentLimit, int.MaxValue);
+        if (accountLimit != int.MaxValue) ReleaseAccount<TSync>(ref a.Modifies, epA, 1, 0, accountLimit, int.MaxValue);
     }
 
     private static void ReleaseMessages<TSync>(ref InstrumentCounters ic, ref AccountCounters a, long instrumentEpoch, long accountEpoch, int instrumentLimit, int accountLimit) where TSync : struct, ISync

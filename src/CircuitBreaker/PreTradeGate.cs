@@ -149,22 +149,25 @@ public sealed partial class PreTradeGate
         if (TSync.SingleWriter && Releases!.Blocked) return Decision.Reject(RejectReason.ReleaseBacklog, Scope.Global);
         // An undefined side would index another pair's self-match slots and be reserved as a sell.
         if ((byte)o.Side > (byte)Side.Sell) return Decision.Reject(RejectReason.InvalidSide);
+        if (o.HasExpireTime && o.ExpireTimeNs <= o.TimeNs) return Expired(in o);
 
         var bad = CheckSize(in o, in r, ins, acc, out long px, out long lots, out double scale);
-        if (bad != RejectReason.None) return Decision.Reject(bad);
+        if (bad != RejectReason.None) return SizeReject(bad, in r, lots, scale);
 
         int pair = Pairs.GetOrAdd(acc, ins);
         if (pair < 0) return Decision.Reject(RejectReason.OrderTableFull, Scope.Global);
         ref PairBook.Pair p = ref Pairs[pair];
         ref MarketState m = ref Market[ins];
         bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double notionalPerLot);
-        if (bad != RejectReason.None) return Decision.Reject(bad);
+        if (bad != RejectReason.None) return PriceReject(bad, in r, ref p, ref m, px, lots, scale, o.TimeNs);
+        if (o.HasTriggerPrice && !TriggerOk(in o, in r, ref m, out var trigger)) return trigger;
 
         ref AccountCounters a = ref _accounts[acc];
         bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;
         bool reduceOnly = state == TradingState.ReduceOnly || lossLocked;
         RejectReason reduceReason = state == TradingState.ReduceOnly ? RejectReason.ReduceOnly : RejectReason.MaxDailyLoss;
         Scope reduceScope = state == TradingState.ReduceOnly ? stateScope : Scope.Account;
+        if (o.ReduceOnly && !reduceOnly) (reduceOnly, reduceReason, reduceScope) = (true, RejectReason.ReduceOnlyOrder, Scope.Instrument);
 
         // Rates: one order unit and one message unit per scope (one CAS each), taken in order instrument, account,
         // group; what was taken is given back when a later step refuses, to the very bucket each scope counted it in
@@ -177,24 +180,25 @@ public sealed partial class PreTradeGate
         int iol = r.OrdersPerWindow, iml = r.MessagesPerWindow, aol = ar.OrdersPerWindow, aml = ar.MessagesPerWindow;
         int gol = cfg.Groups[r.Group].OrdersPerWindow;
         int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 1, 1, iol, iml);
-        if (si == RateWindow.OrdersOver) return Decision.Reject(RejectReason.OrderRate);
+        if (si == RateWindow.OrdersOver) return RateReject(RejectReason.OrderRate, Scope.Instrument, iol);
         int sa = AcquireAccount<TSync>(ref a.Rates, ref epA, 1, 1, aol, aml);
         if (sa == RateWindow.OrdersOver)
         {
             if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
-            return Decision.Reject(RejectReason.OrderRate, Scope.Account);
+            return RateReject(RejectReason.OrderRate, Scope.Account, aol);
         }
         int sg = RateWindow.TryAcquire<TSync>(ref gc.Rates, ref epG, 1, 0, gol, int.MaxValue);
         if (sg != RateWindow.Ok || si != RateWindow.Ok || sa != RateWindow.Ok)
         {
             if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
             if (sa == RateWindow.Ok) ReleaseAccount<TSync>(ref a.Rates, epA, 1, 1, aol, aml);
-            if (sg != RateWindow.Ok) return Decision.Reject(RejectReason.OrderRate, Scope.Group);
+            if (sg != RateWindow.Ok) return RateReject(RejectReason.OrderRate, Scope.Group, gol);
             RateWindow.Release<TSync>(ref gc.Rates, epG, 1, 0, gol, int.MaxValue);
-            return si != RateWindow.Ok ? Decision.Reject(RejectReason.MessageRate) : Decision.Reject(RejectReason.MessageRate, Scope.Account);
+            return si != RateWindow.Ok ? RateReject(RejectReason.MessageRate, Scope.Instrument, iml) : RateReject(RejectReason.MessageRate, Scope.Account, aml);
         }
 
         var d = Reserve<TSync>(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope, scale);
+        if (!d.IsAccepted && reduceReason == RejectReason.MaxDailyLoss && d.Reason == RejectReason.MaxDailyLoss) d = LossReject(in ar, ref a);
         if (!d.IsAccepted)
         {
             RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
@@ -225,25 +229,26 @@ public sealed partial class PreTradeGate
         {
             // Reduce-only: this side's working orders plus this one may at most close the position, never flip it.
             long closable = buy ? -position : position;
-            if (newWorking > closable) { Acct.Add<TSync>(ref working, -lots); return Decision.Reject(reduceReason, reduceScope); }
+            if (newWorking > closable) { Acct.Add<TSync>(ref working, -lots); return Decision.Reject(reduceReason, reduceScope, Math.Max(closable, 0) * r.Spec.Lot, newWorking * r.Spec.Lot); }
         }
         else if (buy ? position + newWorking > Scaled(r.MaxLongLots, scale) : newWorking - position > Scaled(r.MaxShortLots, scale))
         {
             Acct.Add<TSync>(ref working, -lots);
-            return Decision.Reject(RejectReason.MaxPosition);
+            return PositionReject(in r, buy, position, newWorking, scale);
         }
 
         // Open orders: pair, instrument, account, then the group only when it has a limit (an unlimited group is not
         // counted; a swap that gives it one counts the orders placed after the swap).
         bool countGroup = groupMaxOpen != int.MaxValue;
-        if (Acct.Add<TSync>(ref p.OpenOrders, 1) - ReleasedOrders<TSync>(pair) > r.MaxOpenOrdersPerAccount) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 0, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
-        if (TSync.Add(ref ic.OpenOrders, 1) > r.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 1, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders); }
-        if (Acct.Add<TSync>(ref a.OpenOrders, 1) - ReleasedOpen<TSync>(ref a) > ar.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 2, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Account); }
-        if (countGroup && TSync.Add(ref gc.OpenOrders, 1) > groupMaxOpen) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 3, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Group); }
+        int open;
+        if ((open = Acct.Add<TSync>(ref p.OpenOrders, 1) - ReleasedOrders<TSync>(pair)) > r.MaxOpenOrdersPerAccount) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 0, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Instrument, r.MaxOpenOrdersPerAccount, open); }
+        if ((open = TSync.Add(ref ic.OpenOrders, 1)) > r.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 1, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Instrument, r.MaxOpenOrders, open); }
+        if ((open = Acct.Add<TSync>(ref a.OpenOrders, 1) - ReleasedOpen<TSync>(ref a)) > ar.MaxOpenOrders) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 2, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Account, ar.MaxOpenOrders, open); }
+        if (countGroup && (open = TSync.Add(ref gc.OpenOrders, 1)) > groupMaxOpen) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 3, countGroup); return Decision.Reject(RejectReason.MaxOpenOrders, Scope.Group, groupMaxOpen, open); }
 
         long notionalFx = ToFx(notionalPerLot * lots);
-        var ex = ReserveExposure<TSync>(in ar, ref a, buy, notionalFx);
-        if (ex != RejectReason.None) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); return Decision.Reject(ex, Scope.Account); }
+        var ex = ReserveExposure<TSync>(in ar, ref a, buy, notionalFx, out double exposure);
+        if (ex != RejectReason.None) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); return Decision.Reject(ex, Scope.Account, ex == RejectReason.MaxGrossExposure ? ar.MaxGross : ar.MaxNet, exposure); }
 
         int slot = ClaimSlot<TSync>(pair, o.Side, px);
         if (slot < 0) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); ReleaseExposure<TSync>(ref a, buy, notionalFx); return Decision.Reject(RejectReason.MaxOpenOrders); }
@@ -252,7 +257,7 @@ public sealed partial class PreTradeGate
         var scope = Scope.Instrument;
         if (why == RejectReason.None)
         {
-            var entry = new OrderTable.Entry { Account = o.Account.Value, OrderId = o.OrderId, Pair = pair, Slot = slot, PriceTicks = px, RemainingLots = lots, ReservedFx = notionalFx, Side = o.Side, GroupCounted = countGroup };
+            var entry = new OrderTable.Entry { Account = o.Account.Value, OrderId = o.OrderId, Pair = pair, Slot = slot, PriceTicks = px, RemainingLots = lots, ReservedFx = notionalFx, Side = o.Side, GroupCounted = countGroup, ReduceOnly = o.ReduceOnly };
             int idx = Orders.TryInsert<TSync>(o.Account.Value, o.OrderId, in entry);
             if (idx >= 0) return Decision.Accept;
             (why, scope) = idx == -1 ? (RejectReason.DuplicateOrderId, Scope.Account) : (RejectReason.OrderTableFull, Scope.Global);
@@ -263,8 +268,9 @@ public sealed partial class PreTradeGate
         return Decision.Reject(why, scope);
     }
 
-    private static RejectReason ReserveExposure<TSync>(in AccountRule ar, ref AccountCounters a, bool buy, long notionalFx) where TSync : struct, ISync
+    private static RejectReason ReserveExposure<TSync>(in AccountRule ar, ref AccountCounters a, bool buy, long notionalFx, out double exposure) where TSync : struct, ISync
     {
+        exposure = 0;
         if (double.IsPositiveInfinity(ar.MaxGross) && double.IsPositiveInfinity(ar.MaxNet))
         {
             AddWorkingNotional<TSync>(ref a, buy, notionalFx);
@@ -277,8 +283,8 @@ public sealed partial class PreTradeGate
         double gross = Volatile.Read(ref a.PositionGross) + (wb + ws) / s;
         double net = Volatile.Read(ref a.PositionNet);
         double netAfter = buy ? net + wb / s : -(net - ws / s);
-        if (gross > ar.MaxGross) { ReleaseExposure<TSync>(ref a, buy, notionalFx); return RejectReason.MaxGrossExposure; }
-        if (netAfter > ar.MaxNet) { ReleaseExposure<TSync>(ref a, buy, notionalFx); return RejectReason.MaxNetExposure; }
+        if (gross > ar.MaxGross) { ReleaseExposure<TSync>(ref a, buy, notionalFx); exposure = gross; return RejectReason.MaxGrossExposure; }
+        if (netAfter > ar.MaxNet) { ReleaseExposure<TSync>(ref a, buy, notionalFx); exposure = netAfter; return RejectReason.MaxNetExposure; }
         return RejectReason.None;
     }
 
@@ -368,6 +374,7 @@ public sealed partial class PreTradeGate
         lots = 0; scale = 1.0;
         var bad = ToTicks(o.Price, in r, out px);
         if (bad != RejectReason.None) return bad;
+        if (o.QuoteQuantity) return QuoteToLots(in o, in r, ins, acc, out lots, out scale);
         bad = ToLots(o.Quantity, in r, out lots);
         if (bad != RejectReason.None) return bad;
         if (lots < r.MinLots) return RejectReason.MinOrderQuantity;
@@ -386,6 +393,7 @@ public sealed partial class PreTradeGate
         double notional = notionalPerLot * lots;
         if (!double.IsFinite(notional) || notional > 9e14) return RejectReason.NotionalOverflow;
         if (notional > r.MaxNotional) return RejectReason.MaxOrderNotional;
+        if (notional < r.MinNotional) return RejectReason.MinOrderNotional;
         return marketChecks ? CheckCollar(in r, ref m, px, timeNs) : RejectReason.None;
     }
 
@@ -409,9 +417,16 @@ public sealed partial class PreTradeGate
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static RejectReason CheckCollar(in InstrumentRule r, ref MarketState m, long px, long timeNs)
     {
-        // The configured source first, then the others; the first FRESH one is the reference. Times are stored +1.
-        long refTicks;
-        bool found = r.ReferenceSource switch
+        if (!Reference(in r, ref m, timeNs, out long refTicks)) return r.MissingReference == MissingReferencePolicy.Reject ? RejectReason.StaleReference : RejectReason.None;
+        double reference = Math.Max(Math.Abs((double)refTicks), 1);
+        return Math.Abs((double)(px - refTicks)) * 10_000 > r.CollarBps * reference ? RejectReason.PriceCollar : RejectReason.None;
+    }
+
+    /// <summary>The collar's reference in ticks: the configured source first, then the others; the first FRESH one. Times are stored +1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Reference(in InstrumentRule r, ref MarketState m, long timeNs, out long refTicks)
+    {
+        return r.ReferenceSource switch
         {
             ReferencePriceSource.Mid => Fresh(ref m.MidTimeNs, ref m.MidTicks, timeNs, r.StaleNs, out refTicks)
                 || Fresh(ref m.LastTradeTimeNs, ref m.LastTradeTicks, timeNs, r.StaleNs, out refTicks)
@@ -423,9 +438,6 @@ public sealed partial class PreTradeGate
                 || Fresh(ref m.MidTimeNs, ref m.MidTicks, timeNs, r.StaleNs, out refTicks)
                 || Fresh(ref m.OracleTimeNs, ref m.OracleTicks, timeNs, r.StaleNs, out refTicks),
         };
-        if (!found) return r.MissingReference == MissingReferencePolicy.Reject ? RejectReason.StaleReference : RejectReason.None;
-        double reference = Math.Max(Math.Abs((double)refTicks), 1);
-        return Math.Abs((double)(px - refTicks)) * 10_000 > r.CollarBps * reference ? RejectReason.PriceCollar : RejectReason.None;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -84,4 +84,16 @@ public enum RejectReason : byte
     InvalidAction = 36,
     /// <summary>The risk pipeline is stopped (or stopping): an order it could not record and evaluate is refused.</summary>
     RiskPipelineStopped = 37,
+    /// <summary>Notional (|price| × quantity × multiplier) below the instrument's minimum order notional.</summary>
+    MinOrderNotional = 38,
+    /// <summary>The order is flagged reduce-only (<see cref="OrderRequest.ReduceOnly"/>) and, with this side's working
+    /// orders, would increase or flip the position (with no position, any such order).</summary>
+    ReduceOnlyOrder = 39,
+    /// <summary>The order's good-till-date expire time (<see cref="OrderRequest.ExpireTimeNs"/>) is at or before its event time.</summary>
+    ExpiredOrder = 40,
+    /// <summary>Replace (modify) rate over the sliding window exceeded, apart from the new-order rate.</summary>
+    ModifyRate = 41,
+    /// <summary>The trigger (stop) price is not finite, off tick, at or below zero where the instrument forbids it, or
+    /// outside the price collar around the reference (<see cref="OrderRequest.TriggerPrice"/>).</summary>
+    InvalidTriggerPrice = 42,
 }

@@ -10,9 +10,9 @@ public static partial class RiskConfigFile
     internal static readonly string[] InstrumentLimitKeys =
         ["min_order_quantity", "max_order_quantity", "max_order_notional", "fat_finger_multiple", "collar_bps", "reference_source",
          "reference_stale_after_ms", "missing_reference", "max_long_position", "max_short_position", "max_open_orders",
-         "max_open_orders_per_account", "max_orders_per_window", "max_messages_per_window"];
+         "max_open_orders_per_account", "max_orders_per_window", "max_messages_per_window", "min_order_notional", "allow_non_positive_price", "max_modifies_per_window"];
     internal static readonly string[] AccountLimitKeys =
-        ["max_gross_exposure", "max_net_exposure", "max_open_orders", "max_orders_per_window", "max_messages_per_window", "max_daily_loss"];
+        ["max_gross_exposure", "max_net_exposure", "max_open_orders", "max_orders_per_window", "max_messages_per_window", "max_daily_loss", "max_modifies_per_window"];
     internal static readonly string[] GroupLimitKeys = ["max_orders_per_window", "max_open_orders"];
     internal static readonly string[] PipelineKeys =
         ["capacity", "producer_mode", "full_ring_policy", "block_spin_limit", "wait_strategy", "stall_threshold_ms",
@@ -155,6 +155,9 @@ public static partial class RiskConfigFile
                 "max_open_orders_per_account" => l with { MaxOpenOrdersPerAccount = r.Count(v, p, 4096) },
                 "max_orders_per_window" => l with { MaxOrdersPerWindow = r.Count(v, p) },
                 "max_messages_per_window" => l with { MaxMessagesPerWindow = r.Count(v, p) },
+                "min_order_notional" => l with { MinOrderNotional = r.Positive(v, p) },
+                "allow_non_positive_price" => l with { AllowNonPositivePrice = r.Bool(v, p) },
+                "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
                 _ => l,
             };
         }
@@ -162,6 +165,11 @@ public static partial class RiskConfigFile
         {
             r.Error(path + ".min_order_quantity", $"must be <= max_order_quantity ({min} > {max})");
             l = l with { MinOrderQuantity = null };
+        }
+        if (l.MinOrderNotional is { } minN && l.MaxOrderNotional is { } maxN && minN > maxN)
+        {
+            r.Error(path + ".min_order_notional", $"must be <= max_order_notional ({minN} > {maxN})");
+            l = l with { MinOrderNotional = null };
         }
         return l;
     }
@@ -181,6 +189,7 @@ public static partial class RiskConfigFile
                 "max_orders_per_window" => l with { MaxOrdersPerWindow = r.Count(v, p) },
                 "max_messages_per_window" => l with { MaxMessagesPerWindow = r.Count(v, p) },
                 "max_daily_loss" => l with { MaxDailyLoss = r.Positive(v, p) },
+                "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
                 _ => l,
             };
         }

@@ -152,6 +152,8 @@ public static partial class RiskConfigFile
         Opt(w, "min_order_quantity", l.MinOrderQuantity);
         Opt(w, "max_order_quantity", l.MaxOrderQuantity);
         Opt(w, "max_order_notional", l.MaxOrderNotional);
+        Opt(w, "min_order_notional", l.MinOrderNotional);
+        if (l.AllowNonPositivePrice is { } nonPositive) w.WriteBoolean("allow_non_positive_price", nonPositive); // default depends on the kind: left out when unset
         w.WriteNumber("fat_finger_multiple", l.FatFingerMultiple ?? RiskDefaults.FatFingerMultiple);
         w.WriteNumber("collar_bps", l.CollarBps ?? RiskDefaults.CollarBps);
         w.WriteString("reference_source", ConfigNames<ReferencePriceSource>.Of(l.ReferenceSource ?? ReferencePriceSource.LastTrade));
@@ -163,6 +165,7 @@ public static partial class RiskConfigFile
         w.WriteNumber("max_open_orders_per_account", l.MaxOpenOrdersPerAccount ?? RiskDefaults.MaxOpenOrdersPerAccountInstrument);
         w.WriteNumber("max_orders_per_window", l.MaxOrdersPerWindow ?? RiskDefaults.InstrumentOrdersPerWindow);
         w.WriteNumber("max_messages_per_window", l.MaxMessagesPerWindow ?? RiskDefaults.InstrumentMessagesPerWindow);
+        if (l.MaxModifiesPerWindow is { } modifies) w.WriteNumber("max_modifies_per_window", modifies);
         w.WriteEndObject();
     }
 
@@ -175,6 +178,7 @@ public static partial class RiskConfigFile
         w.WriteNumber("max_orders_per_window", l.MaxOrdersPerWindow ?? RiskDefaults.AccountOrdersPerWindow);
         w.WriteNumber("max_messages_per_window", l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow);
         Opt(w, "max_daily_loss", l.MaxDailyLoss);
+        if (l.MaxModifiesPerWindow is { } modifies) w.WriteNumber("max_modifies_per_window", modifies);
         w.WriteEndObject();
     }
 

@@ -8,7 +8,7 @@ namespace CircuitBreaker.Gate;
 
 /// <summary>Per-account counters. Lines 0–1, written by the gate: rates, open orders, working notional. Line 2,
 /// written by the position keeper: marked exposure and PnL (the gate only reads them).</summary>
-[StructLayout(LayoutKind.Explicit, Size = 192)]
+[StructLayout(LayoutKind.Explicit, Size = 320)]
 internal struct AccountCounters
 {
     // gate-written (lines 0 and 1)
@@ -27,6 +27,9 @@ internal struct AccountCounters
     [FieldOffset(168)] public long ReleasedBuyNotionalFx;
     [FieldOffset(176)] public long ReleasedSellNotionalFx;
     [FieldOffset(184)] public int ReleasedOpenOrders;
+    // gate-written again (lines 3 and 4): replaces per window, counted in the window's order field; touched only when a
+    // modify limit is configured.
+    [FieldOffset(192)] public RateWindow Modifies;
 
     /// <summary>Offset of the first field the position keeper writes.</summary>
     public const int EvaluatorOffset = 128;

@@ -33,6 +33,7 @@ internal sealed unsafe class OrderTable
         public Side Side;
         public bool GroupCounted;     // the order holds a unit of its group's open-order count
         public bool Spilled;          // stored in its second-choice bucket (counted in the first's spill count)
+        public bool ReduceOnly;       // accepted with the per-order reduce-only flag: its replaces stay reduce-only
     }
 
     /// <summary>Payloads and tags in native memory on huge pages where the OS gives them (see <see cref="NativeBlock"/>).</summary>
@@ -276,7 +277,7 @@ internal sealed unsafe class OrderTable
     {
         e.Account = value.Account; e.OrderId = value.OrderId; e.Pair = value.Pair; e.Slot = value.Slot;
         e.PriceTicks = value.PriceTicks; e.RemainingLots = value.RemainingLots; e.ReservedFx = value.ReservedFx;
-        e.Side = value.Side; e.GroupCounted = value.GroupCounted;
+        e.Side = value.Side; e.GroupCounted = value.GroupCounted; e.ReduceOnly = value.ReduceOnly;
     }
 
     private int ClaimFree(int bucket)

@@ -33,6 +33,12 @@ public sealed record InstrumentLimits
     public double? MaxOrderQuantity { get; init; }
     /// <summary>Maximum order notional (price × quantity × multiplier). Default: none beyond the relative guard.</summary>
     public double? MaxOrderNotional { get; init; }
+    /// <summary>Minimum order notional (|price| × quantity × multiplier), checked on new orders and replaces. Default: none.</summary>
+    public double? MinOrderNotional { get; init; }
+    /// <summary>Whether prices may be zero or negative (option and futures spreads, spot commodities that trade below zero).
+    /// Default: true for <see cref="InstrumentKind.Swap"/> and <see cref="InstrumentKind.Future"/>, false otherwise
+    /// (<see cref="InstrumentSpec.AllowsNonPositivePrice"/>); an explicit value overrides the kind's default either way.</summary>
+    public bool? AllowNonPositivePrice { get; init; }
     /// <summary>Relative fat-finger guard: reject an order larger than this multiple of the account's typical order
     /// size on the instrument (learned), or of the market's typical trade size before the account has history.
     /// Default <see cref="RiskDefaults.FatFingerMultiple"/>.</summary>
@@ -57,6 +63,9 @@ public sealed record InstrumentLimits
     public int? MaxOrdersPerWindow { get; init; }
     /// <summary>Messages (new + replace + cancel) allowed on the instrument per rate window. Default <see cref="RiskDefaults.InstrumentMessagesPerWindow"/>.</summary>
     public int? MaxMessagesPerWindow { get; init; }
+    /// <summary>Replaces (modifies) allowed on the instrument per rate window, apart from the new-order rate; a replace also
+    /// counts as a message. Refused with <see cref="RejectReason.ModifyRate"/>. Default: none (no cost when unset).</summary>
+    public int? MaxModifiesPerWindow { get; init; }
 }
 
 /// <summary>Per-account limits. <c>null</c> takes the default of <see cref="RiskDefaults"/>. Notional in quote units.</summary>
@@ -72,6 +81,9 @@ public sealed record AccountLimits
     public int? MaxOrdersPerWindow { get; init; }
     /// <summary>Messages per rate window. Default <see cref="RiskDefaults.AccountMessagesPerWindow"/>.</summary>
     public int? MaxMessagesPerWindow { get; init; }
+    /// <summary>Replaces (modifies) per rate window for the account, apart from the new-order rate. Refused with
+    /// <see cref="RejectReason.ModifyRate"/> (scope Account). Default: none (no cost when unset).</summary>
+    public int? MaxModifiesPerWindow { get; init; }
     /// <summary>Maximum daily loss (realised + unrealised, a positive number): beyond it only reducing orders pass. Default: none.</summary>
     public double? MaxDailyLoss { get; init; }
 }

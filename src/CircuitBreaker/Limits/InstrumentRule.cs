@@ -13,10 +13,11 @@ internal readonly struct InstrumentRule
         InverseTick = spec.InverseTick;
         InverseLot = spec.InverseLot;
         NotionalPerTickLot = spec.NotionalPerTickLot;
-        AllowsNonPositivePrice = spec.AllowsNonPositivePrice;
+        AllowsNonPositivePrice = l.AllowNonPositivePrice ?? spec.AllowsNonPositivePrice;
         MinLots = l.MinOrderQuantity is { } min ? Math.Max(1, (long)Math.Ceiling(min * spec.InverseLot - 1e-9)) : 1;
         MaxLots = l.MaxOrderQuantity is { } max ? (long)Math.Floor(max * spec.InverseLot + 1e-9) : long.MaxValue;
         MaxNotional = l.MaxOrderNotional ?? double.PositiveInfinity;
+        MinNotional = l.MinOrderNotional ?? 0;
         FatFingerMultiple = l.FatFingerMultiple ?? RiskDefaults.FatFingerMultiple;
         CollarBps = l.CollarBps ?? RiskDefaults.CollarBps;
         ReferenceSource = l.ReferenceSource ?? ReferencePriceSource.LastTrade;
@@ -28,6 +29,7 @@ internal readonly struct InstrumentRule
         MaxOpenOrdersPerAccount = l.MaxOpenOrdersPerAccount ?? RiskDefaults.MaxOpenOrdersPerAccountInstrument;
         OrdersPerWindow = l.MaxOrdersPerWindow ?? RiskDefaults.InstrumentOrdersPerWindow;
         MessagesPerWindow = l.MaxMessagesPerWindow ?? RiskDefaults.InstrumentMessagesPerWindow;
+        ModifiesPerWindow = l.MaxModifiesPerWindow ?? int.MaxValue;
     }
 
     public InstrumentSpec Spec { get; }
@@ -39,6 +41,7 @@ internal readonly struct InstrumentRule
     public long MinLots { get; }
     public long MaxLots { get; }
     public double MaxNotional { get; }
+    public double MinNotional { get; }
     public double FatFingerMultiple { get; }
     public double CollarBps { get; }
     public ReferencePriceSource ReferenceSource { get; }
@@ -50,6 +53,8 @@ internal readonly struct InstrumentRule
     public int MaxOpenOrdersPerAccount { get; }
     public int OrdersPerWindow { get; }
     public int MessagesPerWindow { get; }
+    /// <summary>Replaces per window; <see cref="int.MaxValue"/> when unlimited (the window is then not touched).</summary>
+    public int ModifiesPerWindow { get; }
 }
 
 /// <summary>Per-account limits compiled for the hot path.</summary>
@@ -64,6 +69,7 @@ internal readonly struct AccountRule
         OrdersPerWindow = l.MaxOrdersPerWindow ?? RiskDefaults.AccountOrdersPerWindow;
         MessagesPerWindow = l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow;
         MaxDailyLoss = l.MaxDailyLoss ?? double.PositiveInfinity;
+        ModifiesPerWindow = l.MaxModifiesPerWindow ?? int.MaxValue;
     }
 
     public double MaxGross { get; }
@@ -72,6 +78,8 @@ internal readonly struct AccountRule
     public int OrdersPerWindow { get; }
     public int MessagesPerWindow { get; }
     public double MaxDailyLoss { get; }
+    /// <summary>Replaces per window; <see cref="int.MaxValue"/> when unlimited (the window is then not touched).</summary>
+    public int ModifiesPerWindow { get; }
 }
 
 /// <summary>Per-group limits compiled for the hot path.</summary>

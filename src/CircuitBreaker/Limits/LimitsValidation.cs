@@ -9,6 +9,9 @@ internal static class LimitsValidation
         Positive(who, "min order quantity", l.MinOrderQuantity, errors);
         Positive(who, "max order quantity", l.MaxOrderQuantity, errors);
         Positive(who, "max order notional", l.MaxOrderNotional, errors);
+        Positive(who, "min order notional", l.MinOrderNotional, errors);
+        if (l.MinOrderNotional is { } minN && l.MaxOrderNotional is { } maxN && double.IsFinite(minN) && double.IsFinite(maxN) && minN > maxN)
+            errors.Add($"{who}: min order notional {minN} > max order notional {maxN}");
         Positive(who, "fat-finger multiple", l.FatFingerMultiple, errors);
         Positive(who, "collar (bps)", l.CollarBps, errors);
         Positive(who, "max long position", l.MaxLongPosition, errors);
@@ -20,6 +23,7 @@ internal static class LimitsValidation
         if (l.MaxOpenOrdersPerAccount is <= 0 or > 4096) errors.Add($"{who}: max open orders per account must be in 1..4096 (was {l.MaxOpenOrdersPerAccount})");
         if (l.MaxOrdersPerWindow is <= 0) errors.Add($"{who}: max orders per window must be > 0 (was {l.MaxOrdersPerWindow})");
         if (l.MaxMessagesPerWindow is <= 0) errors.Add($"{who}: max messages per window must be > 0 (was {l.MaxMessagesPerWindow})");
+        if (l.MaxModifiesPerWindow is <= 0 or int.MaxValue) errors.Add($"{who}: max modifies per window must be in 1..{int.MaxValue - 1} (was {l.MaxModifiesPerWindow})");
     }
 
     internal static void ValidateAccount(string who, AccountLimits l, List<string> errors)
@@ -30,6 +34,7 @@ internal static class LimitsValidation
         if (l.MaxOpenOrders is <= 0) errors.Add($"{who}: max open orders must be > 0 (was {l.MaxOpenOrders})");
         if (l.MaxOrdersPerWindow is <= 0) errors.Add($"{who}: max orders per window must be > 0 (was {l.MaxOrdersPerWindow})");
         if (l.MaxMessagesPerWindow is <= 0) errors.Add($"{who}: max messages per window must be > 0 (was {l.MaxMessagesPerWindow})");
+        if (l.MaxModifiesPerWindow is <= 0 or int.MaxValue) errors.Add($"{who}: max modifies per window must be in 1..{int.MaxValue - 1} (was {l.MaxModifiesPerWindow})");
     }
 
     private static void Positive(string who, string what, double? value, List<string> errors)

@@ -135,7 +135,10 @@ internal sealed class ReplaySession
         var action = r.OrderAction ?? OrderAction.New;
         var request = action == OrderAction.Cancel
             ? OrderRequest.Cancel(r.T, ins, acc, id)
-            : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action);
+            : r.ExpireT is { } expire
+                ? new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true, ExpireTimeNs = expire }
+                : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true };
+        if (!double.IsNaN(r.TriggerPx) && action != OrderAction.Cancel) request = request with { TriggerPrice = r.TriggerPx };
         Order(in request);
     }
 

@@ -14,7 +14,7 @@ internal sealed class TapeLineParser
     {
         T, Type, Symbol, Kind, Tick, Lot, Underlying, Multiplier, Group, Barrier, BarrierKind, Strike, ExpiryT,
         Px, Qty, Aggressor, Venue, Bid, Ask, BidQty, AskQty, Source, Id, Account, Side, Action, Strategy, Tif,
-        OrderId, Delta, Gamma, Vega, Notional, Pnl, Asset, Amount, Block, Tx, Pool, Scope, Target, Reason, Count,
+        OrderId, Delta, Gamma, Vega, Notional, Pnl, Asset, Amount, Block, Tx, Pool, Scope, Target, Reason, ReduceOnly, ExpireT, QuoteQuantity, TriggerPx, Count,
     }
 
     private static readonly string[] Names =
@@ -22,6 +22,7 @@ internal sealed class TapeLineParser
         "t", "type", "symbol", "kind", "tick", "lot", "underlying", "multiplier", "group", "barrier", "barrier_kind", "strike", "expiry_t",
         "px", "qty", "aggressor", "venue", "bid", "ask", "bid_qty", "ask_qty", "source", "id", "account", "side", "action", "strategy", "tif",
         "order_id", "delta", "gamma", "vega", "notional", "pnl", "asset", "amount", "block", "tx", "pool", "scope", "target", "reason",
+        "reduce_only", "expire_t", "quote_quantity", "trigger_px",
     ];
 
     private static readonly byte[][] Utf8Names = Names.Select(n => System.Text.Encoding.UTF8.GetBytes(n)).ToArray();
@@ -173,7 +174,8 @@ internal sealed class TapeLineParser
                 T = tv, Type = tt, LineNumber = lineNumber,
                 Symbol = Str(F.Symbol), OrderId = Int(F.Id), Account = Str(F.Account), Side = (Side?)Enum(F.Side, TapeNames.Sides),
                 Px = Num(F.Px), Qty = Num(F.Qty), OrderAction = (OrderAction?)Enum(F.Action, TapeNames.OrderActions) ?? OrderAction.New,
-                Strategy = Str(F.Strategy), Tif = Str(F.Tif),
+                Strategy = Str(F.Strategy), Tif = Str(F.Tif), ReduceOnly = Bool(F.ReduceOnly), ExpireT = Int(F.ExpireT),
+                QuoteQuantity = Bool(F.QuoteQuantity), TriggerPx = Num(F.TriggerPx),
             },
             TapeRecordType.Fill => new TapeRecord
             {
@@ -233,6 +235,15 @@ internal sealed class TapeLineParser
         ref Slot s = ref _slots[(int)f];
         if (s.Token == JsonTokenType.Number && s.IsInt) return s.Int;
         if (s.Token != JsonTokenType.None && s.Token != JsonTokenType.Null) _error ??= $"field '{Names[(int)f]}' must be an integer";
+        return null;
+    }
+
+    /// <summary>Boolean field: null when absent or JSON null; anything but true or false sets the error.</summary>
+    private bool? Bool(F f)
+    {
+        ref Slot s = ref _slots[(int)f];
+        if (s.Token is JsonTokenType.True or JsonTokenType.False) return s.Token == JsonTokenType.True;
+        if (s.Token != JsonTokenType.None && s.Token != JsonTokenType.Null) _error ??= $"field '{Names[(int)f]}' must be true or false";
         return null;
     }
 

@@ -74,6 +74,14 @@ public sealed record TapeRecord
     public string? Strategy { get; init; }
     /// <summary><c>order</c>: time in force (<c>tif</c>), a free string.</summary>
     public string? Tif { get; init; }
+    /// <summary><c>order</c>: reduce-only flag (<c>reduce_only</c>, optional; absent means false). See <see cref="OrderRequest.ReduceOnly"/>.</summary>
+    public bool? ReduceOnly { get; init; }
+    /// <summary><c>order</c>: good-till-date expire time in event-time ns (<c>expire_t</c>, optional; absent means none). See <see cref="OrderRequest.ExpireTimeNs"/>.</summary>
+    public long? ExpireT { get; init; }
+    /// <summary><c>order</c>: <c>qty</c> is an amount of the quote currency (<c>quote_quantity</c>, optional; absent means false). See <see cref="OrderRequest.QuoteQuantity"/>.</summary>
+    public bool? QuoteQuantity { get; init; }
+    /// <summary><c>order</c>: stop / trigger price (<c>trigger_px</c>, optional; NaN when absent). See <see cref="OrderRequest.TriggerPrice"/>.</summary>
+    public double TriggerPx { get; init; } = double.NaN;
     /// <summary><c>position</c>: delta (<c>delta</c>).</summary>
     public double Delta { get; init; } = double.NaN;
     /// <summary><c>position</c>: gamma (<c>gamma</c>).</summary>

@@ -55,6 +55,10 @@ internal static class TapeRecordJson
                 Enum(w, "action"u8, TapeNames.OrderActions, (int?)r.OrderAction);
                 Str(w, "strategy"u8, r.Strategy);
                 Str(w, "tif"u8, r.Tif);
+                if (r.ReduceOnly is { } reduceOnly) w.WriteBoolean("reduce_only"u8, reduceOnly);
+                Int(w, "expire_t"u8, r.ExpireT);
+                if (r.QuoteQuantity is { } quoteQuantity) w.WriteBoolean("quote_quantity"u8, quoteQuantity);
+                Num(w, "trigger_px"u8, r.TriggerPx);
                 break;
             case TapeRecordType.Fill:
                 Str(w, "symbol"u8, r.Symbol);

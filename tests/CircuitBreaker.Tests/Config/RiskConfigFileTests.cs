@@ -108,6 +108,10 @@ public class RiskConfigFileTests
     [InlineData("""{"instruments":[{"kind":"spot","tick":1,"lot":1}]}""", "$.instruments[0].symbol: is required")]
     [InlineData("""{"instruments":[{"symbol":"X","kind":"option","tick":1,"lot":1,"barrier":5}]}""", "$.instruments[0].barrier: only barrier options take a barrier")]
     [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1,"limits":{"min_order_quantity":5,"max_order_quantity":2}}]}""", "$.instruments[0].limits.min_order_quantity: must be <= max_order_quantity")]
+    [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1,"limits":{"min_order_notional":50,"max_order_notional":20}}]}""", "$.instruments[0].limits.min_order_notional: must be <= max_order_notional")]
+    [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1,"limits":{"min_order_notional":-5}}]}""", "$.instruments[0].limits.min_order_notional: must be > 0")]
+    [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"accounts":[{"name":"a","limits":{"max_modifies_per_window":0}}]}""", "$.accounts[0].limits.max_modifies_per_window: must be in 1..2147483646")]
+    [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1,"limits":{"allow_non_positive_price":"yes"}}]}""", "$.instruments[0].limits.allow_non_positive_price: must be")]
     [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"pipeline":{"capacity":1000}}""", "$.pipeline.capacity: must be a power of two")]
     [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"pipeline":{"full_ring_policy":"explode"}}""", "$.pipeline.full_ring_policy: unknown value 'explode'")]
     [InlineData("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"signatures":{"volume_spik":true}}""", "$.signatures.volume_spik: unknown signature")]
@@ -232,6 +236,31 @@ public class RiskConfigFileTests
         var again = RiskConfigFile.Parse(RiskConfigFile.WriteToString(r.Config, r.PipelineOptions, r.Signatures));
         Assert.True(again.Succeeded, string.Join("; ", again.Errors));
         Assert.Equal(mode, again.Config.Concurrency);
+    }
+
+    [Fact]
+    public void OrderFlagAndModifyLimits_ReadAndWrittenBack_UnsetLeftOut()
+    {
+        var r = RiskConfigFile.Parse("""
+            { "instruments": [
+                { "symbol": "SPREAD", "kind": "spot", "tick": 0.01, "lot": 1, "limits": { "min_order_notional": 25, "allow_non_positive_price": true } },
+                { "symbol": "CL", "kind": "future", "tick": 0.01, "lot": 1, "limits": { "allow_non_positive_price": false } },
+                { "symbol": "BTC", "kind": "spot", "tick": 0.01, "lot": 1, "limits": { "max_modifies_per_window": 40 } } ],
+              "accounts": [ { "name": "mm", "limits": { "max_modifies_per_window": 7 } } ] }
+            """);
+        Assert.True(r.Succeeded, string.Join("; ", r.Errors));
+        Assert.Equal((25.0, true), (r.Config.Instruments[0].MinNotional, r.Config.Instruments[0].AllowsNonPositivePrice));
+        Assert.False(r.Config.Instruments[1].AllowsNonPositivePrice);
+        Assert.Equal((0.0, false), (r.Config.Instruments[2].MinNotional, r.Config.Instruments[2].AllowsNonPositivePrice));
+        string text = RiskConfigFile.WriteToString(r.Config, r.PipelineOptions, r.Signatures);
+        Assert.Equal(2, text.Split("allow_non_positive_price").Length - 1);
+        Assert.Equal((int.MaxValue, 40), (r.Config.Instruments[0].ModifiesPerWindow, r.Config.Instruments[2].ModifiesPerWindow));
+        Assert.Equal(7, r.Config.Accounts[0].ModifiesPerWindow);
+        var again = RiskConfigFile.Parse(text);
+        Assert.True(again.Succeeded, string.Join("; ", again.Errors));
+        for (int i = 0; i < 3; i++)
+            Assert.Equal((r.Config.Instruments[i].MinNotional, r.Config.Instruments[i].AllowsNonPositivePrice, r.Config.Instruments[i].ModifiesPerWindow), (again.Config.Instruments[i].MinNotional, again.Config.Instruments[i].AllowsNonPositivePrice, again.Config.Instruments[i].ModifiesPerWindow));
+        Assert.Equal(7, again.Config.Accounts[0].ModifiesPerWindow);
     }
 
     [Fact]

@@ -55,6 +55,7 @@ public class HotLayoutTests
         {
             ("Rates", Offset(ref a, ref a.Rates), Unsafe.SizeOf<RateWindow>()), ("OpenOrders", Offset(ref a, ref a.OpenOrders), 4),
             ("WorkingBuyNotionalFx", Offset(ref a, ref a.WorkingBuyNotionalFx), 8), ("WorkingSellNotionalFx", Offset(ref a, ref a.WorkingSellNotionalFx), 8),
+            ("Modifies", Offset(ref a, ref a.Modifies), Unsafe.SizeOf<RateWindow>()),
         };
         var keeper = new[]
         {
@@ -69,6 +70,17 @@ public class HotLayoutTests
         // The rate buckets fill exactly one line; the head and the running total share the next.
         Assert.Equal(0, Offset(ref a, ref a.Rates.Buckets[0]));
         Assert.Equal(Line, Unsafe.SizeOf<RateBuckets>());
+        Assert.Equal(0, Offset(ref a, ref a.Modifies.Buckets[0]) % Line); // the modify window's buckets start a line of their own
+    }
+
+    [Fact]
+    public void InstrumentCounters_EachRateWindowsBucketsStartALine_AndTheRecordIsWholeLines()
+    {
+        var c = default(InstrumentCounters);
+        Assert.Equal(0, Offset(ref c, ref c.Rates.Buckets[0]) % Line);
+        Assert.Equal(0, Offset(ref c, ref c.Modifies.Buckets[0]) % Line);
+        Assert.True(Offset(ref c, ref c.Modifies) >= Offset(ref c, ref c.OpenOrders) + 4);
+        Assert.Equal(0, Unsafe.SizeOf<InstrumentCounters>() % Line);
     }
 
     [Fact]

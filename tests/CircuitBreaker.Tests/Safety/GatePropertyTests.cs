@@ -41,7 +41,8 @@ public class GatePropertyTests(ITestOutputHelper output)
         // Not vacuous: plenty accepted, and most limits were actually hit.
         Assert.True(stats.NewAccepted > Cases * 3, $"only {stats.NewAccepted} new orders accepted");
         Assert.True(stats.ReplaceAccepted > Cases / 2, $"only {stats.ReplaceAccepted} replaces accepted");
-        foreach (var reason in new[] { RejectReason.Halted, RejectReason.ReduceOnly, RejectReason.PriceCollar, RejectReason.MaxPosition, RejectReason.MaxOpenOrders, RejectReason.OrderRate, RejectReason.MaxOrderQuantity, RejectReason.MinOrderQuantity, RejectReason.DuplicateOrderId })
+        foreach (var reason in new[] { RejectReason.Halted, RejectReason.ReduceOnly, RejectReason.PriceCollar, RejectReason.MaxPosition, RejectReason.MaxOpenOrders, RejectReason.OrderRate, RejectReason.MaxOrderQuantity, RejectReason.MinOrderQuantity, RejectReason.DuplicateOrderId,
+            RejectReason.MinOrderNotional, RejectReason.ReduceOnlyOrder, RejectReason.ExpiredOrder })
             Assert.True(stats.Rejects.GetValueOrDefault(reason) > 0, $"no order was ever rejected for {reason}: the generator does not reach that limit");
     }
 
@@ -176,10 +177,14 @@ public class GatePropertyTests(ITestOutputHelper output)
         var mine = m.Orders.Keys.Where(k => k.acc == acc).ToArray();
         long id = mine.Length > 0 && r.Next(10) == 0 ? mine[r.Next(mine.Length)].id : nextId++;
         double pnl = b.Breaker.Positions.DailyPnl(new AccountId(acc));
-        var o = new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, side, px * SafetyBook.Tick[ins], qty);
+        bool reduceOnlyFlag = r.Next(6) == 0, gtd = r.Next(8) == 0;
+        long expire = now + r.NextInt64(-2, 3) * (b.WindowNs / 4);
+        var o = gtd
+            ? new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, side, px * SafetyBook.Tick[ins], qty) { ReduceOnly = reduceOnlyFlag, ExpireTimeNs = expire }
+            : new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, side, px * SafetyBook.Tick[ins], qty) { ReduceOnly = reduceOnlyFlag };
         var d = b.Breaker.Check(in o);
-        string desc = $"new acc{acc} ins{ins} #{id} {side} {lots} lots @ {px} -> {d}";
-        if (!d.IsAccepted) { stats.Rejects[d.Reason] = stats.Rejects.GetValueOrDefault(d.Reason) + 1; return (desc, null); }
+        string desc = $"new acc{acc} ins{ins} #{id} {side} {lots} lots @ {px}{(reduceOnlyFlag ? " reduce-only" : "")}{(gtd ? $" expire {expire - now:+0;-0} ns" : "")} -> {d}";
+        if (!d.IsAccepted) { stats.Rejects[d.Reason] = stats.Rejects.GetValueOrDefault(d.Reason) + 1; return (desc, m.FigureError(in d, acc, ins)); }
         stats.NewAccepted++;
         var state = m.Effective(ins, acc);
         bool reduce = state == TradingState.ReduceOnly || pnl <= -b.MaxDailyLoss[acc];
@@ -188,11 +193,15 @@ public class GatePropertyTests(ITestOutputHelper output)
         long wSell = m.Working(acc, ins, Side.Sell) + (side == Side.Sell ? lots : 0);
         string? breach =
             state == TradingState.Halted ? "accepted while halted" :
+            gtd && expire <= now ? "expired good-till-date order accepted" :
             qty != lots * SafetyBook.Lot[ins] ? "off-lot quantity accepted" :
             lots < b.MinLots[ins] || lots > b.MaxLots[ins] ? $"quantity {lots} lots outside {b.MinLots[ins]}..{b.MaxLots[ins]}" :
             px * SafetyBook.Tick[ins] * qty > b.MaxNotional[ins] * (1 + 1e-12) ? $"notional {px * SafetyBook.Tick[ins] * qty} above {b.MaxNotional[ins]}" :
+            px * SafetyBook.Tick[ins] * qty < b.MinNotional[ins] * (1 - 1e-12) ? $"notional {px * SafetyBook.Tick[ins] * qty} below {b.MinNotional[ins]}" :
             m.CollarBreach(ins, px, now) ??
             (m.Orders.ContainsKey((acc, id)) ? "duplicate order id accepted" :
+            reduceOnlyFlag && side == Side.Buy && wBuy > -pos ? $"reduce-only order: buy working {wBuy} against position {pos}" :
+            reduceOnlyFlag && side == Side.Sell && wSell > pos ? $"reduce-only order: sell working {wSell} against position {pos}" :
             side == Side.Buy && pos + wBuy > b.MaxLong[ins] ? $"long {pos} + working {wBuy} above {b.MaxLong[ins]}" :
             side == Side.Sell && wSell - pos > b.MaxShort[ins] ? $"short: working {wSell} - position {pos} above {b.MaxShort[ins]}" :
             reduce && side == Side.Buy && wBuy > -pos ? $"reduce-only ({state}, pnl {pnl}): buy working {wBuy} against position {pos}" :
@@ -206,7 +215,7 @@ public class GatePropertyTests(ITestOutputHelper output)
             ?? m.RateBreach("orders group", now, b.GroupOrders)
             ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins])
             ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
-        m.Orders[(acc, id)] = new LimitModel.Live { Acc = acc, Ins = ins, Side = side, Px = px, Lots = lots };
+        m.Orders[(acc, id)] = new LimitModel.Live { Acc = acc, Ins = ins, Side = side, Px = px, Lots = lots, ReduceOnly = reduceOnlyFlag };
         return (desc, breach);
     }
 
@@ -221,10 +230,11 @@ public class GatePropertyTests(ITestOutputHelper output)
         var (lots, qty) = PickQuantity(r, b, ins);
         if (known && r.Next(3) == 0) { lots = Math.Max(1, m.Orders[(acc, id)].Lots - r.Next(0, 3)); qty = lots * SafetyBook.Lot[ins]; } // a shrink
         double pnl = b.Breaker.Positions.DailyPnl(new AccountId(acc));
-        var o = new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, (Side)r.Next(2), px * SafetyBook.Tick[ins], qty, OrderAction.Replace);
+        bool reduceOnlyFlag = r.Next(8) == 0;
+        var o = new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, (Side)r.Next(2), px * SafetyBook.Tick[ins], qty, OrderAction.Replace) { ReduceOnly = reduceOnlyFlag };
         var d = b.Breaker.Check(in o);
-        string desc = $"replace acc{acc} ins{ins} #{id} -> {lots} lots @ {px} -> {d}";
-        if (!d.IsAccepted) { stats.Rejects[d.Reason] = stats.Rejects.GetValueOrDefault(d.Reason) + 1; return (desc, null); }
+        string desc = $"replace acc{acc} ins{ins} #{id} -> {lots} lots @ {px}{(reduceOnlyFlag ? " reduce-only" : "")} -> {d}";
+        if (!d.IsAccepted) { stats.Rejects[d.Reason] = stats.Rejects.GetValueOrDefault(d.Reason) + 1; return (desc, d.Reason == RejectReason.UnknownOrder ? null : m.FigureError(in d, acc, ins)); }
         stats.ReplaceAccepted++;
         if (!m.Orders.TryGetValue((acc, id), out var e)) return (desc, "replace of an order that is not working was accepted");
         if (e.Ins != ins) return (desc, $"replace on instrument {ins} of an order working on {e.Ins} was accepted");
@@ -237,6 +247,8 @@ public class GatePropertyTests(ITestOutputHelper output)
             qty != lots * SafetyBook.Lot[ins] ? "off-lot quantity accepted" :
             lots < b.MinLots[ins] || lots > b.MaxLots[ins] ? $"quantity {lots} lots outside {b.MinLots[ins]}..{b.MaxLots[ins]}" :
             px * SafetyBook.Tick[ins] * qty > b.MaxNotional[ins] * (1 + 1e-12) ? "notional above the limit" :
+            px * SafetyBook.Tick[ins] * qty < b.MinNotional[ins] * (1 - 1e-12) ? "notional below the minimum" :
+            (e.ReduceOnly || reduceOnlyFlag) && lots > e.Lots && working > (e.Side == Side.Buy ? -pos : pos) ? $"reduce-only order grew {e.Lots} -> {lots}: working {working} against position {pos}" :
             // A replace that only shrinks the order at its own price lowers risk: no collar, and reduce-only lets it pass.
             (px == e.Px && lots <= e.Lots ? null : m.CollarBreach(ins, px, now)) ??
             (reduce && lots > e.Lots ? $"reduce-only ({state}): replace grew {e.Lots} -> {lots}" :
@@ -244,7 +256,7 @@ public class GatePropertyTests(ITestOutputHelper output)
             lots > e.Lots && e.Side == Side.Sell && working - pos > b.MaxShort[ins] ? $"short: working {working} - position {pos} above {b.MaxShort[ins]}" : null)
             ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins])
             ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
-        e.Px = px; e.Lots = lots;
+        e.Px = px; e.Lots = lots; e.ReduceOnly |= reduceOnlyFlag;
         return (desc, breach);
     }
 

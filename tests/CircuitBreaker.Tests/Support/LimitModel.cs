@@ -7,7 +7,7 @@ namespace CircuitBreaker.Tests.Support;
 /// </summary>
 internal sealed class LimitModel
 {
-    public sealed class Live { public int Acc, Ins; public Side Side; public long Px, Lots; }
+    public sealed class Live { public int Acc, Ins; public Side Side; public long Px, Lots; public bool ReduceOnly; }
 
     private readonly SafetyBook _b;
     public readonly Dictionary<(int acc, long id), Live> Orders = new();
@@ -70,6 +70,36 @@ internal sealed class LimitModel
         double offBps = Math.Abs((double)(px - _refTicks[ins, src])) * 10_000 / reference;
         return offBps > _b.CollarBps[ins] * (1 + 1e-12) ? $"{offBps:F2} bps off the reference {_refTicks[ins, src]} (collar {_b.CollarBps[ins]})" : null;
     }
+
+    /// <summary>A rejection's figures against the limits of the book: a breached limit's figures show the breach (observed
+    /// past the limit, in the reason's direction) and, where the book knows it, the very limit configured.</summary>
+    public string? FigureError(in Decision d, int acc, int ins)
+    {
+        var reason = d.Reason;
+        bool needs = reason is RejectReason.MinOrderQuantity or RejectReason.MaxOrderQuantity or RejectReason.MaxOrderNotional or RejectReason.MinOrderNotional
+            or RejectReason.PriceCollar or RejectReason.MaxPosition or RejectReason.MaxOpenOrders or RejectReason.OrderRate or RejectReason.MessageRate or RejectReason.ModifyRate
+            or RejectReason.ReduceOnlyOrder or RejectReason.ExpiredOrder or RejectReason.MaxDailyLoss;
+        bool optional = reason is RejectReason.ReduceOnly or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure or RejectReason.NotionalOverflow or RejectReason.InvalidTriggerPrice;
+        if (needs ? !d.HasFigures : d.HasFigures && !optional) return $"{reason}: HasFigures {d.HasFigures}, expected {needs}";
+        if (!d.HasFigures) return null;
+        double lot = SafetyBook.Lot[ins];
+        bool ok = reason switch
+        {
+            RejectReason.MinOrderQuantity => d.Observed < d.Limit && Near(d.Limit, _b.MinLots[ins] * lot),
+            RejectReason.MinOrderNotional => d.Observed < d.Limit && Near(d.Limit, _b.MinNotional[ins]),
+            RejectReason.MaxOrderNotional => d.Observed > d.Limit && Near(d.Limit, _b.MaxNotional[ins]),
+            RejectReason.MaxOrderQuantity => d.Observed > d.Limit,
+            RejectReason.PriceCollar => d.Observed > d.Limit && Near(d.Limit, _b.CollarBps[ins]),
+            RejectReason.MaxPosition => d.Observed > d.Limit && (Near(d.Limit, _b.MaxLong[ins] * lot) || Near(d.Limit, _b.MaxShort[ins] * lot)),
+            RejectReason.ReduceOnlyOrder or RejectReason.ReduceOnly => d.Observed > d.Limit && d.Limit >= 0,
+            RejectReason.ExpiredOrder => d.Observed >= 0,
+            RejectReason.MaxDailyLoss => d.Observed >= d.Limit * (1 - 1e-12) && Near(d.Limit, _b.MaxDailyLoss[acc]),
+            _ => d.Observed > d.Limit,
+        };
+        return ok ? null : $"{reason} ({d.Scope}) figures: observed {d.Observed}, limit {d.Limit}";
+    }
+
+    private static bool Near(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(b));
 
     /// <summary>Records an accepted message under a rate key and returns a breach if more than <paramref name="limit"/> fall in [t - W, t].</summary>
     public string? RateBreach(string key, long t, int limit)

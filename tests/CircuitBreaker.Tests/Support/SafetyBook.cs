@@ -16,6 +16,8 @@ internal sealed class SafetyBook : IDisposable
     public readonly long WindowNs;
     public readonly long[] MinLots = new long[Instruments], MaxLots = new long[Instruments], MaxLong = new long[Instruments], MaxShort = new long[Instruments];
     public readonly double[] MaxNotional = new double[Instruments], CollarBps = new double[Instruments];
+    /// <summary>Minimum order notional per instrument (0: none), drawn from a second generator so the other draws keep their seeds.</summary>
+    public readonly double[] MinNotional = new double[Instruments];
     public readonly long[] StaleNs = new long[Instruments];
     public readonly ReferencePriceSource[] Source = new ReferencePriceSource[Instruments];
     public readonly MissingReferencePolicy[] Missing = new MissingReferencePolicy[Instruments];
@@ -27,6 +29,7 @@ internal sealed class SafetyBook : IDisposable
     public SafetyBook(int seed, GateConcurrency concurrency = GateConcurrency.MultiThreaded)
     {
         var r = new Random(seed);
+        var r2 = new Random(seed ^ 0x2f6b_1d3c);
         WindowNs = r.Next(1, 100) * 1_000_000L;
         var b = new CircuitBreakerBuilder().Concurrency(concurrency).RateWindow(TimeSpan.FromTicks(WindowNs / 100)).Capacity(accounts: 4, pairs: 8, orders: 256);
         string[] symbols = { "AAA-PERP", "BBB" };
@@ -52,6 +55,7 @@ internal sealed class SafetyBook : IDisposable
                 MinOrderQuantity = MinLots[i] * Lot[i],
                 MaxOrderQuantity = MaxLots[i] * Lot[i],
                 MaxOrderNotional = double.IsFinite(MaxNotional[i]) ? MaxNotional[i] : null,
+                MinOrderNotional = (MinNotional[i] = r2.Next(2) == 0 ? 0 : px * Lot[i] * r2.Next(1, 4)) > 0 ? MinNotional[i] : null,
                 FatFingerMultiple = 1e9,
                 CollarBps = CollarBps[i],
                 ReferenceSource = Source[i],
@@ -88,7 +92,7 @@ internal sealed class SafetyBook : IDisposable
 
     public string Describe() =>
         $"window {WindowNs} ns; " + string.Join("; ", Enumerable.Range(0, Instruments).Select(i =>
-            $"ins{i}: lots {MinLots[i]}..{MaxLots[i]}, notional {MaxNotional[i]}, collar {CollarBps[i]} bps ({Source[i]}, {Missing[i]}, stale {StaleNs[i]}), long {MaxLong[i]}, short {MaxShort[i]}, open {InsOpen[i]}/{PairOpen[i]}, rate {InsOrders[i]}/{InsMessages[i]}"))
+            $"ins{i}: lots {MinLots[i]}..{MaxLots[i]}, notional {MinNotional[i]}..{MaxNotional[i]}, collar {CollarBps[i]} bps ({Source[i]}, {Missing[i]}, stale {StaleNs[i]}), long {MaxLong[i]}, short {MaxShort[i]}, open {InsOpen[i]}/{PairOpen[i]}, rate {InsOrders[i]}/{InsMessages[i]}"))
         + "; " + string.Join("; ", Enumerable.Range(0, Accounts).Select(a => $"acc{a}: open {AccOpen[a]}, rate {AccOrders[a]}/{AccMessages[a]}, loss {MaxDailyLoss[a]}"))
         + $"; group open {GroupOpen}, rate {GroupOrders}";
 
