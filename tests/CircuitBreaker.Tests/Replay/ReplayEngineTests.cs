@@ -4,14 +4,7 @@ namespace CircuitBreaker.Tests.Replay;
 
 public class ReplayEngineTests
 {
-    internal const string SpecExample = """
-        # a calm minute, then a fat-finger order
-        {"t":0,"type":"instrument","symbol":"BTC-PERP","kind":"perpetual","underlying":"BTC","tick":0.1,"lot":0.001}
-        {"t":1000,"type":"oracle","symbol":"BTC","px":64000.0,"source":"index"}
-        {"t":2000,"type":"quote","symbol":"BTC-PERP","bid":63999.9,"ask":64000.1,"bid_qty":3.2,"ask_qty":2.9}
-        {"t":5000,"type":"trade","symbol":"BTC-PERP","px":64000.1,"qty":0.25,"aggressor":"buy"}
-        {"t":60000000000,"type":"order","symbol":"BTC-PERP","id":1,"account":"mm-1","side":"buy","px":64000.0,"qty":500}
-        """;
+    internal const string SpecExample = TapeText.Example;
 
     internal static ReplayResult Replay(string tape, ReplayOptions? options = null, Action<CircuitBreakerBuilder>? configure = null)
     {
