@@ -89,6 +89,47 @@ internal static class OursWiring
         return breaker;
     }
 
+    /// <summary>Our breaker configured from the book scenario's limits (<see cref="BookScenario"/>): the full default
+    /// control set (self-match, duplicate ids, message rates, exposure, loss, relative fat finger) with limits that never
+    /// bind on the stream, the collar referenced to the quotes' mid.</summary>
+    public static Breaker CreateBookGate(BookScenario scenario, GateConcurrency concurrency)
+    {
+        var b = new CircuitBreakerBuilder()
+            .Concurrency(concurrency)
+            .RateWindow(TimeSpan.FromTicks(PreTradeScenario.RateWindowNs / 100))
+            .DefaultAccountLimits(new AccountLimits
+            {
+                MaxOrdersPerWindow = BookScenario.MaxOrdersPerWindow,
+                MaxMessagesPerWindow = 2 * BookScenario.MaxOrdersPerWindow,
+                MaxOpenOrders = BookScenario.MaxOpenOrdersPerAccount,
+                MaxGrossExposure = 1e12,
+                MaxNetExposure = 1e12,
+                MaxDailyLoss = 1e9,
+            })
+            .Capacity(pairs: 1024, orders: 65_536);
+        foreach (var i in scenario.Instruments)
+        {
+            b.Instrument(i.Symbol, i.Kind, i.Tick, i.Lot, i.Multiplier, limits: new InstrumentLimits
+            {
+                MinOrderQuantity = i.MinQuantity,
+                MaxOrderQuantity = i.MaxQuantity,
+                MaxOrderNotional = i.MaxNotional,
+                CollarBps = i.CollarBps,
+                MaxLongPosition = i.MaxLong,
+                MaxShortPosition = i.MaxShort,
+                MaxOpenOrdersPerAccount = i.MaxOpenOrders,
+                MaxOpenOrders = 100_000,
+                MaxOrdersPerWindow = BookScenario.MaxOrdersPerWindow,
+                MaxMessagesPerWindow = 4 * BookScenario.MaxOrdersPerWindow,
+                ReferenceSource = ReferencePriceSource.Mid,
+                ReferenceStaleAfter = TimeSpan.FromDays(3650),
+                FatFingerMultiple = 1_000,
+            });
+        }
+        foreach (var a in scenario.AccountNames) b.Account(a);
+        return new Breaker(b.Build());
+    }
+
     /// <summary>
     /// Our ring buffer as an <see cref="IEventPipe"/> for <c>ring_1p1c</c>, <c>ring_4p1c</c> and <c>publish_to_trip</c>
     /// (impl name <c>ring</c>). To wire: a class like <see cref="ChannelEventPipe"/> whose <c>Start</c> runs the ring's
