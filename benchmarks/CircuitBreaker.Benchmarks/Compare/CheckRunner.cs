@@ -18,6 +18,8 @@ public static class CheckRunner
     public static Func<int, long> Create(string mode)
     {
         // "<mode>@<instruments>": the scaling scenario's stream over that many instruments instead (e.g. "mt@100000").
+        // "<impl>:book": the pretrade_book stream (BookScenario) through sw, owned, mt, inhouse, inhouse-sm, naive or polly.
+        if (mode.EndsWith(":book", StringComparison.Ordinal)) return CreateBook(mode[..^":book".Length]);
         int at = mode.IndexOf('@');
         if (at > 0) return CreateScaling(mode[..at], int.Parse(mode[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         var scenario = new PreTradeScenario();
@@ -37,6 +39,43 @@ public static class CheckRunner
             long t1 = Stopwatch.GetTimestamp();
             if (sink != scenario.ExpectedReasonSum(first, sequence))
                 throw new InvalidOperationException($"this build decided requests {first}..{sequence - 1} differently from the scenario");
+            return t1 - t0;
+        };
+    }
+
+    /// <summary>A runner over the book stream: each call checks the next <c>count</c> orders (with the quotes between
+    /// them). The first cycles are verified order by order against the in-house gate; every call's decisions after.</summary>
+    private static Func<int, long> CreateBook(string impl)
+    {
+        var scenario = new BookScenario();
+        return impl switch
+        {
+            "inhouse" => Book(scenario, new InHouseCheck(new InHouseGate(scenario, selfMatch: false))),
+            "inhouse-sm" => Book(scenario, new InHouseCheck(new InHouseGate(scenario, selfMatch: true))),
+            "naive" => Book(scenario, new NaiveBookCheck(new NaivePreTradeGate(scenario))),
+            "polly" => Book(scenario, PollyBookCheck.Create(new NaivePreTradeGate(scenario))),
+            _ => Book(scenario, new OursBookCheck(OursWiring.CreateBookGate(scenario, Mode(impl)))),
+        };
+    }
+
+    private static Func<int, long> Book<TCheck>(BookScenario scenario, TCheck check) where TCheck : struct, IBookCheck
+    {
+        long sequence = 0;
+        scenario.Verify(ref check, ref sequence, "this build");
+        return count =>
+        {
+            long first = sequence, sink = 0;
+            long t0 = Stopwatch.GetTimestamp();
+            for (int k = 0; k < count; sequence++)
+            {
+                if (scenario.IsQuote(sequence)) { check.Quote(scenario.QuoteAt(sequence)); continue; }
+                var order = scenario.OrderAt(sequence);
+                sink += (int)check.Check(in order).Reason;
+                k++;
+            }
+            long t1 = Stopwatch.GetTimestamp();
+            if (sink != scenario.ExpectedReasonSum(first, sequence))
+                throw new InvalidOperationException($"this build decided book items {first}..{sequence - 1} differently from the in-house gate");
             return t1 - t0;
         };
     }
