@@ -175,6 +175,7 @@ public static partial class RiskConfigFile
         w.WriteNumber("max_orders_per_window", l.MaxOrdersPerWindow ?? RiskDefaults.AccountOrdersPerWindow);
         w.WriteNumber("max_messages_per_window", l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow);
         Opt(w, "max_daily_loss", l.MaxDailyLoss);
+        w.WriteBoolean("prevent_self_match", l.PreventSelfMatch ?? true);
         w.WriteEndObject();
     }
 

@@ -64,6 +64,7 @@ internal readonly struct AccountRule
         OrdersPerWindow = l.MaxOrdersPerWindow ?? RiskDefaults.AccountOrdersPerWindow;
         MessagesPerWindow = l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow;
         MaxDailyLoss = l.MaxDailyLoss ?? double.PositiveInfinity;
+        PreventSelfMatch = l.PreventSelfMatch ?? true;
     }
 
     public double MaxGross { get; }
@@ -72,6 +73,7 @@ internal readonly struct AccountRule
     public int OrdersPerWindow { get; }
     public int MessagesPerWindow { get; }
     public double MaxDailyLoss { get; }
+    public bool PreventSelfMatch { get; }
 }
 
 /// <summary>Per-group limits compiled for the hot path.</summary>

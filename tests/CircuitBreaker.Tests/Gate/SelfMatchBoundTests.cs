@@ -1,0 +1,101 @@
+namespace CircuitBreaker.Tests.Gate;
+
+/// <summary>
+/// The self-match check answers from a per-side price bound in O(1) and scans only when the bound cannot rule a cross
+/// out (issue 22). These tests hold its decisions to a brute-force model of the account's resting orders over seeded
+/// streams of new orders, replaces, cancels and fills, in every concurrency mode and at several event-time origins, and
+/// check that <see cref="AccountLimits.PreventSelfMatch"/> switches the check off for one account only.
+/// </summary>
+public class SelfMatchBoundTests
+{
+    public static TheoryData<GateConcurrency, long> ModesAndOrigins()
+    {
+        var d = new TheoryData<GateConcurrency, long>();
+        foreach (var mode in new[] { GateConcurrency.MultiThreaded, GateConcurrency.SingleWriter, GateConcurrency.AccountOwned })
+            foreach (long origin in new[] { 0L, TimeOrigins.PresentDay, TimeOrigins.Near2Pow62 })
+                d.Add(mode, origin);
+        return d;
+    }
+
+    private static readonly InstrumentLimits Wide = new() { MaxLongPosition = 1_000, MaxShortPosition = 1_000, FatFingerMultiple = 1e9 };
+
+    [Theory]
+    [MemberData(nameof(ModesAndOrigins))]
+    public void SeededStreams_DecisionsEqualABruteForceModel(GateConcurrency mode, long origin)
+    {
+        for (int seed = 0; seed < 12; seed++)
+        {
+            var f = new GateFixture(Wide, concurrency: mode, origin: origin);
+            var r = new Random(seed);
+            var resting = new Dictionary<long, (Side Side, double Price)>();
+            int selfMatches = 0, accepted = 0;
+            for (int step = 0; step < 600; step++)
+            {
+                f.Now += 5_000_000; // 200 requests a second: no rate limit binds
+                double px = 64_000 + 0.1 * r.Next(-200, 201);
+                int action = r.Next(10);
+                if (action < 5 || resting.Count == 0)
+                {
+                    var side = r.Next(2) == 0 ? Side.Buy : Side.Sell;
+                    bool crosses = resting.Values.Any(o => o.Side != side && (side == Side.Buy ? o.Price <= px : o.Price >= px));
+                    bool full = resting.Count >= RiskDefaults.MaxOpenOrdersPerAccountInstrument;
+                    var d = f.Send(side, px, 0.01);
+                    var expected = full ? RejectReason.MaxOpenOrders : crosses ? RejectReason.SelfMatch : RejectReason.None;
+                    Assert.True(expected == d.Reason, $"{mode} origin {origin} seed {seed} step {step}: new {side} at {px} decided {d.Reason}, model {expected}");
+                    if (d.IsAccepted) { resting[f.LastId] = (side, px); accepted++; }
+                    if (d.Reason == RejectReason.SelfMatch) selfMatches++;
+                }
+                else
+                {
+                    long id = resting.Keys.ElementAt(r.Next(resting.Count));
+                    var (side, price) = resting[id];
+                    if (action < 7)
+                    {
+                        bool crosses = resting.Any(o => o.Key != id && o.Value.Side != side && (side == Side.Buy ? o.Value.Price <= px : o.Value.Price >= px));
+                        var d = f.Replace(id, px, 0.01, side);
+                        Assert.True((crosses ? RejectReason.SelfMatch : RejectReason.None) == d.Reason, $"{mode} origin {origin} seed {seed} step {step}: replace {side} {price} -> {px} decided {d.Reason}");
+                        if (d.IsAccepted) resting[id] = (side, px);
+                    }
+                    else if (action < 9) { Assert.True(f.Cancel(id).IsAccepted); resting.Remove(id); }
+                    else { f.Fill(f.Mm, f.Btc, id, side, price, 0.01); resting.Remove(id); }
+                }
+            }
+            Assert.True(selfMatches > 20 && accepted > 100, $"seed {seed}: the stream must exercise both outcomes ({selfMatches} self-matches, {accepted} accepted)");
+        }
+    }
+
+    [Theory]
+    [InlineData(GateConcurrency.MultiThreaded)]
+    [InlineData(GateConcurrency.SingleWriter)]
+    [InlineData(GateConcurrency.AccountOwned)]
+    public void PreventSelfMatchOff_CrossingOrderAccepted_OtherAccountStillChecked(GateConcurrency mode)
+    {
+        var f = new GateFixture(Wide, concurrency: mode, more: b => b.Account("free", new AccountLimits { PreventSelfMatch = false }));
+        Assert.True(f.Breaker.Registry.TryGetAccount("free", out var free));
+        Assert.True(f.Send(Side.Buy, 64_000.0, 0.01, account: free).IsAccepted);
+        Assert.True(f.Send(Side.Sell, 63_990.0, 0.01, account: free).IsAccepted); // would cross: the check is off
+        // Control: the default account (check on) is refused for the same pattern.
+        Assert.True(f.Send(Side.Buy, 64_000.0, 0.01).IsAccepted);
+        Assert.Equal(RejectReason.SelfMatch, f.Send(Side.Sell, 63_990.0, 0.01).Reason);
+    }
+
+    [Fact]
+    public void Bound_WidensOnClaim_TightensOnlyAfterAScanThatFindsNoCross()
+    {
+        var book = new PairBook(2, 4, 1);
+        int pair = book.GetOrAdd(0, 0);
+        Assert.Equal(long.MaxValue, book.Bound(pair, Side.Sell));
+        int a = book.ClaimSlot<PlainSync>(pair, Side.Sell, 100);
+        book.ClaimSlot<PlainSync>(pair, Side.Sell, 105);
+        Assert.Equal(100, book.Bound(pair, Side.Sell));
+        book.FreeSlot<PlainSync>(pair, Side.Sell, a);
+        Assert.Equal(100, book.Bound(pair, Side.Sell));                 // freeing leaves a bound (conservative)
+        Assert.False(book.Crosses(pair, Side.Buy, 99, tighten: true));  // below the bound: O(1), no scan
+        Assert.Equal(100, book.Bound(pair, Side.Sell));
+        Assert.False(book.Crosses(pair, Side.Buy, 102, tighten: false)); // scans; under atomics the bound stays
+        Assert.Equal(100, book.Bound(pair, Side.Sell));
+        Assert.False(book.Crosses(pair, Side.Buy, 102, tighten: true));  // scans and makes it exact
+        Assert.Equal(105, book.Bound(pair, Side.Sell));
+        Assert.True(book.Crosses(pair, Side.Buy, 105, tighten: true));
+    }
+}
