@@ -54,6 +54,7 @@ public static class CheckRunner
             "inhouse-sm" => Book(scenario, new InHouseCheck(new InHouseGate(scenario, selfMatch: true))),
             "naive" => Book(scenario, new NaiveBookCheck(new NaivePreTradeGate(scenario))),
             "polly" => Book(scenario, PollyBookCheck.Create(new NaivePreTradeGate(scenario))),
+            "sw-65536" => Book(scenario, new OursBookCheck(OursWiring.CreateBookGate(scenario, GateConcurrency.SingleWriter, orderCapacity: 65_536))),
             _ => Book(scenario, new OursBookCheck(OursWiring.CreateBookGate(scenario, Mode(impl)))),
         };
     }

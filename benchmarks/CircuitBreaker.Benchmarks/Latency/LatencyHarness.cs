@@ -81,6 +81,7 @@ internal static class LatencyHarness
         list.Add(new BookCheckMeasurement<OursBookCheck>("circuitbreaker", true, book, new OursBookCheck(OursWiring.CreateBookGate(book, GateConcurrency.MultiThreaded))));
         list.Add(new BookCheckMeasurement<OursBookCheck>("circuitbreaker-sw", true, book, new OursBookCheck(OursWiring.CreateBookGate(book, GateConcurrency.SingleWriter))));
         list.Add(new BookCheckMeasurement<OursBookCheck>("circuitbreaker-owned", true, book, new OursBookCheck(OursWiring.CreateBookGate(book, GateConcurrency.AccountOwned))));
+        list.Add(new BookCheckMeasurement<OursBookCheck>("circuitbreaker-sw-65536", false, book, new OursBookCheck(OursWiring.CreateBookGate(book, GateConcurrency.SingleWriter, orderCapacity: 65_536))));
         list.Add(new BookCheckMeasurement<InHouseCheck>("inhouse", false, book, new InHouseCheck(new InHouseGate(book, selfMatch: false))));
         list.Add(new BookCheckMeasurement<InHouseCheck>("inhouse-selfmatch", false, book, new InHouseCheck(new InHouseGate(book, selfMatch: true))));
         list.Add(new BookCheckMeasurement<NaiveBookCheck>("naive", false, book, new NaiveBookCheck(new NaivePreTradeGate(book))));
