@@ -20,6 +20,9 @@ public static class CheckRunner
         // "<mode>@<instruments>": the scaling scenario's stream over that many instruments instead (e.g. "mt@100000").
         // "<impl>:book": the pretrade_book stream (BookScenario) through sw, owned, mt, inhouse, inhouse-sm, naive or polly.
         if (mode.EndsWith(":book", StringComparison.Ordinal)) return CreateBook(mode[..^":book".Length]);
+        // "evaluator:<set>": Evaluator.Evaluate over the evaluator_throughput tape (EventMix), <set> = limits-only,
+        // all-detectors or one detector's name; count = events. Checked benign (no finding, no trip) at every call.
+        if (mode.StartsWith("evaluator:", StringComparison.Ordinal)) return CreateEvaluator(mode["evaluator:".Length..]);
         int at = mode.IndexOf('@');
         if (at > 0) return CreateScaling(mode[..at], int.Parse(mode[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         var scenario = new PreTradeScenario();
@@ -77,6 +80,28 @@ public static class CheckRunner
             long t1 = Stopwatch.GetTimestamp();
             if (sink != scenario.ExpectedReasonSum(first, sequence))
                 throw new InvalidOperationException($"this build decided book items {first}..{sequence - 1} differently from the in-house gate");
+            return t1 - t0;
+        };
+    }
+
+    private static Func<int, long> CreateEvaluator(string set)
+    {
+        var detectors = Evaluation.DetectorSet.All().FirstOrDefault(d => d.Name == set)
+            ?? throw new ArgumentException($"unknown detector set '{set}': {string.Join(", ", Evaluation.DetectorSet.All().Select(d => d.Name))}");
+        var mix = new Evaluation.EventMix();
+        var (breaker, evaluator) = detectors.CreateEvaluator();
+        long sequence = 0;
+        return count =>
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int k = 0; k < count; k++)
+            {
+                var e = mix.At(sequence++);
+                evaluator.Evaluate(in e);
+            }
+            long t1 = Stopwatch.GetTimestamp();
+            if (breaker.Board.TransitionCount != 0 || evaluator.Findings.Count + evaluator.Findings.Dropped != 0)
+                throw new InvalidOperationException($"{set}: the benign tape tripped or raised a finding in this build");
             return t1 - t0;
         };
     }
