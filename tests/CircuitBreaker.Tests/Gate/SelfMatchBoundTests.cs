@@ -114,4 +114,42 @@ public class SelfMatchBoundTests
         // Control: the defaults (16 MiB) build without raising anything.
         Assert.NotNull(new CircuitBreakerBuilder().Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001).Build());
     }
+
+    [Theory]
+    [InlineData(GateConcurrency.MultiThreaded)]
+    [InlineData(GateConcurrency.SingleWriter)]
+    [InlineData(GateConcurrency.AccountOwned)]
+    public void SelfMatchPaths_AfterWarmup_AllocateNothing_AndTheProbeCanFail(GateConcurrency mode)
+    {
+        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxLongPosition = 1e6, MaxShortPosition = 1e6, MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 },
+            account: new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 }, concurrency: mode);
+        long id = 1_000_000;
+        int selfMatches = 0;
+        void Cycle(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                // A resting sell, then buys below it (bound: O(1)), at it (scan: self-match) and a replace onto it, then cancels.
+                long sell = ++id, buy = ++id, cross = ++id;
+                var s = new OrderRequest(++f.Now, f.Btc, f.Mm, sell, Side.Sell, 64_010.0, 0.01);
+                var b = new OrderRequest(++f.Now, f.Btc, f.Mm, buy, Side.Buy, 63_990.0 + (i % 10), 0.01);
+                var x = new OrderRequest(++f.Now, f.Btc, f.Mm, cross, Side.Buy, 64_010.0, 0.01);
+                var r = new OrderRequest(++f.Now, f.Btc, f.Mm, buy, Side.Buy, 64_020.0, 0.01, OrderAction.Replace);
+                if (!f.Breaker.Check(in s).IsAccepted || !f.Breaker.Check(in b).IsAccepted) throw new InvalidOperationException("the cycle's resting orders were refused");
+                if (f.Breaker.Check(in x).Reason == RejectReason.SelfMatch) selfMatches++;
+                if (f.Breaker.Check(in r).Reason == RejectReason.SelfMatch) selfMatches++;
+                var c1 = OrderRequest.Cancel(++f.Now, f.Btc, f.Mm, sell);
+                var c2 = OrderRequest.Cancel(++f.Now, f.Btc, f.Mm, buy);
+                f.Breaker.Check(in c1);
+                f.Breaker.Check(in c2);
+            }
+        }
+        Cycle(1000);
+        Assert.Equal(2000, selfMatches);
+        long used = AllocationProbe.MinAllocated(() => Cycle(5_000));
+        Assert.Equal(0, used);
+        long before = GC.GetAllocatedBytesForCurrentThread(); // control: the probe sees an allocation when there is one
+        var boxed = (object)f.Breaker.Check(new OrderRequest(++f.Now, f.Btc, f.Mm, ++id, Side.Buy, 64_000.0, 0.01));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before > 0, boxed.ToString());
+    }
 }
