@@ -152,4 +152,20 @@ public class SelfMatchBoundTests
         var boxed = (object)f.Breaker.Check(new OrderRequest(++f.Now, f.Btc, f.Mm, ++id, Side.Buy, 64_000.0, 0.01));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before > 0, boxed.ToString());
     }
+
+    [Fact]
+    public void ConfigFile_PreventSelfMatch_ReadPerAccount_WrongTypeRejected()
+    {
+        const string json = """
+        { "instruments": [ { "symbol": "BTC-PERP", "kind": "perpetual", "tick": 0.1, "lot": 0.001 } ],
+          "accounts": [ { "name": "venue-stp", "limits": { "prevent_self_match": false } }, { "name": "plain" } ] }
+        """;
+        var r = RiskConfigFile.Parse(json);
+        Assert.True(r.Succeeded, string.Join("; ", r.Errors.Select(e => e.ToString())));
+        Assert.False(r.Config!.AccountLimits[0].PreventSelfMatch);
+        Assert.Null(r.Config.AccountLimits[1].PreventSelfMatch); // default: on
+        var bad = RiskConfigFile.Parse(json.Replace("\"prevent_self_match\": false", "\"prevent_self_match\": \"no\""));
+        Assert.False(bad.Succeeded);
+        Assert.Contains(bad.Errors, e => e.ToString().Contains("prevent_self_match"));
+    }
 }
