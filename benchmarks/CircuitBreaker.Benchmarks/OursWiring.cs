@@ -89,6 +89,49 @@ internal static class OursWiring
         return breaker;
     }
 
+    /// <summary>Our breaker configured from the book scenario's limits (<see cref="BookScenario"/>): the full default
+    /// control set (self-match, duplicate ids, message rates, exposure, loss, relative fat finger) with limits that never
+    /// bind on the stream, the collar referenced to the quotes' mid. The order capacity is 16,384 (4x the working book; the
+    /// table then has 65,536 entries, as the in-house gate's); <paramref name="orderCapacity"/> 65,536 (the default) gives
+    /// a table of 262,144 entries (14 MiB), which misses the cache more on cancels.</summary>
+    public static Breaker CreateBookGate(BookScenario scenario, GateConcurrency concurrency, int orderCapacity = 16_384)
+    {
+        var b = new CircuitBreakerBuilder()
+            .Concurrency(concurrency)
+            .RateWindow(TimeSpan.FromTicks(PreTradeScenario.RateWindowNs / 100))
+            .DefaultAccountLimits(new AccountLimits
+            {
+                MaxOrdersPerWindow = BookScenario.MaxOrdersPerWindow,
+                MaxMessagesPerWindow = 2 * BookScenario.MaxOrdersPerWindow,
+                MaxOpenOrders = BookScenario.MaxOpenOrdersPerAccount,
+                MaxGrossExposure = 1e12,
+                MaxNetExposure = 1e12,
+                MaxDailyLoss = 1e9,
+            })
+            .Capacity(pairs: 1024, orders: orderCapacity);
+        foreach (var i in scenario.Instruments)
+        {
+            b.Instrument(i.Symbol, i.Kind, i.Tick, i.Lot, i.Multiplier, limits: new InstrumentLimits
+            {
+                MinOrderQuantity = i.MinQuantity,
+                MaxOrderQuantity = i.MaxQuantity,
+                MaxOrderNotional = i.MaxNotional,
+                CollarBps = i.CollarBps,
+                MaxLongPosition = i.MaxLong,
+                MaxShortPosition = i.MaxShort,
+                MaxOpenOrdersPerAccount = i.MaxOpenOrders,
+                MaxOpenOrders = 100_000,
+                MaxOrdersPerWindow = BookScenario.MaxOrdersPerWindow,
+                MaxMessagesPerWindow = 4 * BookScenario.MaxOrdersPerWindow,
+                ReferenceSource = ReferencePriceSource.Mid,
+                ReferenceStaleAfter = TimeSpan.FromDays(3650),
+                FatFingerMultiple = 1_000,
+            });
+        }
+        foreach (var a in scenario.AccountNames) b.Account(a);
+        return new Breaker(b.Build());
+    }
+
     /// <summary>
     /// Our ring buffer as an <see cref="IEventPipe"/> for <c>ring_1p1c</c>, <c>ring_4p1c</c> and <c>publish_to_trip</c>
     /// (impl name <c>ring</c>). To wire: a class like <see cref="ChannelEventPipe"/> whose <c>Start</c> runs the ring's

@@ -16,6 +16,8 @@ public static class Program
     {
         if (args.Contains("--latency", StringComparer.OrdinalIgnoreCase))
             return LatencyHarness.Run(args);
+        if (args.Contains("--book-rounds", StringComparer.OrdinalIgnoreCase))
+            return Compare.BookRounds.Run(args);
         if (args.Contains("--compare", StringComparer.OrdinalIgnoreCase))
             return Compare.BuildComparison.Run(args);
 

@@ -25,8 +25,14 @@ public sealed class CircuitBreakerBuilder
     private long _version = 1;
     private GateConcurrency _concurrency = GateConcurrency.MultiThreaded;
 
-    /// <summary>Largest preallocated self-match book (pairs × depth × 2 sides × 8 B): 512 MiB.</summary>
+    /// <summary>Largest preallocated self-match book (pairs × depth × 2 sides × 8 B) <see cref="SelfMatchBookLimit"/> accepts: 512 MiB.</summary>
     public const long MaxOrderBookBytes = 512L << 20;
+
+    /// <summary>The self-match book a configuration may preallocate unless <see cref="SelfMatchBookLimit"/> raises it: 64 MiB
+    /// (the defaults need 16 MiB: 16,384 pairs × 64 slots × 2 sides × 8 B).</summary>
+    public const long DefaultSelfMatchBookBytes = 64L << 20;
+
+    private long _selfMatchBookLimit = DefaultSelfMatchBookBytes;
 
     /// <summary>Largest working-order capacity: 4,194,304 orders (the order table then takes 896 MiB of native memory: 4 entries
     /// of 56 B, payload and tag, per order). Beyond it the table's size would overflow its indexing or exhaust a host's memory at start.</summary>
@@ -114,6 +120,13 @@ public sealed class CircuitBreakerBuilder
         return this;
     }
 
+    /// <summary>The most memory the self-match book may preallocate (pair capacity × the largest
+    /// <see cref="InstrumentLimits.MaxOpenOrdersPerAccount"/> × 2 sides × 8 B): default
+    /// <see cref="DefaultSelfMatchBookBytes"/> (64 MiB), at most <see cref="MaxOrderBookBytes"/> (512 MiB). A configuration
+    /// needing more fails <see cref="Build"/> with the figure, so one raised cap cannot preallocate a quarter of a gigabyte
+    /// unnoticed.</summary>
+    public CircuitBreakerBuilder SelfMatchBookLimit(long bytes) { _selfMatchBookLimit = bytes; return this; }
+
     /// <summary>
     /// Who may call <see cref="PreTradeGate.Check"/>: any thread (<see cref="GateConcurrency.MultiThreaded"/>, the
     /// default), one thread at a time (<see cref="GateConcurrency.SingleWriter"/>, fastest) or one thread per account at a
@@ -162,8 +175,10 @@ public sealed class CircuitBreakerBuilder
         int depth = Math.Max(_defaultInstrument.MaxOpenOrdersPerAccount ?? RiskDefaults.MaxOpenOrdersPerAccountInstrument,
             _instrumentLimits.Values.Select(l => l.MaxOpenOrdersPerAccount ?? 0).DefaultIfEmpty(0).Max());
         long slabBytes = (long)_pairCapacity * depth * 2 * sizeof(long);
-        if (slabBytes > MaxOrderBookBytes)
-            errors.Add($"pair capacity {_pairCapacity} × max open orders per account {depth} needs {slabBytes >> 20} MiB of self-match book (limit {MaxOrderBookBytes >> 20} MiB): lower one of them");
+        if (_selfMatchBookLimit < 1 || _selfMatchBookLimit > MaxOrderBookBytes)
+            errors.Add($"self-match book limit must be between 1 B and {MaxOrderBookBytes >> 20} MiB (was {_selfMatchBookLimit} B)");
+        else if (slabBytes > _selfMatchBookLimit)
+            errors.Add($"pair capacity {_pairCapacity} × max open orders per account {depth} × 2 sides × 8 B needs {slabBytes / (1024.0 * 1024):0.#} MiB of self-match book (limit {_selfMatchBookLimit / (1024.0 * 1024):0.#} MiB): lower one of them, or raise SelfMatchBookLimit (at most {MaxOrderBookBytes >> 20} MiB)");
         if (errors.Count > 0) throw new RiskConfigException(errors);
 
         var specs = _registry.Instruments;

@@ -124,7 +124,7 @@ public sealed partial class PreTradeGate
         if (why == RejectReason.None && px != oldPx)
         {
             SetSlot<TSync>(e.Pair, e.Side, e.Slot, px);
-            if (Pairs.Crosses(e.Pair, e.Side, px))
+            if (ar.PreventSelfMatch && Pairs.Crosses(e.Pair, e.Side, px, tighten: TSync.SingleWriter || TSync.Owned))
             {
                 SetSlot<TSync>(e.Pair, e.Side, e.Slot, oldPx);
                 ReleaseExposure<TSync>(ref a, buy, newFx);

@@ -253,7 +253,7 @@ public sealed partial class PreTradeGate
         int slot = ClaimSlot<TSync>(pair, o.Side, px);
         if (slot < 0) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); ReleaseExposure<TSync>(ref a, buy, notionalFx); return Decision.Reject(RejectReason.MaxOpenOrders); }
         // Publish-then-scan: of two crossing orders racing on two threads, at least one sees the other.
-        var why = Pairs.Crosses(pair, o.Side, px) ? RejectReason.SelfMatch : RejectReason.None;
+        var why = ar.PreventSelfMatch && Pairs.Crosses(pair, o.Side, px, tighten: TSync.SingleWriter || TSync.Owned) ? RejectReason.SelfMatch : RejectReason.None;
         var scope = Scope.Instrument;
         if (why == RejectReason.None)
         {

@@ -5,7 +5,7 @@ using System.Runtime.Loader;
 namespace CircuitBreaker.Benchmarks.Compare;
 
 /// <summary>
-/// <c>--compare &lt;dirA&gt; &lt;dirB&gt; [sw|owned|mt|modeA,modeB|mode@instruments] [seconds]</c>: times <c>Check</c> of two builds of CircuitBreaker in one
+/// <c>--compare &lt;dirA&gt; &lt;dirB&gt; [sw|owned|mt|modeA,modeB|mode@instruments|impl:book|evaluator:set] [seconds]</c>: times <c>Check</c> of two builds of CircuitBreaker in one
 /// process, each loaded from its own output folder into its own <see cref="AssemblyLoadContext"/>, alternating
 /// 32-check samples between them, so both see the same moments of a noisy shared machine (runs of separate processes
 /// on this 2-core VM differ by up to 2x from minute to minute; interleaved samples cancel that out). Prints each
@@ -21,7 +21,7 @@ internal static class BuildComparison
         int at = Array.FindIndex(args, a => a == "--compare");
         if (at < 0 || args.Length < at + 3)
         {
-            Console.Error.WriteLine("usage: --compare <build dir A> <build dir B> [sw|owned|mt|modeA,modeB|mode@instruments] [seconds]");
+            Console.Error.WriteLine("usage: --compare <build dir A> <build dir B> [sw|owned|mt|modeA,modeB|mode@instruments|impl:book|evaluator:set] [seconds]");
             return 2;
         }
         string mode = args.Length > at + 3 ? args[at + 3] : "sw";

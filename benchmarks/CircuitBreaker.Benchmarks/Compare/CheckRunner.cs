@@ -18,6 +18,11 @@ public static class CheckRunner
     public static Func<int, long> Create(string mode)
     {
         // "<mode>@<instruments>": the scaling scenario's stream over that many instruments instead (e.g. "mt@100000").
+        // "<impl>:book": the pretrade_book stream (BookScenario) through sw, owned, mt, inhouse, inhouse-sm, naive or polly.
+        if (mode.EndsWith(":book", StringComparison.Ordinal)) return CreateBook(mode[..^":book".Length]);
+        // "evaluator:<set>": Evaluator.Evaluate over the evaluator_throughput tape (EventMix), <set> = limits-only,
+        // all-detectors or one detector's name; count = events. Checked benign (no finding, no trip) at every call.
+        if (mode.StartsWith("evaluator:", StringComparison.Ordinal)) return CreateEvaluator(mode["evaluator:".Length..]);
         int at = mode.IndexOf('@');
         if (at > 0) return CreateScaling(mode[..at], int.Parse(mode[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         var scenario = new PreTradeScenario();
@@ -37,6 +42,66 @@ public static class CheckRunner
             long t1 = Stopwatch.GetTimestamp();
             if (sink != scenario.ExpectedReasonSum(first, sequence))
                 throw new InvalidOperationException($"this build decided requests {first}..{sequence - 1} differently from the scenario");
+            return t1 - t0;
+        };
+    }
+
+    /// <summary>A runner over the book stream: each call checks the next <c>count</c> orders (with the quotes between
+    /// them). The first cycles are verified order by order against the in-house gate; every call's decisions after.</summary>
+    private static Func<int, long> CreateBook(string impl)
+    {
+        var scenario = new BookScenario();
+        return impl switch
+        {
+            "inhouse" => Book(scenario, new InHouseCheck(new InHouseGate(scenario, selfMatch: false))),
+            "inhouse-sm" => Book(scenario, new InHouseCheck(new InHouseGate(scenario, selfMatch: true))),
+            "naive" => Book(scenario, new NaiveBookCheck(new NaivePreTradeGate(scenario))),
+            "polly" => Book(scenario, PollyBookCheck.Create(new NaivePreTradeGate(scenario))),
+            "sw-65536" => Book(scenario, new OursBookCheck(OursWiring.CreateBookGate(scenario, GateConcurrency.SingleWriter, orderCapacity: 65_536))),
+            _ => Book(scenario, new OursBookCheck(OursWiring.CreateBookGate(scenario, Mode(impl)))),
+        };
+    }
+
+    private static Func<int, long> Book<TCheck>(BookScenario scenario, TCheck check) where TCheck : struct, IBookCheck
+    {
+        long sequence = 0;
+        scenario.Verify(ref check, ref sequence, "this build");
+        return count =>
+        {
+            long first = sequence, sink = 0;
+            long t0 = Stopwatch.GetTimestamp();
+            for (int k = 0; k < count; sequence++)
+            {
+                if (scenario.IsQuote(sequence)) { check.Quote(scenario.QuoteAt(sequence)); continue; }
+                var order = scenario.OrderAt(sequence);
+                sink += (int)check.Check(in order).Reason;
+                k++;
+            }
+            long t1 = Stopwatch.GetTimestamp();
+            if (sink != scenario.ExpectedReasonSum(first, sequence))
+                throw new InvalidOperationException($"this build decided book items {first}..{sequence - 1} differently from the in-house gate");
+            return t1 - t0;
+        };
+    }
+
+    private static Func<int, long> CreateEvaluator(string set)
+    {
+        var detectors = Evaluation.DetectorSet.All().FirstOrDefault(d => d.Name == set)
+            ?? throw new ArgumentException($"unknown detector set '{set}': {string.Join(", ", Evaluation.DetectorSet.All().Select(d => d.Name))}");
+        var mix = new Evaluation.EventMix();
+        var (breaker, evaluator) = detectors.CreateEvaluator();
+        long sequence = 0;
+        return count =>
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int k = 0; k < count; k++)
+            {
+                var e = mix.At(sequence++);
+                evaluator.Evaluate(in e);
+            }
+            long t1 = Stopwatch.GetTimestamp();
+            if (breaker.Board.TransitionCount != 0 || evaluator.Findings.Count + evaluator.Findings.Dropped != 0)
+                throw new InvalidOperationException($"{set}: the benign tape tripped or raised a finding in this build");
             return t1 - t0;
         };
     }

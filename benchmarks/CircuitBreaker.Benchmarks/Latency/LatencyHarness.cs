@@ -75,6 +75,19 @@ internal static class LatencyHarness
         list.Add(new PreTradeCheckMeasurement<PollyCheck>("polly", false, scenario, PollyCheck.Create(new NaivePreTradeGate(scenario))));
         list.Add(new PreTradeCheckMeasurement<StreamOnlyCheck>("stream-only", false, scenario, default, verify: false));
 
+        // The realistic book: ~4,100 working orders, quotes interleaved; every implementation verified order by order
+        // against the in-house gate first.
+        var book = new BookScenario();
+        list.Add(new BookCheckMeasurement<OursBookCheck>("circuitbreaker", true, book, new OursBookCheck(OursWiring.CreateBookGate(book, GateConcurrency.MultiThreaded))));
+        list.Add(new BookCheckMeasurement<OursBookCheck>("circuitbreaker-sw", true, book, new OursBookCheck(OursWiring.CreateBookGate(book, GateConcurrency.SingleWriter))));
+        list.Add(new BookCheckMeasurement<OursBookCheck>("circuitbreaker-owned", true, book, new OursBookCheck(OursWiring.CreateBookGate(book, GateConcurrency.AccountOwned))));
+        list.Add(new BookCheckMeasurement<OursBookCheck>("circuitbreaker-sw-65536", false, book, new OursBookCheck(OursWiring.CreateBookGate(book, GateConcurrency.SingleWriter, orderCapacity: 65_536))));
+        list.Add(new BookCheckMeasurement<InHouseCheck>("inhouse", false, book, new InHouseCheck(new InHouseGate(book, selfMatch: false))));
+        list.Add(new BookCheckMeasurement<InHouseCheck>("inhouse-selfmatch", false, book, new InHouseCheck(new InHouseGate(book, selfMatch: true))));
+        list.Add(new BookCheckMeasurement<NaiveBookCheck>("naive", false, book, new NaiveBookCheck(new NaivePreTradeGate(book))));
+        var pollyGate = new NaivePreTradeGate(book);
+        list.Add(new BookCheckMeasurement<PollyBookCheck>("polly", false, book, PollyBookCheck.Create(pollyGate)));
+
         // Scaling: the same gate over 10 and 100,000 instruments (each gate is built when its measurement runs).
         list.Add(new ScalingCheckMeasurement(10));
         list.Add(new ScalingCheckMeasurement(100_000));

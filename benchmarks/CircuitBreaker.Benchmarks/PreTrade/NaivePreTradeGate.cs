@@ -42,12 +42,24 @@ internal sealed class NaivePreTradeGate
     private readonly int _maxOpenOrdersPerAccount;
 
     public NaivePreTradeGate(PreTradeScenario scenario)
+        : this(scenario.Instruments, scenario.AccountNames, PreTradeScenario.MaxOrdersPerWindow, PreTradeScenario.MaxOpenOrdersPerAccount)
     {
-        _symbolById = scenario.Instruments.Select(i => i.Symbol).ToArray();
-        _accountById = scenario.AccountNames.ToArray();
-        _maxOrdersPerWindow = PreTradeScenario.MaxOrdersPerWindow;
+    }
+
+    /// <summary>The same gate over the book stream's instruments and limits.</summary>
+    public NaivePreTradeGate(BookScenario scenario)
+        : this(scenario.Instruments, scenario.AccountNames, BookScenario.MaxOrdersPerWindow, BookScenario.MaxOpenOrdersPerAccount)
+    {
+    }
+
+    private NaivePreTradeGate(ScenarioInstrument[] instruments, string[] accountNames, int maxOrdersPerWindow, int maxOpenOrdersPerAccount)
+    {
+        _symbolById = instruments.Select(i => i.Symbol).ToArray();
+        _accountById = accountNames.ToArray();
+        _maxOrdersPerWindow = maxOrdersPerWindow;
         _rateWindowNs = PreTradeScenario.RateWindowNs;
-        _maxOpenOrdersPerAccount = PreTradeScenario.MaxOpenOrdersPerAccount;
+        _maxOpenOrdersPerAccount = maxOpenOrdersPerAccount;
+        var scenario = (Instruments: instruments, AccountNames: accountNames);
         foreach (var i in scenario.Instruments)
         {
             _instruments.Add(i.Symbol, new InstrumentLimits
@@ -62,11 +74,18 @@ internal sealed class NaivePreTradeGate
         foreach (var a in scenario.AccountNames)
         {
             var book = new AccountBook();
-            book.RecentOrderTimes.EnsureCapacity(_maxOrdersPerWindow + 1);
+            book.RecentOrderTimes.EnsureCapacity(Math.Min(_maxOrdersPerWindow, 1 << 16) + 1);
             book.WorkingIds.EnsureCapacity(_maxOpenOrdersPerAccount + 1);
             book.Working.EnsureCapacity(_maxOpenOrdersPerAccount + 1);
             _accounts.Add(a, book);
         }
+    }
+
+    /// <summary>A quote from the book stream: its mid becomes the collar's reference.</summary>
+    public void Quote(in BookQuote quote)
+    {
+        string symbol = _symbolById[quote.Instrument.Value];
+        SetReferencePrice(symbol, ((decimal)quote.Bid + (decimal)quote.Ask) / 2);
     }
 
     /// <summary>Sets the reference price the collar is measured against.</summary>

@@ -73,7 +73,8 @@ internal sealed class ScalingScenario
                 MaxNetExposure = 1e12,
                 MaxDailyLoss = 1e9,
             })
-            .Capacity(pairs: Math.Max(1024, InstrumentCount * AccountCount), orders: 65_536);
+            .Capacity(pairs: Math.Max(1024, InstrumentCount * AccountCount), orders: 65_536)
+            .SelfMatchBookLimit(CircuitBreakerBuilder.MaxOrderBookBytes); // 98 MiB at 100,000 instruments
         var limits = Specs.Select(s => new InstrumentLimits
         {
             MinOrderQuantity = s.Lot,

@@ -12,7 +12,7 @@ public static partial class RiskConfigFile
          "reference_stale_after_ms", "missing_reference", "max_long_position", "max_short_position", "max_open_orders",
          "max_open_orders_per_account", "max_orders_per_window", "max_messages_per_window", "min_order_notional", "allow_non_positive_price", "max_modifies_per_window"];
     internal static readonly string[] AccountLimitKeys =
-        ["max_gross_exposure", "max_net_exposure", "max_open_orders", "max_orders_per_window", "max_messages_per_window", "max_daily_loss", "max_modifies_per_window"];
+        ["max_gross_exposure", "max_net_exposure", "max_open_orders", "max_orders_per_window", "max_messages_per_window", "max_daily_loss", "max_modifies_per_window", "prevent_self_match"];
     internal static readonly string[] GroupLimitKeys = ["max_orders_per_window", "max_open_orders"];
     internal static readonly string[] PipelineKeys =
         ["capacity", "producer_mode", "full_ring_policy", "block_spin_limit", "wait_strategy", "stall_threshold_ms",
@@ -190,6 +190,7 @@ public static partial class RiskConfigFile
                 "max_messages_per_window" => l with { MaxMessagesPerWindow = r.Count(v, p) },
                 "max_daily_loss" => l with { MaxDailyLoss = r.Positive(v, p) },
                 "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
+                "prevent_self_match" => l with { PreventSelfMatch = r.Bool(v, p) },
                 _ => l,
             };
         }

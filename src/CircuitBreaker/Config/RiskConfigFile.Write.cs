@@ -179,6 +179,7 @@ public static partial class RiskConfigFile
         w.WriteNumber("max_messages_per_window", l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow);
         Opt(w, "max_daily_loss", l.MaxDailyLoss);
         if (l.MaxModifiesPerWindow is { } modifies) w.WriteNumber("max_modifies_per_window", modifies);
+        w.WriteBoolean("prevent_self_match", l.PreventSelfMatch ?? true);
         w.WriteEndObject();
     }
 

@@ -86,6 +86,11 @@ public sealed record AccountLimits
     public int? MaxModifiesPerWindow { get; init; }
     /// <summary>Maximum daily loss (realised + unrealised, a positive number): beyond it only reducing orders pass. Default: none.</summary>
     public double? MaxDailyLoss { get; init; }
+    /// <summary>Refuse an order (<see cref="RejectReason.SelfMatch"/>) that would trade with a resting order of the same
+    /// account on the same instrument. Default <c>true</c>; <c>false</c> switches the check off for the account (for an
+    /// account whose venue prevents self-trades itself). The self-match book is preallocated either way (see
+    /// <see cref="CircuitBreakerBuilder.MaxOrderBookBytes"/>).</summary>
+    public bool? PreventSelfMatch { get; init; }
 }
 
 /// <summary>Per-group limits (a group is e.g. every instrument on one underlying). <c>null</c> = no limit.</summary>

@@ -70,6 +70,7 @@ internal readonly struct AccountRule
         MessagesPerWindow = l.MaxMessagesPerWindow ?? RiskDefaults.AccountMessagesPerWindow;
         MaxDailyLoss = l.MaxDailyLoss ?? double.PositiveInfinity;
         ModifiesPerWindow = l.MaxModifiesPerWindow ?? int.MaxValue;
+        PreventSelfMatch = l.PreventSelfMatch ?? true;
     }
 
     public double MaxGross { get; }
@@ -80,6 +81,7 @@ internal readonly struct AccountRule
     public double MaxDailyLoss { get; }
     /// <summary>Replaces per window; <see cref="int.MaxValue"/> when unlimited (the window is then not touched).</summary>
     public int ModifiesPerWindow { get; }
+    public bool PreventSelfMatch { get; }
 }
 
 /// <summary>Per-group limits compiled for the hot path.</summary>

@@ -155,8 +155,8 @@ public class PairBookTests
                     // A buy at q crosses a resting sell at or below q; a sell at q a resting buy at or above q.
                     bool buyCrosses = Enumerable.Range(0, depth).Any(k => model[pair, 1, k] is { } sp && sp <= q);
                     bool sellCrosses = Enumerable.Range(0, depth).Any(k => model[pair, 0, k] is { } bp && bp >= q);
-                    Assert.True(buyCrosses == book.Crosses(pair, Side.Buy, q), $"seed {seed}, step {step}: buy at {q}");
-                    Assert.True(sellCrosses == book.Crosses(pair, Side.Sell, q), $"seed {seed}, step {step}: sell at {q}");
+                    Assert.True(buyCrosses == book.Crosses(pair, Side.Buy, q, tighten: !atomic), $"seed {seed}, step {step}: buy at {q}");
+                    Assert.True(sellCrosses == book.Crosses(pair, Side.Sell, q, tighten: !atomic), $"seed {seed}, step {step}: sell at {q}");
                 }
             }
         }
@@ -177,16 +177,16 @@ public class PairBookTests
         if (atomic) book.FreeSlot<AtomicSync>(pair, Side.Buy, 1); else book.FreeSlot<PlainSync>(pair, Side.Buy, 1);
         Assert.Equal(2, book.Occupied(pair, Side.Buy));
         Assert.Equal(3, book.HighWater(pair, Side.Buy));
-        Assert.False(book.Crosses(pair, Side.Sell, 13));
-        Assert.True(book.Crosses(pair, Side.Sell, 12));
+        Assert.False(book.Crosses(pair, Side.Sell, 13, tighten: !atomic));
+        Assert.True(book.Crosses(pair, Side.Sell, 12, tighten: !atomic));
         Assert.Equal(1, Claim(Side.Buy, 14));
-        Assert.True(book.Crosses(pair, Side.Sell, 13));
+        Assert.True(book.Crosses(pair, Side.Sell, 13, tighten: !atomic));
         // The neighbouring pair's slots and headers are untouched.
         int other = book.GetOrAdd(1, 0);
         Assert.Equal(0, book.Occupied(other, Side.Buy));
         Assert.Equal(0, book.Occupied(other, Side.Sell));
-        Assert.False(book.Crosses(other, Side.Sell, long.MinValue + 1));
-        Assert.False(book.Crosses(other, Side.Buy, long.MaxValue - 1));
+        Assert.False(book.Crosses(other, Side.Sell, long.MinValue + 1, tighten: !atomic));
+        Assert.False(book.Crosses(other, Side.Buy, long.MaxValue - 1, tighten: !atomic));
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public class PairBookTests
                 else while (Volatile.Read(ref start) <= i) Thread.SpinWait(1);
                 Thread.SpinWait(r.Next(t == 0 ? 40 : 8));
                 book.ClaimSlot<AtomicSync>(i, side, 100);
-                crossed[t, i] = book.Crosses(i, side, 100);
+                crossed[t, i] = book.Crosses(i, side, 100, tighten: false);
                 Interlocked.Increment(ref done);
             }
         })).ToArray();

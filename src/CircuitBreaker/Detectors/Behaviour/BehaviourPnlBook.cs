@@ -2,8 +2,11 @@ namespace CircuitBreaker.Detectors;
 
 /// <summary>
 /// Mark-to-market PnL per account and per group from fills, marked at the last trade, quote mid or oracle price of
-/// each instrument. Preallocated at construction (accounts × instruments positions); a fill is O(1), a price update
-/// is O(accounts) (every holder is revalued). A fill before any price marks the instrument at the fill price.
+/// each instrument. Preallocated at construction (accounts × instruments positions, and the same number of ints for the
+/// holder lists); a fill is O(1) (O(holders) when it opens or closes a position), a price update O(holders): only the
+/// accounts holding the instrument are revalued, from a list per instrument in ascending account order (until issue 22 a
+/// price update read every account's position, 256 strided loads with the default capacity: the replay's top cost).
+/// A fill before any price marks the instrument at the fill price.
 /// </summary>
 internal sealed class BehaviourPnlBook
 {
@@ -18,6 +21,8 @@ internal sealed class BehaviourPnlBook
     private readonly int[] _groupOf;
     private readonly double[] _accountPnl;
     private readonly double[] _groupPnl;
+    private readonly int[] _holders;        // [instrument * accounts + n]: accounts with a nonzero position, ascending
+    private readonly int[] _holderCount;    // per instrument
 
     public BehaviourPnlBook(DetectorContext context)
     {
@@ -41,6 +46,8 @@ internal sealed class BehaviourPnlBook
             _multiplier[i] = spec.Multiplier;
             _groupOf[i] = spec.Group.Value;
         }
+        _holders = new int[_instrumentCount * _accountCount];
+        _holderCount = new int[_instrumentCount];
         _accountPnl = new double[_accountCount];
         _groupPnl = new double[Math.Max(1, reg.GroupCount)];
     }
@@ -54,6 +61,10 @@ internal sealed class BehaviourPnlBook
     public double Bid(int instrument) => _bid[instrument];
     public double Ask(int instrument) => _ask[instrument];
     public double Position(int account, int instrument) => _position[account * _instrumentCount + instrument];
+
+    /// <summary>The accounts holding a nonzero position in <paramref name="instrument"/>, in ascending order (valid until
+    /// the next fill).</summary>
+    public ReadOnlySpan<int> Holders(int instrument) => new(_holders, instrument * _accountCount, _holderCount[instrument]);
 
     /// <summary>Applies a trade, quote or oracle price; returns true when the instrument's mark changed.</summary>
     public bool OnPrice(in RiskEvent e)
@@ -80,11 +91,7 @@ internal sealed class BehaviourPnlBook
         if (old == px) return false;
         double dm = (px - old) * _multiplier[i];
         if (_netPosition[i] != 0) _groupPnl[_groupOf[i]] += _netPosition[i] * dm;
-        for (int a = 0, k = i; a < _accountCount; a++, k += _instrumentCount)
-        {
-            double q = _position[k];
-            if (q != 0) _accountPnl[a] += q * dm;
-        }
+        foreach (int a in Holders(i)) _accountPnl[a] += _position[a * _instrumentCount + i] * dm;
         return true;
     }
 
@@ -100,9 +107,27 @@ internal sealed class BehaviourPnlBook
         double dPnl = signed * (_mark[i] - px) * _multiplier[i];
         _accountPnl[a] += dPnl;
         _groupPnl[_groupOf[i]] += dPnl;
-        _position[a * _instrumentCount + i] += signed;
+        int k = a * _instrumentCount + i;
+        double before = _position[k], after = before + signed;
+        _position[k] = after;
+        if (before == 0 && after != 0) AddHolder(i, a);
+        else if (before != 0 && after == 0) RemoveHolder(i, a);
         _netPosition[i] += signed;
         return true;
+    }
+
+    private void AddHolder(int instrument, int account)
+    {
+        int b = instrument * _accountCount, n = _holderCount[instrument]++;
+        while (n > 0 && _holders[b + n - 1] > account) { _holders[b + n] = _holders[b + n - 1]; n--; }
+        _holders[b + n] = account;
+    }
+
+    private void RemoveHolder(int instrument, int account)
+    {
+        int b = instrument * _accountCount, n = --_holderCount[instrument];
+        int at = Array.IndexOf(_holders, account, b, n + 1) - b;
+        for (; at < n; at++) _holders[b + at] = _holders[b + at + 1];
     }
 
     /// <summary>Notional of a quantity at a price.</summary>

@@ -99,9 +99,10 @@ public sealed class FlashLoanDetector : IDetector
             double move = MoveBps(loan.StartPrice, px);
             if (move > loan.MaxMoveBps) loan.MaxMoveBps = move;
         }
-        for (int a = 0, s = i; a < _accountLastRaise.Length; a++, s += _instruments)
+        foreach (int a in _book.Holders(i)) // accounts with a nonzero position; flat ones never move their marks
         {
             if (IsFlat(_book.Position(a, i))) continue;
+            int s = a * _instruments + i;
             double move = MoveBps(_openMark[s], px);
             if (move > _holdMoveBps[s]) _holdMoveBps[s] = move;
         }

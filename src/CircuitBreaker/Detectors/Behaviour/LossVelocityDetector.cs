@@ -77,8 +77,7 @@ public sealed class LossVelocityDetector : IDetector
             case RiskEventKind.Oracle:
                 if (!_book.OnPrice(in e)) return;
                 int i = e.Instrument;
-                for (int a = 0; a < _groupBase; a++)
-                    if (_book.Position(a, i) != 0) Judge(a, _book.AccountPnl(a), e.TimeNs, sink);
+                foreach (int a in _book.Holders(i)) Judge(a, _book.AccountPnl(a), e.TimeNs, sink); // ascending, as before
                 if (_o.PerGroup) JudgeGroup(_book.GroupOf(i), e.TimeNs, sink);
                 return;
             case RiskEventKind.Fill:
