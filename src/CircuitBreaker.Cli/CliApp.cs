@@ -126,7 +126,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
             scenario, seed, drillReport, markdown, tapes, benignDays,
         };
         drill.SetAction(p => p.GetValue(benignDays) is int n and > 0
-            ? BenignDrill(n, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(tapes))
+            ? BenignDrill(n, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes))
             : Drill(p.GetValue(scenario)!, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes)));
 
         var file = new Argument<string>("file") { Description = "The configuration file (JSON)." };
@@ -320,7 +320,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         return Ok;
     }
 
-    private int BenignDrill(int days, int seed, string? reportPath, string? tapeDir)
+    private int BenignDrill(int days, int seed, string? reportPath, string? markdownPath, string? tapeDir)
     {
         if (tapeDir is not null)
         {
@@ -337,6 +337,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, bool interactiv
         stdout.Write(report.ToTable());
         stdout.WriteLine($"wall time {sw.Elapsed.TotalSeconds:0.0} s");
         if (reportPath is not null) { File.WriteAllText(reportPath, report.ToJson()); stdout.WriteLine($"benign report: {reportPath}"); }
+        if (markdownPath is not null) { File.WriteAllText(markdownPath, report.ToMarkdown()); stdout.WriteLine($"markdown: {markdownPath}"); }
         return Ok;
     }
 }

@@ -41,6 +41,7 @@ public class BenignDaysTests
         Assert.Equal(0, report.Restrictions);
         Assert.Equal(0, report.RejectedOrders - report.Days.Where(d => d.Day.Name.EndsWith("options-expiry", StringComparison.Ordinal)).Sum(d => d.RejectedOrders));
         Assert.True(report.WarningsPerDay <= 1, report.ToTable());
+        Assert.Contains("| **all** | 0 | 0 |", report.ToMarkdown());
         Assert.All(report.Days, d => Assert.True(d.Orders > 1_000, d.Day.Name));
     }
 
