@@ -425,7 +425,8 @@ public sealed partial class PreTradeGate
         };
         if (!found) return r.MissingReference == MissingReferencePolicy.Reject ? RejectReason.StaleReference : RejectReason.None;
         double reference = Math.Max(Math.Abs((double)refTicks), 1);
-        return Math.Abs((double)(px - refTicks)) * 10_000 > r.CollarBps * reference ? RejectReason.PriceCollar : RejectReason.None;
+        double off = Math.Abs((double)(px - refTicks));
+        return off * 10_000 > r.CollarBps * reference && off > r.CollarMinTicks ? RejectReason.PriceCollar : RejectReason.None;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
