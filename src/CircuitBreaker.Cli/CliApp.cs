@@ -109,11 +109,25 @@ public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool in
         var drillReport = new Option<string>("--report") { Description = "Write the scorecard (JSON) to this file.", HelpName = "scorecard.json" };
         var markdown = new Option<string>("--markdown") { Description = "Write the scorecard as Markdown (docs/detection.md) to this file.", HelpName = "detection.md" };
         var tapes = new Option<string>("--tapes") { Description = "Also write each scenario's tape to this folder.", HelpName = "dir" };
+        var benignDays = new Option<int>("--benign-days")
+        {
+            Description = "Instead of the scenarios, replay N generated legitimate trading days (8 regimes, 30-40 min each) and count false alarms per signature.",
+            HelpName = "N",
+            CustomParser = r =>
+            {
+                string token = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v is >= 1 and <= 10_000) return v;
+                r.AddError($"--benign-days must be an integer in 1..10000 (was '{token}')");
+                return 0;
+            },
+        };
         var drill = new Command("drill", "Run the tabletop drill: built-in attack and benign scenarios through the default profile, scored.")
         {
-            scenario, seed, drillReport, markdown, tapes,
+            scenario, seed, drillReport, markdown, tapes, benignDays,
         };
-        drill.SetAction(p => Drill(p.GetValue(scenario)!, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes)));
+        drill.SetAction(p => p.GetValue(benignDays) is int n and > 0
+            ? BenignDrill(n, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes))
+            : Drill(p.GetValue(scenario)!, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes)));
 
         var file = new Argument<string>("file") { Description = "The configuration file (JSON)." };
         var check = new Command("check", "Validate a configuration file: every error, with its JSON path.") { file };
@@ -304,6 +318,27 @@ public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool in
         stdout.WriteLine($"wall time {sw.Elapsed.TotalSeconds:0.0} s");
         if (reportPath is not null) { File.WriteAllText(reportPath, card.ToJson()); stdout.WriteLine($"scorecard: {reportPath}"); }
         if (markdownPath is not null) { File.WriteAllText(markdownPath, card.ToMarkdown()); stdout.WriteLine($"markdown: {markdownPath}"); }
+        return Ok;
+    }
+
+    private int BenignDrill(int days, int seed, string? reportPath, string? markdownPath, string? tapeDir)
+    {
+        if (tapeDir is not null)
+        {
+            Directory.CreateDirectory(tapeDir);
+            foreach (var day in Drills.BenignDays.Days(days, seed))
+            {
+                string path = Path.Combine(tapeDir, $"{day.Name}.jsonl");
+                day.WriteFile(path, seed);
+                stdout.WriteLine($"tape: {path}");
+            }
+        }
+        var sw = Stopwatch.StartNew();
+        var report = Drills.BenignBenchmark.Run(days, seed, progress: interactive ? d => stdout.WriteLine($"  {d.Day.Name} done") : null);
+        stdout.Write(report.ToTable());
+        stdout.WriteLine($"wall time {sw.Elapsed.TotalSeconds:0.0} s");
+        if (reportPath is not null) { File.WriteAllText(reportPath, report.ToJson()); stdout.WriteLine($"benign report: {reportPath}"); }
+        if (markdownPath is not null) { File.WriteAllText(markdownPath, report.ToMarkdown()); stdout.WriteLine($"markdown: {markdownPath}"); }
         return Ok;
     }
 }

@@ -237,4 +237,28 @@ public static partial class Drill
                 if (t % s.Seconds(10) == 0) s.Position(opt, House, held, knockedOut ? 0 : 0.4 * Distance());
             });
         });
+
+    private static DrillScenario StaleOracle() => new("stale-oracle",
+        "The ORC index stops updating (frozen at its last price) 150 s into the tape; 90 s later ORC-PERP starts to fall, 7 % over 120 s, while the house engine, pricing off the stale index, keeps buying 5 lots a second at the perp ask. The index is stale and far from the market: the gap passes 3 % about 51 s into the fall.",
+        false, A, ["ORC-PERP", "ORC"], [House],
+        [("index", "frozen from the attack start"), ("fall", "-7 % over 120 s, from 90 s after the freeze"), ("house", "buys 5 lots per second at the ask during the fall")],
+        sim =>
+        {
+            var perp = sim.Add("ORC-PERP", InstrumentKind.Perpetual, 0.01, 1, 50, underlying: "ORC");
+            perp.OracleSymbol = "ORC"; perp.TradeQty = 10; perp.Depth = 300;
+            sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
+            perp.OracleSymbol = null; // the index stops: no more oracle prices
+            double start = 0;
+            sim.Run(sim.Seconds(A + 300), s =>
+            {
+                long t = s.TickStart - s.Seconds(A);
+                if (t == s.Seconds(90)) start = perp.Mid;
+                if (t >= s.Seconds(90) && t < s.Seconds(210))
+                {
+                    perp.Mid = start * (1 - 0.07 * (t - s.Seconds(90)) / s.Seconds(120));
+                    if (t % s.Seconds(1) == 0) s.Execute(perp, House, Side.Buy, perp.Ask, 5, print: false);
+                }
+                else s.HouseEngine(perp);
+            });
+        });
 }

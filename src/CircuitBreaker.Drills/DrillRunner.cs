@@ -33,7 +33,7 @@ public static class DrillRunner
         return new Scorecard(scores);
     }
 
-    private static ReplayResult Replay(byte[] tape, string name, ReplayOptions options, Action<CircuitBreakerBuilder> configure)
+    internal static ReplayResult Replay(byte[] tape, string name, ReplayOptions options, Action<CircuitBreakerBuilder> configure)
     {
         RiskConfig config;
         using (var first = new TapeReader(new MemoryStream(tape), name)) config = ReplayEngine.BuildConfigFromTape(first.ReadAll(), configure);

@@ -43,14 +43,14 @@ internal sealed class MarketSim
     public long Seconds(double s) => (long)(s * Second);
 
     public SimInstrument Add(string symbol, InstrumentKind kind, double tick, double lot, double mid, string? underlying = null,
-        double barrier = double.NaN, BarrierKind? barrierKind = null)
+        double barrier = double.NaN, BarrierKind? barrierKind = null, double strike = double.NaN, long? expiryT = null)
     {
         var ins = new SimInstrument { Symbol = symbol, Tick = tick, Lot = lot, Mid = mid };
         _instruments.Add(ins);
         Emit(new TapeRecord
         {
             Type = TapeRecordType.Instrument, Symbol = symbol, InstrumentKind = kind, Tick = tick, Lot = lot, Underlying = underlying,
-            Barrier = barrier, BarrierKind = barrierKind,
+            Barrier = barrier, BarrierKind = barrierKind, Strike = strike, ExpiryT = expiryT,
         });
         return ins;
     }

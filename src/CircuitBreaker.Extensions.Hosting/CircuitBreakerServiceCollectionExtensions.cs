@@ -53,7 +53,7 @@ public static class CircuitBreakerServiceCollectionExtensions
         {
             var settings = sp.GetRequiredService<CircuitBreakerSettings>();
             var breaker = sp.GetRequiredService<Breaker>();
-            var detectors = settings.Signatures.CreateDetectors(new DetectorContext(breaker.Registry, settings.Config.AccountCapacity));
+            var detectors = settings.Signatures.CreateDetectors(new DetectorContext(breaker.Registry, settings.Config.AccountCapacity) { Limits = breaker.Config });
             return new RiskPipeline(breaker, settings.Pipeline, detectors, sp.GetRequiredService<IncidentDesk>());
         });
         services.AddSingleton<CircuitBreakerHostedService>();

@@ -92,7 +92,7 @@ public sealed partial class PreTradeGate
         if (ToTicks(o.TriggerPrice, in r, out long tpx) != RejectReason.None) { refusal = Decision.Reject(RejectReason.InvalidTriggerPrice); return false; }
         if (!Reference(in r, ref m, o.TimeNs, out long refTicks)) return true; // the limit price's collar already ruled on a missing reference
         double reference = Math.Max(Math.Abs((double)refTicks), 1), off = Math.Abs((double)(tpx - refTicks));
-        if (off * 10_000 <= r.CollarBps * reference) return true; // the limit price's collar rule, exactly
+        if (off * 10_000 <= r.CollarBps * reference || off <= r.CollarMinTicks) return true; // the limit price's collar rule, exactly
         double bps = off * 10_000 / reference;
         refusal = Decision.Reject(RejectReason.InvalidTriggerPrice, Scope.Instrument, r.CollarBps, bps);
         return false;

@@ -419,7 +419,8 @@ public sealed partial class PreTradeGate
     {
         if (!Reference(in r, ref m, timeNs, out long refTicks)) return r.MissingReference == MissingReferencePolicy.Reject ? RejectReason.StaleReference : RejectReason.None;
         double reference = Math.Max(Math.Abs((double)refTicks), 1);
-        return Math.Abs((double)(px - refTicks)) * 10_000 > r.CollarBps * reference ? RejectReason.PriceCollar : RejectReason.None;
+        double off = Math.Abs((double)(px - refTicks));
+        return off * 10_000 > r.CollarBps * reference && off > r.CollarMinTicks ? RejectReason.PriceCollar : RejectReason.None;
     }
 
     /// <summary>The collar's reference in ticks: the configured source first, then the others; the first FRESH one. Times are stored +1.</summary>

@@ -32,4 +32,11 @@ public sealed class DetectorContext
     public int AccountCapacity { get; }
     /// <summary>The registry (instrument specs, groups, accounts). Size per-instrument arrays from it at construction.</summary>
     public InstrumentRegistry Registry { get; }
+    /// <summary>The limits in force when the detectors are built (default null: none known). Detectors that judge
+    /// materiality read limits such as an account's <see cref="AccountLimits.MaxDailyLoss"/> from it at construction.</summary>
+    public RiskConfig? Limits { get; init; }
+
+    /// <summary>The daily-loss limit of account <paramref name="account"/> from <see cref="Limits"/>, or +infinity when none is known.</summary>
+    public double MaxDailyLoss(int account)
+        => Limits is { } l && (uint)account < (uint)l.AccountLimits.Count && l.AccountLimits[account].MaxDailyLoss is double v && v > 0 ? v : double.PositiveInfinity;
 }

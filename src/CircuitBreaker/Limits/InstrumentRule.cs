@@ -19,8 +19,11 @@ internal readonly struct InstrumentRule
         MaxNotional = l.MaxOrderNotional ?? double.PositiveInfinity;
         MinNotional = l.MinOrderNotional ?? 0;
         FatFingerMultiple = l.FatFingerMultiple ?? RiskDefaults.FatFingerMultiple;
-        CollarBps = l.CollarBps ?? RiskDefaults.CollarBps;
-        ReferenceSource = l.ReferenceSource ?? ReferencePriceSource.LastTrade;
+        // Options are collared on their premium with per-kind defaults (docs/controls.md): wider, a tick floor, the quote mid.
+        bool option = spec.Kind is InstrumentKind.Option or InstrumentKind.BarrierOption;
+        CollarBps = l.CollarBps ?? (option ? RiskDefaults.OptionCollarBps : RiskDefaults.CollarBps);
+        CollarMinTicks = option ? RiskDefaults.OptionCollarMinTicks : 0;
+        ReferenceSource = l.ReferenceSource ?? (option ? ReferencePriceSource.Mid : ReferencePriceSource.LastTrade);
         StaleNs = (long)(l.ReferenceStaleAfter ?? RiskDefaults.ReferenceStaleAfter).TotalNanoseconds;
         MissingReference = l.MissingReference ?? MissingReferencePolicy.Reject;
         MaxLongLots = l.MaxLongPosition is { } ml ? (long)Math.Floor(ml * spec.InverseLot + 1e-9) : long.MaxValue / 4;
@@ -44,6 +47,8 @@ internal readonly struct InstrumentRule
     public double MinNotional { get; }
     public double FatFingerMultiple { get; }
     public double CollarBps { get; }
+    /// <summary>The collar never rejects within this many ticks of the reference (options: <see cref="RiskDefaults.OptionCollarMinTicks"/>; others 0).</summary>
+    public double CollarMinTicks { get; }
     public ReferencePriceSource ReferenceSource { get; }
     public long StaleNs { get; }
     public MissingReferencePolicy MissingReference { get; }

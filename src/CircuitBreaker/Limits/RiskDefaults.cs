@@ -9,6 +9,12 @@ public static class RiskDefaults
     /// <summary>Collar half-width: 500 bps (5 %) around the reference. Wide enough for a volatile crypto minute,
     /// tight enough to stop a price typed with a wrong digit.</summary>
     public const double CollarBps = 500;
+    /// <summary>Options (and barrier options): collar half-width 5,000 bps (50 %) of the premium. A short-dated premium
+    /// moves 25–50 % in a minute on a 0.1–0.2 % move of its underlying; a price typed with a wrong digit is still far outside.</summary>
+    public const double OptionCollarBps = 5_000;
+    /// <summary>Options (and barrier options): the collar never rejects a price within 10 ticks of the reference (a cheap
+    /// premium of a few ticks is 50 % away at one tick). Their default reference is the quote mid, not the last trade.</summary>
+    public const double OptionCollarMinTicks = 10;
     /// <summary>A reference price older than 30 s of event time is stale.</summary>
     public static readonly TimeSpan ReferenceStaleAfter = TimeSpan.FromSeconds(30);
     /// <summary>Fat-finger guard: 50× the account's typical order size on the instrument (or the market's typical

@@ -179,7 +179,7 @@ public sealed class ReplayEngine
                 $"'{name}': {config.Registry.InstrumentCount:N0} instruments × an account capacity of {config.AccountCapacity:N0} exceeds what a replay " +
                 $"holds ({MaxCells:N0} instrument-account pairs, e.g. {TapeReader.MaxInstruments:N0} instruments × 256 accounts): lower the account capacity or split the tape");
         }
-        var context = new DetectorContext(config.Registry, config.AccountCapacity);
+        var context = new DetectorContext(config.Registry, config.AccountCapacity) { Limits = config };
         evaluator = new Evaluator(breaker, options.Detectors(context), responder: null, maxFindingsKept: options.MaxFindings);
         if (options.Responder is { } responderFactory) evaluator.Responder = responderFactory(breaker);
         var session = new ReplaySession(breaker, evaluator, new ReportBuilder(name, options.MaxFindings));

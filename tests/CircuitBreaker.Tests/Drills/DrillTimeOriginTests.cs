@@ -61,13 +61,13 @@ public class DrillTimeOriginTests
         return h;
     }
 
-    private static List<TapeRecord> Read(byte[] tape)
+    internal static List<TapeRecord> Read(byte[] tape)
     {
         using var reader = new TapeReader(new MemoryStream(tape), "origin");
         return reader.ReadAll().ToList();
     }
 
-    private static byte[] Shift(List<TapeRecord> records, long origin)
+    internal static byte[] Shift(List<TapeRecord> records, long origin)
     {
         using var stream = new MemoryStream();
         using (var writer = new TapeWriter(stream, leaveOpen: true))
@@ -76,7 +76,7 @@ public class DrillTimeOriginTests
     }
 
     /// <summary>Replays a tape and returns its report with every event time moved back by <paramref name="origin"/>.</summary>
-    private static string Replay(byte[] tape, long origin, out string outcome)
+    internal static string Replay(byte[] tape, long origin, out string outcome)
     {
         RiskConfig config;
         using (var first = new TapeReader(new MemoryStream(tape), "origin")) config = ReplayEngine.BuildConfigFromTape(first.ReadAll(), BreakerProfiles.Default);

@@ -23,6 +23,8 @@ public sealed class LossVelocityDetector : IDetector
         public int Slot;
         public bool SignalInBucket;
         public BehaviourEwma SwingBase;
+        public double ScaleSquare; // slow mean square of the per-bucket PnL change: the daily-range scale of materiality
+        public int ScaleCount;
         public BehaviourEpisode Episode;
     }
 
@@ -35,6 +37,8 @@ public sealed class LossVelocityDetector : IDetector
     private readonly int _k;
     private readonly long[] _ringBucket;
     private readonly double[] _ringMax;
+    private readonly double[] _materialLimit; // per account: fraction × MaxDailyLoss, or 0 when no limit
+    private readonly double _dayScale;         // √(buckets per day)
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
@@ -57,6 +61,13 @@ public sealed class LossVelocityDetector : IDetector
         _ringBucket = new long[_tracks.Length * _k];
         Array.Fill(_ringBucket, long.MinValue);
         _ringMax = new double[_tracks.Length * _k];
+        _materialLimit = new double[_groupBase];
+        for (int a = 0; a < _groupBase; a++)
+        {
+            double limit = context.MaxDailyLoss(a);
+            _materialLimit[a] = double.IsFinite(limit) ? _o.MaterialDailyLossFraction * limit : 0;
+        }
+        _dayScale = Math.Sqrt((double)EventTimeSpan.ToNs(_o.Day) / _bucketNs);
     }
 
     /// <inheritdoc />
@@ -102,7 +113,24 @@ public sealed class LossVelocityDetector : IDetector
         {
             if (st.Bucket != long.MinValue)
             {
-                st.SwingBase.Add(st.LastPnl - st.PrevClose, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+                double step = st.LastPnl - st.PrevClose;
+                if (st.ActiveBuckets >= _o.WarmupBuckets)
+                {
+                    // Winsorised at 4 × the swing once warm: a loss spread over several buckets must not raise its own bar.
+                    double cap = 4 * Math.Sqrt(st.SwingBase.Variance + st.SwingBase.Mean * st.SwingBase.Mean);
+                    step = Math.Clamp(step, -cap, cap);
+                }
+                st.SwingBase.Add(step, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+                double change = st.LastPnl - st.PrevClose;
+                if (double.IsFinite(change))
+                {
+                    // A plain mean of the squares until 1/n falls below the weight, then exponential: no first-sample bias.
+                    // Winsorised at 4 × the scale once warm, so the loss being judged cannot raise its own bar.
+                    if (st.ScaleCount >= _o.WarmupBuckets) change = Math.Clamp(change, -4 * Math.Sqrt(st.ScaleSquare), 4 * Math.Sqrt(st.ScaleSquare));
+                    if (st.ScaleCount < int.MaxValue) st.ScaleCount++;
+                    double w = Math.Max(st.Episode.Active ? _o.ScaleAlpha * 0.1 : _o.ScaleAlpha, 1.0 / st.ScaleCount);
+                    st.ScaleSquare += w * (change * change - st.ScaleSquare);
+                }
                 st.PrevClose = st.LastPnl;
                 st.ActiveBuckets++;
                 if (!st.SignalInBucket) st.Episode.Calm(timeNs, _cooldownNs);
@@ -133,6 +161,8 @@ public sealed class LossVelocityDetector : IDetector
         bool warm = st.ActiveBuckets >= _o.WarmupBuckets && swing > 0;
         double drawdown = Math.Max(st.ClosedPeak, _ringMax[cur]) - pnl;
         if (drawdown <= 0 || drawdown < _o.MinDrawdown) return;
+        bool isGroup = track >= _groupBase;
+        if (drawdown < _o.CriticalDrawdown && drawdown < Material(ref st, track, isGroup)) return;
         // Every score is at most drawdown / swing (√n ≥ 1): scan the window only when a signal is possible.
         if ((!warm || drawdown < _o.SwingRatio * swing) && drawdown < _o.CriticalDrawdown) return;
         double ratio = 0;
@@ -154,8 +184,10 @@ public sealed class LossVelocityDetector : IDetector
         if (!absolute && ratio < _o.SwingRatio) return;
         st.SignalInBucket = true;
         var severity = absolute || ratio >= _o.CriticalSwingRatio ? Severity.Critical : Severity.Warning;
+        // Group-level evidence: a group's Critical needs several of its accounts losing fast, not one account's loss.
+        if (isGroup && severity == Severity.Critical && !absolute && AccountsInEpisode(track - _groupBase, timeNs) < _o.GroupMinAccounts)
+            severity = Severity.Warning;
         if (!st.Episode.Anomalous(timeNs, severity)) return;
-        bool isGroup = track >= _groupBase;
         var scope = isGroup ? Scope.Group : Scope.Account;
         int target = isGroup ? track - _groupBase : track;
         var f = absolute && ratio < _o.CriticalSwingRatio
@@ -164,5 +196,30 @@ public sealed class LossVelocityDetector : IDetector
             : new Finding(timeNs, Signature.LossVelocity, scope, target, severity, ratio,
                 FindingDetail.RatioToBaseline, ratio, swing, st.Episode.FirstAnomalousNs);
         sink.Raise(in f);
+    }
+
+    /// <summary>
+    /// The smallest drawdown that is material for the track: a fraction of the account's daily-loss limit when it has one,
+    /// else a fraction of its typical daily range (the slow swing × √(buckets per day); the fast swing is left out because it
+    /// learns the very loss being judged within a bucket or two).
+    /// </summary>
+    private double Material(ref Track st, int track, bool isGroup)
+    {
+        if (!isGroup && _materialLimit[track] > 0) return _materialLimit[track];
+        double slow = Math.Sqrt(st.ScaleSquare);
+        return _o.MaterialDailyRangeFraction * slow * _dayScale;
+    }
+
+    /// <summary>Accounts holding an instrument of <paramref name="group"/> whose own loss episode is open. O(accounts × instruments), only when a group signal is Critical.</summary>
+    private int AccountsInEpisode(int group, long timeNs)
+    {
+        int n = 0;
+        for (int a = 0; a < _groupBase; a++)
+        {
+            if (!_tracks[a].Episode.Active || timeNs - _tracks[a].Episode.LastRaiseNs > _cooldownNs) continue;
+            for (int i = 0; i < _book.InstrumentCount; i++)
+                if (_book.GroupOf(i) == group && _book.Position(a, i) != 0) { n++; break; }
+        }
+        return n;
     }
 }

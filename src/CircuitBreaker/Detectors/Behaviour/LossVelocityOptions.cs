@@ -23,6 +23,28 @@ public sealed class LossVelocityOptions
     public double CriticalSwingRatio { get; init; } = 12;
     /// <summary>Absolute floor: a drawdown below this is never a finding, whatever the baseline (default 0: no floor).</summary>
     public double MinDrawdown { get; init; }
+    /// <summary>
+    /// Materiality with a limit: for an account with a daily-loss limit (<see cref="AccountLimits.MaxDailyLoss"/>, read from
+    /// <see cref="DetectorContext.Limits"/>), a drawdown is a finding only when it is at least this fraction of the limit
+    /// (default 0.05: a loss that, repeated 20 times, would reach the limit). 0 disables.
+    /// </summary>
+    public double MaterialDailyLossFraction { get; init; } = 0.05;
+    /// <summary>
+    /// Materiality without a limit (and for groups): a drawdown is a finding only when it is at least this fraction of the
+    /// track's typical daily range, learned as its slow per-bucket swing × √(buckets in <see cref="Day"/>) (default 0.25).
+    /// A quiet account's first ordinary loss is many times its per-second swing but a small part of its daily range. 0 disables.
+    /// </summary>
+    public double MaterialDailyRangeFraction { get; init; } = 0.25;
+    /// <summary>Weight of one bucket in the slow swing behind the daily range (default 0.002, a memory of about 8 minutes of 1 s buckets).</summary>
+    public double ScaleAlpha { get; init; } = 0.002;
+    /// <summary>The trading day the typical range is scaled to (default 24 h).</summary>
+    public TimeSpan Day { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// A group's finding is Critical (and so may restrict the group) only when at least this many accounts holding the
+    /// group's instruments are themselves in a loss-velocity episode (default 2): one account's loss is that account's
+    /// finding, not group-level evidence. 1 lets one account's loss escalate to its group.
+    /// </summary>
+    public int GroupMinAccounts { get; init; } = 2;
     /// <summary>Absolute drawdown that is Critical on its own, warm-up or not; +infinity disables (default).</summary>
     public double CriticalDrawdown { get; init; } = double.PositiveInfinity;
     /// <summary>Also judge per risk group (sum over accounts of the group's instruments) (default true).</summary>
@@ -39,6 +61,11 @@ public sealed class LossVelocityOptions
         .Positive(SwingRatio, nameof(SwingRatio))
         .Check(CriticalSwingRatio >= SwingRatio, $"{nameof(CriticalSwingRatio)} must be >= {nameof(SwingRatio)} (was {CriticalSwingRatio})")
         .NotNegative(MinDrawdown, nameof(MinDrawdown))
+        .Check(double.IsFinite(MaterialDailyLossFraction) && MaterialDailyLossFraction is >= 0 and <= 1, $"{nameof(MaterialDailyLossFraction)} must be in [0, 1] (was {MaterialDailyLossFraction})")
+        .Check(double.IsFinite(MaterialDailyRangeFraction) && MaterialDailyRangeFraction is >= 0 and <= 10, $"{nameof(MaterialDailyRangeFraction)} must be in [0, 10] (was {MaterialDailyRangeFraction})")
+        .Fraction(ScaleAlpha, nameof(ScaleAlpha))
+        .Check(Day >= BucketWidth, $"{nameof(Day)} must be ≥ {nameof(BucketWidth)} (was {Day})")
+        .Check(GroupMinAccounts is >= 1 and <= 64, $"{nameof(GroupMinAccounts)} must be in [1, 64] (was {GroupMinAccounts})")
         .PositiveOrInfinity(CriticalDrawdown, nameof(CriticalDrawdown))
         .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();

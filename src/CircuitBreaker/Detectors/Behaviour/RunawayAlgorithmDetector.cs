@@ -50,6 +50,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     private readonly long[] _ringBucket;
     private readonly double[] _ringNetNotional, _ringAbsQty, _ringNetQty, _ringPnl;
     private readonly int[] _ringFills, _ringCrossing, _ringOffMarket;
+    private readonly double[] _tick; // [instrument]
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector; sizes all state from <paramref name="context"/>. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
@@ -74,6 +75,8 @@ public sealed class RunawayAlgorithmDetector : IDetector
         Array.Fill(_ringBucket, long.MinValue);
         _ringNetNotional = new double[n]; _ringAbsQty = new double[n]; _ringNetQty = new double[n]; _ringPnl = new double[n];
         _ringFills = new int[n]; _ringCrossing = new int[n]; _ringOffMarket = new int[n];
+        _tick = new double[_book.InstrumentCount];
+        for (int i = 0; i < context.Registry.InstrumentCount; i++) _tick[i] = context.Registry.Instruments[i].Tick;
     }
 
     /// <inheritdoc />
@@ -221,8 +224,11 @@ public sealed class RunawayAlgorithmDetector : IDetector
         double bestRatio = 0, bestBaseline = 0;
         if (st.ActiveBuckets >= _o.WarmupBuckets)
         {
-            Rate(st.Orders, st.OrdersBase.Mean, ref signals, ref bestRatio, ref bestBaseline);
-            Rate(st.Fills, st.FillsBase.Mean, ref signals, ref bestRatio, ref bestBaseline);
+            // Orders and fills: one rate signal between them (an aggressive account's orders are its fills).
+            int rates = 0;
+            Rate(st.Orders, st.OrdersBase.Mean, ref rates, ref bestRatio, ref bestBaseline);
+            Rate(st.Fills, st.FillsBase.Mean, ref rates, ref bestRatio, ref bestBaseline);
+            if (rates > 0) signals++;
             Rate(st.Repeats, st.RepeatsBase.Mean, ref signals, ref bestRatio, ref bestBaseline, _o.RepeatRatio);
             double usualFlow = st.GrossBase.Mean * _k;
             if (usualFlow > 0 && active > 0)
@@ -273,7 +279,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
         double bid = _book.Bid(instrument), ask = _book.Ask(instrument);
         if (!(bid > 0) || !(ask >= bid)) return false; // no quote yet: nothing to judge against
         double mid = 0.5 * (bid + ask), through = side == Side.Buy ? price - mid : mid - price;
-        return through > _o.OffMarketPct / 100 * mid;
+        return through > _o.OffMarketPct / 100 * mid && through > _o.OffMarketMinTicks * _tick[instrument];
     }
 
     private void Rate(int count, double baseline, ref int signals, ref double bestRatio, ref double bestBaseline, double threshold = 0)

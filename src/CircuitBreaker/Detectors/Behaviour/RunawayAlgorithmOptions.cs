@@ -15,7 +15,8 @@ public sealed class RunawayAlgorithmOptions
     public int WarmupBuckets { get; init; } = 30;
     /// <summary>Weight of one bucket in the baselines (default 0.05, about a 20-bucket memory); a tenth of it while an episode is open.</summary>
     public double BaselineAlpha { get; init; } = 0.05;
-    /// <summary>Order or fill count in the current bucket, as a multiple of the account's baseline, that is a rate signal (default 10).</summary>
+    /// <summary>Order or fill count in the current bucket, as a multiple of the account's baseline, that is a rate signal (default 10).
+    /// Orders and fills together are one signal: a taker's orders are its fills, so a burst of them is one piece of evidence.</summary>
     public double RateRatio { get; init; } = 10;
     /// <summary>Baseline floor in events per bucket, so a quiet account is not judged against ~0 (default 2).</summary>
     public double MinBaselineRate { get; init; } = 2;
@@ -40,6 +41,12 @@ public sealed class RunawayAlgorithmOptions
     public double LossStepShare { get; init; } = 0.8;
     /// <summary>Off-market orders: a new buy priced more than this % above the quote mid (a sell below it) counts as off-market (default 10: beyond any collar a sane strategy crosses).</summary>
     public double OffMarketPct { get; init; } = 10;
+    /// <summary>
+    /// Off-market floor in ticks: an order is off-market only when it is also more than this many ticks of its instrument
+    /// through the mid (default 10). A cheap option's premium of a few ticks is 10 % away at one tick: that is the spread,
+    /// not a broken pricer.
+    /// </summary>
+    public double OffMarketMinTicks { get; init; } = 10;
     /// <summary>Off-market new orders within the window that raise the off-market signal; no warm-up needed (default 3: one can be a typo, three is a pattern).</summary>
     public int MinOffMarketOrders { get; init; } = 3;
     /// <summary>Deribit-style protection: absolute filled quantity (human units, all instruments) over the window that trips Critical; +infinity disables (default).</summary>
@@ -66,6 +73,7 @@ public sealed class RunawayAlgorithmOptions
         .AtLeast(MinCrossingFills, 1, nameof(MinCrossingFills))
         .Fraction(LossStepShare, nameof(LossStepShare))
         .Positive(OffMarketPct, nameof(OffMarketPct))
+        .NotNegative(OffMarketMinTicks, nameof(OffMarketMinTicks))
         .AtLeast(MinOffMarketOrders, 1, nameof(MinOffMarketOrders))
         .PositiveOrInfinity(QuantityLimit, nameof(QuantityLimit))
         .PositiveOrInfinity(DeltaLimit, nameof(DeltaLimit))

@@ -28,6 +28,8 @@ public sealed class LiquidityCollapseDetector : IDetector
         public long SevereSinceNs;
     }
 
+    private readonly double[] _tick; // [instrument]
+
     /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
     public LiquidityCollapseDetector(DetectorContext context, LiquidityCollapseOptions? options = null)
     {
@@ -40,6 +42,8 @@ public sealed class LiquidityCollapseDetector : IDetector
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         int n = context.Registry.InstrumentCount;
         _state = new State[n];
+        _tick = new double[n];
+        for (int i = 0; i < n; i++) _tick[i] = context.Registry.Instruments[i].Tick;
         for (int i = 0; i < n; i++)
         {
             ref State s = ref _state[i];
@@ -79,7 +83,10 @@ public sealed class LiquidityCollapseDetector : IDetector
         bool severe = false;
         if (warm)
         {
-            spreadRatio = spreadBps / Math.Max(s.Spread.Mean, _o.MinBaselineSpreadBps);
+            // The floor is judged in ticks as well as bps: on a sub-bps book (BTC at one 0.1 tick) a 1-bps floor would make a
+            // ×30 widening count as ×5, so the floor is the smaller of MinBaselineSpreadBps and MinBaselineSpreadTicks ticks.
+            double floor = Math.Min(_o.MinBaselineSpreadBps, _o.MinBaselineSpreadTicks * _tick[i] / mid * 1e4);
+            spreadRatio = spreadBps / Math.Max(s.Spread.Mean, floor);
             score = spreadRatio / _o.SpreadOnlyWarningRatio;
             bool severeNow;
             if (hasDepth && s.Depth.Count > 0 && s.Depth.Mean > 0)

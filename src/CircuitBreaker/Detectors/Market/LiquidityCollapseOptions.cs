@@ -7,6 +7,9 @@ public sealed class LiquidityCollapseOptions
     public TimeSpan BaselineHalfLife { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>Floor of the baseline spread in bps, so a one-tick book widening to a few ticks is not a collapse. Default 1.</summary>
     public double MinBaselineSpreadBps { get; init; } = 1;
+    /// <summary>The same floor in ticks (default 2): the floor used is the smaller of the two, so a sub-bps, one-tick book
+    /// that widens ×30 is judged as ×15 (against 2 ticks), not ×5 (against 1 bps). +infinity keeps the bps floor only.</summary>
+    public double MinBaselineSpreadTicks { get; init; } = 2;
     /// <summary>Spread / baseline at which, together with <see cref="DepthWarningDrop"/>, a Warning opens. Default 5.</summary>
     public double SpreadWarningRatio { get; init; } = 5;
     /// <summary>Baseline depth / displayed depth at which, together with <see cref="SpreadWarningRatio"/>, a Warning opens. Default 4 (depth at 25 %).</summary>
@@ -34,6 +37,7 @@ public sealed class LiquidityCollapseOptions
         var e = new OptionErrors(nameof(LiquidityCollapseOptions));
         e.Positive(BaselineHalfLife, nameof(BaselineHalfLife));
         e.Positive(MinBaselineSpreadBps, nameof(MinBaselineSpreadBps));
+        e.PositiveOrInfinity(MinBaselineSpreadTicks, nameof(MinBaselineSpreadTicks));
         e.AtLeast(SpreadWarningRatio, 1, nameof(SpreadWarningRatio), "1");
         e.AtLeast(DepthWarningDrop, 1, nameof(DepthWarningDrop), "1");
         e.AtLeast(SpreadOnlyWarningRatio, SpreadWarningRatio, nameof(SpreadOnlyWarningRatio), nameof(SpreadWarningRatio));

@@ -90,7 +90,10 @@ public sealed class OracleDetector : IDetector
         {
             double bid = e.QuoteData.Bid, ask = e.QuoteData.Ask;
             if (bid > 0 && ask >= bid && double.IsFinite(ask)) { s.Mark = 0.5 * (bid + ask); s.MarkTimeNs = t; }
-            if (Warm(ref s, t) && t - s.LastUpdateNs <= _staleAfterNs) CheckDeviation(ref s, i, t, s.LastOracle, updateBasis: false, sink);
+            // A stale oracle is still compared with the market: stale *and* far from it is the dangerous case (protocols
+            // still price off it), Critical as soon as the gap passes the Warning band, whatever the oracle's age.
+            if (Warm(ref s, t) && (t - s.LastUpdateNs <= _staleAfterNs || _o.StaleDivergentCritical))
+                CheckDeviation(ref s, i, t, s.LastOracle, updateBasis: false, sink, stale: t - s.LastUpdateNs > _staleAfterNs);
         }
         if (s.Updates == 0 || !Warm(ref s, t)) return;
         double age = t - s.LastUpdateNs;
@@ -143,7 +146,7 @@ public sealed class OracleDetector : IDetector
         CheckDeviation(ref s, i, t, p, updateBasis: true, sink);
     }
 
-    private void CheckDeviation(ref State s, int i, long t, double oracle, bool updateBasis, IFindingSink sink)
+    private void CheckDeviation(ref State s, int i, long t, double oracle, bool updateBasis, IFindingSink sink, bool stale = false)
     {
         if (!double.IsFinite(oracle) || !double.IsFinite(s.Mark) || t - s.MarkTimeNs > _markMaxAgeNs) return;
         double dev = (oracle - s.Mark) / s.Mark * 1e4;
@@ -153,7 +156,7 @@ public sealed class OracleDetector : IDetector
             double sd = s.Basis.StdDev;
             double warnBand = Math.Max(_o.DeviationWarningBps, _o.DeviationWarningSigmas * sd);
             double critBand = Math.Max(_o.DeviationCriticalBps, _o.DeviationCriticalSigmas * sd);
-            bool severe = excess >= critBand;
+            bool severe = excess >= critBand || (stale && excess >= warnBand);
             double score = excess / warnBand;
             Report(ref s.Deviation, s.Deviation.Step(t, score, severe), Signature.OracleDeviation, i, t, severe, score, FindingDetail.DeviationBps, excess, warnBand, sink);
         }

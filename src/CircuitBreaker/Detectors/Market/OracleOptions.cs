@@ -31,6 +31,12 @@ public sealed class OracleOptions
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>Multiple of <see cref="StaleAfter"/> at which staleness is Critical. Default 10.</summary>
     public double StaleCriticalFactor { get; init; } = 10;
+    /// <summary>
+    /// Keep comparing an oracle older than <see cref="StaleAfter"/> with the market, and make the deviation Critical as soon
+    /// as it passes the Warning band (<see cref="DeviationWarningBps"/>, or its sigma band): a stale oracle far from the
+    /// market is what protocols still price off. Default true; false skips the comparison once the oracle is stale.
+    /// </summary>
+    public bool StaleDivergentCritical { get; init; } = true;
     /// <summary>Fraction of the Warning threshold below which an open jump, cross-source or deviation episode ends. Default 0.5.</summary>
     public double RearmFraction { get; init; } = 0.5;
     /// <summary>Oracle updates per instrument before any verdict. Default 10.</summary>

@@ -10,6 +10,11 @@ namespace CircuitBreaker.Detectors;
 /// steps each below the short band (a thin market walked up to move an oracle): its band is the larger of its own floor
 /// and the short window's band. The short band is not scaled up by √(long / short): on a thin, coarse-tick market the
 /// learned short range is bid-ask and tick bounce, which does not grow with time, and such markets are the ones pumped.
+/// Options (<see cref="InstrumentKind.Option"/>) are judged by what matters to their risk, not by premium percentage: a
+/// premium's range is measured in bps of the underlying's last price (the first spot, perpetual or future with the same
+/// underlying; else the strike), so a short-dated premium doubling on a 0.2 % move of the underlying is a 0.2 %-class move
+/// (|Δpremium| ≤ |Δunderlying| for a vanilla option), while a premium jump that the underlying does not explain still
+/// scores. Barrier options keep premium percentage (their premium collapsing near the barrier is the risk watched).
 /// Construction allocates per-instrument state; <see cref="Observe"/> allocates nothing.
 /// Non-positive or non-finite prices, crossed quotes and unknown instruments are ignored.
 /// The windows' buckets and the baselines' sample times are counted from the first event the detector observes
@@ -28,6 +33,10 @@ public sealed class PriceVelocityDetector : IDetector
     private readonly long[] _firstPriceNs;         // [instrument]
     private readonly double[] _move;               // [instrument * Tracks + track]: range (bps) at the track's last price
     private readonly long[] _moveTimeNs;           // [instrument * Tracks + track]
+    private readonly int[] _underlyingOf;          // [instrument]: index of the underlying's instrument, or -1
+    private readonly double[] _strike;             // [instrument]: option strike, NaN otherwise
+    private readonly bool[] _isOption;             // [instrument]
+    private readonly double[] _lastPrice;          // [instrument]: last good price of any source
     private EventTimeAnchor _anchor;
 
     /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
@@ -61,6 +70,29 @@ public sealed class PriceVelocityDetector : IDetector
             _gates[i] = new EpisodeGate(1.0, _o.RearmFraction, 0, 0, _cooldownNs);
             _firstPriceNs[i] = long.MinValue;
         }
+        _underlyingOf = new int[n];
+        _strike = new double[n];
+        _isOption = new bool[n];
+        _lastPrice = new double[n];
+        Array.Fill(_lastPrice, double.NaN);
+        var specs = context.Registry.Instruments;
+        for (int i = 0; i < n; i++)
+        {
+            var spec = specs[i];
+            _isOption[i] = spec.Kind == InstrumentKind.Option && _o.OptionsByUnderlying;
+            _strike[i] = spec.Strike > 0 ? spec.Strike : double.NaN;
+            _underlyingOf[i] = -1;
+            if (!_isOption[i]) continue;
+            for (int j = 0; j < n; j++)
+            {
+                if (specs[j].Kind is InstrumentKind.Spot or InstrumentKind.Perpetual or InstrumentKind.Future
+                    && string.Equals(specs[j].Underlying, spec.Underlying, StringComparison.Ordinal))
+                {
+                    _underlyingOf[i] = j;
+                    break;
+                }
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -93,7 +125,9 @@ public sealed class PriceVelocityDetector : IDetector
         int i = e.Instrument;
         if ((uint)i >= (uint)_gates.Length || !double.IsFinite(price) || price <= 0) { IgnoredEvents++; return; }
         long t = e.TimeNs;
+        _lastPrice[i] = price;
         if (_firstPriceNs[i] == long.MinValue) _firstPriceNs[i] = t;
+        double scale = Scale(i); // NaN: bps of the window's own mid-range
         ref EpisodeGate gate = ref _gates[i];
 
         int k = i * Tracks + track;
@@ -102,12 +136,12 @@ public sealed class PriceVelocityDetector : IDetector
         long head = w.HeadBucket;
         if (head != long.MinValue && w.BucketOf(since) > head && !gate.InEpisode)
         {
-            double sampled = RangeBps(w);
+            double sampled = RangeBps(w, scale);
             if (!double.IsNaN(sampled)) _baselines[k].Update((head + 1) * w.BucketNs, sampled);
         }
         w.Add(since, price);
         _longWindows[k]?.Add(since, price);
-        _move[k] = RangeBps(w);
+        _move[k] = RangeBps(w, scale);
         _moveTimeNs[k] = t;
 
         bool warm = t - _firstPriceNs[i] >= _warmupNs;
@@ -130,7 +164,7 @@ public sealed class PriceVelocityDetector : IDetector
             var lw = _longWindows[kj];
             if (lw is null) continue;
             // Long window: same source; a slow move must beat its own floor and the short window's band.
-            double longMove = RangeBps(lw);
+            double longMove = RangeBps(lw, scale);
             if (double.IsNaN(longMove)) continue;
             double longWarn = Math.Max(_o.LongWarningBandBps, warnBand);
             double longCrit = Math.Max(_o.LongCriticalBandBps, critBand);
@@ -148,10 +182,19 @@ public sealed class PriceVelocityDetector : IDetector
         }
     }
 
-    private static double RangeBps(EventTimeWindow w)
+    /// <summary>The price that moves are measured against: for an option, its underlying's last price (else its strike); NaN otherwise.</summary>
+    private double Scale(int i)
+    {
+        if (!_isOption[i]) return double.NaN;
+        int u = _underlyingOf[i];
+        double px = u >= 0 ? _lastPrice[u] : double.NaN;
+        return px > 0 ? px : _strike[i];
+    }
+
+    private static double RangeBps(EventTimeWindow w, double scale)
     {
         if (w.Count == 0) return double.NaN;
         double lo = w.Min(), hi = w.Max();
-        return (hi - lo) / (0.5 * (hi + lo)) * 1e4;
+        return (hi - lo) / (scale > 0 ? scale : 0.5 * (hi + lo)) * 1e4;
     }
 }

@@ -36,6 +36,11 @@ public sealed class PriceVelocityOptions
     public double LongWarningBandBps { get; init; } = 500;
     /// <summary>Absolute floor of the long window's Critical band in bps. Default 1000 (10 %, the LULD tier-2 band).</summary>
     public double LongCriticalBandBps { get; init; } = 1000;
+    /// <summary>
+    /// Measure an option's premium moves in bps of its underlying's price (else its strike) instead of the premium's own
+    /// percentage. Default true: short-dated premiums move 25–50 % on a 0.1–0.2 % move of the underlying.
+    /// </summary>
+    public bool OptionsByUnderlying { get; init; } = true;
     /// <summary>Watch trade prices. Default true.</summary>
     public bool UseTrades { get; init; } = true;
     /// <summary>Watch quote mids (both sides positive, not crossed). Default true.</summary>

@@ -166,4 +166,42 @@ public sealed class RunawayAlgorithmDetectorTests
         Assert.Equal(double.PositiveInfinity, o.QuantityLimit);
         Assert.Equal(TimeSpan.FromSeconds(60), o.Cooldown);
     }
+
+    [Fact]
+    public void Observe_CheapOptionOrdersFewTicksThroughMid_NotOffMarket_ControlWithoutTickFloorFires()
+    {
+        InstrumentId opt = default;
+        var m = new BehaviourMarket(r => opt = r.AddInstrument("ETH-3200-C", InstrumentKind.Option, 0.1, 0.1, underlying: "ETH", strike: 3200));
+        m.Quote(0, 0.2, 0.4, instrument: opt);
+        // A taker lifting a 0.3 premium at 0.5: 67 % through the mid, but 2 ticks: the spread of a cheap option, not a broken pricer.
+        for (int k = 0; k < 5; k++) m.Order(S + k * S, m.A0, Side.Buy, 0.5, 1, id: k + 1, instrument: opt);
+        var events = m.ToArray();
+        Assert.Equal(0, Run(new RunawayAlgorithmDetector(m.Context), events).Count);
+        Assert.True(Run(new RunawayAlgorithmDetector(m.Context, new RunawayAlgorithmOptions { OffMarketMinTicks = 0 }), events).Count > 0);
+    }
+
+    [Fact]
+    public void Observe_PositionFlipBurstOfFilledOrders_AtMostWarning()
+    {
+        // Funding time: after a quiet warm-up the account sends 20 aggressive sells in 0.6 s, each filled (orders = fills):
+        // 10 × its usual rate of orders and of fills, one piece of evidence, not two.
+        var m = new BehaviourMarket();
+        long id = 1;
+        for (long s = 0; s < 60; s++)
+        {
+            m.Quote(s * S, 99.9, 100.1);
+            m.Order(s * S + 1000, m.A0, s % 2 == 0 ? Side.Buy : Side.Sell, 100, 1, id: id);
+            m.Fill(s * S + 2000, m.A0, s % 2 == 0 ? Side.Buy : Side.Sell, 100, 1);
+            id++;
+        }
+        for (int k = 0; k < 20; k++)
+        {
+            long t = 60 * S + k * 30_000_000L;
+            m.Order(t, m.A0, Side.Sell, 99.9, 1, id: id++);
+            m.Fill(t + 1000, m.A0, Side.Sell, 99.9, 1);
+        }
+        var findings = Run(NewDetector(), m.ToArray()).Findings;
+        Assert.NotEmpty(findings);
+        Assert.All(findings, f => Assert.Equal(Severity.Warning, f.Severity));
+    }
 }
