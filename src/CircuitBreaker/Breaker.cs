@@ -51,6 +51,20 @@ public sealed class Breaker : IDisposable
     /// allocates a shorter copy of the switch list. Callers that never unregister may ignore it.</returns>
     public IDisposable OnTrip(TripHandler handler, bool slow = false) => Board.Register(handler, slow);
 
+    /// <summary>Registers an asynchronous kill switch, the form Polly's <c>OnOpened</c> users expect (see
+    /// <see cref="AsyncKillSwitch"/>): run off the hot path (handed over on the board's action thread, awaited on the
+    /// thread pool, one transition at a time, in order), each call bounded by <paramref name="timeout"/>; a call that throws
+    /// or times out is isolated and counted (<see cref="AsyncKillSwitch.Faults"/>, <see cref="AsyncKillSwitch.TimedOut"/>,
+    /// <see cref="StateBoard.Faults"/>). Thread-safe. Allocates (the switch, its queue and loop; per delivery, the task and
+    /// a cancellation source, never on the thread that tripped); call at setup.</summary>
+    /// <param name="handler">Called once per transition with its context and a token cancelled at the timeout or when the
+    /// registration is disposed.</param>
+    /// <param name="timeout">How long one call may run, in (0, 1 h]; a call still running then is abandoned, its token cancelled.</param>
+    /// <param name="timeProvider">The clock of the timeout (default <see cref="TimeProvider.System"/>).</param>
+    /// <returns>The registration with its counters: dispose it to unregister the handler (idempotent, thread-safe).</returns>
+    public AsyncKillSwitch OnTrip(Func<TripContext, CancellationToken, ValueTask> handler, TimeSpan timeout, TimeProvider? timeProvider = null)
+        => Board.Register(handler, timeout, timeProvider);
+
     /// <inheritdoc />
     public void Dispose() => Board.Dispose();
 }

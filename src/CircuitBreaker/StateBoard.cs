@@ -132,7 +132,10 @@ public sealed class StateBoard : IDisposable
     /// may still reach the switch, but no transition made after it returns does. The first dispose allocates (a shorter
     /// copy of the switch list); later ones do nothing. Callers that never unregister may ignore it.
     /// </returns>
-    public IDisposable Register(IKillSwitch killSwitch, bool slow = false)
+    public IDisposable Register(IKillSwitch killSwitch, bool slow = false) => Register(killSwitch, slow, out _);
+
+    /// <summary>Registers a switch and returns its registration ordinal (the <see cref="KillSwitchFault.SwitchIndex"/> of its faults).</summary>
+    internal IDisposable Register(IKillSwitch killSwitch, bool slow, out int index)
     {
         ArgumentNullException.ThrowIfNull(killSwitch);
         var registration = new Registration(this);
@@ -140,7 +143,8 @@ public sealed class StateBoard : IDisposable
         {
             var next = new KillSwitchEntry[_switches.Length + 1];
             _switches.CopyTo(next, 0);
-            next[^1] = new KillSwitchEntry(killSwitch, slow, _registrations++, registration);
+            index = _registrations++;
+            next[^1] = new KillSwitchEntry(killSwitch, slow, index, registration);
             Volatile.Write(ref _switches, next);
             if (slow && _actionThread is null)
             {
@@ -160,6 +164,28 @@ public sealed class StateBoard : IDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         return Register(new DelegateKillSwitch(handler), slow);
+    }
+
+    /// <summary>
+    /// Registers an asynchronous kill switch (see <see cref="AsyncKillSwitch"/>): each transition is handed to it on the
+    /// board's action thread and awaited on the thread pool, one at a time, in order, with a timeout; failures and
+    /// timeouts are isolated and counted. Thread-safe. Allocates (the switch, its queue, its loop); call at setup.
+    /// </summary>
+    /// <param name="handler">Called once per transition with its context and a token cancelled at the timeout or when the
+    /// switch is disposed.</param>
+    /// <param name="timeout">How long one call may run, in (0, 1 h]; a call still running then is abandoned.</param>
+    /// <param name="timeProvider">The clock of the timeout (default <see cref="TimeProvider.System"/>; tests pass a fake one).</param>
+    /// <returns>The switch, with its counters; dispose it to unregister the handler (idempotent, thread-safe).</returns>
+    public AsyncKillSwitch Register(Func<TripContext, CancellationToken, ValueTask> handler, TimeSpan timeout, TimeProvider? timeProvider = null)
+        => new(this, handler, timeout, timeProvider);
+
+    /// <summary>Counts and reports a fault of a switch that runs outside <see cref="Invoke"/> (an asynchronous one).</summary>
+    internal void ReportFault(int index, long sequence, Exception ex)
+    {
+        Interlocked.Increment(ref _faults);
+        Volatile.Write(ref _lastFault, ex);
+        try { FaultObserver?.Invoke(new KillSwitchFault(index, sequence, ex)); }
+        catch (Exception) { /* an observer that throws is counted with the fault above; nothing else to do */ }
     }
 
     /// <summary>Removes a registration's entry (once; later calls find nothing). Copy-on-write: delivery never sees a half-made list.</summary>
@@ -186,6 +212,23 @@ public sealed class StateBoard : IDisposable
 
     /// <summary>The count the gate's one-read fast path tests (tests: equals the number of restricted scopes when no transition is in flight).</summary>
     internal int RestrictedCount => Volatile.Read(ref _restricted);
+
+    /// <summary>The number of scopes (instruments, groups, accounts and global) not <see cref="TradingState.Active"/>, read
+    /// word by word (a snapshot, not atomic across scopes). O(scopes), allocates nothing; for health checks and
+    /// diagnostics, not the hot path. Thread-safe.</summary>
+    public int CountRestricted()
+    {
+        int n = Volatile.Read(ref _global) != 0 ? 1 : 0;
+        if (Volatile.Read(ref _restricted) == 0) return n;
+        return n + CountNotActive(_instrument) + CountNotActive(_group) + CountNotActive(_account);
+    }
+
+    private static int CountNotActive(int[] words)
+    {
+        int n = 0;
+        for (int k = 0; k < words.Length; k++) if (Volatile.Read(ref words[k]) != 0) n++;
+        return n;
+    }
 
     /// <summary>Global state.</summary>
     public TradingState Global => (TradingState)Volatile.Read(ref _global);
