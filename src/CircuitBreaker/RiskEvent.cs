@@ -122,6 +122,16 @@ public struct RiskEvent
         return e;
     }
 
+    /// <summary>A start-of-day command for every account: daily-loss limits count from each account's current PnL. Apply
+    /// it through the pipeline (<c>Publish</c>), a tape (<c>admin</c>, <c>action: start_day</c>) or <see cref="Breaker.Apply"/>.</summary>
+    /// <param name="timeNs">Event time, nanoseconds (any origin).</param>
+    public static RiskEvent StartDay(long timeNs) => Admin(timeNs, AdminAction.StartDay, Scope.Global, -1);
+
+    /// <summary>A start-of-day command for one account (see <see cref="StartDay(long)"/>). An id outside the configuration is ignored.</summary>
+    /// <param name="timeNs">Event time, nanoseconds (any origin).</param>
+    /// <param name="account">The account whose trading day starts.</param>
+    public static RiskEvent StartDay(long timeNs, AccountId account) => Admin(timeNs, AdminAction.StartDay, Scope.Account, account.Value);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static RiskEvent Header(RiskEventKind kind, long timeNs, InstrumentId instrument, AccountId account, int aux)
     {

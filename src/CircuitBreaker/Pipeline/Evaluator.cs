@@ -98,6 +98,7 @@ public sealed class Evaluator : IFindingSink
             case AdminAction.Halt: board.Halt(scope, e.Aux, e.TimeNs); break;
             case AdminAction.Resume: board.Resume(scope, e.Aux, e.TimeNs); break;
             case AdminAction.ReduceOnly: board.ReduceOnly(scope, e.Aux, e.TimeNs); break;
+            case AdminAction.StartDay: _breaker.Positions.StartDay(in e); break;
         }
     }
 

@@ -71,6 +71,27 @@ public sealed class PositionKeeper
         a.DayStartPnl = a.RealisedPnl + a.UnrealisedPnl;
     }
 
+    /// <summary>Starts a new trading day for every account slot (see <see cref="StartDay(AccountId)"/>). Call from the thread
+    /// that applies events (the evaluator's, under the pipeline: publish <see cref="RiskEvent.StartDay(long)"/> instead).
+    /// O(account capacity), allocates nothing.</summary>
+    public void StartDay()
+    {
+        int n = _gate.Config.Accounts.Length;
+        for (int k = 0; k < n; k++)
+        {
+            ref var a = ref _gate.AccountState(k);
+            a.DayStartPnl = a.RealisedPnl + a.UnrealisedPnl;
+        }
+    }
+
+    /// <summary>Applies a start-of-day admin event: global = every account, account = that one (an id outside the
+    /// configuration is ignored: an event never throws on the evaluator); other scopes are ignored.</summary>
+    internal void StartDay(in RiskEvent e)
+    {
+        if (e.AdminData.Scope == Scope.Global) StartDay();
+        else if (e.AdminData.Scope == Scope.Account && (uint)e.Aux < (uint)_gate.Config.Accounts.Length) StartDay(new AccountId(e.Aux));
+    }
+
     private int ValidAccount(AccountId account)
     {
         if ((uint)account.Value >= (uint)_gate.Config.Accounts.Length)
@@ -78,12 +99,18 @@ public sealed class PositionKeeper
         return account.Value;
     }
 
-    /// <summary>Applies one event (what the evaluator calls for every event it consumes). Unknown ids, non-finite numbers,
+    /// <summary>Applies one event (what the evaluator calls for every event it consumes): market data, fills, positions, and
+    /// the start-of-day admin command (<see cref="RiskEvent.StartDay(long)"/>); other admin commands are ignored here. Unknown ids, non-finite numbers,
     /// fills beyond 4e15 lots and market data older than the newest of its kind for the instrument are ignored.</summary>
     public void Apply(in RiskEvent e)
     {
         var cfg = _gate.Config;
         if (_releases is { Backlog: > 0 } q) q.FlushBacklog();
+        if (e.Kind == RiskEventKind.Admin)
+        {
+            if (e.SubKind == (byte)AdminAction.StartDay) StartDay(in e); // other admin commands are the board's
+            return;
+        }
         if ((uint)e.Instrument >= (uint)cfg.Instruments.Length) return;
         switch (e.Kind)
         {
