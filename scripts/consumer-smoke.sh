@@ -19,6 +19,9 @@ if [[ "$origin" =~ ^(https?|ssh):// || "$origin" =~ ^git@ ]]; then
 fi
 echo "$nuspec" | grep -q "<license type=\"expression\">MIT</license>" || { echo "nuspec lacks the license expression"; exit 1; }
 echo "$nuspec" | grep -q "<readme>README.md</readme>" || { echo "nuspec lacks the readme"; exit 1; }
+# The gallery shows the packed README: no relative link (they break there); absolute to the repository or dropped.
+python3 -c "import re, sys, zipfile; t = zipfile.ZipFile(sys.argv[1]).read('README.md').decode('utf-8-sig'); bad = re.findall(r'\]\((?!https?:|#|mailto:)[^)]*\)', t); print(*bad[:3]); sys.exit(1 if bad else 0)" \
+  "$work/packages/CircuitBreaker.$version.nupkg" || { echo "the packed README has relative links"; exit 1; }
 # Consumers restore into their own package folder: the machine's global folder may hold an older build of this same
 # version (every local build is 0.1.0), which would hide what this commit packed.
 export_pkgs="$work/nuget-packages"
