@@ -12,6 +12,10 @@ namespace CircuitBreaker.Extensions.Hosting;
 public sealed class CircuitBreakerSettings
 {
     /// <summary>Creates settings from parts already validated.</summary>
+    /// <param name="config">The limits.</param>
+    /// <param name="pipeline">Pipeline options (default: <see cref="RiskPipelineOptions"/> defaults).</param>
+    /// <param name="signatures">Which default detectors run (default: all).</param>
+    /// <param name="playbooks">The <c>playbooks</c> section as given (default: none, the default playbook).</param>
     public CircuitBreakerSettings(RiskConfig config, RiskPipelineOptions? pipeline = null, SignatureSwitches? signatures = null, JsonElement? playbooks = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -45,6 +49,10 @@ public sealed class CircuitBreakerSettings
     }
 
     /// <summary>Builds settings with the fluent builder. Throws <see cref="OptionsValidationException"/> listing every error.</summary>
+    /// <param name="configure">Declares instruments, accounts and limits.</param>
+    /// <param name="pipeline">Pipeline options (default: defaults; validated).</param>
+    /// <param name="signatures">Which default detectors run (default: all).</param>
+    /// <returns>The validated settings.</returns>
     public static CircuitBreakerSettings FromBuilder(Action<CircuitBreakerBuilder> configure, RiskPipelineOptions? pipeline = null, SignatureSwitches? signatures = null)
     {
         ArgumentNullException.ThrowIfNull(configure);

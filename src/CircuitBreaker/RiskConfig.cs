@@ -49,6 +49,9 @@ public sealed class RiskConfig
     internal GroupRule[] Groups { get; }
 
     /// <summary>Returns a copy with new limits for <paramref name="instrument"/> (validated), for a run-time swap.</summary>
+    /// <param name="instrument">The instrument whose limits change.</param>
+    /// <param name="limits">Its new limits (validated; unset fields take <see cref="RiskDefaults"/>).</param>
+    /// <returns>A new snapshot with the version incremented; this one is unchanged. Allocates (setup or operator action).</returns>
     public RiskConfig WithInstrumentLimits(InstrumentId instrument, InstrumentLimits limits)
     {
         var spec = Registry[instrument];
@@ -113,6 +116,7 @@ public sealed class RiskConfig
 public sealed class RiskConfigException : Exception
 {
     /// <summary>Creates the exception from the list of problems.</summary>
+    /// <param name="errors">Every problem found, one per entry.</param>
     public RiskConfigException(IReadOnlyList<string> errors)
         : base($"invalid risk configuration ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", errors))
         => Errors = errors;

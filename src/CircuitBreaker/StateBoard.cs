@@ -64,6 +64,9 @@ public sealed class StateBoard : IDisposable
     /// in (0, 1]; 1 restores them. Staged recovery sets it during its reduced-limits step; an operator may set it too.
     /// The most restrictive scale in force applies, as for trading states. Allocation-free; single writer per scope.
     /// </summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="scale">The factor, in (0, 1]; 1 restores the configured limits.</param>
     public void SetLimitScale(Scope scope, int target, double scale)
     {
         if (!double.IsFinite(scale) || scale <= 0) scale = double.Epsilon; // fail-closed: nothing passes
@@ -78,10 +81,17 @@ public sealed class StateBoard : IDisposable
     }
 
     /// <summary>A scope's own limit scale (1 = normal).</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <returns>Its own scale (1 = normal).</returns>
     public double GetLimitScale(Scope scope, int target)
         => scope != Scope.Global && !IsValidTarget(scope, target) ? 1.0 : Volatile.Read(ref ScaleSlot(scope, target));
 
     /// <summary>The most restrictive limit scale in force for (instrument, group, account): 1 when none is scaled (one read).</summary>
+    /// <param name="instrument">The order's instrument id.</param>
+    /// <param name="group">The instrument's group id.</param>
+    /// <param name="account">The order's account id.</param>
+    /// <returns>The smallest scale in force over the four scopes.</returns>
     public double EffectiveLimitScale(int instrument, int group, int account)
     {
         if (Volatile.Read(ref _scaled) == 0) return 1.0;
@@ -208,6 +218,9 @@ public sealed class StateBoard : IDisposable
     internal int SwitchCount => Volatile.Read(ref _switches).Length;
 
     /// <summary>The state of one scope alone.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <returns>Its own state (not the most restrictive in force: see <see cref="Effective"/>). Allocates nothing; thread-safe.</returns>
     public TradingState Get(Scope scope, int target) => (TradingState)Volatile.Read(ref Slot(scope, target));
 
     /// <summary>The count the gate's one-read fast path tests (tests: equals the number of restricted scopes when no transition is in flight).</summary>
@@ -234,6 +247,11 @@ public sealed class StateBoard : IDisposable
     public TradingState Global => (TradingState)Volatile.Read(ref _global);
 
     /// <summary>The most restrictive state in force for an order on (instrument, group, account), and the scope imposing it.</summary>
+    /// <param name="instrument">The order's instrument id.</param>
+    /// <param name="group">The instrument's group id.</param>
+    /// <param name="account">The order's account id.</param>
+    /// <param name="scope">The scope imposing the returned state (global when all are active).</param>
+    /// <returns>The most restrictive state in force. Allocates nothing; thread-safe; one read while nothing is restricted.</returns>
     public TradingState Effective(int instrument, int group, int account, out Scope scope)
     {
         scope = Scope.Global;
@@ -255,6 +273,15 @@ public sealed class StateBoard : IDisposable
     /// nothing changed, for an undefined scope or state or a target outside the board, and when an automatic cause
     /// (<see cref="TripCause.Limit"/>, <see cref="TripCause.Signature"/>, <see cref="TripCause.Pipeline"/>) would lower the state.
     /// </summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="state">The new state.</param>
+    /// <param name="timeNs">Event time of the cause, nanoseconds (any origin).</param>
+    /// <param name="cause">Who changed it: an operator, a limit, a signature, the pipeline, staged recovery.</param>
+    /// <param name="reason">The reason recorded and shown with the transition.</param>
+    /// <param name="signature">The signature that caused it, for <see cref="TripCause.Signature"/> (default none).</param>
+    /// <param name="severity">Severity recorded with it (default critical).</param>
+    /// <returns>True when the state changed and the transition was delivered. Thread-safe; allocates nothing.</returns>
     public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Signature signature = default, Severity severity = Severity.Critical)
     {
@@ -292,18 +319,34 @@ public sealed class StateBoard : IDisposable
     }
 
     /// <summary>Halts a scope (manual). Cancels still pass.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="timeNs">Event time of the command, nanoseconds.</param>
+    /// <param name="reason">The reason recorded with the transition (default <see cref="RejectReason.Manual"/>).</param>
+    /// <returns>True when the state changed. Thread-safe; allocates nothing.</returns>
     public bool Halt(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
         => TrySet(scope, target, TradingState.Halted, timeNs, TripCause.Manual, reason);
 
     /// <summary>Puts a scope in reduce-only (manual).</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="timeNs">Event time of the command, nanoseconds.</param>
+    /// <param name="reason">The reason recorded with the transition (default <see cref="RejectReason.Manual"/>).</param>
+    /// <returns>True when the state changed. Thread-safe; allocates nothing.</returns>
     public bool ReduceOnly(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
         => TrySet(scope, target, TradingState.ReduceOnly, timeNs, TripCause.Manual, reason, severity: Severity.Warning);
 
     /// <summary>Resumes a scope (manual).</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="timeNs">Event time of the command, nanoseconds.</param>
+    /// <param name="reason">The reason recorded with the transition (default <see cref="RejectReason.Manual"/>).</param>
+    /// <returns>True when the state changed. Thread-safe; allocates nothing.</returns>
     public bool Resume(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
         => TrySet(scope, target, TradingState.Active, timeNs, TripCause.Manual, reason, severity: Severity.Info);
 
     /// <summary>Copies the newest transitions (up to the history capacity) into <paramref name="destination"/>, oldest first. Returns how many.</summary>
+    /// <param name="destination">Where to copy; its length bounds the count.</param>
     public int CopyHistory(Span<TripContext> destination)
     {
         long count = Interlocked.Read(ref _historyCount);
@@ -314,6 +357,8 @@ public sealed class StateBoard : IDisposable
     }
 
     /// <summary>Waits until slow switches have handled everything queued so far (bounded by <paramref name="timeout"/>).</summary>
+    /// <param name="timeout">The longest wait (wall time).</param>
+    /// <returns>False when slow switches still had work at the timeout.</returns>
     public bool DrainSlow(TimeSpan timeout)
     {
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
