@@ -64,6 +64,7 @@ public sealed class Evaluator : IFindingSink
     public long AllocatedBytesAtLastBatch => Volatile.Read(ref _allocatedSnapshot);
 
     /// <summary>Evaluates one event.</summary>
+    /// <param name="e">The event; evaluator thread only.</param>
     public void Evaluate(in RiskEvent e)
     {
         Volatile.Write(ref _lastTimeNs, e.TimeNs);

@@ -23,6 +23,7 @@ public sealed class PositionKeeper
     private long _unknownFills;
 
     /// <summary>Creates a keeper feeding <paramref name="gate"/>.</summary>
+    /// <param name="gate">The gate whose account and instrument state the keeper updates (positions, PnL, references).</param>
     public PositionKeeper(PreTradeGate gate)
     {
         _gate = gate;
@@ -42,6 +43,8 @@ public sealed class PositionKeeper
     /// <summary>Signed position of an account on an instrument, in human units (0 when it never traded it).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An id outside the configuration (e.g. <see cref="AccountId.None"/>
     /// from a failed look-up).</exception>
+    /// <param name="account">The account.</param>
+    /// <param name="instrument">The instrument.</param>
     public double Position(AccountId account, InstrumentId instrument)
     {
         ValidAccount(account);
@@ -53,6 +56,7 @@ public sealed class PositionKeeper
 
     /// <summary>Realised plus unrealised PnL of an account since the day started.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
+    /// <param name="account">The account.</param>
     public double DailyPnl(AccountId account)
     {
         ref var a = ref _gate.AccountState(ValidAccount(account));
@@ -61,10 +65,12 @@ public sealed class PositionKeeper
 
     /// <summary>Gross marked exposure of an account.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
+    /// <param name="account">The account.</param>
     public double GrossExposure(AccountId account) => _gate.AccountState(ValidAccount(account)).PositionGross;
 
     /// <summary>Starts a new trading day for PnL limits: today's loss counts from the current PnL.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
+    /// <param name="account">The account whose day starts.</param>
     public void StartDay(AccountId account)
     {
         ref var a = ref _gate.AccountState(ValidAccount(account));
@@ -102,6 +108,7 @@ public sealed class PositionKeeper
     /// <summary>Applies one event (what the evaluator calls for every event it consumes): market data, fills, positions, and
     /// the start-of-day admin command (<see cref="RiskEvent.StartDay(long)"/>); other admin commands are ignored here. Unknown ids, non-finite numbers,
     /// fills beyond 4e15 lots and market data older than the newest of its kind for the instrument are ignored.</summary>
+    /// <param name="e">The event.</param>
     public void Apply(in RiskEvent e)
     {
         var cfg = _gate.Config;

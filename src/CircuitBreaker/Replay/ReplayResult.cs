@@ -32,6 +32,7 @@ public sealed class ReplayResult
     public IReadOnlyList<TapeDiagnostic> BadRecords { get; init; } = [];
 
     /// <summary>The outcome of account <paramref name="name"/>, or null when the tape never named it.</summary>
+    /// <param name="name">The account's name on the tape.</param>
     public AccountOutcome? Account(string name) => Accounts.FirstOrDefault(a => a.Name == name);
 }
 

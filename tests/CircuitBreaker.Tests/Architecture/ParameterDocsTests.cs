@@ -4,8 +4,8 @@ using System.Xml.Linq;
 namespace CircuitBreaker.Tests.Architecture;
 
 /// <summary>
-/// Every parameter of the public methods and constructors of the embedding surface (the root namespace
-/// <c>CircuitBreaker</c>, what an engine embeds) and of the hosting package is documented with a <c>&lt;param&gt;</c>
+/// Every parameter of the public methods and constructors of the core library (the embedding surface, the root
+/// namespace <c>CircuitBreaker</c>, first), the drills and the hosting package is documented with a <c>&lt;param&gt;</c>
 /// (or inherits its docs). Read from the XML documentation the build writes next to each assembly.
 /// </summary>
 public class ParameterDocsTests
@@ -63,6 +63,22 @@ public class ParameterDocsTests
         var core = typeof(Breaker).Assembly;
         var types = core.GetExportedTypes().Where(t => t.Namespace == "CircuitBreaker");
         var missing = Undocumented(Docs(core), types);
+        Assert.True(missing.Count == 0, $"{missing.Count} members lack parameter docs:\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public void CoreLibrary_EveryParameterDocumented()
+    {
+        var core = typeof(Breaker).Assembly;
+        var missing = Undocumented(Docs(core), core.GetExportedTypes());
+        Assert.True(missing.Count == 0, $"{missing.Count} members lack parameter docs:\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public void Drills_EveryParameterDocumented()
+    {
+        var drills = typeof(CircuitBreaker.Drills.DrillRunner).Assembly;
+        var missing = Undocumented(Docs(drills), drills.GetExportedTypes());
         Assert.True(missing.Count == 0, $"{missing.Count} members lack parameter docs:\n" + string.Join("\n", missing));
     }
 
