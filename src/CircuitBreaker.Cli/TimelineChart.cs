@@ -6,15 +6,16 @@ namespace CircuitBreaker.Cli;
 /// <summary>
 /// A hand-written SVG timeline of a replay that a risk officer reads without help: a title saying which instrument is
 /// drawn and why (the instrument of the first trip; the busiest one when the first trip was not on an instrument or a
-/// group, or nothing tripped), a legend, one lane of findings (Warning orange, Critical red), one lane per scope that
+/// group, or nothing tripped), a legend, a lane of rejected orders over time, one lane of findings (Warning orange, Critical red), one lane per scope that
 /// changed state (reduce-only orange, halted red; a change and a further change at the same instant drawn as the last
 /// state, once), the price panel (trades, else quote mids; oracle dashed; one scale, nice ticks, grid) with a dashed
-/// marker at each trip, a volume panel with its own axis, and a time axis in seconds (or ms, min) since the tape's first
+/// marker at each trip, a volume panel with its own axis, the daily PnL of one account (the first account trip's, else
+/// the lowest) against its loss limit, and a time axis in seconds (or ms, min) since the tape's first
 /// record, whatever the tape's time origin. Every element stays inside the view box. Reads the tape a second time.
 /// </summary>
 internal static class TimelineChart
 {
-    private const int W = 1200, L = 140, R = 24, Bins = 600, LaneH = 16, PriceH = 240, VolumeH = 70;
+    private const int W = 1200, L = 140, R = 24, Bins = 600, LaneH = 16, PriceH = 240, VolumeH = 70, PnlH = 90;
     private const double CharW = 6.4; // width of one character at font-size 11, for fitting labels
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
@@ -60,12 +61,16 @@ internal static class TimelineChart
 
         var lanes = new List<string>();
         foreach (var t in trips) { string key = LaneName(t.Scope, t.Target); if (!lanes.Contains(key)) lanes.Add(key); }
+        var timeline = result.Timeline;
+        var (pnlAccount, pnl) = PnlOf(timeline, trips);
         const int Top = 64; // below the title and the legend
-        int findingsY = Top;
+        int rejectY = Top;
+        int findingsY = rejectY + LaneH + 4;
         int lanesY = findingsY + LaneH + 4;
         int priceY = lanesY + lanes.Count * LaneH + 14;
         int volumeY = priceY + PriceH + 16;
-        int axisY = volumeY + VolumeH;
+        int pnlY = volumeY + VolumeH + 16;
+        int axisY = pnl.Count > 0 ? pnlY + PnlH : volumeY + VolumeH;
         int h = axisY + 44;
         double X(long t) => L + (W - L - R) * (double)(t - t0) / span;
 
@@ -76,6 +81,22 @@ internal static class TimelineChart
             + (oracleDrawn ? "" : $" · oracle ({und}) not drawn: other scale");
         sb.Append(C, $"<text id=\"title\" x=\"{L}\" y=\"20\" font-size=\"13\" font-weight=\"bold\">{Esc(Fit(title, W - L - R, 7.4))}</text>");
         Legend(sb, L, 40);
+
+        // Rejections lane: rejected orders per time bin, darker for more (the title has the total; the lane's tooltip the busiest slot).
+        sb.Append(C, $"<g id=\"lane-rejections\"><text x=\"{L - 6}\" y=\"{rejectY + 11}\" text-anchor=\"end\">rejected orders</text>");
+        sb.Append(C, $"<rect x=\"{L}\" y=\"{rejectY}\" width=\"{W - L - R}\" height=\"{LaneH - 3}\" fill=\"#f4f4f4\"/>");
+        if (timeline is not null)
+        {
+            var perBin = new int[Bins];
+            foreach (var r in timeline.Rejections) perBin[Bin(r.TimeNs - t0, span)]++;
+            int most = perBin.Max();
+            double bw = Math.Max(1.0, (W - L - R) / (double)Bins);
+            for (int b = 0; b < Bins; b++)
+                if (perBin[b] > 0)
+                    sb.Append(C, $"<rect x=\"{Math.Min(L + (W - L - R) * (double)b / Bins, W - R - bw):0.#}\" y=\"{rejectY}\" width=\"{bw:0.##}\" height=\"{LaneH - 3}\" fill=\"#6a3d9a\" fill-opacity=\"{0.25 + 0.75 * perBin[b] / most:0.##}\"/>");
+            if (most > 0) sb.Append(C, $"<title>{timeline.Rejections.Count:N0} rejected orders; at most {most:N0} in one {span / (double)Bins / 1e9:0.###} s slot</title>");
+        }
+        sb.Append("</g>");
 
         // Findings lane: one tick per finding, coloured by severity (Critical drawn last, on top).
         sb.Append(C, $"<g id=\"lane-findings\"><text x=\"{L - 6}\" y=\"{findingsY + 11}\" text-anchor=\"end\">findings</text>");
@@ -151,6 +172,35 @@ internal static class TimelineChart
         }
         sb.Append("</g>");
 
+        // Daily PnL of one account against its loss limit: the account of the first account trip, else the lowest PnL.
+        if (pnl.Count > 0)
+        {
+            double limit = timeline!.DailyLossLimits.TryGetValue(pnlAccount, out var l) ? l : double.NaN;
+            double plo = Math.Min(0, pnl.Min(p => p.DailyPnl)), phi = Math.Max(0, pnl.Max(p => p.DailyPnl));
+            if (double.IsFinite(limit)) plo = Math.Min(plo, -limit);
+            if (phi - plo < 1e-9) { phi += 1; plo -= 1; }
+            double ppad = (phi - plo) * 0.08; plo -= ppad; phi += ppad;
+            double QY(double v) => pnlY + PnlH * (phi - v) / (phi - plo);
+            sb.Append("<g id=\"pnl\">");
+            sb.Append(C, $"<rect x=\"{L}\" y=\"{pnlY}\" width=\"{W - L - R}\" height=\"{PnlH}\" fill=\"none\" stroke=\"#999\"/>");
+            double qstep = ChartAxis.Step(phi - plo, 3);
+            foreach (double v in ChartAxis.Ticks(plo, phi, 3))
+            {
+                sb.Append(C, $"<line x1=\"{L}\" x2=\"{W - R}\" y1=\"{QY(v):0.#}\" y2=\"{QY(v):0.#}\" stroke=\"#eee\"/>");
+                sb.Append(C, $"<text x=\"{L - 6}\" y=\"{QY(v) + 4:0.#}\" text-anchor=\"end\">{Esc(Fit(ChartAxis.Label(v, qstep), L - 20, CharW))}</text>");
+            }
+            sb.Append(C, $"<text x=\"12\" y=\"{pnlY + PnlH / 2}\" transform=\"rotate(-90 12 {pnlY + PnlH / 2})\" text-anchor=\"middle\">daily PnL</text>");
+            sb.Append(C, $"<text x=\"26\" y=\"{pnlY + PnlH / 2}\" transform=\"rotate(-90 26 {pnlY + PnlH / 2})\" text-anchor=\"middle\" font-size=\"10\">{Esc(Fit(pnlAccount, PnlH, 6))}</text>");
+            if (double.IsFinite(limit))
+            {
+                sb.Append(C, $"<line x1=\"{L}\" x2=\"{W - R}\" y1=\"{QY(-limit):0.#}\" y2=\"{QY(-limit):0.#}\" stroke=\"#d62728\" stroke-dasharray=\"6,3\"/>");
+                sb.Append(C, $"<text x=\"{W - R - 4}\" y=\"{QY(-limit) - 3:0.#}\" text-anchor=\"end\" fill=\"#d62728\">loss limit −{limit.ToString("N0", C)}</text>");
+            }
+            sb.Append("<polyline fill=\"none\" stroke=\"#6a3d9a\" stroke-width=\"1.5\" points=\"");
+            foreach (var p in pnl) sb.Append(C, $"{Clamp(X(p.TimeNs), L, W - R):0.#},{QY(p.DailyPnl):0.#} ");
+            sb.Append("\"/></g>");
+        }
+
         // Time axis: nice ticks since the tape's first record, whatever its origin.
         var (unit, unitNs) = ChartAxis.TimeUnit(span);
         double tspan = span / unitNs, tstep = ChartAxis.Step(tspan, 10);
@@ -180,6 +230,16 @@ internal static class TimelineChart
         return (busiest.FirstOrDefault() ?? "?", "busiest instrument");
     }
 
+    /// <summary>The account whose daily PnL is drawn (the first account trip's, else the one reaching the lowest PnL) and its samples.</summary>
+    private static (string Account, List<ReplayPnlSample> Samples) PnlOf(ReplayTimeline? timeline, List<ReportTrip> trips)
+    {
+        if (timeline is null || timeline.Pnl.Count == 0) return ("", []);
+        string? account = trips.FirstOrDefault(t => t.Scope == Scope.Account && t.State != TradingState.Active)?.Target;
+        if (account is null || !timeline.Pnl.Any(p => p.Account == account))
+            account = timeline.Pnl.MinBy(p => p.DailyPnl).Account;
+        return (account, timeline.Pnl.Where(p => p.Account == account).ToList());
+    }
+
     /// <summary>True when the oracle is absent or its median is within a factor of 2 of the price's.</summary>
     private static bool OnOneScale(double[] price, double[] oracle)
     {
@@ -205,6 +265,7 @@ internal static class TimelineChart
             ("halted", "<rect x=\"0\" y=\"-9\" width=\"18\" height=\"9\" fill=\"#d62728\"/>"),
             ("trip", "<line x1=\"9\" x2=\"9\" y1=\"-11\" y2=\"1\" stroke=\"#d62728\" stroke-dasharray=\"2,2\"/>"),
             ("finding: Warning / Critical", "<rect x=\"3\" y=\"-10\" width=\"2\" height=\"10\" fill=\"#ff9f1c\"/><rect x=\"10\" y=\"-10\" width=\"2\" height=\"10\" fill=\"#d62728\"/>"),
+            ("rejections, daily PnL", "<rect x=\"0\" y=\"-9\" width=\"8\" height=\"9\" fill=\"#6a3d9a\"/><line x1=\"10\" x2=\"18\" y1=\"-4\" y2=\"-4\" stroke=\"#6a3d9a\" stroke-width=\"2\"/>"),
         ];
         sb.Append("<g id=\"legend\">");
         double at = x;

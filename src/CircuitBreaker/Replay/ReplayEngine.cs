@@ -198,7 +198,7 @@ public sealed class ReplayEngine
         var context = new DetectorContext(config.Registry, config.AccountCapacity);
         evaluator = new Evaluator(breaker, options.Detectors(context), responder: null, maxFindingsKept: options.MaxFindings);
         if (options.Responder is { } responderFactory) evaluator.Responder = responderFactory(breaker);
-        var session = new ReplaySession(breaker, evaluator, new ReportBuilder(name, options.MaxFindings));
+        var session = new ReplaySession(breaker, evaluator, new ReportBuilder(name, options.MaxFindings), options.RecordTimeline);
         breaker.OnTrip(session.OnTrip);
         return session;
     }

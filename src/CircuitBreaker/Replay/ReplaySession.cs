@@ -27,10 +27,14 @@ internal sealed class ReplaySession
     private int _extraAssets;
     private long _skipped, _undeclared, _mismatched, _lastT;
     private string? _adminReason;
+    private readonly ReplayTimeline? _timeline;
+    private long _nextSampleT = long.MinValue;
+    private const long SampleEveryNs = 1_000_000_000;
 
-    public ReplaySession(Breaker breaker, Evaluator evaluator, ReportBuilder report)
+    public ReplaySession(Breaker breaker, Evaluator evaluator, ReportBuilder report, bool recordTimeline = false)
     {
         _breaker = breaker; _evaluator = evaluator; _report = report; _registry = breaker.Registry;
+        if (recordTimeline) _timeline = new ReplayTimeline();
         // Asset ids follow the detectors' rule (BehaviourAssetMap): asset k is the k-th distinct underlying in
         // registration order, so a chain event on "VLT" maps to the instrument of underlying VLT. An asset named by an
         // instrument symbol takes its underlying's id; any other asset (e.g. a stablecoin) gets the next free id.
@@ -57,6 +61,7 @@ internal sealed class ReplaySession
     public void Apply(TapeRecord r)
     {
         _lastT = r.T;
+        if (_timeline is not null && r.T >= _nextSampleT) SampleAll(r.T);
         switch (r.Type)
         {
             case TapeRecordType.Instrument: Declare(r); return;
@@ -98,6 +103,7 @@ internal sealed class ReplaySession
             _fills[e.Account] = _fills.GetValueOrDefault(e.Account) + 1;
         }
         _evaluator.Evaluate(in e);
+        if (_timeline is not null && e.Kind == RiskEventKind.Fill) Sample(e.TimeNs, e.Account);
         return true;
     }
 
@@ -113,10 +119,24 @@ internal sealed class ReplaySession
         }
         var decision = _breaker.Check(in request);
         _report.CountOrder(decision.Reason);
+        if (_timeline is not null && !decision.IsAccepted) _timeline.AddRejection(request.TimeNs, _registry.AccountName(request.Account), decision.Reason);
         if (decision.IsAccepted && request.Action == OrderAction.New) _accepted.Add((request.Account.Value, request.OrderId));
         var e = RiskEvent.OrderDecision(in request, decision.Reason);
         _evaluator.Evaluate(in e);
         return decision;
+    }
+
+    /// <summary>Samples the daily PnL of every account with fills, then not again for a second of event time.</summary>
+    private void SampleAll(long t)
+    {
+        foreach (var account in _fills.Keys) Sample(t, account);
+        _nextSampleT = t > long.MaxValue - SampleEveryNs ? long.MaxValue : t + SampleEveryNs;
+    }
+
+    private void Sample(long t, int account)
+    {
+        if ((uint)account >= (uint)_breaker.Config.AccountCapacity) return;
+        _timeline!.AddPnl(t, _registry.AccountName(new AccountId(account)), _breaker.Positions.DailyPnl(new AccountId(account)));
     }
 
     private void Declare(TapeRecord r)
@@ -212,7 +232,7 @@ internal sealed class ReplaySession
         _report.CountTape(reader);
         var result = Finish(incidents);
         return new ReplayResult(result.Report, result.Accounts, result.SkippedRecords, result.PositionDisagreements,
-            result.UndeclaredInstruments, result.InstrumentMismatches, result.LastEventTimeNs) { BadRecords = [.. reader.Diagnostics] };
+            result.UndeclaredInstruments, result.InstrumentMismatches, result.LastEventTimeNs) { BadRecords = [.. reader.Diagnostics], Timeline = result.Timeline };
     }
 
     /// <summary>Builds the result; the caller has set the report's record counts (<see cref="ReportBuilder.Events"/>, ...).</summary>
@@ -247,7 +267,10 @@ internal sealed class ReplaySession
         {
             ["replay"] = Extras(accounts, keeper.PositionDisagreements),
         };
-        return new ReplayResult(report, accounts, _skipped, keeper.PositionDisagreements, _undeclared, _mismatched, _lastT);
+        if (_timeline is not null)
+            for (int a = 0; a < _registry.AccountCount && a < _breaker.Config.AccountCapacity; a++)
+                if (_breaker.Config.AccountLimits[a].MaxDailyLoss is { } limit) _timeline.SetLimit(_registry.AccountName(new AccountId(a)), limit);
+        return new ReplayResult(report, accounts, _skipped, keeper.PositionDisagreements, _undeclared, _mismatched, _lastT) { Timeline = _timeline };
     }
 
     private JsonElement Extras(List<AccountOutcome> accounts, long disagreements)

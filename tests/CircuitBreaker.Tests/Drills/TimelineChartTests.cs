@@ -72,6 +72,18 @@ public sealed class TimelineChartTests : IDisposable
     }
 
     [Fact]
+    public void Chart_RunawayAlgo_ShowsRejectionsOverTime_AndTheTrippedAccountsDailyPnl()
+    {
+        var (svg, _, report) = Chart("runaway-algo", 0);
+        Assert.True(report.Orders.Rejected > 0);
+        Assert.True(Group(svg, "lane-rejections").Elements(Svg + "rect").Count() > 10, "rejections drawn over time");
+        var account = report.Trips.First(t => t.Scope == Scope.Account && t.State != TradingState.Active).Target;
+        var pnl = Group(svg, "pnl");
+        Assert.Contains(pnl.Elements(Svg + "text"), t => t.Value == account);
+        Assert.Single(pnl.Elements(Svg + "polyline"));
+    }
+
+    [Fact]
     public void Chart_TimeOrigin_DoesNotChangeTheChart()
     {
         var (_, at0, _) = Chart("flash-loan", 0);
