@@ -26,6 +26,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
 {
     private readonly StateBoard _board;
     private readonly Playbook _playbook;
+    private int _actingRule = -1;
     private readonly IncidentOptions _options;
     private IIncidentActions? _actions;
 
@@ -117,6 +118,12 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     public long InvalidFindings => _invalid;
     /// <summary>Findings no rule matched and no open incident took (counted only).</summary>
     public long UnhandledFindings => _unhandled;
+
+    /// <summary>The name of the playbook rule whose actions the desk is carrying out right now, else null. Set on the
+    /// evaluator thread while a rule's actions run, so a kill switch called synchronously by a state change the rule made
+    /// (not a slow or asynchronous one) can attribute the transition to the playbook: a daily-loss breach shows as the
+    /// limit's ReduceOnly, then the halt of rule <c>daily loss limit</c>. Allocates only for an unnamed rule (<c>rule N</c>).</summary>
+    public string? ActingRule => _actingRule >= 0 ? _playbook.RuleName(_actingRule) : null;
 
     /// <summary>Registers the engine's external actions (replaces any earlier one). Call at setup.</summary>
     /// <param name="actions">The engine's implementation.</param>
@@ -305,6 +312,13 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     };
 
     private void Execute(int slot, int rule, in Finding f, int findingTarget, Severity effective)
+    {
+        _actingRule = rule;
+        try { ExecuteActions(slot, rule, in f, findingTarget, effective); }
+        finally { _actingRule = -1; }
+    }
+
+    private void ExecuteActions(int slot, int rule, in Finding f, int findingTarget, Severity effective)
     {
         var actions = _playbook.ActionsOf(rule);
         long t = f.TimeNs;

@@ -22,6 +22,7 @@ internal sealed class ReplaySession
     private readonly Dictionary<string, int> _venues = new(StringComparer.Ordinal);
     private readonly List<TripContext> _trips = [];
     private readonly Dictionary<long, string> _tripDetail = [];
+    private readonly Dictionary<long, string> _tripRule = [];
     private readonly Dictionary<int, long> _fills = [];
     private readonly int _underlyings;
     private int _extraAssets;
@@ -56,6 +57,7 @@ internal sealed class ReplaySession
     {
         _trips.Add(c);
         if (c.Cause == TripCause.Manual && _adminReason is not null) _tripDetail[c.Sequence] = _adminReason;
+        else if (_evaluator.Responder is IncidentDesk { ActingRule: { } rule }) _tripRule[c.Sequence] = rule; // imposed by the playbook
     }
 
     public void Apply(TapeRecord r)
@@ -243,7 +245,8 @@ internal sealed class ReplaySession
             string reason = c.Cause == TripCause.Manual ? AdminName(c.State) : c.ReasonName;
             string detail = _tripDetail.TryGetValue(c.Sequence, out var d) && d.Length > 0
                 ? d
-                : ReplayEngine.Invariant($"{CauseName(c.Cause)} {reason}: {StateName(c.Previous)} -> {StateName(c.State)}");
+                : (_tripRule.TryGetValue(c.Sequence, out var rule) ? $"playbook rule '{rule}': " : "")
+                  + ReplayEngine.Invariant($"{CauseName(c.Cause)} {reason}: {StateName(c.Previous)} -> {StateName(c.State)}");
             _report.AddTrip(c.TimeNs, c.Scope, _registry.TargetName(c.Scope, c.Target), c.State, reason, c.Severity, detail);
         }
         var log = _evaluator.Findings;
