@@ -19,6 +19,9 @@ if [[ "$origin" =~ ^(https?|ssh):// || "$origin" =~ ^git@ ]]; then
 fi
 echo "$nuspec" | grep -q "<license type=\"expression\">MIT</license>" || { echo "nuspec lacks the license expression"; exit 1; }
 echo "$nuspec" | grep -q "<readme>README.md</readme>" || { echo "nuspec lacks the readme"; exit 1; }
+# The gallery shows the packed README: no relative link (they break there); absolute to the repository or dropped.
+python3 -c "import re, sys, zipfile; t = zipfile.ZipFile(sys.argv[1]).read('README.md').decode('utf-8-sig'); bad = re.findall(r'\]\((?!https?:|#|mailto:)[^)]*\)', t); print(*bad[:3]); sys.exit(1 if bad else 0)" \
+  "$work/packages/CircuitBreaker.$version.nupkg" || { echo "the packed README has relative links"; exit 1; }
 # Consumers restore into their own package folder: the machine's global folder may hold an older build of this same
 # version (every local build is 0.1.0), which would hide what this commit packed.
 export_pkgs="$work/nuget-packages"
@@ -126,4 +129,72 @@ NUGET_PACKAGES="$export_pkgs" dotnet tool install circuit-breaker --version "$ve
 "$work/tools/circuit-breaker" replay --help | grep -q "circuit-breaker replay <tape> \[options\]" || { echo "replay --help shows no usage"; exit 1; }
 set +e; "$work/tools/circuit-breaker" drill --senario all > /dev/null 2> misuse.txt; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q -- "--scenario" misuse.txt || { echo "misuse: exit $rc, expected 2 with a suggestion"; cat misuse.txt; exit 1; }
-echo "consumer smoke test: CircuitBreaker $version from a local package folder builds and runs the quick start; metrics reach OpenTelemetry with no wiring; the tool installs, carries docs/tape-format.md and answers --version, --help and misuse"
+# Options conventions in a running generic host: limits in a JSON file watched for changes, a binder-style environment
+# variable (CircuitBreaker__RateWindowMs), a reload that changes a limit, an invalid reload refused with the old limits
+# kept, and the health check through the health-check service. The polling file watcher makes the reload independent of
+# inotify limits on busy machines.
+mkdir "$work/reload" && cp "$work/consumer/nuget.config" "$work/reload/" && pushd "$work/reload" > /dev/null
+consumer_project ReloadConsumer.csproj "CircuitBreaker.Extensions.Hosting=$version" "Microsoft.Extensions.Hosting=10.0.14"
+cat > Program.cs <<'CS'
+using CircuitBreaker;
+using CircuitBreaker.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+string file = Path.GetFullPath("limits.json");
+WriteLimits("5");
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.ClearProviders();
+builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: true);
+builder.Services.AddCircuitBreaker(builder.Configuration.GetSection("CircuitBreaker"));
+builder.Services.AddHealthChecks().AddCircuitBreaker();
+using var host = builder.Build();
+await host.StartAsync();
+var breaker = host.Services.GetRequiredService<Breaker>();
+var reloads = host.Services.GetRequiredService<CircuitBreakerReloadStatus>();
+var health = host.Services.GetRequiredService<HealthCheckService>();
+if (!breaker.Registry.TryGetInstrument("BTC-PERP", out var btc) || !breaker.Registry.TryGetAccount("mm-1", out var mm)) return 1;
+long id = 0;
+string Buy(double qty) { var d = breaker.Check(new OrderRequest(++id, btc, mm, id, Side.Buy, 64_000.0, qty)); return d.IsAccepted ? "accepted" : d.Reason.ToString(); }
+async Task<string> Health() => (await health.CheckHealthAsync()).Status.ToString();
+async Task<bool> Until(Func<bool> done) { for (int i = 0; i < 300 && !done(); i++) await Task.Delay(100); return done(); }
+
+Console.WriteLine($"env rate window: {breaker.Config.RateWindowNs} ns");
+Console.WriteLine($"start: buy 4 {Buy(4)}");
+WriteLimits("3");
+Console.WriteLine($"reload applied: {await Until(() => reloads.Applied == 1)}, buy 4 {Buy(4)}, buy 3 {Buy(3)}");
+WriteLimits("-1");
+Console.WriteLine($"reload refused: {await Until(() => reloads.Refused == 1)}, buy 4 {Buy(4)}, buy 3 {Buy(3)}, error {reloads.LastRefusal.FirstOrDefault()}");
+string healthy = await Health();
+breaker.ReduceOnly(Scope.Account, mm.Value, 1_800_000_000_000_000_000);
+string degraded = await Health();
+breaker.Halt(Scope.Global, -1, 1_800_000_000_000_000_001);
+Console.WriteLine($"health: {healthy} {degraded} {await Health()}");
+await host.StopAsync();
+return 0;
+
+void WriteLimits(string maxOrderQuantity)
+{
+    File.WriteAllText(file + ".tmp", $$"""
+        { "CircuitBreaker": {
+            "instruments": [ { "symbol": "BTC-PERP", "kind": "perpetual", "tick": 0.1, "lot": 0.001,
+                               "limits": { "max_order_quantity": {{maxOrderQuantity}}, "missing_reference": "allow" } } ],
+            "accounts": [ { "name": "mm-1" } ],
+            "pipeline": { "stall_threshold_ms": 0 } } }
+        """);
+    File.Move(file + ".tmp", file, overwrite: true);
+}
+CS
+DOTNET_USE_POLLING_FILE_WATCHER=1 CircuitBreaker__RateWindowMs=250 NUGET_PACKAGES="$export_pkgs" dotnet run -c Release --nologo > reload.txt || { cat reload.txt; exit 1; }
+cat reload.txt
+grep -q "^env rate window: 250000000 ns$" reload.txt || { echo "CircuitBreaker__RateWindowMs did not reach the breaker"; exit 1; }
+grep -q "^start: buy 4 accepted$" reload.txt || { echo "the starting limit is not in force"; exit 1; }
+grep -q "^reload applied: True, buy 4 MaxOrderQuantity, buy 3 accepted$" reload.txt || { echo "a reload did not change the limit in the running host"; exit 1; }
+grep -q "^reload refused: True, buy 4 MaxOrderQuantity, buy 3 accepted, error \$.instruments\[0\].limits.max_order_quantity: must be > 0" reload.txt || { echo "an invalid reload was not refused with the old limits kept"; exit 1; }
+grep -q "^health: Healthy Degraded Unhealthy$" reload.txt || { echo "the health check did not report healthy, degraded, unhealthy"; exit 1; }
+popd > /dev/null
+
+echo "consumer smoke test: CircuitBreaker $version from a local package folder builds and runs the quick start; metrics reach OpenTelemetry with no wiring; the tool installs, carries docs/tape-format.md and answers --version, --help and misuse; in a running host a file reload changes a limit, an invalid one is refused with the old limits kept, a binder-style environment variable applies, and the health check reports healthy, degraded, unhealthy"

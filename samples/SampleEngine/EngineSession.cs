@@ -51,21 +51,7 @@ public sealed class EngineSession
         }
         finally
         {
-            DisposeHost(host);
-        }
-    }
-
-    private static void DisposeHost(IHost host)
-    {
-        try
-        {
-            host.Dispose();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Known issue in CircuitBreaker.Extensions.Hosting 0.1.0: the container disposes CircuitBreakerHostedService
-            // twice (it is registered as itself and as IHostedService) and its Dispose is not idempotent. The pipeline
-            // has already been stopped and drained by StopAsync, so nothing is lost.
+            host.Dispose(); // CircuitBreakerHostedService.Dispose is idempotent: the container disposes it twice
         }
     }
 }

@@ -201,6 +201,7 @@ public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool in
             Responder = playbook is null ? null : breaker => new IncidentDesk(breaker, playbook),
             Progress = interactive ? n => stdout.Write($"\r{n:N0} records...") : null,
             ProgressEvery = 500_000,
+            RecordTimeline = chartPath is not null, // rejections and PnL over time, for the chart only
         };
         // One pass over the tape, so a FIFO or /dev/stdin replays like a file (the chart alone reads it again).
         using var reader = TapeReader.Open(tape);

@@ -16,6 +16,8 @@ public static partial class Drill
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (ordinal, case-insensitive), or null.</summary>
+    /// <param name="name">A scenario name (case-insensitive).</param>
+    /// <returns>The scenario, or null.</returns>
     public static DrillScenario? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
     private const double A = WarmupSeconds;

@@ -21,6 +21,10 @@ public static class DrillRunner
     }
 
     /// <summary>Scores every scenario of <paramref name="scenarios"/> (default <see cref="Drill.All"/>).</summary>
+    /// <param name="scenarios">The scenarios to run (default: every built-in one).</param>
+    /// <param name="seed">The random generator's seed (default 1).</param>
+    /// <param name="progress">Called after each scenario with its score (default: none).</param>
+    /// <returns>The scorecard.</returns>
     public static Scorecard RunAll(IEnumerable<DrillScenario>? scenarios = null, int seed = 1, Action<DrillScore>? progress = null)
     {
         var scores = new List<DrillScore>();

@@ -34,6 +34,8 @@ public sealed class DrillScenario
     public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; }
 
     /// <summary>Writes the tape for <paramref name="seed"/> through <paramref name="writer"/>. Same seed, same records.</summary>
+    /// <param name="writer">Where the tape's records go.</param>
+    /// <param name="seed">The random generator's seed (default 1).</param>
     public void Write(TapeWriter writer, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -43,6 +45,8 @@ public sealed class DrillScenario
     }
 
     /// <summary>Returns the tape for <paramref name="seed"/> as UTF-8 JSON lines (allocates the whole tape).</summary>
+    /// <param name="seed">The random generator's seed (default 1).</param>
+    /// <returns>The tape as UTF-8 JSON lines.</returns>
     public byte[] Generate(int seed = 1)
     {
         using var stream = new MemoryStream();
@@ -51,6 +55,8 @@ public sealed class DrillScenario
     }
 
     /// <summary>Writes the tape for <paramref name="seed"/> to <paramref name="path"/> (gzip when it ends in <c>.gz</c>).</summary>
+    /// <param name="path">The file to create or overwrite (gzip when it ends in <c>.gz</c>).</param>
+    /// <param name="seed">The random generator's seed (default 1).</param>
     public void WriteFile(string path, int seed = 1)
     {
         using var writer = TapeWriter.Create(path);

@@ -10,6 +10,7 @@ public sealed class Scorecard
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>Creates a scorecard over <paramref name="scores"/>.</summary>
+    /// <param name="scores">One score per scenario, in run order.</param>
     public Scorecard(IReadOnlyList<DrillScore> scores) => Scores = scores ?? throw new ArgumentNullException(nameof(scores));
 
     /// <summary>One score per scenario, in run order.</summary>

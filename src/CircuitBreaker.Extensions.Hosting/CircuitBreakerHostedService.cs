@@ -20,6 +20,9 @@ public sealed class CircuitBreakerHostedService : IHostedService, IDisposable
     private long _droppedLogged;
 
     /// <summary>Creates the service.</summary>
+    /// <param name="pipeline">The pipeline to start and drain.</param>
+    /// <param name="settings">The settings (the ring capacity is logged at start).</param>
+    /// <param name="logger">Where trips, findings and start/stop go.</param>
     public CircuitBreakerHostedService(RiskPipeline pipeline, CircuitBreakerSettings settings, ILogger<CircuitBreakerHostedService> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -22,4 +22,10 @@ internal static partial class CircuitBreakerLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Dropped} findings were beyond the log's capacity and are not logged")]
     public static partial void FindingsDropped(ILogger logger, long dropped);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Configuration reloaded: limits version {Previous} -> {Version} swapped in (reload #{Applied})")]
+    public static partial void ConfigReloaded(ILogger logger, long previous, long version, long applied);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Configuration reload refused ({Count} errors): {Errors}. The running limits (version {Version}) stay (refused reload #{Refused})")]
+    public static partial void ConfigReloadRefused(ILogger logger, int count, string errors, long version, long refused);
 }

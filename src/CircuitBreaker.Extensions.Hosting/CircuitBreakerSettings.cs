@@ -12,6 +12,10 @@ namespace CircuitBreaker.Extensions.Hosting;
 public sealed class CircuitBreakerSettings
 {
     /// <summary>Creates settings from parts already validated.</summary>
+    /// <param name="config">The limits.</param>
+    /// <param name="pipeline">Pipeline options (default: <see cref="RiskPipelineOptions"/> defaults).</param>
+    /// <param name="signatures">Which default detectors run (default: all).</param>
+    /// <param name="playbooks">The <c>playbooks</c> section as given (default: none, the default playbook).</param>
     public CircuitBreakerSettings(RiskConfig config, RiskPipelineOptions? pipeline = null, SignatureSwitches? signatures = null, JsonElement? playbooks = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -30,17 +34,25 @@ public sealed class CircuitBreakerSettings
     /// <summary>The <c>playbooks</c> section as given, or null.</summary>
     public JsonElement? Playbooks { get; }
 
-    /// <summary>Reads a configuration section with the schema of the JSON configuration file (docs/configuration.md).
+    /// <summary>Reads a configuration section with the schema of the JSON configuration file (docs/configuration.md), keys
+    /// in the binder's conventions (any case; <c>RateWindowMs</c> or <c>rate_window_ms</c>). Allocates; setup and reload only.
     /// Throws <see cref="OptionsValidationException"/> listing every error.</summary>
+    /// <param name="section">The section, usually <c>configuration.GetSection("CircuitBreaker")</c>.</param>
     public static CircuitBreakerSettings FromConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        var result = RiskConfigFile.Parse(ConfigurationJson.ToJson(section));
+        var spelling = new List<string>();
+        var result = RiskConfigFile.Parse(ConfigurationJson.ToJson(section, spelling));
+        if (spelling.Count > 0) throw Invalid(spelling.Concat(result.Errors.Select(e => e.ToString())));
         if (!result.Succeeded) throw Invalid(result.Errors.Select(e => e.ToString()));
         return new CircuitBreakerSettings(result.Config, result.PipelineOptions, result.Signatures, result.Playbooks);
     }
 
     /// <summary>Builds settings with the fluent builder. Throws <see cref="OptionsValidationException"/> listing every error.</summary>
+    /// <param name="configure">Declares instruments, accounts and limits.</param>
+    /// <param name="pipeline">Pipeline options (default: defaults; validated).</param>
+    /// <param name="signatures">Which default detectors run (default: all).</param>
+    /// <returns>The validated settings.</returns>
     public static CircuitBreakerSettings FromBuilder(Action<CircuitBreakerBuilder> configure, RiskPipelineOptions? pipeline = null, SignatureSwitches? signatures = null)
     {
         ArgumentNullException.ThrowIfNull(configure);

@@ -10,6 +10,11 @@ namespace CircuitBreaker.Extensions.Hosting;
 /// (<see cref="RiskConfigFile"/>) checks both. Configuration flattens everything to strings: sections whose keys are
 /// 0..n-1 become arrays, values of string fields stay strings, other values that read as JSON numbers or booleans are
 /// written as such (anything else stays a string, which the reader then reports as the wrong type).
+/// Keys follow the configuration binder's conventions: any case and PascalCase name the same key as the file's
+/// snake_case (<c>Concurrency</c>, <c>RateWindowMs</c>, <c>RATE_WINDOW_MS</c> are all <c>rate_window_ms</c>), so
+/// <c>CircuitBreaker__RateWindowMs</c> works as an environment variable. Two spellings of one key in one section (say
+/// <c>rate_window_ms</c> from a file and <c>RateWindowMs</c> from the environment) are an error: configuration has
+/// lost which source came last. Keys inside <c>playbooks</c> are passed through untouched.
 /// </summary>
 internal static class ConfigurationJson
 {
@@ -24,38 +29,67 @@ internal static class ConfigurationJson
         "capacities", "defaults", "instrument", "account", "limits", "pipeline", "signatures", "playbooks",
     };
 
-    public static byte[] ToJson(IConfiguration section)
+    /// <summary>The section as JSON; <paramref name="errors"/> receives keys spelt two ways (<c>path: message</c>).</summary>
+    public static byte[] ToJson(IConfiguration section, List<string> errors)
     {
         var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
-            WriteSection(w, section.GetChildren().ToList(), inPlaybooks: false);
+            WriteSection(w, section.GetChildren().ToList(), inPlaybooks: false, "$", errors);
         return ms.ToArray();
     }
 
-    private static void WriteSection(Utf8JsonWriter w, List<IConfigurationSection> children, bool inPlaybooks)
+    /// <summary>The file's snake_case spelling of a configuration key: lower case, an underscore before each capital
+    /// that starts a word (<c>RateWindowMs</c> → <c>rate_window_ms</c>, <c>MaxOpenOrders</c> → <c>max_open_orders</c>).</summary>
+    internal static string SnakeKey(string key)
+    {
+        var sb = new StringBuilder(key.Length + 8);
+        for (int i = 0; i < key.Length; i++)
+        {
+            char c = key[i];
+            if (char.IsUpper(c))
+            {
+                bool afterLowerOrDigit = i > 0 && (char.IsLower(key[i - 1]) || char.IsDigit(key[i - 1]));
+                bool endsAcronym = i > 0 && char.IsUpper(key[i - 1]) && i + 1 < key.Length && char.IsLower(key[i + 1]);
+                if (afterLowerOrDigit || endsAcronym) sb.Append('_');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    private static void WriteSection(Utf8JsonWriter w, List<IConfigurationSection> children, bool inPlaybooks, string path, List<string> errors)
     {
         bool isArray = children.Count > 0 && children.Select(c => c.Key).OrderBy(k => k.Length).ThenBy(k => k, StringComparer.Ordinal)
             .Select((k, i) => k == i.ToString(CultureInfo.InvariantCulture)).All(b => b);
         if (isArray)
         {
             w.WriteStartArray();
-            foreach (var c in children.OrderBy(c => int.Parse(c.Key, CultureInfo.InvariantCulture))) WriteValue(w, c, null, inPlaybooks);
+            foreach (var c in children.OrderBy(c => int.Parse(c.Key, CultureInfo.InvariantCulture)))
+                WriteValue(w, c, null, inPlaybooks, $"{path}[{c.Key}]", errors);
             w.WriteEndArray();
             return;
         }
         w.WriteStartObject();
+        var spelt = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var c in children)
         {
-            w.WritePropertyName(c.Key);
-            WriteValue(w, c, c.Key, inPlaybooks || string.Equals(c.Key, "playbooks", StringComparison.OrdinalIgnoreCase));
+            string key = inPlaybooks ? c.Key : SnakeKey(c.Key);
+            if (!inPlaybooks && !spelt.TryAdd(key, c.Key))
+            {
+                errors.Add($"{path}.{key}: configured twice, as '{spelt[key]}' and as '{c.Key}' (spell a key one way across files and environment variables)");
+                continue;
+            }
+            w.WritePropertyName(key);
+            WriteValue(w, c, key, inPlaybooks || string.Equals(key, "playbooks", StringComparison.Ordinal), $"{path}.{key}", errors);
         }
         w.WriteEndObject();
     }
 
-    private static void WriteValue(Utf8JsonWriter w, IConfigurationSection c, string? key, bool inPlaybooks)
+    private static void WriteValue(Utf8JsonWriter w, IConfigurationSection c, string? key, bool inPlaybooks, string path, List<string> errors)
     {
         var children = c.GetChildren().ToList();
-        if (children.Count > 0) { WriteSection(w, children, inPlaybooks); return; }
+        if (children.Count > 0) { WriteSection(w, children, inPlaybooks, path, errors); return; }
         string? v = c.Value;
         if (v is null) { w.WriteNullValue(); return; }
         if (v.Length == 0 && key is not null && s_objectKeys.Contains(key)) { w.WriteStartObject(); w.WriteEndObject(); return; }

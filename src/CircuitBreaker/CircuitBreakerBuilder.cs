@@ -43,6 +43,18 @@ public sealed class CircuitBreakerBuilder
 
     /// <summary>Declares an instrument (see <see cref="InstrumentRegistry.AddInstrument"/>) with optional limits. A symbol
     /// declared twice, or given limits here and through <see cref="Limits"/>, is an error reported at build.</summary>
+    /// <param name="symbol">Unique symbol, e.g. <c>BTC-PERP</c>.</param>
+    /// <param name="kind">Product kind.</param>
+    /// <param name="tick">Price increment in human units, finite and &gt; 0.</param>
+    /// <param name="lot">Quantity increment in human units, finite and &gt; 0.</param>
+    /// <param name="multiplier">Contract multiplier, finite and &gt; 0 (default 1): notional = price × quantity × multiplier.</param>
+    /// <param name="underlying">Underlying name (default: the symbol); oracle prices may name it.</param>
+    /// <param name="group">Risk group (default: the underlying).</param>
+    /// <param name="limits">Limits of this instrument (default: the default instrument limits, then <see cref="RiskDefaults"/>).</param>
+    /// <param name="barrier">Barrier level (barrier options only; default none).</param>
+    /// <param name="barrierKind">Barrier kind (barrier options only; default none).</param>
+    /// <param name="strike">Strike (options only; default none).</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Instrument(string symbol, InstrumentKind kind, double tick, double lot, double multiplier = 1,
         string? underlying = null, string? group = null, InstrumentLimits? limits = null, double barrier = double.NaN,
         BarrierKind barrierKind = BarrierKind.None, double strike = double.NaN)
@@ -65,6 +77,9 @@ public sealed class CircuitBreakerBuilder
     /// <summary>Sets limits for an instrument declared before or after this call (checked at build). Limits for a symbol
     /// that already has some (from an earlier call or its <see cref="Instrument"/> declaration) are an error reported at
     /// build; the first ones are kept meanwhile.</summary>
+    /// <param name="symbol">The instrument's symbol.</param>
+    /// <param name="limits">Its limits; unset fields take the default instrument limits.</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Limits(string symbol, InstrumentLimits limits)
     {
         ArgumentNullException.ThrowIfNull(symbol);
@@ -80,6 +95,9 @@ public sealed class CircuitBreakerBuilder
 
     /// <summary>Declares an account with optional limits. An account declared twice is an error reported at build (the
     /// first declaration is kept meanwhile), as in the configuration file.</summary>
+    /// <param name="name">Unique account name (the engine's account or sub-account).</param>
+    /// <param name="limits">Its limits (default: the default account limits).</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Account(string name, AccountLimits? limits = null)
     {
         if (string.IsNullOrWhiteSpace(name)) { _errors.Add("account name must be non-empty"); return this; }
@@ -91,6 +109,9 @@ public sealed class CircuitBreakerBuilder
 
     /// <summary>Sets limits for a risk group (by name; groups come from instruments' underlying or group). Limits for a
     /// group given twice are an error reported at build (the first ones are kept meanwhile).</summary>
+    /// <param name="name">The group's name (an instrument's group, else its underlying).</param>
+    /// <param name="limits">Limits across every instrument of the group.</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Group(string name, GroupLimits limits)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -100,18 +121,28 @@ public sealed class CircuitBreakerBuilder
     }
 
     /// <summary>Limits applied to every instrument that has none of its own (fields left null still take <see cref="RiskDefaults"/>).</summary>
+    /// <param name="limits">The default instrument limits (default: every field unset, so <see cref="RiskDefaults"/> apply).</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder DefaultInstrumentLimits(InstrumentLimits limits) { _defaultInstrument = limits; return this; }
 
     /// <summary>Limits applied to every account that has none of its own.</summary>
+    /// <param name="limits">The default account limits (default: every field unset).</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder DefaultAccountLimits(AccountLimits limits) { _defaultAccount = limits; return this; }
 
     /// <summary>Sliding window for order and message rates, in event time. Default 1 s.</summary>
+    /// <param name="window">Window length, &gt; 0 (default 1 s), measured in event time.</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder RateWindow(TimeSpan window) { _rateWindow = window; return this; }
 
     /// <summary>Preallocated capacities: accounts (default 256), account × instrument pairs with order state (default 16,384),
     /// working orders (default 65,536; the order table takes 4 × 56 B per order, 14 MiB by default, in
     /// native memory allocated at build). Exceeding one rejects
     /// with a reason code, never allocates.</summary>
+    /// <param name="accounts">Account slots, at least the declared accounts (null: keep, default 256).</param>
+    /// <param name="pairs">Account × instrument pairs (null: keep, default 16,384).</param>
+    /// <param name="orders">Working orders, 1..4,194,304 (null: keep, default 65,536).</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Capacity(int? accounts = null, int? pairs = null, int? orders = null)
     {
         if (accounts is { } a) _accountCapacity = a;
@@ -133,9 +164,13 @@ public sealed class CircuitBreakerBuilder
     /// time (<see cref="GateConcurrency.AccountOwned"/>). Fixed for the life of
     /// the gate: a swap to a configuration with another mode is refused.
     /// </summary>
+    /// <param name="mode">The mode (default <see cref="GateConcurrency.MultiThreaded"/>).</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Concurrency(GateConcurrency mode) { _concurrency = mode; return this; }
 
     /// <summary>Configuration version recorded with incidents. Default 1.</summary>
+    /// <param name="version">Any number you track configurations by (default 1).</param>
+    /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Version(long version) { _version = version; return this; }
 
     /// <summary>

@@ -10,6 +10,16 @@ namespace CircuitBreaker;
 public readonly struct Finding
 {
     /// <summary>Creates a finding.</summary>
+    /// <param name="timeNs">Event time (ns) of the event that raised it.</param>
+    /// <param name="signature">What raised it.</param>
+    /// <param name="scope">Scope of the target.</param>
+    /// <param name="target">Dense id of the target (instrument, group or account); ignored for global.</param>
+    /// <param name="severity">How serious.</param>
+    /// <param name="score">The detector's score (higher is more anomalous; the scale is the detector's).</param>
+    /// <param name="detail">The detail template (default none).</param>
+    /// <param name="value1">First number of the detail (default NaN).</param>
+    /// <param name="value2">Second number of the detail (default NaN).</param>
+    /// <param name="firstAnomalousTimeNs">Event time (ns) of the episode's first anomalous event (default -1: <paramref name="timeNs"/>).</param>
     public Finding(long timeNs, Signature signature, Scope scope, int target, Severity severity, double score,
         FindingDetail detail = FindingDetail.None, double value1 = double.NaN, double value2 = double.NaN, long firstAnomalousTimeNs = -1)
     {

@@ -4,5 +4,6 @@ namespace CircuitBreaker;
 public interface IFindingSink
 {
     /// <summary>Reports a finding.</summary>
+    /// <param name="finding">The finding, by reference (no copy, no allocation).</param>
     void Raise(in Finding finding);
 }

@@ -66,6 +66,8 @@ public sealed class InstrumentRegistry
     }
 
     /// <summary>Registers (or returns) an account.</summary>
+    /// <param name="name">The account's name.</param>
+    /// <returns>Its dense id (the next free one when new). Allocates when new; setup only.</returns>
     public AccountId GetOrAddAccount(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -77,6 +79,8 @@ public sealed class InstrumentRegistry
     }
 
     /// <summary>Registers (or returns) a risk group.</summary>
+    /// <param name="name">The group's name.</param>
+    /// <returns>Its dense id (the next free one when new). Allocates when new; setup only.</returns>
     public GroupId GetOrAddGroup(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -90,19 +94,31 @@ public sealed class InstrumentRegistry
     /// <summary>The instrument registered under <paramref name="symbol"/>. On failure <paramref name="id"/> is
     /// <see cref="InstrumentId.None"/>, which the gate refuses (<see cref="RejectReason.UnknownInstrument"/>): an engine
     /// that ignores the result never trades under another instrument's limits.</summary>
+    /// <param name="symbol">The symbol.</param>
+    /// <param name="id">The instrument, or <see cref="InstrumentId.None"/>.</param>
+    /// <returns>True when found. Allocates nothing; thread-safe once setup is over.</returns>
     public bool TryGetInstrument(string symbol, out InstrumentId id) => Found(_instrumentBySymbol.TryGetValue(symbol, out id), ref id, InstrumentId.None);
 
     /// <summary>
     /// Resolves a symbol or an underlying name (oracle prices may name an underlying): the instrument itself, else
     /// the first instrument registered on that underlying.
     /// </summary>
+    /// <param name="symbolOrUnderlying">A symbol or an underlying name.</param>
+    /// <param name="id">The instrument, or <see cref="InstrumentId.None"/>.</param>
+    /// <returns>True when found.</returns>
     public bool TryResolvePriceSymbol(string symbolOrUnderlying, out InstrumentId id)
         => Found(_instrumentBySymbol.TryGetValue(symbolOrUnderlying, out id) || _underlyingReference.TryGetValue(symbolOrUnderlying, out id), ref id, InstrumentId.None);
 
     /// <summary>The account registered under <paramref name="name"/>. On failure <paramref name="id"/> is
     /// <see cref="AccountId.None"/>, which the gate refuses (<see cref="RejectReason.UnknownAccount"/>).</summary>
+    /// <param name="name">The account's name.</param>
+    /// <param name="id">The account, or <see cref="AccountId.None"/>.</param>
+    /// <returns>True when found. Allocates nothing.</returns>
     public bool TryGetAccount(string name, out AccountId id) => Found(_accountByName.TryGetValue(name, out id), ref id, AccountId.None);
     /// <summary>The group registered under <paramref name="name"/>. On failure <paramref name="id"/> is <see cref="GroupId.None"/>.</summary>
+    /// <param name="name">The group's name.</param>
+    /// <param name="id">The group, or <see cref="GroupId.None"/>.</param>
+    /// <returns>True when found.</returns>
     public bool TryGetGroup(string name, out GroupId id) => Found(_groupByName.TryGetValue(name, out id), ref id, GroupId.None);
 
     /// <summary>A failed look-up leaves <c>default</c> (id 0, a valid id) in its out parameter; replace it with "none".</summary>
@@ -116,6 +132,9 @@ public sealed class InstrumentRegistry
     public InstrumentSpec this[InstrumentId id] => _instruments[id.Value];
 
     /// <summary>The spec of <paramref name="id"/>, or false for an id this registry did not issue.</summary>
+    /// <param name="id">An instrument id.</param>
+    /// <param name="spec">Its spec, or null.</param>
+    /// <returns>True for an id this registry issued.</returns>
     public bool TryGetSpec(InstrumentId id, [NotNullWhen(true)] out InstrumentSpec? spec)
     {
         if ((uint)id.Value < (uint)_instruments.Count) { spec = _instruments[id.Value]; return true; }
@@ -124,10 +143,17 @@ public sealed class InstrumentRegistry
     }
 
     /// <summary>Name of an account id.</summary>
+    /// <param name="id">An account id.</param>
+    /// <returns>Its name, or <c>?</c> for an id not issued here.</returns>
     public string AccountName(AccountId id) => (uint)id.Value < (uint)_accounts.Count ? _accounts[id.Value] : "?";
     /// <summary>Name of a group id.</summary>
+    /// <param name="id">A group id.</param>
+    /// <returns>Its name, or <c>?</c> for an id not issued here.</returns>
     public string GroupName(GroupId id) => (uint)id.Value < (uint)_groups.Count ? _groups[id.Value] : "?";
     /// <summary>Human name of a scope target: symbol, group, account, or <c>*</c> for global.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of its target (ignored for global).</param>
+    /// <returns>The symbol, group or account name, <c>*</c> for global, <c>?</c> for an unknown id.</returns>
     public string TargetName(Scope scope, int target) => scope switch
     {
         Scope.Instrument => (uint)target < (uint)_instruments.Count ? _instruments[target].Symbol : "?",

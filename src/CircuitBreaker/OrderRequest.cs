@@ -32,6 +32,11 @@ public readonly struct OrderRequest
     }
 
     /// <summary>A cancel of a working order. Cancels always pass the gate when the order is known.</summary>
+    /// <param name="timeNs">Event time, nanoseconds (any int64 origin; engines use Unix ns).</param>
+    /// <param name="instrument">The order's instrument.</param>
+    /// <param name="account">The order's account.</param>
+    /// <param name="orderId">The id of the working order to cancel (per account).</param>
+    /// <returns>The cancel request.</returns>
     public static OrderRequest Cancel(long timeNs, InstrumentId instrument, AccountId account, long orderId)
         => new(timeNs, instrument, account, orderId, Side.Buy, 0, 0, OrderAction.Cancel);
 
@@ -107,10 +112,18 @@ public readonly struct Decision : IEquatable<Decision>
     public static Decision Accept => default;
 
     /// <summary>A rejection for <paramref name="reason"/>; <paramref name="scope"/> names the level whose limit or state fired. No figures.</summary>
+    /// <param name="reason">Why.</param>
+    /// <param name="scope">The level whose limit or state fired (default instrument).</param>
+    /// <returns>The rejection.</returns>
     public static Decision Reject(RejectReason reason, Scope scope = Scope.Instrument) => new(reason, scope, false, 0, 0);
 
     /// <summary>A rejection for a breached limit: <paramref name="limit"/> is the limit in force and <paramref name="observed"/>
     /// the value the order would have reached (units per reason: see docs/controls.md, "Reject figures").</summary>
+    /// <param name="reason">Why.</param>
+    /// <param name="scope">The level whose limit fired.</param>
+    /// <param name="limit">The limit in force.</param>
+    /// <param name="observed">The value the order would have reached.</param>
+    /// <returns>The rejection, with figures.</returns>
     public static Decision Reject(RejectReason reason, Scope scope, double limit, double observed) => new(reason, scope, true, limit, observed);
 
     /// <summary>Why the order was rejected; <see cref="RejectReason.None"/> when accepted.</summary>
@@ -133,8 +146,14 @@ public readonly struct Decision : IEquatable<Decision>
     /// <inheritdoc />
     public override int GetHashCode() => ((int)Reason << 8) | (int)Scope;
     /// <summary>Equality (reason and scope).</summary>
+    /// <param name="a">A decision.</param>
+    /// <param name="b">Another.</param>
+    /// <returns>True when reason and scope are equal.</returns>
     public static bool operator ==(Decision a, Decision b) => a.Equals(b);
     /// <summary>Inequality (reason and scope).</summary>
+    /// <param name="a">A decision.</param>
+    /// <param name="b">Another.</param>
+    /// <returns>True when reason or scope differ.</returns>
     public static bool operator !=(Decision a, Decision b) => !a.Equals(b);
     /// <inheritdoc />
     public override string ToString() => IsAccepted ? "Accepted" : $"Rejected({Reason}, {Scope})";

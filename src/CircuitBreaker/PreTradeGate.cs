@@ -39,6 +39,8 @@ public sealed partial class PreTradeGate
     internal readonly ReleaseQueue? Releases;
 
     /// <summary>Creates a gate over a configuration and a state board.</summary>
+    /// <param name="config">The validated limits; its concurrency mode is fixed for the gate's life.</param>
+    /// <param name="board">The board whose trading states the gate enforces (the same one the position keeper trips).</param>
     public PreTradeGate(RiskConfig config, StateBoard board)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -93,6 +95,7 @@ public sealed partial class PreTradeGate
     /// Swaps the configuration atomically. The new one must cover the same registry, capacities and rate window
     /// (counters persist across the swap). Allocates nothing on the hot path: checks in flight finish on the old one.
     /// </summary>
+    /// <param name="next">The new configuration over the same registry (<see cref="RiskConfig.WithInstrumentLimits"/>, or a reloaded one through <see cref="RiskConfig.RebaseOnto"/>); a mismatch throws <see cref="RiskConfigException"/> listing every difference.</param>
     public void SwapConfig(RiskConfig next)
     {
         ArgumentNullException.ThrowIfNull(next);
@@ -111,6 +114,8 @@ public sealed partial class PreTradeGate
     /// <summary>Decides an order. Never throws for bad input: every problem is a <see cref="RejectReason"/>. 0 B allocated.
     /// Any thread under <see cref="GateConcurrency.MultiThreaded"/>; one thread at a time under
     /// <see cref="GateConcurrency.SingleWriter"/>; any thread, one per account at a time, under <see cref="GateConcurrency.AccountOwned"/>.</summary>
+    /// <param name="order">The order, cancel or replace, with its event time.</param>
+    /// <returns>Accepted, or rejected with a <see cref="RejectReason"/> and the <see cref="Scope"/> that imposed it.</returns>
     public Decision Check(in OrderRequest order) => _singleWriter ? Check<PlainSync>(in order) : _owned ? Check<OwnedSync>(in order) : Check<AtomicSync>(in order);
 
     private Decision Check<TSync>(in OrderRequest order) where TSync : struct, ISync

@@ -49,6 +49,9 @@ public sealed class RiskConfig
     internal GroupRule[] Groups { get; }
 
     /// <summary>Returns a copy with new limits for <paramref name="instrument"/> (validated), for a run-time swap.</summary>
+    /// <param name="instrument">The instrument whose limits change.</param>
+    /// <param name="limits">Its new limits (validated; unset fields take <see cref="RiskDefaults"/>).</param>
+    /// <returns>A new snapshot with the version incremented; this one is unchanged. Allocates (setup or operator action).</returns>
     public RiskConfig WithInstrumentLimits(InstrumentId instrument, InstrumentLimits limits)
     {
         var spec = Registry[instrument];
@@ -62,12 +65,58 @@ public sealed class RiskConfig
         return new RiskConfig(Registry, rules, Accounts, Groups, effective, (AccountLimits[])AccountLimits, RateWindowNs,
             AccountCapacity, PairCapacity, OrderCapacity, Version + 1, Concurrency);
     }
+
+    /// <summary>
+    /// This configuration's limits over <paramref name="running"/>'s registry, ready for <see cref="PreTradeGate.SwapConfig"/>
+    /// (a reload: the new file is parsed into its own registry, then rebased onto the one the breaker runs with). Instruments
+    /// (symbol, kind, tick, lot, multiplier, underlying, group, barrier, strike, in order), accounts and groups (names, in
+    /// order), capacities, rate window and concurrency must be the same; only limits and the version may differ.
+    /// Throws <see cref="RiskConfigException"/> listing every difference. Allocates (a copy of the rules); setup or reload only.
+    /// </summary>
+    /// <param name="running">The configuration in force (<see cref="Breaker.Config"/>).</param>
+    /// <returns>A configuration sharing <paramref name="running"/>'s registry, with this one's limits and version.</returns>
+    public RiskConfig RebaseOnto(RiskConfig running)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        if (ReferenceEquals(running.Registry, Registry)) return this;
+        var errors = new List<string>();
+        var mine = Registry.Instruments;
+        var theirs = running.Registry.Instruments;
+        if (mine.Count != theirs.Count) errors.Add($"instruments cannot be added or removed at run time ({theirs.Count} running, {mine.Count} in the new configuration)");
+        for (int i = 0; i < Math.Min(mine.Count, theirs.Count); i++)
+            if (!SameSpec(mine[i], theirs[i])) errors.Add($"instrument #{i} '{mine[i].Symbol}' differs from the running '{theirs[i].Symbol}' ({theirs[i]}): instruments cannot change at run time");
+        if (!SameNames(Registry.AccountCount, running.Registry.AccountCount, a => Registry.AccountName(new AccountId(a)), a => running.Registry.AccountName(new AccountId(a))))
+            errors.Add("accounts cannot be added, removed or reordered at run time");
+        if (!SameNames(Registry.GroupCount, running.Registry.GroupCount, g => Registry.GroupName(new GroupId(g)), g => running.Registry.GroupName(new GroupId(g))))
+            errors.Add("groups cannot be added, removed or reordered at run time");
+        if (AccountCapacity != running.AccountCapacity || PairCapacity != running.PairCapacity || OrderCapacity != running.OrderCapacity) errors.Add("capacities cannot change at run time");
+        if (RateWindowNs != running.RateWindowNs) errors.Add("the rate window cannot change at run time");
+        if (Concurrency != running.Concurrency) errors.Add("the gate concurrency mode cannot change at run time");
+        if (errors.Count > 0) throw new RiskConfigException(errors);
+        var rules = new InstrumentRule[Instruments.Length];
+        for (int i = 0; i < rules.Length; i++) rules[i] = new InstrumentRule(theirs[i], ((InstrumentLimits[])InstrumentLimits)[i]);
+        return new RiskConfig(running.Registry, rules, Accounts, Groups, (InstrumentLimits[])InstrumentLimits, (AccountLimits[])AccountLimits,
+            RateWindowNs, AccountCapacity, PairCapacity, OrderCapacity, Version, Concurrency);
+    }
+
+    private static bool SameSpec(InstrumentSpec a, InstrumentSpec b)
+        => a.Symbol == b.Symbol && a.Kind == b.Kind && a.Tick.Equals(b.Tick) && a.Lot.Equals(b.Lot) && a.Multiplier.Equals(b.Multiplier)
+           && a.Underlying == b.Underlying && a.GroupName == b.GroupName && a.Barrier.Equals(b.Barrier) && a.BarrierKind == b.BarrierKind
+           && a.Strike.Equals(b.Strike);
+
+    private static bool SameNames(int countA, int countB, Func<int, string> a, Func<int, string> b)
+    {
+        if (countA != countB) return false;
+        for (int k = 0; k < countA; k++) if (a(k) != b(k)) return false;
+        return true;
+    }
 }
 
 /// <summary>A configuration failed validation. <see cref="Errors"/> lists every problem; the message joins them.</summary>
 public sealed class RiskConfigException : Exception
 {
     /// <summary>Creates the exception from the list of problems.</summary>
+    /// <param name="errors">Every problem found, one per entry.</param>
     public RiskConfigException(IReadOnlyList<string> errors)
         : base($"invalid risk configuration ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", errors))
         => Errors = errors;

@@ -53,4 +53,8 @@ public enum AdminAction : byte
     ReduceOnly,
     /// <summary>Acknowledge an incident.</summary>
     Ack,
+    /// <summary>Start a new trading day for daily-loss limits: every account (scope <see cref="Scope.Global"/>) or one
+    /// (scope <see cref="Scope.Account"/>, target its id); today's loss then counts from the current PnL
+    /// (<see cref="Positions.PositionKeeper.StartDay()"/>). Other scopes are ignored.</summary>
+    StartDay,
 }

@@ -64,6 +64,9 @@ public sealed class StateBoard : IDisposable
     /// in (0, 1]; 1 restores them. Staged recovery sets it during its reduced-limits step; an operator may set it too.
     /// The most restrictive scale in force applies, as for trading states. Allocation-free; single writer per scope.
     /// </summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="scale">The factor, in (0, 1]; 1 restores the configured limits.</param>
     public void SetLimitScale(Scope scope, int target, double scale)
     {
         if (!double.IsFinite(scale) || scale <= 0) scale = double.Epsilon; // fail-closed: nothing passes
@@ -78,10 +81,17 @@ public sealed class StateBoard : IDisposable
     }
 
     /// <summary>A scope's own limit scale (1 = normal).</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <returns>Its own scale (1 = normal).</returns>
     public double GetLimitScale(Scope scope, int target)
         => scope != Scope.Global && !IsValidTarget(scope, target) ? 1.0 : Volatile.Read(ref ScaleSlot(scope, target));
 
     /// <summary>The most restrictive limit scale in force for (instrument, group, account): 1 when none is scaled (one read).</summary>
+    /// <param name="instrument">The order's instrument id.</param>
+    /// <param name="group">The instrument's group id.</param>
+    /// <param name="account">The order's account id.</param>
+    /// <returns>The smallest scale in force over the four scopes.</returns>
     public double EffectiveLimitScale(int instrument, int group, int account)
     {
         if (Volatile.Read(ref _scaled) == 0) return 1.0;
@@ -132,7 +142,10 @@ public sealed class StateBoard : IDisposable
     /// may still reach the switch, but no transition made after it returns does. The first dispose allocates (a shorter
     /// copy of the switch list); later ones do nothing. Callers that never unregister may ignore it.
     /// </returns>
-    public IDisposable Register(IKillSwitch killSwitch, bool slow = false)
+    public IDisposable Register(IKillSwitch killSwitch, bool slow = false) => Register(killSwitch, slow, out _);
+
+    /// <summary>Registers a switch and returns its registration ordinal (the <see cref="KillSwitchFault.SwitchIndex"/> of its faults).</summary>
+    internal IDisposable Register(IKillSwitch killSwitch, bool slow, out int index)
     {
         ArgumentNullException.ThrowIfNull(killSwitch);
         var registration = new Registration(this);
@@ -140,7 +153,8 @@ public sealed class StateBoard : IDisposable
         {
             var next = new KillSwitchEntry[_switches.Length + 1];
             _switches.CopyTo(next, 0);
-            next[^1] = new KillSwitchEntry(killSwitch, slow, _registrations++, registration);
+            index = _registrations++;
+            next[^1] = new KillSwitchEntry(killSwitch, slow, index, registration);
             Volatile.Write(ref _switches, next);
             if (slow && _actionThread is null)
             {
@@ -160,6 +174,28 @@ public sealed class StateBoard : IDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         return Register(new DelegateKillSwitch(handler), slow);
+    }
+
+    /// <summary>
+    /// Registers an asynchronous kill switch (see <see cref="AsyncKillSwitch"/>): each transition is handed to it on the
+    /// board's action thread and awaited on the thread pool, one at a time, in order, with a timeout; failures and
+    /// timeouts are isolated and counted. Thread-safe. Allocates (the switch, its queue, its loop); call at setup.
+    /// </summary>
+    /// <param name="handler">Called once per transition with its context and a token cancelled at the timeout or when the
+    /// switch is disposed.</param>
+    /// <param name="timeout">How long one call may run, in (0, 1 h]; a call still running then is abandoned.</param>
+    /// <param name="timeProvider">The clock of the timeout (default <see cref="TimeProvider.System"/>; tests pass a fake one).</param>
+    /// <returns>The switch, with its counters; dispose it to unregister the handler (idempotent, thread-safe).</returns>
+    public AsyncKillSwitch Register(Func<TripContext, CancellationToken, ValueTask> handler, TimeSpan timeout, TimeProvider? timeProvider = null)
+        => new(this, handler, timeout, timeProvider);
+
+    /// <summary>Counts and reports a fault of a switch that runs outside <see cref="Invoke"/> (an asynchronous one).</summary>
+    internal void ReportFault(int index, long sequence, Exception ex)
+    {
+        Interlocked.Increment(ref _faults);
+        Volatile.Write(ref _lastFault, ex);
+        try { FaultObserver?.Invoke(new KillSwitchFault(index, sequence, ex)); }
+        catch (Exception) { /* an observer that throws is counted with the fault above; nothing else to do */ }
     }
 
     /// <summary>Removes a registration's entry (once; later calls find nothing). Copy-on-write: delivery never sees a half-made list.</summary>
@@ -182,12 +218,21 @@ public sealed class StateBoard : IDisposable
     internal int SwitchCount => Volatile.Read(ref _switches).Length;
 
     /// <summary>The state in force for one scope alone: the most restrictive of its local and firm layers.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <returns>Its own state (not the most restrictive in force over the scopes above it: see <see cref="Effective"/>). Allocates nothing; thread-safe.</returns>
     public TradingState Get(Scope scope, int target) => (TradingState)EffectiveOf(Volatile.Read(ref Slot(scope, target)));
 
     /// <summary>A scope's local layer: what this process set (operators, limits, detectors, recovery) through <see cref="TrySet"/>.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The target's dense id, as for <see cref="Get"/>.</param>
+    /// <returns>The local layer. Allocates nothing; thread-safe.</returns>
     public TradingState GetLocal(Scope scope, int target) => (TradingState)(Volatile.Read(ref Slot(scope, target)) & LayerMask);
 
     /// <summary>A scope's firm layer: what the firm plane set through <see cref="TrySetFirm"/> (Active when none).</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The target's dense id, as for <see cref="Get"/>.</param>
+    /// <returns>The firm layer. Allocates nothing; thread-safe.</returns>
     public TradingState GetFirm(Scope scope, int target) => (TradingState)(Volatile.Read(ref Slot(scope, target)) >> FirmShift);
 
     // A state word holds two layers: bits 0-1 the local state, bits 2-3 the firm state; in force is the larger.
@@ -198,10 +243,32 @@ public sealed class StateBoard : IDisposable
     /// <summary>The count the gate's one-read fast path tests (tests: equals the number of restricted scopes when no transition is in flight).</summary>
     internal int RestrictedCount => Volatile.Read(ref _restricted);
 
+    /// <summary>The number of scopes (instruments, groups, accounts and global) not <see cref="TradingState.Active"/>, read
+    /// word by word (a snapshot, not atomic across scopes). O(scopes), allocates nothing; for health checks and
+    /// diagnostics, not the hot path. Thread-safe.</summary>
+    public int CountRestricted()
+    {
+        int n = Volatile.Read(ref _global) != 0 ? 1 : 0;
+        if (Volatile.Read(ref _restricted) == 0) return n;
+        return n + CountNotActive(_instrument) + CountNotActive(_group) + CountNotActive(_account);
+    }
+
+    private static int CountNotActive(int[] words)
+    {
+        int n = 0;
+        for (int k = 0; k < words.Length; k++) if (Volatile.Read(ref words[k]) != 0) n++;
+        return n;
+    }
+
     /// <summary>Global state.</summary>
     public TradingState Global => (TradingState)EffectiveOf(Volatile.Read(ref _global));
 
     /// <summary>The most restrictive state in force for an order on (instrument, group, account), and the scope imposing it.</summary>
+    /// <param name="instrument">The order's instrument id.</param>
+    /// <param name="group">The instrument's group id.</param>
+    /// <param name="account">The order's account id.</param>
+    /// <param name="scope">The scope imposing the returned state (global when all are active).</param>
+    /// <returns>The most restrictive state in force. Allocates nothing; thread-safe; one read while nothing is restricted.</returns>
     public TradingState Effective(int instrument, int group, int account, out Scope scope)
     {
         scope = Scope.Global;
@@ -227,6 +294,15 @@ public sealed class StateBoard : IDisposable
     /// receive a transition (with <see cref="TripOrigin.Local"/>) only when the state in force changes; a local change
     /// hidden by a stricter firm state returns true and delivers nothing. Allocation-free and lock-free.
     /// </summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="state">The new state.</param>
+    /// <param name="timeNs">Event time of the cause, nanoseconds (any origin).</param>
+    /// <param name="cause">Who changed it: an operator, a limit, a signature, the pipeline, staged recovery.</param>
+    /// <param name="reason">The reason recorded and shown with the transition.</param>
+    /// <param name="signature">The signature that caused it, for <see cref="TripCause.Signature"/> (default none).</param>
+    /// <param name="severity">Severity recorded with it (default critical).</param>
+    /// <returns>True when the state changed and the transition was delivered. Thread-safe; allocates nothing.</returns>
     public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Signature signature = default, Severity severity = Severity.Critical)
         => SetLayer(scope, target, state, timeNs, cause, reason, signature, severity, TripOrigin.Local);
@@ -286,18 +362,34 @@ public sealed class StateBoard : IDisposable
     }
 
     /// <summary>Halts a scope (manual). Cancels still pass.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="timeNs">Event time of the command, nanoseconds.</param>
+    /// <param name="reason">The reason recorded with the transition (default <see cref="RejectReason.Manual"/>).</param>
+    /// <returns>True when the state changed. Thread-safe; allocates nothing.</returns>
     public bool Halt(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
         => TrySet(scope, target, TradingState.Halted, timeNs, TripCause.Manual, reason);
 
     /// <summary>Puts a scope in reduce-only (manual).</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="timeNs">Event time of the command, nanoseconds.</param>
+    /// <param name="reason">The reason recorded with the transition (default <see cref="RejectReason.Manual"/>).</param>
+    /// <returns>True when the state changed. Thread-safe; allocates nothing.</returns>
     public bool ReduceOnly(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
         => TrySet(scope, target, TradingState.ReduceOnly, timeNs, TripCause.Manual, reason, severity: Severity.Warning);
 
     /// <summary>Resumes a scope (manual).</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (an <see cref="InstrumentId"/>, <see cref="GroupId"/> or <see cref="AccountId"/> <c>.Value</c>); ignored (-1) for <see cref="Scope.Global"/>.</param>
+    /// <param name="timeNs">Event time of the command, nanoseconds.</param>
+    /// <param name="reason">The reason recorded with the transition (default <see cref="RejectReason.Manual"/>).</param>
+    /// <returns>True when the state changed. Thread-safe; allocates nothing.</returns>
     public bool Resume(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
         => TrySet(scope, target, TradingState.Active, timeNs, TripCause.Manual, reason, severity: Severity.Info);
 
     /// <summary>Copies the newest transitions (up to the history capacity) into <paramref name="destination"/>, oldest first. Returns how many.</summary>
+    /// <param name="destination">Where to copy; its length bounds the count.</param>
     public int CopyHistory(Span<TripContext> destination)
     {
         long count = Interlocked.Read(ref _historyCount);
@@ -308,6 +400,8 @@ public sealed class StateBoard : IDisposable
     }
 
     /// <summary>Waits until slow switches have handled everything queued so far (bounded by <paramref name="timeout"/>).</summary>
+    /// <param name="timeout">The longest wait (wall time).</param>
+    /// <returns>False when slow switches still had work at the timeout.</returns>
     public bool DrainSlow(TimeSpan timeout)
     {
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;

@@ -22,6 +22,16 @@ public enum TripCause : byte
 public readonly struct TripContext
 {
     /// <summary>Creates a context of local origin.</summary>
+    /// <param name="sequence">Transition number, from 1, unique per board.</param>
+    /// <param name="timeNs">Event time (ns) of the event that caused it.</param>
+    /// <param name="scope">The scope that changed.</param>
+    /// <param name="target">The dense id of the scope's target (instrument, group or account id <c>.Value</c>); -1 for <see cref="Scope.Global"/>.</param>
+    /// <param name="previous">The state before.</param>
+    /// <param name="state">The state after.</param>
+    /// <param name="cause">Who changed it.</param>
+    /// <param name="reason">The reason recorded.</param>
+    /// <param name="signature">The signature that caused it, for signature trips.</param>
+    /// <param name="severity">The severity recorded.</param>
     public TripContext(long sequence, long timeNs, Scope scope, int target, TradingState previous, TradingState state,
         TripCause cause, RejectReason reason, Signature signature, Severity severity)
         : this(sequence, timeNs, scope, target, previous, state, cause, reason, signature, severity, TripOrigin.Local)
@@ -70,6 +80,7 @@ public interface IKillSwitch
 {
     /// <summary>Called once per transition, on the thread that made it (or on the action thread for slow switches).
     /// Exceptions are caught, counted and reported through <see cref="StateBoard.Faults"/>; other switches still run.</summary>
+    /// <param name="context">The transition: scope, target, states before and after, cause, reason, event time.</param>
     void OnTransition(in TripContext context);
 }
 
@@ -77,6 +88,9 @@ public interface IKillSwitch
 public readonly struct KillSwitchFault
 {
     /// <summary>Creates a fault record.</summary>
+    /// <param name="switchIndex">Registration index of the switch that threw.</param>
+    /// <param name="transitionSequence">Sequence of the transition it was handling.</param>
+    /// <param name="error">What it threw (for an asynchronous switch past its timeout, a <see cref="TimeoutException"/>).</param>
     public KillSwitchFault(int switchIndex, long transitionSequence, Exception error)
     {
         SwitchIndex = switchIndex; TransitionSequence = transitionSequence; Error = error;

@@ -17,3 +17,4 @@ global using CircuitBreaker.State;
 global using CircuitBreaker.Tape;
 global using CircuitBreaker.Telemetry;
 global using CircuitBreaker.Tests.Support;
+global using Microsoft.Extensions.Time.Testing;

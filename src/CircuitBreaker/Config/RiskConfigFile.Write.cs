@@ -12,6 +12,10 @@ public static partial class RiskConfigFile
     /// example instrument (<c>BTC-PERP</c>), so that <c>config init</c> prints a file that loads as is.
     /// Defaults: pipeline options and signature switches at their defaults. Allocates.
     /// </summary>
+    /// <param name="destination">Where the JSON goes; left open.</param>
+    /// <param name="config">The limits to write (default: the default profile, every <see cref="RiskDefaults"/> value plus one example instrument).</param>
+    /// <param name="pipeline">Pipeline options to write (default: the defaults).</param>
+    /// <param name="signatures">Detector switches to write (default: all on).</param>
     public static void Write(Stream destination, RiskConfig? config = null, RiskPipelineOptions? pipeline = null, SignatureSwitches? signatures = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -20,6 +24,10 @@ public static partial class RiskConfigFile
     }
 
     /// <summary>The same as <see cref="Write(Stream, RiskConfig?, RiskPipelineOptions?, SignatureSwitches?)"/>, as a string.</summary>
+    /// <param name="config">The limits to write (default: the default profile, every <see cref="RiskDefaults"/> value plus one example instrument).</param>
+    /// <param name="pipeline">Pipeline options to write (default: the defaults).</param>
+    /// <param name="signatures">Detector switches to write (default: all on).</param>
+    /// <returns>The JSON text.</returns>
     public static string WriteToString(RiskConfig? config = null, RiskPipelineOptions? pipeline = null, SignatureSwitches? signatures = null)
     {
         var ms = new MemoryStream();

@@ -32,6 +32,8 @@ public static partial class RiskConfigFile
         ["$schema", "version", "rate_window_ms", "concurrency", "capacities", "defaults", "instruments", "accounts", "groups", "pipeline", "signatures", "playbooks"];
 
     /// <summary>Loads a configuration file from disk. A missing or unreadable file is reported as an error at <c>$</c>.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The configuration, or every error with its JSON path.</returns>
     public static RiskConfigLoadResult Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -47,6 +49,8 @@ public static partial class RiskConfigFile
     }
 
     /// <summary>Loads a configuration from a stream (read to the end, at most <see cref="MaxFileBytes"/> bytes).</summary>
+    /// <param name="stream">UTF-8 JSON; read to the end, left open.</param>
+    /// <returns>The configuration, or every error with its JSON path.</returns>
     public static RiskConfigLoadResult Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -69,6 +73,8 @@ public static partial class RiskConfigFile
     }
 
     /// <summary>Loads a configuration from JSON text.</summary>
+    /// <param name="json">The JSON text (comments allowed).</param>
+    /// <returns>The configuration, or every error with its JSON path.</returns>
     public static RiskConfigLoadResult Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -86,6 +92,8 @@ public static partial class RiskConfigFile
     /// <summary>Loads a configuration from UTF-8 JSON (comments are allowed and skipped; trailing commas are not; a leading
     /// byte order mark is skipped, as RFC 8259 §8.1 allows a parser to). Every key and string must be valid UTF-8: a bad
     /// one is reported with its JSON path.</summary>
+    /// <param name="utf8">The JSON as UTF-8 bytes (a BOM is skipped).</param>
+    /// <returns>The configuration, or every error with its JSON path.</returns>
     public static RiskConfigLoadResult Parse(ReadOnlyMemory<byte> utf8)
     {
         if (utf8.Length > MaxFileBytes) return Failed(new ConfigError("$", $"file larger than {MaxFileBytes} bytes"));

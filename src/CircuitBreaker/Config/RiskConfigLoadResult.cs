@@ -42,6 +42,7 @@ public sealed class RiskConfigLoadResult
     /// example from a tape being replayed) keep their declaration and take the file's limits; the file's other instruments,
     /// accounts and groups are declared. Throws <see cref="RiskConfigException"/> when the file did not load.
     /// </summary>
+    /// <param name="builder">The builder to declare this configuration's instruments, accounts, groups and limits into.</param>
     public void Apply(CircuitBreakerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -7,5 +7,7 @@ public static class DefaultDetectors
 
     /// <summary>Creates every default detector for the instruments and accounts of <paramref name="context"/>
     /// (the same set a configuration file's <c>signatures</c> section switches; see <see cref="SignatureSwitches"/>).</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <returns>Every default detector, in run order.</returns>
     public static IDetector[] Create(DetectorContext context) => s_allOn.CreateDetectors(context);
 }

@@ -13,6 +13,8 @@ public interface IDetector
     string Name { get; }
 
     /// <summary>Observes one event. Event time is <see cref="RiskEvent.TimeNs"/>; never read the wall clock.</summary>
+    /// <param name="e">The event, by reference.</param>
+    /// <param name="sink">Where findings go (the evaluator: log, incident desk).</param>
     void Observe(in RiskEvent e, IFindingSink sink);
 }
 

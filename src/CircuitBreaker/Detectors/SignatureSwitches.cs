@@ -56,9 +56,13 @@ public sealed record SignatureSwitches
     public bool ProductRisk { get; init; } = true;
 
     /// <summary>The switch for a file key; false for an unknown key.</summary>
+    /// <param name="key">A detector's configuration key (<c>volume_spike</c>, ...).</param>
+    /// <returns>True when that detector is on; false for an unknown key.</returns>
     public bool IsEnabled(string key) => Find(key) is { } row && row.IsOn(this);
 
     /// <summary>Creates the enabled detectors (default options), in the order of <see cref="DefaultDetectors.Create"/>. Allocates; call at setup.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <returns>The detectors switched on, in run order.</returns>
     public IDetector[] CreateDetectors(DetectorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

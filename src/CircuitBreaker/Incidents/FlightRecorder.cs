@@ -39,6 +39,7 @@ public sealed class FlightRecorder
     public long Recorded => _globalCount;
 
     /// <summary>Records one event (64-byte copy into each ring). Allocates nothing.</summary>
+    /// <param name="e">The event.</param>
     public void Record(in RiskEvent e)
     {
         if (GlobalCapacity > 0) _global[_globalCount % GlobalCapacity] = e;
@@ -52,6 +53,7 @@ public sealed class FlightRecorder
     }
 
     /// <summary>Events kept for <paramref name="instrument"/> (0 for an unknown id).</summary>
+    /// <param name="instrument">An instrument id.</param>
     public int CountFor(int instrument)
         => (uint)instrument < (uint)Instruments ? (int)Math.Min(_instrumentCount[instrument], PerInstrumentCapacity) : 0;
 
@@ -59,6 +61,8 @@ public sealed class FlightRecorder
     public int GlobalCount => (int)Math.Min(_globalCount, GlobalCapacity);
 
     /// <summary>Copies the newest events of <paramref name="instrument"/>, oldest first, as many as fit. Returns how many. Allocates nothing.</summary>
+    /// <param name="instrument">An instrument id.</param>
+    /// <param name="destination">Where to copy; its length bounds the count.</param>
     public int CopyInstrument(int instrument, Span<RiskEvent> destination)
     {
         if ((uint)instrument >= (uint)Instruments || PerInstrumentCapacity == 0) return 0;
@@ -71,6 +75,7 @@ public sealed class FlightRecorder
     }
 
     /// <summary>Copies the newest global events, oldest first, as many as fit. Returns how many. Allocates nothing.</summary>
+    /// <param name="destination">Where to copy; its length bounds the count.</param>
     public int CopyGlobal(Span<RiskEvent> destination)
     {
         if (GlobalCapacity == 0) return 0;

@@ -10,18 +10,25 @@ namespace CircuitBreaker.Incidents;
 public interface IIncidentActions
 {
     /// <summary>Tell a human.</summary>
+    /// <param name="args">The incident, action, scope and target, event time, signature, severity and limits scale.</param>
     void Alert(in IncidentActionArgs args);
     /// <summary>Slow the target down; <see cref="IncidentActionArgs.Scale"/> is the limits scale now in force.</summary>
+    /// <param name="args">The incident, action, scope and target, event time, signature, severity and limits scale.</param>
     void Throttle(in IncidentActionArgs args);
     /// <summary>Cancel every working order of the target.</summary>
+    /// <param name="args">The incident, action, scope and target, event time, signature, severity and limits scale.</param>
     void CancelAll(in IncidentActionArgs args);
     /// <summary>Close the target's positions.</summary>
+    /// <param name="args">The incident, action, scope and target, event time, signature, severity and limits scale.</param>
     void Flatten(in IncidentActionArgs args);
     /// <summary>Disconnect the target's trading session.</summary>
+    /// <param name="args">The incident, action, scope and target, event time, signature, severity and limits scale.</param>
     void IsolateSession(in IncidentActionArgs args);
     /// <summary>Notify the exchange (build the text later from <see cref="IncidentDesk.BuildRecord"/>, off the hot path).</summary>
+    /// <param name="args">The incident, action, scope and target, event time, signature, severity and limits scale.</param>
     void NotifyExchange(in IncidentActionArgs args);
     /// <summary>Notify the regulator.</summary>
+    /// <param name="args">The incident, action, scope and target, event time, signature, severity and limits scale.</param>
     void NotifyRegulator(in IncidentActionArgs args);
 }
 
@@ -29,6 +36,14 @@ public interface IIncidentActions
 public readonly struct IncidentActionArgs
 {
     /// <summary>Creates the argument.</summary>
+    /// <param name="incidentId">The incident.</param>
+    /// <param name="action">The action to take.</param>
+    /// <param name="scope">The scope it applies to.</param>
+    /// <param name="target">The dense id of the scope's target; -1 for global.</param>
+    /// <param name="timeNs">Event time (ns).</param>
+    /// <param name="signature">The signature of the finding behind it.</param>
+    /// <param name="severity">Its severity.</param>
+    /// <param name="scale">The limits scale in force (1 = normal).</param>
     public IncidentActionArgs(long incidentId, IncidentActionKind action, Scope scope, int target, long timeNs,
         Signature signature, Severity severity, double scale)
     {

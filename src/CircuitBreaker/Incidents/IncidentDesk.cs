@@ -26,6 +26,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
 {
     private readonly StateBoard _board;
     private readonly Playbook _playbook;
+    private int _actingRule = -1;
     private readonly IncidentOptions _options;
     private IIncidentActions? _actions;
 
@@ -43,6 +44,10 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     private Exception? _lastFault;
 
     /// <summary>Creates a desk for a breaker (its board, registry, account capacity and configuration version). Allocates every buffer here.</summary>
+    /// <param name="breaker">The breaker whose board the desk acts on.</param>
+    /// <param name="playbook">Rules mapping findings to actions (default: <see cref="Playbook.Default"/>).</param>
+    /// <param name="options">Corroboration, escalation and recovery options (default: <see cref="IncidentOptions"/> defaults).</param>
+    /// <param name="actions">The engine's external actions (default: none; see <see cref="Register"/>).</param>
     public IncidentDesk(Breaker breaker, Playbook? playbook = null, IncidentOptions? options = null, IIncidentActions? actions = null)
         : this(Require(breaker).Registry, breaker.Board, breaker.Config.AccountCapacity, playbook, options, actions, breaker.Config.Version)
     {
@@ -114,7 +119,14 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     /// <summary>Findings no rule matched and no open incident took (counted only).</summary>
     public long UnhandledFindings => _unhandled;
 
+    /// <summary>The name of the playbook rule whose actions the desk is carrying out right now, else null. Set on the
+    /// evaluator thread while a rule's actions run, so a kill switch called synchronously by a state change the rule made
+    /// (not a slow or asynchronous one) can attribute the transition to the playbook: a daily-loss breach shows as the
+    /// limit's ReduceOnly, then the halt of rule <c>daily loss limit</c>. Allocates only for an unnamed rule (<c>rule N</c>).</summary>
+    public string? ActingRule => _actingRule >= 0 ? _playbook.RuleName(_actingRule) : null;
+
     /// <summary>Registers the engine's external actions (replaces any earlier one). Call at setup.</summary>
+    /// <param name="actions">The engine's implementation.</param>
     public void Register(IIncidentActions actions) => _actions = actions ?? throw new ArgumentNullException(nameof(actions));
 
     /// <summary>Open incidents (not closed). Allocates nothing.</summary>
@@ -125,12 +137,20 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     /// reduced-limits step of recovery (or an operator scaled it on the board). Read from the <see cref="StateBoard"/>,
     /// which the gate enforces. Any thread; allocates nothing. Returns 1 for an unknown target.
     /// </summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target; -1 for global.</param>
     public double LimitsScale(Scope scope, int target) => _board.GetLimitScale(scope, target);
 
     /// <summary>The smallest limits scale in force for an order on (instrument, group, account), global included. Any thread.</summary>
+    /// <param name="instrument">The order's instrument id.</param>
+    /// <param name="group">The instrument's group id.</param>
+    /// <param name="account">The order's account id.</param>
     public double EffectiveLimitsScale(int instrument, int group, int account) => _board.EffectiveLimitScale(instrument, group, account);
 
     /// <summary>Status of an incident still kept. Allocates nothing.</summary>
+    /// <param name="incidentId">The incident's id.</param>
+    /// <param name="status">Its status, or <c>default</c>.</param>
+    /// <returns>False for an id not kept.</returns>
     public bool TryGetStatus(long incidentId, out IncidentStatus status)
     {
         int slot = _book.SlotOf(incidentId);
@@ -140,6 +160,8 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     }
 
     /// <summary>Id of the open incident holding or targeting (scope, target), or 0. Allocates nothing.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target; -1 for global.</param>
     public long FindOpenIncident(Scope scope, int target)
     {
         if (scope == Scope.Global) target = -1;
@@ -148,6 +170,8 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     }
 
     /// <summary>Copies an incident's timeline, oldest first, as many as fit. Returns how many (0 for an unknown id). Allocates nothing.</summary>
+    /// <param name="incidentId">The incident's id.</param>
+    /// <param name="destination">Where to copy; its length bounds the count.</param>
     public int CopyTimeline(long incidentId, Span<TimelineEntry> destination)
     {
         int slot = _book.SlotOf(incidentId);
@@ -165,6 +189,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     /// Builds the hand-over record of an incident still kept (open or recently closed), or null for an unknown id.
     /// Allocates (strings, lists): call it off the hot path, from the evaluator thread or while it is idle.
     /// </summary>
+    /// <param name="incidentId">The incident's id.</param>
     public IncidentRecord? BuildRecord(long incidentId)
     {
         int slot = _book.SlotOf(incidentId);
@@ -179,6 +204,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     /// recovery timer, and handles an admin <see cref="AdminAction.Ack"/> (scope in the payload, target in
     /// <see cref="RiskEvent.Aux"/>). Allocates nothing.
     /// </summary>
+    /// <param name="e">The event (evaluator thread).</param>
     public void OnEvent(in RiskEvent e)
     {
         Recorder.Record(in e);
@@ -189,6 +215,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     }
 
     /// <summary>Advances recovery timers to <paramref name="timeNs"/> without an event (e.g. a heartbeat in event time). Allocates nothing.</summary>
+    /// <param name="timeNs">Event time now, ns.</param>
     public void AdvanceTo(long timeNs)
     {
         _recovery.See(timeNs);
@@ -199,6 +226,8 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     /// Acknowledges an incident (operator). Recorded in the timeline; when the cool-down is over, probation starts at
     /// <paramref name="timeNs"/>. Returns false for an unknown or closed incident. Allocates nothing.
     /// </summary>
+    /// <param name="incidentId">The incident's id.</param>
+    /// <param name="timeNs">Event time of the acknowledgement, ns.</param>
     public bool Acknowledge(long incidentId, long timeNs)
     {
         int slot = _book.SlotOf(incidentId);
@@ -212,6 +241,9 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     /// Acknowledges every open incident on (scope, target): its first finding's target, a target it holds, or its group.
     /// Same as an admin tape record <c>{"type":"admin","action":"ack",...}</c>. Returns how many. Allocates nothing.
     /// </summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target; -1 for global.</param>
+    /// <param name="timeNs">Event time of the acknowledgement, ns.</param>
     public int Acknowledge(Scope scope, int target, long timeNs)
     {
         _recovery.See(timeNs);
@@ -231,6 +263,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     /// match, incident open/join (a finding during recovery re-contains), actions in rule order, escalation.
     /// Allocates nothing after construction.
     /// </summary>
+    /// <param name="finding">The finding, by reference.</param>
     public void OnFinding(in Finding finding)
     {
         long t = finding.TimeNs;
@@ -279,6 +312,13 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     };
 
     private void Execute(int slot, int rule, in Finding f, int findingTarget, Severity effective)
+    {
+        _actingRule = rule;
+        try { ExecuteActions(slot, rule, in f, findingTarget, effective); }
+        finally { _actingRule = -1; }
+    }
+
+    private void ExecuteActions(int slot, int rule, in Finding f, int findingTarget, Severity effective)
     {
         var actions = _playbook.ActionsOf(rule);
         long t = f.TimeNs;

@@ -12,6 +12,9 @@ public sealed partial class Playbook
     /// <paramref name="section"/>, the playbook is the root's property of that name (e.g. <c>"playbook"</c>). Throws
     /// <see cref="PlaybookException"/> listing every problem at once, each with its JSON path. Allocates (setup only).
     /// </summary>
+    /// <param name="json">The playbook JSON (comments allowed).</param>
+    /// <param name="section">The root property holding the playbook, or null for the root itself.</param>
+    /// <returns>The playbook.</returns>
     public static Playbook FromJson(string json, string? section = null)
     {
         ArgumentNullException.ThrowIfNull(json);

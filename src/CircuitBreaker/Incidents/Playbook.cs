@@ -12,6 +12,7 @@ public sealed partial class Playbook
     private readonly PlaybookAction[][] _actions;
 
     /// <summary>Creates a playbook. Throws <see cref="PlaybookException"/> listing every problem (with <c>$.rules[i]</c> paths).</summary>
+    /// <param name="rules">The rules, matched in order.</param>
     public Playbook(IEnumerable<PlaybookRule> rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -32,6 +33,7 @@ public sealed partial class Playbook
     public IReadOnlyList<PlaybookRule> Rules => _rules;
 
     /// <summary>Display name of rule <paramref name="index"/> (its <see cref="PlaybookRule.Name"/> or <c>rule N</c>). Allocates when unnamed.</summary>
+    /// <param name="index">A rule's index.</param>
     public string RuleName(int index) => (uint)index < (uint)_rules.Length ? _rules[index].Name ?? $"rule {index}" : "none";
 
     /// <summary>Index of the first rule matching, or -1. <paramref name="productKind"/> is the instrument's kind, or -1 when the finding is not on an instrument. Allocates nothing.</summary>
@@ -129,6 +131,7 @@ public sealed partial class Playbook
 public sealed class PlaybookException : Exception
 {
     /// <summary>Creates the exception from the list of problems.</summary>
+    /// <param name="errors">Every problem, each with its JSON path.</param>
     public PlaybookException(IReadOnlyList<string> errors)
         : base($"invalid playbook ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", errors))
         => Errors = errors;

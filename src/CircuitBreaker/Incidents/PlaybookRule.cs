@@ -25,6 +25,7 @@ public sealed class PlaybookRule
     public IReadOnlyList<PlaybookAction> Actions { get; init; } = [];
 
     /// <summary>True for post-trade limit signatures (100 and up).</summary>
+    /// <param name="signature">A signature.</param>
     public static bool IsLimit(Signature signature) => (ushort)signature >= 100;
 
     /// <summary>Cause recorded when an incident restricts a scope for <paramref name="signature"/>: a limit or a signature.</summary>

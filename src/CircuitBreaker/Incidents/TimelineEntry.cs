@@ -7,6 +7,18 @@ namespace CircuitBreaker.Incidents;
 public readonly struct TimelineEntry
 {
     /// <summary>Creates an entry.</summary>
+    /// <param name="timeNs">Event time, ns.</param>
+    /// <param name="kind">What happened.</param>
+    /// <param name="scope">The scope concerned.</param>
+    /// <param name="target">The dense id of its target; -1 for global.</param>
+    /// <param name="signature">The finding's signature (default none).</param>
+    /// <param name="severity">Its severity (default info).</param>
+    /// <param name="action">The action taken, for action entries (default alert).</param>
+    /// <param name="state">The trading state set, for state entries (default active).</param>
+    /// <param name="outcome">How the action went (default done).</param>
+    /// <param name="lifecycle">The incident's lifecycle stage after the entry (default detected).</param>
+    /// <param name="step">The recovery step, for recovery entries (default none).</param>
+    /// <param name="value">A number the entry carries (a scale, a score; default NaN).</param>
     public TimelineEntry(long timeNs, TimelineEntryKind kind, Scope scope, int target, Signature signature = default,
         Severity severity = Severity.Info, IncidentActionKind action = IncidentActionKind.Alert, TradingState state = TradingState.Active,
         ActionOutcome outcome = ActionOutcome.Done, IncidentLifecycle lifecycle = IncidentLifecycle.Detected, RecoveryStep step = RecoveryStep.None,

@@ -29,6 +29,11 @@ public enum JournalGapKind : byte
 /// </code>
 /// The gap sits where the missing records would have been: after the last record kept before them. Allocates nothing.
 /// </summary>
+/// <param name="Kind">What is missing (events, transitions, notes).</param>
+/// <param name="EventKinds">Bit k set when a <see cref="RiskEventKind"/> k record is missing; 0 when not events.</param>
+/// <param name="Count">Records missing, at least 1.</param>
+/// <param name="FirstTimeNs">Event time (ns) of the first record missing.</param>
+/// <param name="LastTimeNs">Event time (ns) of the last record missing.</param>
 public readonly record struct JournalGap(JournalGapKind Kind, ushort EventKinds, long Count, long FirstTimeNs, long LastTimeNs)
 {
     /// <summary>Payload size in bytes: 32.</summary>
@@ -39,6 +44,7 @@ public readonly record struct JournalGap(JournalGapKind Kind, ushort EventKinds,
 
     /// <summary>Writes the gap into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="Size"/>.</exception>
+    /// <param name="destination">At least <see cref="Size"/> bytes.</param>
     public void Write(Span<byte> destination)
     {
         if (destination.Length < Size)
@@ -54,6 +60,9 @@ public readonly record struct JournalGap(JournalGapKind Kind, ushort EventKinds,
 
     /// <summary>Reads a gap payload; false (and <c>default</c>) when it is not <see cref="Size"/> bytes of layout
     /// <see cref="LayoutVersion"/> with a known kind and a positive count. Allocates nothing.</summary>
+    /// <param name="payload">A gap record's payload.</param>
+    /// <param name="gap">The gap, or <c>default</c>.</param>
+    /// <returns>True for a valid gap payload.</returns>
     public static bool TryRead(ReadOnlySpan<byte> payload, out JournalGap gap)
     {
         gap = default;

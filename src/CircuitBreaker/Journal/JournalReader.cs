@@ -42,9 +42,11 @@ public sealed class JournalReader : IDisposable
     private int _truncations;
 
     /// <summary>Reads the files <c>&lt;basePath&gt;.&lt;n&gt;.cbj</c> that exist, in order of <c>n</c> (see <see cref="FindFiles"/>).</summary>
+    /// <param name="basePath">The journal's base path (files <c>&lt;basePath&gt;.&lt;n:D6&gt;.cbj</c>).</param>
     public JournalReader(string basePath) : this(FindFiles(basePath)) { }
 
     /// <summary>Reads <paramref name="files"/> in the order given.</summary>
+    /// <param name="files">Journal files, in session order.</param>
     public JournalReader(IEnumerable<string> files)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -69,6 +71,8 @@ public sealed class JournalReader : IDisposable
 
     /// <summary>Reads the next record; false at the end of the journal or at the first defect (see <see cref="Tail"/>).
     /// Never throws on damaged data or I/O errors.</summary>
+    /// <param name="record">The next record; undefined when the result is false.</param>
+    /// <returns>False at the end or at the first defect.</returns>
     public bool TryRead(out JournalRecord record)
     {
         record = default;
@@ -94,6 +98,8 @@ public sealed class JournalReader : IDisposable
     }
 
     /// <summary>The existing files of the journal at <paramref name="basePath"/>, ordered by number. Allocates.</summary>
+    /// <param name="basePath">The journal's base path.</param>
+    /// <returns>The files, ordered by number (empty when none).</returns>
     public static IReadOnlyList<string> FindFiles(string basePath) =>
         FindFileNumbers(basePath).Select(n => JournalFormat.FileName(basePath, n)).ToArray();
 

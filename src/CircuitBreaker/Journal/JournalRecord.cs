@@ -7,6 +7,11 @@ namespace CircuitBreaker.Journal;
 public readonly struct JournalRecord
 {
     /// <summary>Creates a record.</summary>
+    /// <param name="type">The record type.</param>
+    /// <param name="sequence">Its sequence number in the journal.</param>
+    /// <param name="payload">Its payload bytes.</param>
+    /// <param name="file">The file it was read from.</param>
+    /// <param name="offset">Byte offset of its frame in that file.</param>
     public JournalRecord(JournalRecordType type, long sequence, ReadOnlyMemory<byte> payload, string file, long offset)
     {
         Type = type; Sequence = sequence; Payload = payload; File = file; Offset = offset;
@@ -24,6 +29,8 @@ public readonly struct JournalRecord
     public long Offset { get; }
 
     /// <summary>Reads the payload as a <see cref="RiskEvent"/>; false when this is not a 64-byte event record. Allocates nothing.</summary>
+    /// <param name="riskEvent">The event, or <c>default</c>.</param>
+    /// <returns>True for a 64-byte event record.</returns>
     public bool TryGetEvent(out RiskEvent riskEvent)
     {
         if (Type != JournalRecordType.Event || Payload.Length != RiskEvent.SizeInBytes)
@@ -37,6 +44,8 @@ public readonly struct JournalRecord
 
     /// <summary>Reads the payload as a <see cref="TripContext"/> (layout: <see cref="TripRecord"/>); false when this is not a
     /// trip record of that layout. Allocates nothing.</summary>
+    /// <param name="trip">The transition, or <c>default</c>.</param>
+    /// <returns>True for a trip record of the known layout.</returns>
     public bool TryGetTrip(out TripContext trip)
     {
         if (Type != JournalRecordType.Trip)

@@ -18,6 +18,11 @@ namespace CircuitBreaker.Journal;
 /// A reader that finds it knows the session ended where the writer closed it; a session without it was cut short
 /// (crash, lost files, a copy taken while it was written). Allocates nothing.
 /// </summary>
+/// <param name="FirstSequence">First sequence of the session.</param>
+/// <param name="Records">Records of the session before this one.</param>
+/// <param name="Shed">Market-data records shed in the session.</param>
+/// <param name="EssentialDropped">Records refused although they must not be dropped (0 unless the reserve ran out).</param>
+/// <param name="Gaps">Gap records written in the session.</param>
 public readonly record struct JournalSessionEnd(long FirstSequence, long Records, long Shed, long EssentialDropped, long Gaps)
 {
     /// <summary>Payload size in bytes: 48.</summary>
@@ -28,6 +33,7 @@ public readonly record struct JournalSessionEnd(long FirstSequence, long Records
 
     /// <summary>Writes the record into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="Size"/>.</exception>
+    /// <param name="destination">At least <see cref="Size"/> bytes.</param>
     public void Write(Span<byte> destination)
     {
         if (destination.Length < Size)
@@ -43,6 +49,9 @@ public readonly record struct JournalSessionEnd(long FirstSequence, long Records
 
     /// <summary>Reads a session-end payload; false (and <c>default</c>) when it is not <see cref="Size"/> bytes of layout
     /// <see cref="LayoutVersion"/> with non-negative counts. Allocates nothing.</summary>
+    /// <param name="payload">A session-end record's payload.</param>
+    /// <param name="end">The record, or <c>default</c>.</param>
+    /// <returns>True for a valid session-end payload.</returns>
     public static bool TryRead(ReadOnlySpan<byte> payload, out JournalSessionEnd end)
     {
         end = default;

@@ -21,6 +21,11 @@ public sealed class JournalSessionNote
     private const int EnvelopeBytes = 128;
 
     /// <summary>Creates a note part.</summary>
+    /// <param name="part">This part's number, from 1.</param>
+    /// <param name="parts">How many parts the note has.</param>
+    /// <param name="instruments">Instruments defined in this part.</param>
+    /// <param name="accounts">Accounts defined in this part.</param>
+    /// <param name="groups">Risk groups defined in this part.</param>
     public JournalSessionNote(int part, int parts, IReadOnlyList<JournalInstrument> instruments, IReadOnlyList<JournalName> accounts,
         IReadOnlyList<JournalName> groups)
     {
@@ -40,6 +45,9 @@ public sealed class JournalSessionNote
 
     /// <summary>The notes describing <paramref name="registry"/>, each at most <paramref name="maxPayloadBytes"/> UTF-8 bytes
     /// (a definition that cannot fit alone is still written, in a part of its own, and the writer will refuse it). Allocates.</summary>
+    /// <param name="registry">The registry to describe.</param>
+    /// <param name="maxPayloadBytes">The journal's largest payload.</param>
+    /// <returns>The note parts, as UTF-8 JSON text.</returns>
     public static IReadOnlyList<string> Write(InstrumentRegistry registry, int maxPayloadBytes)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -89,6 +97,9 @@ public sealed class JournalSessionNote
 
     /// <summary>Parses a note; false (and null) when <paramref name="text"/> is not a session note of layout 1 or is malformed.
     /// Never throws on bad text. Allocates.</summary>
+    /// <param name="text">A note record's text.</param>
+    /// <param name="note">The parsed part, or null.</param>
+    /// <returns>True for a well-formed session note.</returns>
     public static bool TryParse(string text, out JournalSessionNote? note) => TryParse(text, out note, out _);
 
     /// <summary>Parses a note. False with <paramref name="error"/> null when <paramref name="text"/> is not a session note
@@ -96,6 +107,10 @@ public sealed class JournalSessionNote
     /// when it is one but malformed: not JSON, an unknown layout, a missing, null, empty or non-string symbol or name, a
     /// kind that is not a defined value, a tick, lot or multiplier that is not a finite number above 0, an id that is not
     /// an integer of 0 or more. Never throws on bad text. Allocates.</summary>
+    /// <param name="text">A note record's text.</param>
+    /// <param name="note">The parsed part, or null.</param>
+    /// <param name="error">Why it is malformed, or null (also null for text that is not a session note at all).</param>
+    /// <returns>True for a well-formed session note.</returns>
     public static bool TryParse(string text, out JournalSessionNote? note, out string? error)
     {
         note = null;

@@ -18,6 +18,16 @@ public enum JournalWriterState : byte
 public readonly struct JournalStatus
 {
     /// <summary>Creates a snapshot.</summary>
+    /// <param name="state">Writer state.</param>
+    /// <param name="appended">Records accepted.</param>
+    /// <param name="written">Records written to disk.</param>
+    /// <param name="dropped">Records refused because the buffer was full.</param>
+    /// <param name="rejected">Records refused as too large.</param>
+    /// <param name="lost">Records accepted but not written (the writer faulted).</param>
+    /// <param name="filesOpened">Files opened so far.</param>
+    /// <param name="currentFile">The file being written, or null.</param>
+    /// <param name="writerThreadAllocatedBytes">Bytes the journal thread allocated so far.</param>
+    /// <param name="fault">The error that stopped the writer, or null.</param>
     public JournalStatus(JournalWriterState state, long appended, long written, long dropped, long rejected, long lost,
         int filesOpened, string? currentFile, long writerThreadAllocatedBytes, Exception? fault)
     {

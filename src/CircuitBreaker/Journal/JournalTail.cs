@@ -62,6 +62,12 @@ public enum JournalDefect : byte
 public readonly struct JournalTail
 {
     /// <summary>Creates a tail report.</summary>
+    /// <param name="status">How the journal ended.</param>
+    /// <param name="defect">The defect found, if any.</param>
+    /// <param name="file">The file where reading stopped, or null.</param>
+    /// <param name="offset">Byte offset where reading stopped.</param>
+    /// <param name="recordsRead">Records read before it.</param>
+    /// <param name="message">Human description.</param>
     public JournalTail(TailStatus status, JournalDefect defect, string? file, long offset, long recordsRead, string message)
     {
         Status = status; Defect = defect; File = file; Offset = offset; RecordsRead = recordsRead; Message = message;

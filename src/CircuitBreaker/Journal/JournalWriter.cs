@@ -79,10 +79,12 @@ public sealed class JournalWriter : IDisposable
     private int _state;
 
     /// <summary>Starts a writer on <paramref name="basePath"/> with default options. Allocates (setup only).</summary>
+    /// <param name="basePath">Files are <c>&lt;basePath&gt;.&lt;n:D6&gt;.cbj</c>.</param>
     public JournalWriter(string basePath) : this(new JournalWriterOptions { BasePath = basePath }) { }
 
     /// <summary>Validates <paramref name="options"/>, preallocates the buffers and starts the journal thread. The first file is
     /// numbered one past the highest existing <c>&lt;base&gt;.n.cbj</c> (0 when none). Allocates (setup only).</summary>
+    /// <param name="options">Path, buffer and file sizes, flush policy (validated; every error in one message).</param>
     public JournalWriter(JournalWriterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -146,6 +148,8 @@ public sealed class JournalWriter : IDisposable
     /// <see cref="Shed"/>, marked by a gap) when the buffer is in its reserve; any other record waits for room up to
     /// <see cref="JournalWriterOptions.EssentialWaitTimeout"/> and is refused (false, counted in <see cref="Dropped"/>) only
     /// after it, or after <see cref="Dispose"/>.</summary>
+    /// <param name="type">The record type.</param>
+    /// <param name="payload">Its payload, copied into the buffer.</param>
     public bool TryAppend(JournalRecordType type, ReadOnlySpan<byte> payload)
     {
         if (!JournalFormat.IsDefined(type) || type is JournalRecordType.Gap or JournalRecordType.SessionEnd
@@ -166,11 +170,15 @@ public sealed class JournalWriter : IDisposable
 
     /// <summary>Appends a <see cref="RiskEvent"/> as an <see cref="JournalRecordType.Event"/> record (its 64 bytes as is).
     /// Single producer; allocates nothing. Market data may be shed under overload (see the type's remarks).</summary>
+    /// <param name="riskEvent">The event.</param>
+    /// <returns>False when refused (counted).</returns>
     public bool TryAppend(in RiskEvent riskEvent) =>
         TryAppend(JournalRecordType.Event, MemoryMarshal.AsBytes(new ReadOnlySpan<RiskEvent>(in riskEvent)));
 
     /// <summary>Appends <paramref name="text"/> as a UTF-8 <see cref="JournalRecordType.Note"/>. Single producer; allocates
     /// nothing (encodes into a preallocated scratch buffer). False (rejected) when the encoding is too long.</summary>
+    /// <param name="text">The note.</param>
+    /// <returns>False when refused (counted).</returns>
     public bool TryAppendNote(ReadOnlySpan<char> text)
     {
         if (!Encoding.UTF8.TryGetBytes(text, _noteScratch, out int written))
@@ -184,6 +192,7 @@ public sealed class JournalWriter : IDisposable
     /// <summary>Appends a gap found by the caller (for example a pipeline's transitions that could not be queued), as a record
     /// that must never be dropped. Single producer; allocates nothing. False (rejected) for an undefined kind or a count
     /// below 1.</summary>
+    /// <param name="gap">The gap.</param>
     public bool TryAppendGap(in JournalGap gap)
     {
         if (gap.Kind is < JournalGapKind.MarketDataShed or > JournalGapKind.TripsNotQueued || gap.Count <= 0)
@@ -203,6 +212,8 @@ public sealed class JournalWriter : IDisposable
         !_closing && WaitForRoom(PendingGapBytes() + JournalFormat.FrameHeaderSize + payloadLength);
 
     /// <summary>Trades, quotes and oracle prices: the records that may be shed under overload.</summary>
+    /// <param name="kind">An event kind.</param>
+    /// <returns>True for trades, quotes and oracle prices.</returns>
     public static bool IsMarketData(RiskEventKind kind) => (uint)kind < 16 && (MarketDataKinds & (1 << (int)kind)) != 0;
 
     private bool AppendMarketData(ReadOnlySpan<byte> payload, RiskEventKind kind, long time)
@@ -322,6 +333,7 @@ public sealed class JournalWriter : IDisposable
 
     /// <summary>Like <see cref="Flush()"/> but gives up after <paramref name="timeout"/>; false when it timed out or the
     /// writer is faulted.</summary>
+    /// <param name="timeout">The longest wait (wall time); <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
     public bool Flush(TimeSpan timeout)
     {
         long target = _buffer.PublishedHead;

@@ -31,6 +31,8 @@ public static class TripRecord
 
     /// <summary>Writes <paramref name="trip"/> into the first <see cref="Size"/> bytes of <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="Size"/>.</exception>
+    /// <param name="trip">The transition.</param>
+    /// <param name="destination">At least <see cref="Size"/> bytes.</param>
     public static void Write(in TripContext trip, Span<byte> destination)
     {
         if (destination.Length < Size)
@@ -53,6 +55,9 @@ public static class TripRecord
 
     /// <summary>Reads a trip payload. False (and <c>default</c>) when the payload is not <see cref="Size"/> bytes or its
     /// layout version is not <see cref="LayoutVersion"/>. Allocates nothing.</summary>
+    /// <param name="payload">A trip record's payload.</param>
+    /// <param name="trip">The transition, or <c>default</c>.</param>
+    /// <returns>True for a valid trip payload.</returns>
     public static bool TryRead(ReadOnlySpan<byte> payload, out TripContext trip)
     {
         if (payload.Length != Size || payload[0] != LayoutVersion)

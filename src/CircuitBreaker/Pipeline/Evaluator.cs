@@ -64,6 +64,7 @@ public sealed class Evaluator : IFindingSink
     public long AllocatedBytesAtLastBatch => Volatile.Read(ref _allocatedSnapshot);
 
     /// <summary>Evaluates one event.</summary>
+    /// <param name="e">The event; evaluator thread only.</param>
     public void Evaluate(in RiskEvent e)
     {
         Volatile.Write(ref _lastTimeNs, e.TimeNs);
@@ -98,6 +99,7 @@ public sealed class Evaluator : IFindingSink
             case AdminAction.Halt: board.Halt(scope, e.Aux, e.TimeNs); break;
             case AdminAction.Resume: board.Resume(scope, e.Aux, e.TimeNs); break;
             case AdminAction.ReduceOnly: board.ReduceOnly(scope, e.Aux, e.TimeNs); break;
+            case AdminAction.StartDay: _breaker.Positions.StartDay(in e); break;
         }
     }
 

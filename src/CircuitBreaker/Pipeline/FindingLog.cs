@@ -8,6 +8,7 @@ public sealed class FindingLog
     private long _dropped;
 
     /// <summary>Creates a log keeping up to <paramref name="capacity"/> findings.</summary>
+    /// <param name="capacity">Findings kept (preallocated); later ones are only counted in <see cref="Dropped"/>.</param>
     public FindingLog(int capacity) => _items = new Finding[Math.Max(0, capacity)];
 
     /// <summary>Findings kept.</summary>
@@ -18,6 +19,7 @@ public sealed class FindingLog
     public ref readonly Finding this[int index] => ref _items[index];
 
     /// <summary>Adds a finding (allocation-free).</summary>
+    /// <param name="f">The finding; evaluator thread only.</param>
     public void Add(in Finding f)
     {
         int n = _count;

@@ -104,6 +104,8 @@ public sealed class RiskPipeline : IDisposable
 
     /// <summary>Publishes an event. <see cref="PublishResult.Full"/> under the fail-closed policy has already halted trading;
     /// <see cref="PublishResult.Stopped"/> after <see cref="Stop"/>. Thread-safe with <see cref="ProducerMode.Multi"/>; 0 B.</summary>
+    /// <param name="e">The event (market data, fill, position, chain, admin).</param>
+    /// <returns>Published, or why not.</returns>
     public PublishResult Publish(in RiskEvent e) => _ring.TryPublish(in e);
 
     /// <summary>
@@ -115,6 +117,7 @@ public sealed class RiskPipeline : IDisposable
     /// never refused (it only lowers risk): the gate releases its reservations even when the ring cannot take it, and
     /// <see cref="UnrecordedCancels"/> counts those.
     /// </summary>
+    /// <param name="order">The order, cancel or replace.</param>
     public Decision CheckAndPublish(in OrderRequest order)
     {
         if (!_ring.TryClaim(out long seq))

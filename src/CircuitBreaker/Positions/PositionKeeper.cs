@@ -23,6 +23,7 @@ public sealed class PositionKeeper
     private long _unknownFills;
 
     /// <summary>Creates a keeper feeding <paramref name="gate"/>.</summary>
+    /// <param name="gate">The gate whose account and instrument state the keeper updates (positions, PnL, references).</param>
     public PositionKeeper(PreTradeGate gate)
     {
         _gate = gate;
@@ -42,6 +43,8 @@ public sealed class PositionKeeper
     /// <summary>Signed position of an account on an instrument, in human units (0 when it never traded it).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An id outside the configuration (e.g. <see cref="AccountId.None"/>
     /// from a failed look-up).</exception>
+    /// <param name="account">The account.</param>
+    /// <param name="instrument">The instrument.</param>
     public double Position(AccountId account, InstrumentId instrument)
     {
         ValidAccount(account);
@@ -53,6 +56,7 @@ public sealed class PositionKeeper
 
     /// <summary>Realised plus unrealised PnL of an account since the day started.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
+    /// <param name="account">The account.</param>
     public double DailyPnl(AccountId account)
     {
         ref var a = ref _gate.AccountState(ValidAccount(account));
@@ -61,14 +65,37 @@ public sealed class PositionKeeper
 
     /// <summary>Gross marked exposure of an account.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
+    /// <param name="account">The account.</param>
     public double GrossExposure(AccountId account) => _gate.AccountState(ValidAccount(account)).PositionGross;
 
     /// <summary>Starts a new trading day for PnL limits: today's loss counts from the current PnL.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
+    /// <param name="account">The account whose day starts.</param>
     public void StartDay(AccountId account)
     {
         ref var a = ref _gate.AccountState(ValidAccount(account));
         a.DayStartPnl = a.RealisedPnl + a.UnrealisedPnl;
+    }
+
+    /// <summary>Starts a new trading day for every account slot (see <see cref="StartDay(AccountId)"/>). Call from the thread
+    /// that applies events (the evaluator's, under the pipeline: publish <see cref="RiskEvent.StartDay(long)"/> instead).
+    /// O(account capacity), allocates nothing.</summary>
+    public void StartDay()
+    {
+        int n = _gate.Config.Accounts.Length;
+        for (int k = 0; k < n; k++)
+        {
+            ref var a = ref _gate.AccountState(k);
+            a.DayStartPnl = a.RealisedPnl + a.UnrealisedPnl;
+        }
+    }
+
+    /// <summary>Applies a start-of-day admin event: global = every account, account = that one (an id outside the
+    /// configuration is ignored: an event never throws on the evaluator); other scopes are ignored.</summary>
+    internal void StartDay(in RiskEvent e)
+    {
+        if (e.AdminData.Scope == Scope.Global) StartDay();
+        else if (e.AdminData.Scope == Scope.Account && (uint)e.Aux < (uint)_gate.Config.Accounts.Length) StartDay(new AccountId(e.Aux));
     }
 
     private int ValidAccount(AccountId account)
@@ -78,12 +105,19 @@ public sealed class PositionKeeper
         return account.Value;
     }
 
-    /// <summary>Applies one event (what the evaluator calls for every event it consumes). Unknown ids, non-finite numbers,
+    /// <summary>Applies one event (what the evaluator calls for every event it consumes): market data, fills, positions, and
+    /// the start-of-day admin command (<see cref="RiskEvent.StartDay(long)"/>); other admin commands are ignored here. Unknown ids, non-finite numbers,
     /// fills beyond 4e15 lots and market data older than the newest of its kind for the instrument are ignored.</summary>
+    /// <param name="e">The event.</param>
     public void Apply(in RiskEvent e)
     {
         var cfg = _gate.Config;
         if (_releases is { Backlog: > 0 } q) q.FlushBacklog();
+        if (e.Kind == RiskEventKind.Admin)
+        {
+            if (e.SubKind == (byte)AdminAction.StartDay) StartDay(in e); // other admin commands are the board's
+            return;
+        }
         if ((uint)e.Instrument >= (uint)cfg.Instruments.Length) return;
         switch (e.Kind)
         {

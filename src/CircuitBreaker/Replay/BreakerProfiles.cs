@@ -10,6 +10,7 @@ public static class BreakerProfiles
     private const int Huge = 1_000_000_000;
 
     /// <summary>Default limits (<see cref="RiskDefaults"/>): leaves the builder as it is.</summary>
+    /// <param name="builder">The builder (left as it is).</param>
     public static void Default(CircuitBreakerBuilder builder) => ArgumentNullException.ThrowIfNull(builder);
 
     /// <summary>
@@ -17,6 +18,7 @@ public static class BreakerProfiles
     /// and open orders at 10^9, 1,024 open orders per account and instrument, and no position, exposure or loss limit.
     /// Self-match and duplicate-id checks still apply (a tape that breaks them is not a real engine's).
     /// </summary>
+    /// <param name="builder">The builder whose limits are opened.</param>
     public static void Off(CircuitBreakerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -35,6 +35,8 @@ public sealed partial class JournalReview
 
     /// <summary>The journal base path for <paramref name="path"/>: the path itself, or, for one of its files
     /// (<c>&lt;base&gt;.000003.cbj</c>), the base.</summary>
+    /// <param name="path">A journal base path or one of its files.</param>
+    /// <returns>The base path.</returns>
     public static string BasePathOf(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -49,6 +51,8 @@ public sealed partial class JournalReview
     /// data: a torn or corrupt tail is reported in <see cref="JournalReviewResult.Tail"/> and what was read before it is
     /// reviewed; no files or no session note are reported in <see cref="JournalReviewResult.Problem"/>.</summary>
     /// <exception cref="RiskConfigException">The review configuration is invalid.</exception>
+    /// <param name="journal">A journal base path or one of its files.</param>
+    /// <returns>What differs between the recorded session and the replay under this review's limits.</returns>
     public JournalReviewResult Run(string journal)
     {
         string basePath = BasePathOf(journal);

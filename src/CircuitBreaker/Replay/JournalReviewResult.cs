@@ -97,6 +97,7 @@ public sealed class JournalReviewResult
     public bool HasDifferences => OrderDifferenceCount > 0 || TripsOnlyThen.Count > 0 || TripsOnlyNow.Count > 0;
 
     /// <summary>Writes the review as JSON (snake_case; times in ns). Allocates.</summary>
+    /// <param name="stream">Where to write; left open.</param>
     public void WriteJson(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -162,6 +163,8 @@ public sealed class JournalReviewResult
     }
 
     /// <summary>"accepted" for <see cref="RejectReason.None"/>, else the reason's name.</summary>
+    /// <param name="reason">A verdict.</param>
+    /// <returns>Its name for the review.</returns>
     public static string ReasonName(RejectReason reason) => reason == RejectReason.None ? "accepted" : reason.ToString();
 
     private static void Counts(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> counts)

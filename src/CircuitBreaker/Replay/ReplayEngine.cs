@@ -35,6 +35,9 @@ public sealed class ReplayEngine
     /// </summary>
     /// <exception cref="TapeFormatException">The tape cannot be read or declares no instrument.</exception>
     /// <exception cref="RiskConfigException">The configuration is invalid.</exception>
+    /// <param name="path">The tape (<c>.jsonl</c> or <c>.jsonl.gz</c>); read once to the end for its instruments.</param>
+    /// <param name="configure">Adjusts the limits after the tape's instruments are declared (a profile such as <see cref="BreakerProfiles.Off"/>; default none).</param>
+    /// <returns>The configuration.</returns>
     public static RiskConfig BuildConfigFromTape(string path, Action<CircuitBreakerBuilder>? configure = null)
     {
         using var reader = TapeReader.Open(path);
@@ -46,6 +49,9 @@ public sealed class ReplayEngine
 
     /// <summary>Builds a configuration from the <c>instrument</c> records among <paramref name="records"/> (others are ignored).</summary>
     /// <exception cref="RiskConfigException">No instrument, or an invalid configuration.</exception>
+    /// <param name="records">Tape records; the <c>instrument</c> ones are used.</param>
+    /// <param name="configure">Adjusts the limits after the tape's instruments are declared (a profile such as <see cref="BreakerProfiles.Off"/>; default none).</param>
+    /// <returns>The configuration.</returns>
     public static RiskConfig BuildConfigFromTape(IEnumerable<TapeRecord> records, Action<CircuitBreakerBuilder>? configure = null)
         => BuildConfigFromTape(records, configure, out _);
 
@@ -71,6 +77,10 @@ public sealed class ReplayEngine
     /// </summary>
     /// <exception cref="TapeFormatException">The tape cannot be read, has no good record, or declares an instrument late
     /// in a source that cannot be read again.</exception>
+    /// <param name="path">The tape file.</param>
+    /// <param name="options">Detectors, desk and report options (default: every default detector, the default playbook).</param>
+    /// <param name="configure">Adjusts the limits after the tape's instruments are declared (a profile such as <see cref="BreakerProfiles.Off"/>; default none).</param>
+    /// <returns>The report and the bad records.</returns>
     public static ReplayResult ReplayFile(string path, ReplayOptions? options = null, Action<CircuitBreakerBuilder>? configure = null)
     {
         using var reader = TapeReader.Open(path);
@@ -87,6 +97,10 @@ public sealed class ReplayEngine
     /// </summary>
     /// <exception cref="TapeFormatException">The tape cannot be read, has no good record, declares no instrument, or
     /// declares one late in a source that cannot be read again.</exception>
+    /// <param name="reader">The tape, read to the end.</param>
+    /// <param name="options">Detectors, desk and report options (default: the defaults).</param>
+    /// <param name="configure">Adjusts the limits after the tape's instruments are declared (a profile such as <see cref="BreakerProfiles.Off"/>; default none).</param>
+    /// <returns>The report and the bad records.</returns>
     public static ReplayResult Replay(TapeReader reader, ReplayOptions? options = null, Action<CircuitBreakerBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -119,6 +133,8 @@ public sealed class ReplayEngine
 
     /// <summary>Replays every record of <paramref name="reader"/> and builds the report (reads to the end).</summary>
     /// <exception cref="TapeFormatException">The tape had no good record, or its stream failed.</exception>
+    /// <param name="reader">The tape, read to the end.</param>
+    /// <returns>The report and the bad records.</returns>
     public ReplayResult Run(TapeReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -182,7 +198,7 @@ public sealed class ReplayEngine
         var context = new DetectorContext(config.Registry, config.AccountCapacity) { Limits = config };
         evaluator = new Evaluator(breaker, options.Detectors(context), responder: null, maxFindingsKept: options.MaxFindings);
         if (options.Responder is { } responderFactory) evaluator.Responder = responderFactory(breaker);
-        var session = new ReplaySession(breaker, evaluator, new ReportBuilder(name, options.MaxFindings));
+        var session = new ReplaySession(breaker, evaluator, new ReportBuilder(name, options.MaxFindings), options.RecordTimeline);
         breaker.OnTrip(session.OnTrip);
         return session;
     }

@@ -26,6 +26,10 @@ public sealed class ReplayOptions
     /// <summary>Findings listed in the report before the rest are only counted (default 10,000, the spec's cap).</summary>
     public int MaxFindings { get; init; } = ReportBuilder.DefaultMaxFindings;
 
+    /// <summary>Record a <see cref="ReplayTimeline"/> (rejections and daily PnL over time, for a chart) in
+    /// <see cref="ReplayResult.Timeline"/>. Default false: nothing is recorded and the replay pays nothing for it.</summary>
+    public bool RecordTimeline { get; init; }
+
     /// <summary>Called with the number of records replayed so far every <see cref="ProgressEvery"/> records (default none).</summary>
     public Action<long>? Progress { get; init; }
 

@@ -30,8 +30,11 @@ public sealed class ReplayResult
     /// <summary>The tape's bad records (line and reason), the first <see cref="TapeReader.MaxDiagnostics"/> of them; empty for
     /// a journal review.</summary>
     public IReadOnlyList<TapeDiagnostic> BadRecords { get; init; } = [];
+    /// <summary>Rejections and daily PnL over time when <see cref="ReplayOptions.RecordTimeline"/> was set; null otherwise.</summary>
+    public ReplayTimeline? Timeline { get; init; }
 
     /// <summary>The outcome of account <paramref name="name"/>, or null when the tape never named it.</summary>
+    /// <param name="name">The account's name on the tape.</param>
     public AccountOutcome? Account(string name) => Accounts.FirstOrDefault(a => a.Name == name);
 }
 

@@ -22,15 +22,20 @@ internal sealed class ReplaySession
     private readonly Dictionary<string, int> _venues = new(StringComparer.Ordinal);
     private readonly List<TripContext> _trips = [];
     private readonly Dictionary<long, string> _tripDetail = [];
+    private readonly Dictionary<long, string> _tripRule = [];
     private readonly Dictionary<int, long> _fills = [];
     private readonly int _underlyings;
     private int _extraAssets;
     private long _skipped, _undeclared, _mismatched, _lastT;
     private string? _adminReason;
+    private readonly ReplayTimeline? _timeline;
+    private long _nextSampleT = long.MinValue;
+    private const long SampleEveryNs = 1_000_000_000;
 
-    public ReplaySession(Breaker breaker, Evaluator evaluator, ReportBuilder report)
+    public ReplaySession(Breaker breaker, Evaluator evaluator, ReportBuilder report, bool recordTimeline = false)
     {
         _breaker = breaker; _evaluator = evaluator; _report = report; _registry = breaker.Registry;
+        if (recordTimeline) _timeline = new ReplayTimeline();
         // Asset ids follow the detectors' rule (BehaviourAssetMap): asset k is the k-th distinct underlying in
         // registration order, so a chain event on "VLT" maps to the instrument of underlying VLT. An asset named by an
         // instrument symbol takes its underlying's id; any other asset (e.g. a stablecoin) gets the next free id.
@@ -52,11 +57,13 @@ internal sealed class ReplaySession
     {
         _trips.Add(c);
         if (c.Cause == TripCause.Manual && _adminReason is not null) _tripDetail[c.Sequence] = _adminReason;
+        else if (_evaluator.Responder is IncidentDesk { ActingRule: { } rule }) _tripRule[c.Sequence] = rule; // imposed by the playbook
     }
 
     public void Apply(TapeRecord r)
     {
         _lastT = r.T;
+        if (_timeline is not null && r.T >= _nextSampleT) SampleAll(r.T);
         switch (r.Type)
         {
             case TapeRecordType.Instrument: Declare(r); return;
@@ -98,6 +105,7 @@ internal sealed class ReplaySession
             _fills[e.Account] = _fills.GetValueOrDefault(e.Account) + 1;
         }
         _evaluator.Evaluate(in e);
+        if (_timeline is not null && e.Kind == RiskEventKind.Fill) Sample(e.TimeNs, e.Account);
         return true;
     }
 
@@ -113,10 +121,24 @@ internal sealed class ReplaySession
         }
         var decision = _breaker.Check(in request);
         _report.CountOrder(decision.Reason);
+        if (_timeline is not null && !decision.IsAccepted) _timeline.AddRejection(request.TimeNs, _registry.AccountName(request.Account), decision.Reason);
         if (decision.IsAccepted && request.Action == OrderAction.New) _accepted.Add((request.Account.Value, request.OrderId));
         var e = RiskEvent.OrderDecision(in request, decision.Reason);
         _evaluator.Evaluate(in e);
         return decision;
+    }
+
+    /// <summary>Samples the daily PnL of every account with fills, then not again for a second of event time.</summary>
+    private void SampleAll(long t)
+    {
+        foreach (var account in _fills.Keys) Sample(t, account);
+        _nextSampleT = t > long.MaxValue - SampleEveryNs ? long.MaxValue : t + SampleEveryNs;
+    }
+
+    private void Sample(long t, int account)
+    {
+        if ((uint)account >= (uint)_breaker.Config.AccountCapacity) return;
+        _timeline!.AddPnl(t, _registry.AccountName(new AccountId(account)), _breaker.Positions.DailyPnl(new AccountId(account)));
     }
 
     private void Declare(TapeRecord r)
@@ -215,7 +237,7 @@ internal sealed class ReplaySession
         _report.CountTape(reader);
         var result = Finish(incidents);
         return new ReplayResult(result.Report, result.Accounts, result.SkippedRecords, result.PositionDisagreements,
-            result.UndeclaredInstruments, result.InstrumentMismatches, result.LastEventTimeNs) { BadRecords = [.. reader.Diagnostics] };
+            result.UndeclaredInstruments, result.InstrumentMismatches, result.LastEventTimeNs) { BadRecords = [.. reader.Diagnostics], Timeline = result.Timeline };
     }
 
     /// <summary>Builds the result; the caller has set the report's record counts (<see cref="ReportBuilder.Events"/>, ...).</summary>
@@ -226,7 +248,8 @@ internal sealed class ReplaySession
             string reason = c.Cause == TripCause.Manual ? AdminName(c.State) : c.ReasonName;
             string detail = _tripDetail.TryGetValue(c.Sequence, out var d) && d.Length > 0
                 ? d
-                : ReplayEngine.Invariant($"{CauseName(c.Cause)} {reason}: {StateName(c.Previous)} -> {StateName(c.State)}");
+                : (_tripRule.TryGetValue(c.Sequence, out var rule) ? $"playbook rule '{rule}': " : "")
+                  + ReplayEngine.Invariant($"{CauseName(c.Cause)} {reason}: {StateName(c.Previous)} -> {StateName(c.State)}");
             _report.AddTrip(c.TimeNs, c.Scope, _registry.TargetName(c.Scope, c.Target), c.State, reason, c.Severity, detail);
         }
         var log = _evaluator.Findings;
@@ -250,7 +273,10 @@ internal sealed class ReplaySession
         {
             ["replay"] = Extras(accounts, keeper.PositionDisagreements),
         };
-        return new ReplayResult(report, accounts, _skipped, keeper.PositionDisagreements, _undeclared, _mismatched, _lastT);
+        if (_timeline is not null)
+            for (int a = 0; a < _registry.AccountCount && a < _breaker.Config.AccountCapacity; a++)
+                if (_breaker.Config.AccountLimits[a].MaxDailyLoss is { } limit) _timeline.SetLimit(_registry.AccountName(new AccountId(a)), limit);
+        return new ReplayResult(report, accounts, _skipped, keeper.PositionDisagreements, _undeclared, _mismatched, _lastT) { Timeline = _timeline };
     }
 
     private JsonElement Extras(List<AccountOutcome> accounts, long disagreements)

@@ -63,6 +63,7 @@ public sealed class DrillReport
     public Dictionary<string, JsonElement>? AdditionalFields { get; set; }
 
     /// <summary>Writes the report as indented UTF-8 JSON to <paramref name="stream"/> (left open).</summary>
+    /// <param name="stream">Where to write; left open.</param>
     public void Write(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -74,6 +75,8 @@ public sealed class DrillReport
 
     /// <summary>Reads a report written by <see cref="Write"/> or by another tool following the spec.</summary>
     /// <exception cref="InvalidDataException">Not a valid drill report (invalid JSON, a spec field missing or mistyped).</exception>
+    /// <param name="stream">UTF-8 JSON of a report; read to the end, left open.</param>
+    /// <returns>The report.</returns>
     public static DrillReport Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -90,6 +93,8 @@ public sealed class DrillReport
 
     /// <summary>Reads a report from JSON text.</summary>
     /// <exception cref="InvalidDataException">Not a valid drill report.</exception>
+    /// <param name="json">JSON text of a report.</param>
+    /// <returns>The report.</returns>
     public static DrillReport Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);

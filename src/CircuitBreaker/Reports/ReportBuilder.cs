@@ -71,6 +71,7 @@ public sealed class ReportBuilder
     }
 
     /// <summary>Counts one checked order: accepted when <paramref name="reason"/> is <see cref="RejectReason.None"/>, else rejected under its name.</summary>
+    /// <param name="reason">The gate's verdict.</param>
     public void CountOrder(RejectReason reason)
     {
         if (reason == RejectReason.None) _accepted++;
@@ -78,6 +79,7 @@ public sealed class ReportBuilder
     }
 
     /// <summary>Counts one rejected order under <paramref name="reason"/> (e.g. <c>PriceCollar</c>).</summary>
+    /// <param name="reason">The reason's name.</param>
     public void CountRejected(string reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
@@ -89,6 +91,13 @@ public sealed class ReportBuilder
     public void CountSuppressedFill() => SuppressedFills++;
 
     /// <summary>Records a change of trading state. Restatements are dropped when the report is built.</summary>
+    /// <param name="t">Event time, ns.</param>
+    /// <param name="scope">The scope that changed.</param>
+    /// <param name="target">The target's name (symbol, group, account, <c>*</c>).</param>
+    /// <param name="state">The new state.</param>
+    /// <param name="reason">The reason's name.</param>
+    /// <param name="severity">Its severity.</param>
+    /// <param name="detail">Free text shown with it.</param>
     public void AddTrip(long t, Scope scope, string target, TradingState state, string reason, Severity severity, string detail)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -100,6 +109,13 @@ public sealed class ReportBuilder
 
     /// <summary>Records a finding; returns false when the cap was reached and it was only counted.
     /// A non-finite score is recorded as 0.</summary>
+    /// <param name="t">Event time, ns.</param>
+    /// <param name="signature">The signature's name.</param>
+    /// <param name="severity">Its severity.</param>
+    /// <param name="scope">The scope of its target.</param>
+    /// <param name="target">The target's name.</param>
+    /// <param name="score">The detector's score.</param>
+    /// <param name="detail">The rendered detail.</param>
     public bool AddFinding(long t, string signature, Severity severity, Scope scope, string target, double score, string detail)
     {
         if (_findings.Count >= MaxFindings)
@@ -116,6 +132,7 @@ public sealed class ReportBuilder
     }
 
     /// <summary>Records an incident as given.</summary>
+    /// <param name="incident">The incident, as the report lists it.</param>
     public void AddIncident(ReportIncident incident)
     {
         ArgumentNullException.ThrowIfNull(incident);

@@ -31,6 +31,8 @@ public sealed class ReportIncident
     public List<string> Actions { get; set; } = [];
 
     /// <summary>The report's form of an incident record: id <c>INC-n</c>, times, scope, target, reasons, actions. Allocates.</summary>
+    /// <param name="record">The incident desk's record.</param>
+    /// <returns>The report's form.</returns>
     public static ReportIncident From(IncidentRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -7,8 +7,11 @@ namespace CircuitBreaker.Tape;
 public sealed class TapeFormatException : Exception
 {
     /// <summary>Creates the exception with a message a person can act on.</summary>
+    /// <param name="message">What is wrong and where (file, line).</param>
     public TapeFormatException(string message) : base(message) { }
 
     /// <summary>Creates the exception with a message and the I/O or decompression error behind it.</summary>
+    /// <param name="message">What is wrong and where (file, line).</param>
+    /// <param name="innerException">The I/O or decompression error behind it.</param>
     public TapeFormatException(string message, Exception innerException) : base(message, innerException) { }
 }

@@ -9,7 +9,7 @@ internal static class TapeNames
     public static readonly string[] Sides = ["buy", "sell"];
     public static readonly string[] OrderActions = ["new", "replace", "cancel"];
     public static readonly string[] ChainKinds = ["borrow", "repay", "swap", "deposit", "withdraw", "transfer", "liquidation"];
-    public static readonly string[] AdminActions = ["halt", "resume", "reduce_only", "ack"];
+    public static readonly string[] AdminActions = ["halt", "resume", "reduce_only", "ack", "start_day"];
     public static readonly string[] Scopes = ["instrument", "group", "account", "global"];
     public static readonly string[] TradingStates = ["active", "reduce_only", "halted"];
     public static readonly string[] Severities = ["info", "warning", "critical"];

@@ -61,6 +61,7 @@ public sealed class TapeReader : IDisposable
     /// Reads forward only, once: a FIFO or <c>/dev/stdin</c> works.
     /// </summary>
     /// <exception cref="TapeFormatException">The file cannot be opened.</exception>
+    /// <param name="path">A <c>.jsonl</c> or <c>.jsonl.gz</c> file, or <c>-</c> for standard input.</param>
     public static TapeReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -104,6 +105,8 @@ public sealed class TapeReader : IDisposable
 
     /// <summary>Reads the next good record, skipping comments and bad records. False at the end of the tape.</summary>
     /// <exception cref="TapeFormatException">The underlying stream failed (I/O error, corrupt gzip).</exception>
+    /// <param name="record">The next good record; undefined when the result is false.</param>
+    /// <returns>False at the end of the tape.</returns>
     public bool TryRead(out TapeRecord record)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

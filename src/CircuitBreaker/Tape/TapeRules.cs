@@ -79,7 +79,9 @@ internal sealed class TapeRules
                 return Required(r.ChainKind.HasValue, "kind") ?? Required(r.Asset, "asset") ?? Required(r.Amount, "amount")
                     ?? NotBlank(r.Account, "account") ?? (r.Symbol is null ? null : PriceSymbol(r.Symbol));
             case TapeRecordType.Admin:
-                return Required(r.AdminAction.HasValue, "action") ?? NotBlank(r.Target, "target");
+                return Required(r.AdminAction.HasValue, "action") ?? NotBlank(r.Target, "target")
+                    ?? (r.AdminAction == AdminAction.StartDay && r.Scope is Scope.Instrument or Scope.Group
+                        ? "action 'start_day' applies to scope 'global' (every account) or 'account'" : null);
             default:
                 return string.Create(CultureInfo.InvariantCulture, $"unknown type {(int)r.Type}");
         }

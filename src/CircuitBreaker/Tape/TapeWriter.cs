@@ -36,6 +36,8 @@ public sealed class TapeWriter : IDisposable
     }
 
     /// <summary>Creates (or overwrites) the tape at <paramref name="path"/>; gzip-compressed when it ends in <c>.gz</c>.</summary>
+    /// <param name="path">The file to create or overwrite.</param>
+    /// <returns>The writer; dispose it to flush and close the file.</returns>
     public static TapeWriter Create(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -48,6 +50,7 @@ public sealed class TapeWriter : IDisposable
     public long RecordsWritten { get; private set; }
 
     /// <summary>Writes a <c># comment</c> line. The text must not contain a line break.</summary>
+    /// <param name="text">The comment, without the leading <c>#</c> and without line breaks.</param>
     public void WriteComment(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -58,6 +61,7 @@ public sealed class TapeWriter : IDisposable
 
     /// <summary>Writes one record as one line.</summary>
     /// <exception cref="ArgumentException">The record breaks the spec (the message says which rule); nothing is written.</exception>
+    /// <param name="record">The record; its fields are written in the tape's names, unset ones left out.</param>
     public void Write(TapeRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -75,6 +75,7 @@ public sealed class LatencyHistogram
     /// Records one value. Negative values (a clock stepping back) are recorded as 0. Allocation-free, lock-free,
     /// single writer.
     /// </summary>
+    /// <param name="value">The value (ns or any unit), &gt;= 0; larger than the top bucket counts in the top bucket.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(long value)
     {
@@ -90,6 +91,8 @@ public sealed class LatencyHistogram
     /// Records <paramref name="value"/> <paramref name="times"/> times (e.g. a batch of equal per-operation timings).
     /// Negative values are recorded as 0; <paramref name="times"/> ≤ 0 records nothing. Allocation-free, single writer.
     /// </summary>
+    /// <param name="value">The value, &gt;= 0.</param>
+    /// <param name="times">How many times it was seen, &gt;= 0.</param>
     public void Record(long value, long times)
     {
         if (times <= 0) return;
@@ -107,6 +110,7 @@ public sealed class LatencyHistogram
     /// 100 returns <see cref="Max"/>; an empty histogram returns 0. A percentile that is NaN or outside [0, 100] throws
     /// <see cref="ArgumentOutOfRangeException"/>. O(number of buckets); allocation-free.
     /// </summary>
+    /// <param name="percentile">The percentile, in [0, 100].</param>
     public long ValueAtPercentile(double percentile)
     {
         if (double.IsNaN(percentile) || percentile < 0 || percentile > 100)
@@ -145,6 +149,7 @@ public sealed class LatencyHistogram
     /// Both must have the same <see cref="SubBucketBits"/>, else <see cref="ArgumentException"/>; a null argument throws
     /// <see cref="ArgumentNullException"/>. Merging a histogram into itself doubles its counts. Allocation-free.
     /// </summary>
+    /// <param name="other">A histogram with the same precision; it is left unchanged.</param>
     public void Merge(LatencyHistogram other)
     {
         ArgumentNullException.ThrowIfNull(other);

@@ -9,7 +9,7 @@ public class HangingKillSwitchTests
     public void HangingSwitchOnTheEvaluator_WatchdogFailsClosed_NothingLost()
     {
         var f = new GateFixture(new InstrumentLimits { MaxLongPosition = 1.0, FatFingerMultiple = 1e9 });
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var release = new ManualResetEventSlim(false);
         f.Breaker.OnTrip((in TripContext t) => { if (t.Reason == RejectReason.MaxPosition) release.Wait(10_000); }); // hangs on the evaluator
         using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.FromMilliseconds(100) }, timeProvider: time);

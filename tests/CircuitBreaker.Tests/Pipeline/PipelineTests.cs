@@ -96,7 +96,7 @@ public class PipelineTests
     public void StalledEvaluator_WatchdogHaltsGlobally()
     {
         var f = new GateFixture();
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var release = new ManualResetEventSlim(false);
         using var p = new RiskPipeline(f.Breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.FromMilliseconds(100) },
             new IDetector[] { new BlockingDetector(release) }, timeProvider: time);

@@ -34,6 +34,8 @@ public sealed class DrainDetector : IDetector
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="DrainOptions"/> defaults; validated, every error in one message).</param>
     public DrainDetector(DetectorContext context, DrainOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -41,6 +41,8 @@ public sealed class FlashLoanDetector : IDetector
     private readonly int _instruments;
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="FlashLoanOptions"/> defaults; validated, every error in one message).</param>
     public FlashLoanDetector(DetectorContext context, FlashLoanOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -42,6 +42,8 @@ public sealed class LossVelocityDetector : IDetector
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="LossVelocityOptions"/> defaults; validated, every error in one message).</param>
     public LossVelocityDetector(DetectorContext context, LossVelocityOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -32,6 +32,8 @@ public sealed class ProductRiskDetector : IDetector
     private readonly BehaviourEpisode[] _greeksEpisode, _swapEpisode, _barrierEpisode;
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="ProductRiskOptions"/> defaults; validated, every error in one message).</param>
     public ProductRiskDetector(DetectorContext context, ProductRiskOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -88,6 +90,7 @@ public sealed class ProductRiskDetector : IDetector
     public ProductRiskOptions Options => _o;
 
     /// <summary>Current |Σ delta|, |Σ gamma|, |Σ vega| of a group, for inspection (0 for an unknown group).</summary>
+    /// <param name="group">A risk group.</param>
     public (double Delta, double Gamma, double Vega) GroupGreeks(GroupId group)
         => (uint)group.Value < (uint)_groupDelta.Length ? (_groupDelta[group.Value], _groupGamma[group.Value], _groupVega[group.Value]) : (0, 0, 0);
 

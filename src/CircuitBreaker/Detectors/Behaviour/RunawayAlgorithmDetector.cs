@@ -54,6 +54,8 @@ public sealed class RunawayAlgorithmDetector : IDetector
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector; sizes all state from <paramref name="context"/>. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="RunawayAlgorithmOptions"/> defaults; validated, every error in one message).</param>
     public RunawayAlgorithmDetector(DetectorContext context, RunawayAlgorithmOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

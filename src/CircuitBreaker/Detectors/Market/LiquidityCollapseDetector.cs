@@ -31,6 +31,8 @@ public sealed class LiquidityCollapseDetector : IDetector
     private readonly double[] _tick; // [instrument]
 
     /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="LiquidityCollapseOptions"/> defaults; validated, every error in one message).</param>
     public LiquidityCollapseDetector(DetectorContext context, LiquidityCollapseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

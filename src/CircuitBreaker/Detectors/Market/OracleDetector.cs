@@ -38,6 +38,8 @@ public sealed class OracleDetector : IDetector
     }
 
     /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="OracleOptions"/> defaults; validated, every error in one message).</param>
     public OracleDetector(DetectorContext context, OracleOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -40,6 +40,8 @@ public sealed class PriceVelocityDetector : IDetector
     private EventTimeAnchor _anchor;
 
     /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="PriceVelocityOptions"/> defaults; validated, every error in one message).</param>
     public PriceVelocityDetector(DetectorContext context, PriceVelocityOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -26,6 +26,8 @@ public sealed class VolumeSpikeDetector : IDetector
     }
 
     /// <summary>Creates the detector with state for every instrument in the context. Throws on invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="VolumeSpikeOptions"/> defaults; validated, every error in one message).</param>
     public VolumeSpikeDetector(DetectorContext context, VolumeSpikeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

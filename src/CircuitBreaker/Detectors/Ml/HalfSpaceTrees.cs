@@ -20,6 +20,7 @@ public sealed class HalfSpaceTrees
     private int _inWindow;
 
     /// <summary>Builds the trees. Allocates all memory the model will ever use. Throws on invalid options.</summary>
+    /// <param name="options">Trees, depth, window, feature ranges and seed (validated).</param>
     public HalfSpaceTrees(HalfSpaceTreesOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -64,6 +65,7 @@ public sealed class HalfSpaceTrees
     /// leaf or whose reference mass r is at or below the size limit. Higher is more normal; 0 before <see cref="IsReady"/>.
     /// Returns NaN when a feature is NaN. Throws <see cref="ArgumentException"/> when the length is not <see cref="HalfSpaceTreesOptions.Dimensions"/>.
     /// </summary>
+    /// <param name="x">The feature vector, one value per feature.</param>
     public double Score(ReadOnlySpan<double> x)
     {
         CheckLength(x);
@@ -88,6 +90,7 @@ public sealed class HalfSpaceTrees
     /// Anomaly score in [0, 1]: <c>1 − log2(1 + Score / trees) / log2(1 + ψ × 2^depth)</c>. 1 means no reference mass
     /// at all around the point; lower is more normal. NaN when a feature is NaN; 1 before <see cref="IsReady"/>.
     /// </summary>
+    /// <param name="x">The feature vector, one value per feature.</param>
     public double AnomalyScore(ReadOnlySpan<double> x)
     {
         double s = Score(x);
@@ -96,6 +99,7 @@ public sealed class HalfSpaceTrees
     }
 
     /// <summary>Adds a point to the latest window; every ψ updates the latest window becomes the reference. Ignores a point with a NaN feature.</summary>
+    /// <param name="x">The feature vector, one value per feature.</param>
     public void Update(ReadOnlySpan<double> x)
     {
         CheckLength(x);

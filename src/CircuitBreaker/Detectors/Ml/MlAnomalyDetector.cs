@@ -37,6 +37,8 @@ public sealed class MlAnomalyDetector : IDetector
     }
 
     /// <summary>Creates the detector and its model with state for every instrument in the context. Throws on invalid options.</summary>
+    /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
+    /// <param name="options">Thresholds, windows and warm-up (default: <see cref="MlAnomalyOptions"/> defaults; validated, every error in one message).</param>
     public MlAnomalyDetector(DetectorContext context, MlAnomalyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -58,6 +58,8 @@ public struct EpisodeGate
     public readonly long EpisodeStartNs => _runStartNs;
 
     /// <summary>True once warm-up is over at <paramref name="timeNs"/>.</summary>
+    /// <param name="timeNs">Event time now, ns.</param>
+    /// <returns>True once the warm-up has passed.</returns>
     public readonly bool IsWarm(long timeNs)
         => _observations >= _warmupObservations && _observations > 0 && timeNs - _firstTimeNs >= _warmupNs;
 

@@ -65,9 +65,12 @@ public sealed class EventTimeWindow
     public long HeadBucket => _head;
 
     /// <summary>Bucket index of an event time (floor division, also for negative times).</summary>
+    /// <param name="timeNs">Event time, ns (any origin, negative too).</param>
+    /// <returns>The bucket index (floor division).</returns>
     public long BucketOf(long timeNs) => timeNs >= 0 ? timeNs / BucketNs : -((-timeNs + BucketNs - 1) / BucketNs);
 
     /// <summary>Slides the window forward to <paramref name="timeNs"/>; returns how many buckets it moved (0 when not forward).</summary>
+    /// <param name="timeNs">Event time now, ns; earlier times leave the window as it is.</param>
     public long AdvanceTo(long timeNs)
     {
         long idx = BucketOf(timeNs);
@@ -88,6 +91,8 @@ public sealed class EventTimeWindow
     }
 
     /// <summary>Adds a value at <paramref name="timeNs"/> (sliding first). Returns false when it was dropped.</summary>
+    /// <param name="timeNs">Event time of the value, ns.</param>
+    /// <param name="value">The value; a non-finite one is dropped and counted.</param>
     public bool Add(long timeNs, double value)
     {
         if (!double.IsFinite(value)) { Dropped++; return false; }

@@ -40,9 +40,13 @@ public struct Ewma
     public readonly double Rms => Math.Sqrt(Mean * Mean + Variance);
 
     /// <summary>Weight a sample <paramref name="dtNs"/> after the previous one would get, before the count floor.</summary>
+    /// <param name="dtNs">Event time since the last update, ns.</param>
+    /// <returns>The weight of a new sample after that gap (0 for a gap of 0 or less).</returns>
     public readonly double AlphaFor(long dtNs) => dtNs <= 0 ? 0.0 : 1.0 - Math.Exp(-_decayPerNs * dtNs);
 
     /// <summary>Adds a sample taken at <paramref name="timeNs"/>. Ignores NaN and infinities.</summary>
+    /// <param name="timeNs">Event time of the sample, ns.</param>
+    /// <param name="x">The sample; a non-finite one is ignored.</param>
     public void Update(long timeNs, double x)
     {
         if (!double.IsFinite(x)) return;
@@ -66,6 +70,8 @@ public struct Ewma
     /// <summary>
     /// Standard score of <paramref name="x"/>: <c>(x − Mean) / max(StdDev, minStdDev)</c>; 0 before the first sample.
     /// </summary>
+    /// <param name="x">The value to score.</param>
+    /// <param name="minStdDev">Floor of the standard deviation (keeps a flat baseline from scoring noise as extreme).</param>
     public readonly double ZScore(double x, double minStdDev)
     {
         if (Count == 0) return 0;
