@@ -93,6 +93,8 @@ public sealed class BenignReport
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>Creates the report over <paramref name="days"/>.</summary>
+    /// <param name="seed">The generator seed the days came from.</param>
+    /// <param name="days">The per-day results, in day order.</param>
     public BenignReport(int seed, IReadOnlyList<BenignDayResult> days)
     {
         Seed = seed;

@@ -16,6 +16,9 @@ public static class BenignDays
         ["macro-release", "trend", "thin-weekend", "funding-flip", "feed-gap", "options-expiry", "listing-day", "volatile-maker"];
 
     /// <summary>Day <paramref name="day"/> (0-based) of the benchmark for <paramref name="seed"/>. Allocates; the tape is generated when scored.</summary>
+    /// <param name="day">The day number, from 0; day k is the same whatever the number of days asked for.</param>
+    /// <param name="seed">The generator seed (default 1).</param>
+    /// <returns>The day as a drill scenario (benign: any restriction is a false alarm).</returns>
     public static DrillScenario Day(int day, int seed = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(day);
@@ -40,6 +43,9 @@ public static class BenignDays
     }
 
     /// <summary>Days 0 … <paramref name="days"/> − 1 for <paramref name="seed"/>.</summary>
+    /// <param name="days">How many days.</param>
+    /// <param name="seed">The generator seed (default 1).</param>
+    /// <returns>The days, lazily.</returns>
     public static IEnumerable<DrillScenario> Days(int days, int seed = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(days);

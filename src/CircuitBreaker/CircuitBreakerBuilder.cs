@@ -156,6 +156,8 @@ public sealed class CircuitBreakerBuilder
     /// <see cref="DefaultSelfMatchBookBytes"/> (64 MiB), at most <see cref="MaxOrderBookBytes"/> (512 MiB). A configuration
     /// needing more fails <see cref="Build"/> with the figure, so one raised cap cannot preallocate a quarter of a gigabyte
     /// unnoticed.</summary>
+    /// <param name="bytes">The most bytes the self-match book may preallocate, in (0, 512 MiB].</param>
+    /// <returns>This builder. Allocates nothing.</returns>
     public CircuitBreakerBuilder SelfMatchBookLimit(long bytes) { _selfMatchBookLimit = bytes; return this; }
 
     /// <summary>

@@ -140,6 +140,8 @@ public readonly struct Decision : IEquatable<Decision>
     public bool IsAccepted => Reason == RejectReason.None;
 
     /// <summary>Equality of the outcome: reason and scope (the figures are detail and do not take part).</summary>
+    /// <param name="other">Another decision.</param>
+    /// <returns>True when reason and scope are equal.</returns>
     public bool Equals(Decision other) => Reason == other.Reason && Scope == other.Scope;
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Decision d && Equals(d);

@@ -314,6 +314,14 @@ public sealed class StateBoard : IDisposable
     /// target outside the board. Firm changes are never escalate-only: the firm plane orders its own changes. Kill switches
     /// receive a transition (with <see cref="TripOrigin.Firm"/>) only when the state in force changes. Allocation-free and lock-free.
     /// </summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="target">The dense id of the scope's target (instrument, group or account <c>.Value</c>); -1 for <see cref="Scope.Global"/>.</param>
+    /// <param name="state">The firm layer's new state (Active lifts the firm layer only).</param>
+    /// <param name="timeNs">Event time of the command, nanoseconds (any origin).</param>
+    /// <param name="cause">Who ordered it (usually <see cref="TripCause.Manual"/> for a firm operator).</param>
+    /// <param name="reason">The reason recorded with the transition.</param>
+    /// <param name="severity">Severity recorded with it (default critical).</param>
+    /// <returns>True when the firm layer changed. Thread-safe; allocates nothing.</returns>
     public bool TrySetFirm(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Severity severity = Severity.Critical)
         => SetLayer(scope, target, state, timeNs, cause, reason, default, severity, TripOrigin.Firm);

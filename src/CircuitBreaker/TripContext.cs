@@ -39,6 +39,17 @@ public readonly struct TripContext
     }
 
     /// <summary>Creates a context with its origin (the layer whose change made it).</summary>
+    /// <param name="sequence">Transition number, from 1, unique per board.</param>
+    /// <param name="timeNs">Event time (ns) of the event that caused it.</param>
+    /// <param name="scope">The scope that changed.</param>
+    /// <param name="target">The dense id of the scope's target (instrument, group or account id <c>.Value</c>); -1 for <see cref="Scope.Global"/>.</param>
+    /// <param name="previous">The state in force before.</param>
+    /// <param name="state">The state in force after.</param>
+    /// <param name="cause">Who changed it.</param>
+    /// <param name="reason">The reason recorded.</param>
+    /// <param name="signature">The signature that caused it, for signature trips.</param>
+    /// <param name="severity">The severity recorded.</param>
+    /// <param name="origin">The layer whose change made it: <see cref="TripOrigin.Local"/> (this process) or <see cref="TripOrigin.Firm"/> (the firm plane).</param>
     public TripContext(long sequence, long timeNs, Scope scope, int target, TradingState previous, TradingState state,
         TripCause cause, RejectReason reason, Signature signature, Severity severity, TripOrigin origin)
     {

@@ -39,6 +39,8 @@ public sealed class DetectorContext
     public RiskConfig? Limits { get; init; }
 
     /// <summary>The daily-loss limit of account <paramref name="account"/> from <see cref="Limits"/>, or +infinity when none is known.</summary>
+    /// <param name="account">The account's dense id.</param>
+    /// <returns>The limit in quote currency, or +infinity. Allocates nothing.</returns>
     public double MaxDailyLoss(int account)
         => Limits is { } l && (uint)account < (uint)l.AccountLimits.Count && l.AccountLimits[account].MaxDailyLoss is double v && v > 0 ? v : double.PositiveInfinity;
 }

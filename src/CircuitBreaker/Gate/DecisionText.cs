@@ -8,6 +8,8 @@ public static class DecisionText
 {
     /// <summary>The decision as text: <c>Accepted</c>, <c>Reason (Scope)</c>, and for a decision with figures the observed
     /// value, the comparison and the limit in the reason's unit.</summary>
+    /// <param name="decision">The decision.</param>
+    /// <returns>The text. Allocates (a string): for logs and tools, not the hot path.</returns>
     public static string Format(in Decision decision)
     {
         if (decision.IsAccepted) return "Accepted";
