@@ -18,6 +18,8 @@ public static class Program
             return LatencyHarness.Run(args);
         if (args.Contains("--book-rounds", StringComparer.OrdinalIgnoreCase))
             return Compare.BookRounds.Run(args);
+        if (args.Contains("--detector-costs", StringComparer.OrdinalIgnoreCase))
+            return Compare.DetectorCosts.Run(args);
         if (args.Contains("--compare", StringComparer.OrdinalIgnoreCase))
             return Compare.BuildComparison.Run(args);
 

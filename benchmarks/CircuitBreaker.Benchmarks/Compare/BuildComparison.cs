@@ -62,7 +62,7 @@ internal static class BuildComparison
         return 0;
     }
 
-    private static Func<int, long> Load(string dir, string mode)
+    internal static Func<int, long> Load(string dir, string mode)
     {
         string path = Path.GetFullPath(Path.Combine(dir, "CircuitBreaker.Benchmarks.dll"));
         var context = new BuildContext(path);
