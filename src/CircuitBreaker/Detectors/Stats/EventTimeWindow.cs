@@ -27,6 +27,10 @@ public sealed class EventTimeWindow
     private long _head = long.MinValue;
     private double _total;
     private long _totalCount;
+    // The window's extremes, kept with the sums: raised by Add, recomputed from the buckets when the window slides, so
+    // Min()/Max() are O(1) and equal to the scan over the buckets they replace.
+    private double _lo = double.PositiveInfinity;
+    private double _hi = double.NegativeInfinity;
 
     /// <summary>Creates an empty window. Allocates the bucket ring.</summary>
     /// <param name="windowNs">Window length in event-time nanoseconds; a positive multiple of <paramref name="buckets"/>.</param>
@@ -106,24 +110,16 @@ public sealed class EventTimeWindow
         if (value > _max[s]) _max[s] = value;
         _total += value;
         _totalCount++;
+        if (value < _lo) _lo = value;
+        if (value > _hi) _hi = value;
         return true;
     }
 
-    /// <summary>Smallest value in the window; NaN when empty. O(buckets).</summary>
-    public double Min()
-    {
-        double m = double.PositiveInfinity;
-        for (int i = 0; i < _buckets; i++) if (_count[i] > 0 && _min[i] < m) m = _min[i];
-        return _totalCount > 0 ? m : double.NaN;
-    }
+    /// <summary>Smallest value in the window; NaN when empty. O(1): kept by <see cref="Add"/> and the slide.</summary>
+    public double Min() => _totalCount > 0 ? _lo : double.NaN;
 
-    /// <summary>Largest value in the window; NaN when empty. O(buckets).</summary>
-    public double Max()
-    {
-        double m = double.NegativeInfinity;
-        for (int i = 0; i < _buckets; i++) if (_count[i] > 0 && _max[i] > m) m = _max[i];
-        return _totalCount > 0 ? m : double.NaN;
-    }
+    /// <summary>Largest value in the window; NaN when empty. O(1): kept by <see cref="Add"/> and the slide.</summary>
+    public double Max() => _totalCount > 0 ? _hi : double.NaN;
 
     /// <summary>Empties the window (keeps <see cref="Dropped"/>).</summary>
     public void Reset()
@@ -132,6 +128,8 @@ public sealed class EventTimeWindow
         _head = long.MinValue;
         _total = 0;
         _totalCount = 0;
+        _lo = double.PositiveInfinity;
+        _hi = double.NegativeInfinity;
     }
 
     private int Slot(long bucket)
@@ -150,10 +148,18 @@ public sealed class EventTimeWindow
 
     private void Recount()
     {
-        double t = 0;
+        double t = 0, lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         long c = 0;
-        for (int i = 0; i < _buckets; i++) { t += _sum[i]; c += _count[i]; }
+        for (int i = 0; i < _buckets; i++)
+        {
+            t += _sum[i];
+            c += _count[i];
+            if (_count[i] > 0 && _min[i] < lo) lo = _min[i];
+            if (_count[i] > 0 && _max[i] > hi) hi = _max[i];
+        }
         _total = t;
         _totalCount = c;
+        _lo = lo;
+        _hi = hi;
     }
 }

@@ -68,6 +68,35 @@ public sealed class EventTimeWindowTests
         }
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-3_000_000_000L)]
+    [InlineData(1_800_000_000_000_000_000L)]
+    public void MinMax_RandomStreamWithLateValuesAndGaps_EqualTheScanOfTheWindowsValues(long origin)
+    {
+        // Min/Max are kept incrementally (raised by Add, recomputed on a slide): they must equal, bit for bit, the extremes
+        // of exactly the values whose bucket is in (k − B, k], as the former O(buckets) scan returned.
+        var rng = new SplitMix64(23);
+        var w = new EventTimeWindow(500 * Ms, 5);
+        var seen = new List<(long Bucket, double V)>();
+        long t = origin, head = long.MinValue;
+        for (int n = 0; n < 4000; n++)
+        {
+            double r = rng.NextDouble();
+            t += r < 0.05 ? (long)(rng.NextDouble() * 900 * Ms) : (long)(rng.NextDouble() * 60 * Ms); // now and then a gap past the window
+            long at = rng.NextDouble() < 0.2 ? t - (long)(rng.NextDouble() * 450 * Ms) : t;        // a late value, mostly still inside
+            double v = rng.NextDouble() < 0.1 ? -rng.NextDouble() * 100 : rng.NextDouble() * 100;
+            if (rng.NextDouble() < 0.05) w.AdvanceTo(t); // a slide with no value
+            if (w.Add(at, v)) seen.Add((w.BucketOf(at), v));
+            head = w.HeadBucket;
+            var inside = seen.Where(s => s.Bucket > head - 5 && s.Bucket <= head).Select(s => s.V).ToList();
+            Assert.Equal(inside.Count, w.Count);
+            Assert.Equal(inside.Count == 0 ? double.NaN : inside.Min(), w.Min());
+            Assert.Equal(inside.Count == 0 ? double.NaN : inside.Max(), w.Max());
+            if (n % 1000 == 999) { w.Reset(); seen.Clear(); Assert.True(double.IsNaN(w.Min()) && double.IsNaN(w.Max())); }
+        }
+    }
+
     [Fact]
     public void Constructor_WindowNotMultipleOfBuckets_Throws()
     {
