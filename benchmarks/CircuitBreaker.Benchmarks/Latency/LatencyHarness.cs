@@ -101,7 +101,14 @@ internal static class LatencyHarness
             else notWired.Add($"{name}/ring");
             list.Add(new PipeThroughputMeasurement(name, "channel", false, producers, channel));
         }
-        if (ringWired) list.Add(new PublishToTripMeasurement("ring", true, ring));
+        if (ringWired)
+        {
+            list.Add(new PublishToTripMeasurement("ring", true, ring)); // yielding, the pipeline's default
+            // The same ring per wait strategy (issue 22: publish->trip is stated per strategy); busy-spin needs a core of its own.
+            list.Add(new PublishToTripMeasurement("ring-busyspin", true, RingEventPipe.For(Ring.WaitStrategyKind.BusySpin)));
+            list.Add(new PublishToTripMeasurement("ring-sleeping", true, RingEventPipe.For(Ring.WaitStrategyKind.Sleeping)));
+            list.Add(new PublishToTripMeasurement("ring-blocking", true, RingEventPipe.For(Ring.WaitStrategyKind.Blocking)));
+        }
         else notWired.Add("publish_to_trip/ring");
         list.Add(new PublishToTripMeasurement("channel", false, channel));
 
