@@ -18,6 +18,7 @@ public sealed class HalfSpaceTrees
     private int[] _reference;                // [tree * _nodes + node]
     private int[] _latest;                   // [tree * _nodes + node]
     private int _inWindow;
+    private readonly int[] _leaf;            // [tree]: the leaf of the last point scored by ScoreRecordingLeaves
 
     /// <summary>Builds the trees. Allocates all memory the model will ever use. Throws on invalid options.</summary>
     /// <param name="options">Trees, depth, window, feature ranges and seed (validated).</param>
@@ -34,6 +35,7 @@ public sealed class HalfSpaceTrees
         _splitValue = new double[_trees * _internal];
         _reference = new int[_trees * _nodes];
         _latest = new int[_trees * _nodes];
+        _leaf = new int[_trees];
 
         var rng = new SplitMix64(options.Seed);
         var lo = new double[_dims];
@@ -98,6 +100,53 @@ public sealed class HalfSpaceTrees
         return 1.0 - Math.Log2(1.0 + s / _trees) / Math.Log2(1.0 + (double)_window * (1 << _depth));
     }
 
+    /// <summary>
+    /// <see cref="AnomalyScore"/> of <paramref name="x"/>, walking each tree down to its leaf and keeping the leaves, so
+    /// that <see cref="UpdateRecorded"/> can then add the same point without walking the trees again (the leaf's
+    /// ancestors are its path). Same result, bit for bit, as <see cref="AnomalyScore"/>; NaN when a feature is NaN.
+    /// </summary>
+    internal double AnomalyScoreRecordingLeaves(ReadOnlySpan<double> x)
+    {
+        CheckLength(x);
+        for (int q = 0; q < x.Length; q++) if (double.IsNaN(x[q])) return double.NaN;
+        double total = 0;
+        for (int tr = 0; tr < _trees; tr++)
+        {
+            int baseInternal = tr * _internal, baseNodes = tr * _nodes;
+            int node = 0, k = 0;
+            while (k < _depth && _reference[baseNodes + node] > _sizeLimit)
+            {
+                int n = baseInternal + node;
+                node = Clamp01(x[_splitDim[n]]) < _splitValue[n] ? 2 * node + 1 : 2 * node + 2;
+                k++;
+            }
+            total += _reference[baseNodes + node] * (double)(1 << k);
+            for (; k < _depth; k++) // on to the leaf, for the update
+            {
+                int n = baseInternal + node;
+                node = Clamp01(x[_splitDim[n]]) < _splitValue[n] ? 2 * node + 1 : 2 * node + 2;
+            }
+            _leaf[tr] = node;
+        }
+        return 1.0 - Math.Log2(1.0 + total / _trees) / Math.Log2(1.0 + (double)_window * (1 << _depth));
+    }
+
+    /// <summary>
+    /// <see cref="Update"/> of the point last scored by <see cref="AnomalyScoreRecordingLeaves"/> (which must have
+    /// returned a number, not NaN): the same counts incremented, from each leaf up to the root, with no tree walk.
+    /// </summary>
+    internal void UpdateRecorded()
+    {
+        int[] latest = _latest;
+        for (int tr = 0; tr < _trees; tr++)
+        {
+            int baseNodes = tr * _nodes;
+            for (int node = _leaf[tr]; node > 0; node = (node - 1) >> 1) latest[baseNodes + node]++;
+            latest[baseNodes]++;
+        }
+        EndUpdate();
+    }
+
     /// <summary>Adds a point to the latest window; every ψ updates the latest window becomes the reference. Ignores a point with a NaN feature.</summary>
     /// <param name="x">The feature vector, one value per feature.</param>
     public void Update(ReadOnlySpan<double> x)
@@ -116,6 +165,11 @@ public sealed class HalfSpaceTrees
                 _latest[baseNodes + node]++;
             }
         }
+        EndUpdate();
+    }
+
+    private void EndUpdate()
+    {
         Updates++;
         if (++_inWindow == _window)
         {

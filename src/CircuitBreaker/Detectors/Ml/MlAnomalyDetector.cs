@@ -140,7 +140,7 @@ public sealed class MlAnomalyDetector : IDetector
         double a = double.NaN;
         if (normalised && _model.IsReady && s.Samples > _o.WarmupSamples)
         {
-            a = _model.AnomalyScore(x);
+            a = _model.AnomalyScoreRecordingLeaves(x); // the update below reuses the leaves: one walk of the trees, not two
             if (s.ScoreBaseline.Count >= _o.NormalisationWarmupSamples)
             {
                 double z = s.ScoreBaseline.ZScore(a, _o.MinScoreStdDev);
@@ -155,7 +155,11 @@ public sealed class MlAnomalyDetector : IDetector
         }
 
         if (s.Gate.InEpisode) return;
-        if (normalised) _model.Update(x);
+        if (normalised)
+        {
+            if (!double.IsNaN(a)) _model.UpdateRecorded();
+            else _model.Update(x);
+        }
         if (!double.IsNaN(a)) s.ScoreBaseline.Update(t, a);
         for (int j = 0; j < FeatureCount; j++) _norm[row + j].Update(t, raw[j]);
     }

@@ -58,6 +58,38 @@ public sealed class HalfSpaceTreesTests
     }
 
     [Fact]
+    public void ScoreRecordingLeavesThenUpdateRecorded_SameScoresAndCountsAsScoreThenUpdate()
+    {
+        // The ML detector's one-walk path against the two walks it replaces: same scores bit for bit, over several window
+        // swaps, points outside [0, 1] (clamped) included; a model trained the old way must score the same afterwards.
+        var walkTwice = new HalfSpaceTrees(new HalfSpaceTreesOptions { Dimensions = 3, Seed = 3, WindowSize = 50 });
+        var walkOnce = new HalfSpaceTrees(new HalfSpaceTreesOptions { Dimensions = 3, Seed = 3, WindowSize = 50 });
+        var rng = new SplitMix64(77);
+        int differentFromFirst = 0;
+        double first = double.NaN;
+        for (int k = 0; k < 1000; k++)
+        {
+            var x = k % 7 == 0 ? Outlier(ref rng) : Inlier(ref rng);
+            if (k % 31 == 0) x[1] = 1.3; // clamped to 1
+            double expected = walkTwice.AnomalyScore(x);
+            double actual = walkOnce.AnomalyScoreRecordingLeaves(x);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(actual));
+            if (k == 300) first = actual;
+            else if (k > 300 && actual != first) differentFromFirst++;
+            walkTwice.Update(x);
+            walkOnce.UpdateRecorded();
+        }
+        Assert.Equal(walkTwice.Updates, walkOnce.Updates);
+        Assert.True(differentFromFirst > 100, "scores must vary, or the comparison proves nothing");
+        var probe = new SplitMix64(9);
+        for (int k = 0; k < 200; k++)
+        {
+            var x = k % 2 == 0 ? Inlier(ref probe) : Outlier(ref probe);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(walkTwice.Score(x)), BitConverter.DoubleToInt64Bits(walkOnce.Score(x)));
+        }
+    }
+
+    [Fact]
     public void Score_SameSeedSameStream_BitIdentical()
     {
         var a = Trained(7);
