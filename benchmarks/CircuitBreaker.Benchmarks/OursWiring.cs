@@ -84,7 +84,7 @@ internal static class OursWiring
             });
         }
         foreach (var a in scenario.AccountNames) b.Account(a);
-        var breaker = new Breaker(b.Build());
+        var breaker = new Breaker(b.BuildConfig());
         foreach (var i in scenario.Instruments) breaker.Apply(RiskEvent.Trade(1, i.Id, i.ReferencePrice, i.Lot));
         return breaker;
     }
@@ -129,7 +129,7 @@ internal static class OursWiring
             });
         }
         foreach (var a in scenario.AccountNames) b.Account(a);
-        return new Breaker(b.Build());
+        return new Breaker(b.BuildConfig());
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ var config = new CircuitBreakerBuilder()
     .Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001, underlying: "BTC",
         limits: new InstrumentLimits { MaxLongPosition = 5, MaxShortPosition = 5 })
     .Account("mm-1", new AccountLimits { MaxDailyLoss = 50_000 })
-    .Build();
+    .BuildConfig();
 using var breaker = new Breaker(config);
 if (!breaker.Registry.TryGetInstrument("BTC-PERP", out var btc) || !breaker.Registry.TryGetAccount("mm-1", out var mm))
     throw new InvalidOperationException("BTC-PERP or mm-1 is not configured"); // a failed look-up yields an id the gate refuses

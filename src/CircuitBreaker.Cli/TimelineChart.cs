@@ -138,12 +138,7 @@ internal static class TimelineChart
         double pad = (hi - lo) * 0.05; lo -= pad; hi += pad;
         double PY(double v) => priceY + PriceH * (hi - v) / (hi - lo);
         sb.Append("<g id=\"price-axis\">");
-        double pstep = ChartAxis.Step(hi - lo, 6);
-        foreach (double v in ChartAxis.Ticks(lo, hi, 6))
-        {
-            sb.Append(C, $"<line x1=\"{L}\" x2=\"{W - R}\" y1=\"{PY(v):0.#}\" y2=\"{PY(v):0.#}\" stroke=\"#e5e5e5\"/>");
-            sb.Append(C, $"<text x=\"{L - 6}\" y=\"{PY(v) + 4:0.#}\" text-anchor=\"end\">{Esc(Fit(ChartAxis.Label(v, pstep), L - 20, CharW))}</text>");
-        }
+        GridLines(sb, lo, hi, 6, PY, "#e5e5e5");
         sb.Append(C, $"<text x=\"12\" y=\"{priceY + PriceH / 2}\" transform=\"rotate(-90 12 {priceY + PriceH / 2})\" text-anchor=\"middle\">price of {Esc(Fit(sym, 160, CharW))}</text>");
         sb.Append(C, $"<rect x=\"{L}\" y=\"{priceY}\" width=\"{W - L - R}\" height=\"{PriceH}\" fill=\"none\" stroke=\"#999\"/></g>");
         sb.Append("<g id=\"price\">");
@@ -183,12 +178,7 @@ internal static class TimelineChart
             double QY(double v) => pnlY + PnlH * (phi - v) / (phi - plo);
             sb.Append("<g id=\"pnl\">");
             sb.Append(C, $"<rect x=\"{L}\" y=\"{pnlY}\" width=\"{W - L - R}\" height=\"{PnlH}\" fill=\"none\" stroke=\"#999\"/>");
-            double qstep = ChartAxis.Step(phi - plo, 3);
-            foreach (double v in ChartAxis.Ticks(plo, phi, 3))
-            {
-                sb.Append(C, $"<line x1=\"{L}\" x2=\"{W - R}\" y1=\"{QY(v):0.#}\" y2=\"{QY(v):0.#}\" stroke=\"#eee\"/>");
-                sb.Append(C, $"<text x=\"{L - 6}\" y=\"{QY(v) + 4:0.#}\" text-anchor=\"end\">{Esc(Fit(ChartAxis.Label(v, qstep), L - 20, CharW))}</text>");
-            }
+            GridLines(sb, plo, phi, 3, QY, "#eee");
             sb.Append(C, $"<text x=\"12\" y=\"{pnlY + PnlH / 2}\" transform=\"rotate(-90 12 {pnlY + PnlH / 2})\" text-anchor=\"middle\">daily PnL</text>");
             sb.Append(C, $"<text x=\"26\" y=\"{pnlY + PnlH / 2}\" transform=\"rotate(-90 26 {pnlY + PnlH / 2})\" text-anchor=\"middle\" font-size=\"10\">{Esc(Fit(pnlAccount, PnlH, 6))}</text>");
             if (double.IsFinite(limit))
@@ -287,6 +277,17 @@ internal static class TimelineChart
     private static int Bin(long sinceStart, long span) => (int)Math.Clamp(sinceStart * (double)Bins / span, 0, Bins - 1);
 
     private static double Clamp(double v, double lo, double hi) => Math.Min(Math.Max(v, lo), hi);
+
+    /// <summary>Horizontal grid lines at nice ticks between <paramref name="lo"/> and <paramref name="hi"/>, each labelled at the left axis.</summary>
+    private static void GridLines(StringBuilder sb, double lo, double hi, int count, Func<double, double> y, string stroke)
+    {
+        double step = ChartAxis.Step(hi - lo, count);
+        foreach (double v in ChartAxis.Ticks(lo, hi, count))
+        {
+            sb.Append(C, $"<line x1=\"{L}\" x2=\"{W - R}\" y1=\"{y(v):0.#}\" y2=\"{y(v):0.#}\" stroke=\"{stroke}\"/>");
+            sb.Append(C, $"<text x=\"{L - 6}\" y=\"{y(v) + 4:0.#}\" text-anchor=\"end\">{Esc(Fit(ChartAxis.Label(v, step), L - 20, CharW))}</text>");
+        }
+    }
 
     /// <summary>The text cut to fit <paramref name="width"/> pixels (with an ellipsis).</summary>
     private static string Fit(string s, double width, double charW)

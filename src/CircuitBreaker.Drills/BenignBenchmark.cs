@@ -163,43 +163,38 @@ public sealed class BenignReport
     }
 
     /// <summary>The report as indented JSON (snake_case names).</summary>
-    public string ToJson()
+    public string ToJson() => IndentedJson.Write(w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        w.WriteStartObject();
+        w.WriteNumber("version", 1);
+        w.WriteNumber("seed", Seed);
+        w.WriteNumber("days", Days.Count);
+        w.WriteNumber("false_critical", Critical);
+        w.WriteNumber("false_restrictions", Restrictions);
+        w.WriteNumber("warnings", Warnings);
+        w.WriteNumber("warnings_per_day", Math.Round(WarningsPerDay, 3));
+        w.WriteNumber("rejected_orders", RejectedOrders);
+        w.WriteBoolean("passed", Passed);
+        w.WriteStartObject("signatures");
+        foreach (var (name, t) in Signatures) Tally(w, name, t, Days.Count);
+        w.WriteEndObject();
+        w.WriteStartArray("per_day");
+        foreach (var d in Days)
         {
             w.WriteStartObject();
-            w.WriteNumber("version", 1);
-            w.WriteNumber("seed", Seed);
-            w.WriteNumber("days", Days.Count);
-            w.WriteNumber("false_critical", Critical);
-            w.WriteNumber("false_restrictions", Restrictions);
-            w.WriteNumber("warnings", Warnings);
-            w.WriteNumber("warnings_per_day", Math.Round(WarningsPerDay, 3));
-            w.WriteNumber("rejected_orders", RejectedOrders);
-            w.WriteBoolean("passed", Passed);
+            w.WriteString("name", d.Day.Name);
+            w.WriteNumber("events", d.Events);
+            w.WriteNumber("orders", d.Orders);
+            w.WriteNumber("rejected_orders", d.RejectedOrders);
+            w.WriteNumber("pnl", Math.Round(d.Pnl, 2));
             w.WriteStartObject("signatures");
-            foreach (var (name, t) in Signatures) Tally(w, name, t, Days.Count);
+            foreach (var (name, t) in d.Signatures) Tally(w, name, t, 1);
             w.WriteEndObject();
-            w.WriteStartArray("per_day");
-            foreach (var d in Days)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", d.Day.Name);
-                w.WriteNumber("events", d.Events);
-                w.WriteNumber("orders", d.Orders);
-                w.WriteNumber("rejected_orders", d.RejectedOrders);
-                w.WriteNumber("pnl", Math.Round(d.Pnl, 2));
-                w.WriteStartObject("signatures");
-                foreach (var (name, t) in d.Signatures) Tally(w, name, t, 1);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 
     private static void Tally(Utf8JsonWriter w, string name, SignatureTally t, int days)
     {

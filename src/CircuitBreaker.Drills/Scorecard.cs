@@ -41,49 +41,44 @@ public sealed class Scorecard
     }
 
     /// <summary>The scorecard as indented JSON (snake_case names; times in ns, null when not reached).</summary>
-    public string ToJson()
+    public string ToJson() => IndentedJson.Write(w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        w.WriteStartObject();
+        w.WriteNumber("version", 1);
+        w.WriteNumber("attacks", Attacks);
+        w.WriteNumber("detected", Detected);
+        w.WriteNumber("passed", Passed);
+        w.WriteStartArray("scenarios");
+        foreach (var s in Scores)
         {
             w.WriteStartObject();
-            w.WriteNumber("version", 1);
-            w.WriteNumber("attacks", Attacks);
-            w.WriteNumber("detected", Detected);
-            w.WriteNumber("passed", Passed);
-            w.WriteStartArray("scenarios");
-            foreach (var s in Scores)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", s.Scenario.Name);
-                w.WriteBoolean("benign", s.Scenario.IsBenign);
-                w.WriteNumber("seed", s.Seed);
-                w.WriteNumber("attack_start_t", s.Scenario.AttackStartNs);
-                w.WriteNumber("events", s.On.Report.Events);
-                w.WriteBoolean("detected", s.Detected);
-                w.WriteBoolean("passed", s.Passed);
-                Nullable(w, "time_to_detect_ns", s.TimeToDetectNs);
-                Nullable(w, "time_to_contain_ns", s.TimeToContainNs);
-                w.WriteStartObject("signatures");
-                foreach (var p in s.Signatures) w.WriteNumber(p.Key, p.Value);
-                w.WriteEndObject();
-                w.WriteStartArray("actions");
-                foreach (var a in s.Actions) w.WriteStringValue(a);
-                w.WriteEndArray();
-                w.WriteNumber("rejected_orders", s.RejectedOrders);
-                w.WriteNumber("suppressed_fills", s.SuppressedFills);
-                w.WriteNumber("pnl_on", Math.Round(s.PnlOn, 2));
-                w.WriteNumber("pnl_off", Math.Round(s.PnlOff, 2));
-                w.WriteNumber("loss_avoided", Math.Round(s.LossAvoided, 2));
-                w.WriteNumber("false_findings", s.FalseFindings);
-                w.WriteNumber("false_criticals", s.FalseCriticals);
-                w.WriteEndObject();
-            }
+            w.WriteString("name", s.Scenario.Name);
+            w.WriteBoolean("benign", s.Scenario.IsBenign);
+            w.WriteNumber("seed", s.Seed);
+            w.WriteNumber("attack_start_t", s.Scenario.AttackStartNs);
+            w.WriteNumber("events", s.On.Report.Events);
+            w.WriteBoolean("detected", s.Detected);
+            w.WriteBoolean("passed", s.Passed);
+            Nullable(w, "time_to_detect_ns", s.TimeToDetectNs);
+            Nullable(w, "time_to_contain_ns", s.TimeToContainNs);
+            w.WriteStartObject("signatures");
+            foreach (var p in s.Signatures) w.WriteNumber(p.Key, p.Value);
+            w.WriteEndObject();
+            w.WriteStartArray("actions");
+            foreach (var a in s.Actions) w.WriteStringValue(a);
             w.WriteEndArray();
+            w.WriteNumber("rejected_orders", s.RejectedOrders);
+            w.WriteNumber("suppressed_fills", s.SuppressedFills);
+            w.WriteNumber("pnl_on", Math.Round(s.PnlOn, 2));
+            w.WriteNumber("pnl_off", Math.Round(s.PnlOff, 2));
+            w.WriteNumber("loss_avoided", Math.Round(s.LossAvoided, 2));
+            w.WriteNumber("false_findings", s.FalseFindings);
+            w.WriteNumber("false_criticals", s.FalseCriticals);
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 
     private static void Nullable(Utf8JsonWriter w, string name, long? v)
     {

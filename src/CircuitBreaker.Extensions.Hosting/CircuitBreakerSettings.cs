@@ -61,7 +61,7 @@ public sealed class CircuitBreakerSettings
         try
         {
             pipeline?.Validate();
-            return new CircuitBreakerSettings(builder.Build(), pipeline, signatures);
+            return new CircuitBreakerSettings(builder.BuildConfig(), pipeline, signatures);
         }
         catch (RiskConfigException ex) { throw Invalid(ex.Errors); }
         catch (ArgumentException ex) { throw Invalid([ex.Message]); }

@@ -3,7 +3,7 @@ namespace CircuitBreaker;
 /// <summary>
 /// Fluent configuration for quants: declare instruments, accounts, groups and their limits, then
 /// <see cref="BuildConfig"/> a validated, immutable <see cref="RiskConfig"/> (or <see cref="BuildBreaker"/> a
-/// <see cref="Breaker"/> over it). <see cref="Build"/> is the same as <see cref="BuildConfig"/>, kept for compatibility. Every problem (negative or NaN limits,
+/// <see cref="Breaker"/> over it). Every problem (negative or NaN limits,
 /// min &gt; max, collar ≤ 0, unknown symbol, a symbol, account or group declared or given limits twice, ...) is reported at once
 /// in one <see cref="RiskConfigException"/>, as the configuration file reports its duplicates: a second declaration never silently wins.
 /// Allocates; use at setup.
@@ -154,7 +154,7 @@ public sealed class CircuitBreakerBuilder
     /// <summary>The most memory the self-match book may preallocate (pair capacity × the largest
     /// <see cref="InstrumentLimits.MaxOpenOrdersPerAccount"/> × 2 sides × 8 B): default
     /// <see cref="DefaultSelfMatchBookBytes"/> (64 MiB), at most <see cref="MaxOrderBookBytes"/> (512 MiB). A configuration
-    /// needing more fails <see cref="Build"/> with the figure, so one raised cap cannot preallocate a quarter of a gigabyte
+    /// needing more fails <see cref="BuildConfig"/> with the figure, so one raised cap cannot preallocate a quarter of a gigabyte
     /// unnoticed.</summary>
     /// <param name="bytes">The most bytes the self-match book may preallocate, in (0, 512 MiB].</param>
     /// <returns>This builder. Allocates nothing.</returns>
@@ -174,12 +174,6 @@ public sealed class CircuitBreakerBuilder
     /// <param name="version">Any number you track configurations by (default 1).</param>
     /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Version(long version) { _version = version; return this; }
-
-    /// <summary>
-    /// The same as <see cref="BuildConfig"/>: builds the validated configuration snapshot (not a breaker). Kept for
-    /// compatibility with existing code and samples; new code says what it builds.
-    /// </summary>
-    public RiskConfig Build() => BuildConfig();
 
     /// <summary>Validates everything and builds a breaker over the snapshot (<c>new Breaker(BuildConfig())</c>).
     /// Throws <see cref="RiskConfigException"/> listing every problem. The caller disposes the breaker.</summary>

@@ -68,26 +68,21 @@ public sealed class InstrumentRegistry
     /// <summary>Registers (or returns) an account.</summary>
     /// <param name="name">The account's name.</param>
     /// <returns>Its dense id (the next free one when new). Allocates when new; setup only.</returns>
-    public AccountId GetOrAddAccount(string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (_accountByName.TryGetValue(name, out var id)) return id;
-        id = new AccountId(_accounts.Count);
-        _accounts.Add(name);
-        _accountByName.Add(name, id);
-        return id;
-    }
+    public AccountId GetOrAddAccount(string name) => GetOrAdd(name, _accounts, _accountByName, static i => new AccountId(i));
 
     /// <summary>Registers (or returns) a risk group.</summary>
     /// <param name="name">The group's name.</param>
     /// <returns>Its dense id (the next free one when new). Allocates when new; setup only.</returns>
-    public GroupId GetOrAddGroup(string name)
+    public GroupId GetOrAddGroup(string name) => GetOrAdd(name, _groups, _groupByName, static i => new GroupId(i));
+
+    /// <summary>The id of <paramref name="name"/>: found in <paramref name="index"/>, or the next dense one, appended.</summary>
+    private static TId GetOrAdd<TId>(string name, List<string> names, Dictionary<string, TId> index, Func<int, TId> idOf)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (_groupByName.TryGetValue(name, out var id)) return id;
-        id = new GroupId(_groups.Count);
-        _groups.Add(name);
-        _groupByName.Add(name, id);
+        if (index.TryGetValue(name, out var id)) return id;
+        id = idOf(names.Count);
+        names.Add(name);
+        index.Add(name, id);
         return id;
     }
 

@@ -1,7 +1,7 @@
 namespace CircuitBreaker;
 
 /// <summary>
-/// A validated, immutable snapshot of every limit, produced by <see cref="CircuitBreakerBuilder.Build"/>. The gate
+/// A validated, immutable snapshot of every limit, produced by <see cref="CircuitBreakerBuilder.BuildConfig"/>. The gate
 /// reads one snapshot per check, so a configuration swapped at run time is seen whole by each check: the old limits
 /// or the new, never a mix.
 /// </summary>

@@ -57,7 +57,7 @@ static Result Run(string name, int measured, bool allocatingControl, string? jou
     foreach (var s in symbols) b.Instrument(s, InstrumentKind.Perpetual, 0.1, 0.001, underlying: s[..3]);
     b.Instrument("ORCL-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "ORCL"); // untraded: its oracle jumps (findings, incidents)
     b.Account("mm-1").Account("mm-2");
-    var breaker = new Breaker(b.Build());
+    var breaker = new Breaker(b.BuildConfig());
     long trips = 0;
     breaker.OnTrip((in TripContext t) => Interlocked.Increment(ref trips));
     var ctx = new DetectorContext(breaker.Registry);

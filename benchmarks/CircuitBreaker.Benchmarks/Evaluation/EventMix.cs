@@ -104,7 +104,7 @@ internal sealed class EventMix
         string[] names = ["BTC", "ETH", "SOL", "XRP", "DOGE", "ADA", "AVAX", "LINK"];
         foreach (var s in names) b.Instrument($"{s}-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: s);
         for (int a = 0; a < Accounts; a++) b.Account($"acct-{a}");
-        return new Breaker(b.Build());
+        return new Breaker(b.BuildConfig());
     }
 
     /// <summary>Describes the mix (for logs).</summary>

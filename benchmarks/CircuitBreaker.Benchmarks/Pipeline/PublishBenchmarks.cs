@@ -138,7 +138,7 @@ public class PublishBenchmarks
         var b = new CircuitBreakerBuilder()
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.5, 0.001)
             .Account("mm-1");
-        _breaker = new Breaker(b.Build());
+        _breaker = new Breaker(b.BuildConfig());
         _pipeline = new RiskPipeline(_breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = Capacity, ProducerMode = mode }, StallThreshold = TimeSpan.Zero });
         _pipeline.Start();
     }

@@ -93,7 +93,7 @@ internal sealed class ScalingScenario
             b.Instrument($"{s.Symbol}.{i}", s.Kind, s.Tick, s.Lot, limits: limits[i % Specs.Length]);
         }
         for (int a = 0; a < AccountCount; a++) b.Account($"acct-{a}");
-        var breaker = new Breaker(b.Build());
+        var breaker = new Breaker(b.BuildConfig());
         for (int i = 0; i < InstrumentCount; i++)
         {
             var s = Specs[i % Specs.Length];

@@ -34,7 +34,7 @@ internal sealed class ConfigPlan
         Apply(b);
         try
         {
-            var config = b.Build();
+            var config = b.BuildConfig();
             return CheckEffective(config, errors) ? config : null;
         }
         catch (RiskConfigException ex)

@@ -144,7 +144,7 @@ public sealed partial class JournalReview
         }
         result.SessionNotes = sessions.Count;
         result.Definitions = (instruments.Count, accounts.Count, groups.Count);
-        return builder.Build();
+        return builder.BuildConfig();
     }
 
     internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -68,7 +68,7 @@ public sealed class ReplayEngine
             builder.Instrument(r.Symbol, r.InstrumentKind ?? InstrumentKind.Spot, r.Tick, r.Lot, double.IsNaN(r.Multiplier) ? 1 : r.Multiplier,
                 r.Underlying, r.Group, barrier: r.Barrier, barrierKind: r.BarrierKind ?? BarrierKind.None, strike: r.Strike);
         }
-        return builder.Build();
+        return builder.BuildConfig();
     }
 
     /// <summary>

@@ -135,7 +135,7 @@ public class AccountOwnedConcurrencyTests
     {
         var ex = Assert.Throws<RiskConfigException>(() => new CircuitBreakerBuilder()
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001)
-            .Concurrency((GateConcurrency)7).Build());
+            .Concurrency((GateConcurrency)7).BuildConfig());
         Assert.Contains("concurrency", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 }

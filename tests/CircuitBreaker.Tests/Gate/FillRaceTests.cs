@@ -36,7 +36,7 @@ public class FillRaceTests
         var config = new CircuitBreakerBuilder().Concurrency(mode)
             .Instrument("X-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 1, limits: lim)
             .Account("acc", new AccountLimits { MaxOrdersPerWindow = 10_000_000, MaxMessagesPerWindow = 10_000_000, MaxOpenOrders = 1_000 })
-            .Build();
+            .BuildConfig();
         var b = new Book { Breaker = new Breaker(config) };
         Assert.True(b.Breaker.Registry.TryGetInstrument("X-PERP", out b.Ins));
         Assert.True(b.Breaker.Registry.TryGetAccount("acc", out b.Acc));

@@ -45,7 +45,7 @@ public class ModifyRateTests
     {
         var ex = Assert.Throws<RiskConfigException>(() => new CircuitBreakerBuilder()
             .Instrument("X", InstrumentKind.Spot, 0.1, 1, limits: new InstrumentLimits { MaxModifiesPerWindow = 0 })
-            .Account("a", new AccountLimits { MaxModifiesPerWindow = int.MaxValue }).Build());
+            .Account("a", new AccountLimits { MaxModifiesPerWindow = int.MaxValue }).BuildConfig());
         Assert.Contains(ex.Errors, e => e.StartsWith("X: max modifies per window must be in 1..", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("a: max modifies per window must be in 1..", StringComparison.Ordinal));
     }

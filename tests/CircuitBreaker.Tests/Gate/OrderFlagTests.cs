@@ -112,10 +112,10 @@ public class OrderFlagTests
     public void MinOrderNotional_AboveMaxNotional_IsAConfigError()
     {
         var ex = Assert.Throws<RiskConfigException>(() => new CircuitBreakerBuilder()
-            .Instrument("X", InstrumentKind.Spot, 0.1, 1, limits: new InstrumentLimits { MinOrderNotional = 10, MaxOrderNotional = 5 }).Build());
+            .Instrument("X", InstrumentKind.Spot, 0.1, 1, limits: new InstrumentLimits { MinOrderNotional = 10, MaxOrderNotional = 5 }).BuildConfig());
         Assert.Contains(ex.Errors, e => e.Contains("min order notional 10 > max order notional 5"));
         var neg = Assert.Throws<RiskConfigException>(() => new CircuitBreakerBuilder()
-            .Instrument("X", InstrumentKind.Spot, 0.1, 1, limits: new InstrumentLimits { MinOrderNotional = -1 }).Build());
+            .Instrument("X", InstrumentKind.Spot, 0.1, 1, limits: new InstrumentLimits { MinOrderNotional = -1 }).BuildConfig());
         Assert.Contains(neg.Errors, e => e.Contains("min order notional must be finite and > 0"));
     }
 

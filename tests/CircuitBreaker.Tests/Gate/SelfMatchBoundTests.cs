@@ -105,14 +105,14 @@ public class SelfMatchBoundTests
         // A cap of 1,000 open orders per account and instrument with the default 16,384 pairs would preallocate 250 MiB.
         CircuitBreakerBuilder Builder() => new CircuitBreakerBuilder()
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001, limits: new InstrumentLimits { MaxOpenOrdersPerAccount = 1_000 });
-        var e = Assert.Throws<RiskConfigException>(() => Builder().Build());
+        var e = Assert.Throws<RiskConfigException>(() => Builder().BuildConfig());
         Assert.Contains("250 MiB of self-match book (limit 64 MiB)", e.Message);
         Assert.Contains("SelfMatchBookLimit", e.Message);
-        Assert.Equal(1_000, Builder().SelfMatchBookLimit(256L << 20).Build().Instruments[0].MaxOpenOrdersPerAccount);
-        var tooMuch = Assert.Throws<RiskConfigException>(() => Builder().SelfMatchBookLimit(1L << 30).Build());
+        Assert.Equal(1_000, Builder().SelfMatchBookLimit(256L << 20).BuildConfig().Instruments[0].MaxOpenOrdersPerAccount);
+        var tooMuch = Assert.Throws<RiskConfigException>(() => Builder().SelfMatchBookLimit(1L << 30).BuildConfig());
         Assert.Contains("self-match book limit must be between", tooMuch.Message);
         // Control: the defaults (16 MiB) build without raising anything.
-        Assert.NotNull(new CircuitBreakerBuilder().Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001).Build());
+        Assert.NotNull(new CircuitBreakerBuilder().Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001).BuildConfig());
     }
 
     [Theory]

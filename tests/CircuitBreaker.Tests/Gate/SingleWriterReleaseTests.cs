@@ -90,7 +90,7 @@ public class SingleWriterReleaseTests
     {
         var f = SingleWriter();
         var b = new CircuitBreakerBuilder().Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001);
-        var other = b.Build();
+        var other = b.BuildConfig();
         Assert.Equal(GateConcurrency.MultiThreaded, other.Concurrency);
         var ex = Assert.Throws<RiskConfigException>(() => f.Breaker.Gate.SwapConfig(other));
         Assert.Contains(ex.Errors, e => e.Contains("concurrency", StringComparison.Ordinal));

@@ -9,7 +9,7 @@ public sealed class IncidentDeskSetupTests
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, tick: 0.1, lot: 0.001)
             .Account("mm-1")
             .Version(12)
-            .Build();
+            .BuildConfig();
         using var breaker = new Breaker(config);
         var desk = new IncidentDesk(breaker, options: IncidentFixture.Small());
         var finding = new Finding(5, Signature.VolumeSpike, Scope.Instrument, 0, Severity.Critical, 8);

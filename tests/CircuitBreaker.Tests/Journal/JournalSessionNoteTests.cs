@@ -12,7 +12,7 @@ public class JournalSessionNoteTests
                 barrierKind: BarrierKind.UpAndOut, strike: 70000)
             .Account("mm-1").Account("arb \"quoted\"");
         for (int i = 0; i < extraInstruments; i++) b.Instrument($"ALT{i:D3}-PERP", InstrumentKind.Perpetual, 0.0001, 1, underlying: $"ALT{i:D3}");
-        return b.Build().Registry;
+        return b.BuildConfig().Registry;
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public class BuilderTests
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, limits: new InstrumentLimits { MaxLongPosition = 5 })
             .Account("mm-1").Version(3);
         RiskConfig config = Builder().BuildConfig();
-        RiskConfig same = Builder().Build();
+        RiskConfig same = Builder().BuildConfig();
         Assert.Equal((config.Version, config.Instruments.Length, config.AccountCapacity), (same.Version, same.Instruments.Length, same.AccountCapacity));
         using Breaker breaker = Builder().BuildBreaker();
         Assert.Equal(3, breaker.Config.Version);
@@ -28,7 +28,7 @@ public class BuilderTests
             .Instrument("BAD", InstrumentKind.Spot, tick: -1, lot: 0)
             .Limits("NOPE", new InstrumentLimits())
             .Account("a", new AccountLimits { MaxDailyLoss = double.PositiveInfinity });
-        var ex = Assert.Throws<RiskConfigException>(() => b.Build());
+        var ex = Assert.Throws<RiskConfigException>(() => b.BuildConfig());
         Assert.Contains(ex.Errors, e => e.Contains("min order quantity 5 > max order quantity 1"));
         Assert.Contains(ex.Errors, e => e.Contains("collar"));
         Assert.Contains(ex.Errors, e => e.Contains("max order notional"));
@@ -57,7 +57,7 @@ public class BuilderTests
             .Group("U", new GroupLimits { MaxOpenOrders = 10 })
             .Group("U", new GroupLimits { MaxOpenOrders = 10_000 })
             .Account("c", new AccountLimits { MaxDailyLoss = -1 }); // an ordinary problem is still listed with them
-        var ex = Assert.Throws<RiskConfigException>(() => b.Build());
+        var ex = Assert.Throws<RiskConfigException>(() => b.BuildConfig());
         Assert.Equal(
         [
             "instrument 'X': symbol 'X' is already registered",
@@ -82,7 +82,7 @@ public class BuilderTests
             .Limits("Y", new InstrumentLimits { MaxLongPosition = 3 })
             .Account("a", new AccountLimits { MaxDailyLoss = 1_000 }).Account("b")
             .Group("U", new GroupLimits { MaxOpenOrders = 10 })
-            .Build();
+            .BuildConfig();
         Assert.True(config.Registry.TryGetInstrument("X", out var x));
         Assert.True(config.Registry.TryGetInstrument("Y", out var y));
         Assert.Equal(7, config.InstrumentLimits[x.Value].MaxLongPosition);
@@ -97,19 +97,19 @@ public class BuilderTests
     public void Build_OrderCapacityOutsideItsRange_RefusedBeforeAnythingIsAllocated(int orders)
     {
         var b = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1).Capacity(orders: orders);
-        var ex = Assert.Throws<RiskConfigException>(() => b.Build());
+        var ex = Assert.Throws<RiskConfigException>(() => b.BuildConfig());
         Assert.Contains(ex.Errors, e => e.Contains("order capacity must be between 1 and 4194304"));
     }
 
     [Fact]
     public void Build_LargestOrderCapacity_Accepted()
         => Assert.Equal(CircuitBreakerBuilder.MaxOrderCapacity, new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1)
-            .Capacity(orders: CircuitBreakerBuilder.MaxOrderCapacity).Build().OrderCapacity);
+            .Capacity(orders: CircuitBreakerBuilder.MaxOrderCapacity).BuildConfig().OrderCapacity);
 
     [Fact]
     public void Build_Defaults_AreDocumentedValues()
     {
-        var cfg = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1).Build();
+        var cfg = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1).BuildConfig();
         var r = cfg.Instruments[0];
         Assert.Equal(RiskDefaults.CollarBps, r.CollarBps);
         Assert.Equal(RiskDefaults.FatFingerMultiple, r.FatFingerMultiple);
@@ -125,7 +125,7 @@ public class BuilderTests
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "BTC")
             .Instrument("BTC-28MAR", InstrumentKind.Future, 0.5, 0.001, underlying: "BTC")
             .Instrument("ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, underlying: "ETH");
-        var reg = b.Build().Registry;
+        var reg = b.BuildConfig().Registry;
         Assert.Equal(reg.Instruments[0].Group, reg.Instruments[1].Group);
         Assert.NotEqual(reg.Instruments[0].Group, reg.Instruments[2].Group);
         Assert.Equal("BTC", reg.Instruments[0].GroupName);

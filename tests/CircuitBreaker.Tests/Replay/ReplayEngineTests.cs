@@ -102,7 +102,7 @@ public class ReplayEngineTests
     public void Run_NoGoodRecord_Throws()
     {
         using var reader = new TapeReader(new MemoryStream(Encoding.UTF8.GetBytes("not json\n")), "bad");
-        var config = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 1, 1).Build();
+        var config = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 1, 1).BuildConfig();
         Assert.Throws<TapeFormatException>(() => new ReplayEngine(config).Run(reader));
     }
 }

@@ -26,7 +26,7 @@ public class ConfigSwapConcurrencyTests(ITestOutputHelper output)
             .Instrument("XYZ", InstrumentKind.Spot, tick: 0.01, lot: 0.5, limits: a)
             .Account("desk", new AccountLimits { MaxOpenOrders = 1_000_000, MaxOrdersPerWindow = 1_000_000, MaxMessagesPerWindow = 1_000_000 })
             .Capacity(pairs: 16, orders: 1 << 20);
-        var cfgA = builder.Build();
+        var cfgA = builder.BuildConfig();
         var ins = new InstrumentId(0);
         var cfgB = cfgA.WithInstrumentLimits(ins, b);
         cfgA = cfgA.WithInstrumentLimits(ins, a); // both built the same way

@@ -75,7 +75,7 @@ public class FailClosedEdgeTests
     {
         var b = new Breaker(new CircuitBreakerBuilder()
             .Instrument("X", InstrumentKind.Spot, tick: tick, lot: lot, limits: new InstrumentLimits { FatFingerMultiple = 1e12 })
-            .Account("a").Build());
+            .Account("a").BuildConfig());
         Assert.True(b.Registry.TryGetInstrument("X", out var ins));
         Assert.True(b.Registry.TryGetAccount("a", out var acc));
         b.Apply(RiskEvent.Trade(Now, ins, reference, lot));

@@ -27,7 +27,7 @@ internal sealed class GateFixture
             .Account("mm-1", account)
             .Account("other", account);
         more?.Invoke(b);
-        Breaker = new Breaker(b.Build());
+        Breaker = new Breaker(b.BuildConfig());
         var reg = Breaker.Registry;
         reg.TryGetInstrument("BTC-PERP", out var btcId); Btc = btcId;
         reg.TryGetInstrument("IRS-5Y", out var swap); Swap = swap;

@@ -87,7 +87,7 @@ internal sealed class SafetyBook : IDisposable
         GroupOpen = r.Next(1, 20);
         GroupOrders = r.Next(1, 25);
         b.Group("ALL", new GroupLimits { MaxOpenOrders = GroupOpen, MaxOrdersPerWindow = GroupOrders });
-        Breaker = new Breaker(b.Build());
+        Breaker = new Breaker(b.BuildConfig());
     }
 
     public string Describe() =>

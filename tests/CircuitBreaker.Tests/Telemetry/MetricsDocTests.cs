@@ -12,7 +12,7 @@ public sealed class MetricsDocTests
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CircuitBreaker.sln"))) dir = dir.Parent;
         string doc = File.ReadAllText(Path.Combine(dir!.FullName, "docs", "metrics.md"));
 
-        using var breaker = new Breaker(new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1).Build());
+        using var breaker = new Breaker(new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 0.01, 1).BuildConfig());
         using var pipeline = new RiskPipeline(breaker, new RiskPipelineOptions { Ring = RiskPipelineOptions.DefaultRing with { Capacity = 64 }, StallThreshold = TimeSpan.Zero });
         using var metrics = new CircuitBreakerMetrics(breaker, pipeline, () => 0);
         var instruments = new List<Instrument>();

@@ -9,7 +9,7 @@ public class MetricsTests
         var b = new CircuitBreakerBuilder()
             .Instrument("X", InstrumentKind.Spot, 0.01, 1, limits: new InstrumentLimits { MaxOrderQuantity = 10, MissingReference = MissingReferencePolicy.Allow })
             .Account("a");
-        var config = b.Build();
+        var config = b.BuildConfig();
         config.Registry.TryGetInstrument("X", out x);
         config.Registry.TryGetAccount("a", out a);
         return new Breaker(config);

@@ -87,7 +87,7 @@ public sealed class LossVelocityDetectorTests
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "BTC")
             .Instrument("ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, underlying: "ETH")
             .Account("acct-0", new AccountLimits { MaxDailyLoss = 1_000_000 })
-            .Build();
+            .BuildConfig();
         var events = Stream(1, 150, crashStart: 120, crashPct: 15, crashSteps: 50);
         // $150 lost: material against the learned daily range, but 0.015 % of a 1,000,000 daily-loss limit (floor 5 %).
         var limited = new LossVelocityDetector(new DetectorContext(config.Registry) { Limits = config }, new LossVelocityOptions { PerGroup = false });
