@@ -12,7 +12,7 @@ namespace CircuitBreaker.Nats;
 /// Everything runs on the link's own tasks; the hot path never touches the network. Starting, stopping and every
 /// message allocate; applying a change to the board does not.
 /// </summary>
-public sealed class FirmLink : IAsyncDisposable
+public sealed partial class FirmLink : IAsyncDisposable
 {
     private readonly StateBoard _board;
     private readonly InstrumentRegistry _registry;
@@ -107,7 +107,7 @@ public sealed class FirmLink : IAsyncDisposable
         if (_plane is null) return;
         _plane.Connection.ConnectionDisconnected += (_, _) => { MarkAway("disconnected"); return ValueTask.CompletedTask; };
         _plane.Connection.ConnectionOpened += (_, _) => { _log("firm: connection opened"); RestartWatch(); return ValueTask.CompletedTask; };
-        await Task.WhenAll(WatchLoopAsync(ct), FastLoopAsync(ct), HeartbeatLoopAsync(ct), RaiseLoopAsync(ct)).ConfigureAwait(false);
+        await Task.WhenAll(WatchLoopAsync(ct), FastLoopAsync(ct), HeartbeatLoopAsync(ct), RaiseLoopAsync(ct), ExposureLoopAsync(ct)).ConfigureAwait(false);
     }
 
     private long Now() => _options.Clock.GetTimestamp();
@@ -272,12 +272,14 @@ public sealed class FirmLink : IAsyncDisposable
         Apply(record.Key, record.Revision, record, fast: true);
     }
 
-    /// <summary>A key is "WRITER.SCOPEPART" with WRITER "op" or "e.NAME"; its scope part must name the record's target.</summary>
+    /// <summary>A key is "WRITER.SCOPEPART" with WRITER "op", "agg" or "e.NAME"; its scope part must name the record's target.</summary>
     private static bool KeyMatches(string key, FirmRecord r, out string error)
     {
         string part = FirmKeys.ScopePart(r.ScopeValue, r.Target);
         bool writerOk = key.StartsWith(FirmKeys.OperatorPrefix + ".", StringComparison.Ordinal)
             ? key.Length == FirmKeys.OperatorPrefix.Length + 1 + part.Length
+            : key.StartsWith(FirmKeys.AggregatorPrefix + ".", StringComparison.Ordinal)
+            ? key.Length == FirmKeys.AggregatorPrefix.Length + 1 + part.Length
             : key.StartsWith("e.", StringComparison.Ordinal) && key.IndexOf('.', 2) is int dot && dot > 2 && key.Length == dot + 1 + part.Length;
         error = writerOk && key.EndsWith("." + part, StringComparison.Ordinal) ? "" : $"key does not name {r.Scope} '{r.Target}'";
         return error.Length == 0;

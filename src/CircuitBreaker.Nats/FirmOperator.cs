@@ -104,7 +104,7 @@ public sealed class FirmOperator : IAsyncDisposable
         var keys = new List<string> { FirmKeys.OperatorPrefix + "." + part };
         if (state == TradingState.Active)
             foreach (var (key, _, r) in await StateAsync(ct).ConfigureAwait(false))
-                if (key.StartsWith("e.", StringComparison.Ordinal) && key.EndsWith("." + part, StringComparison.Ordinal) && r.StateValue != TradingState.Active) keys.Add(key);
+                if ((key.StartsWith("e.", StringComparison.Ordinal) || key.StartsWith(FirmKeys.AggregatorPrefix + ".", StringComparison.Ordinal)) && key.EndsWith("." + part, StringComparison.Ordinal) && r.StateValue != TradingState.Active) keys.Add(key);
 
         var acked = new Dictionary<string, (HashSet<string> Keys, TimeSpan Latency, string Path)>();
         var allAcked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
