@@ -30,6 +30,7 @@ public sealed partial class FirmLink : IAsyncDisposable
     private IDisposable? _registration;
     private Task[] _tasks = [];
     private bool _safe = true;
+    private int _disposed;
     private long _watchGeneration;
     private long _safeSinceGeneration;
     private long _lastContactTicks;
@@ -73,6 +74,8 @@ public sealed partial class FirmLink : IAsyncDisposable
     public bool IsSafe { get { lock (_gate) return _safe; } }
     /// <summary>True while the last heartbeat reached the plane.</summary>
     public bool IsConnected => !Volatile.Read(ref _away);
+    /// <summary>Time since the last heartbeat the plane acknowledged (the link's lag; <see cref="FirmLinkOptions.Clock"/>).</summary>
+    public TimeSpan SinceContact => Since(Volatile.Read(ref _lastContactTicks));
     /// <summary>Highest state-bucket revision applied.</summary>
     public ulong AppliedRevision { get { lock (_gate) return _appliedRevision; } }
 
@@ -434,9 +437,10 @@ public sealed partial class FirmLink : IAsyncDisposable
         public void OnTransition(in TripContext context) => link.OnLocalTransition(in context);
     }
 
-    /// <summary>Stops the link's tasks and closes the connection. The firm layer stays as it was (a stopped link is not a resume).</summary>
+    /// <summary>Stops the link's tasks and closes the connection (a second call does nothing). The firm layer stays as it was (a stopped link is not a resume).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return; // idempotent: a host stops it, then its container disposes it
         _registration?.Dispose();
         _stop.Cancel();
         RestartWatch();
