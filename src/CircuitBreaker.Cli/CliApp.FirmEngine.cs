@@ -67,7 +67,7 @@ public sealed partial class CliApp
                 // The tape stream holds at its end until the engine is told to stop: the replay's breaker stays attached.
                 using var reader = new TapeReader(new HoldAtEndStream(File.OpenRead(tapePath), () =>
                 {
-                    engine.Say($"tape replayed: {tapePath}");
+                    engine.Say($"tape replayed: {tapePath} ({engine.PaceSummary()})");
                     engine.WaitForStop(stopAfter);
                     engine.Detach();
                 }), tapePath);
@@ -127,19 +127,24 @@ public sealed partial class CliApp
         }
 
         /// <summary>Paces the replay in event time: record t is replayed at (t − first t) / speed after the first.</summary>
-        public Action<long> Pacer(double speed)
+        public Action<long> Pacer(double speed) => t =>
         {
-            if (double.IsPositiveInfinity(speed)) return _ => { };
-            long? first = null;
-            var wall = new Stopwatch();
-            return t =>
-            {
-                if (first is null) { first = t; wall.Start(); return; }
-                double dueMs = (t - first.Value) / 1e6 / speed;
-                double waitMs = dueMs - wall.Elapsed.TotalMilliseconds;
-                if (waitMs > 0) Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(waitMs, int.MaxValue)));
-            };
-        }
+            _records++;
+            _lastT = t;
+            if (_firstT is null) { _firstT = t; _wall.Start(); return; }
+            if (double.IsPositiveInfinity(speed)) return;
+            double dueMs = (t - _firstT.Value) / 1e6 / speed;
+            double waitMs = dueMs - _wall.Elapsed.TotalMilliseconds;
+            if (waitMs > 0) Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(waitMs, int.MaxValue)));
+        };
+
+        private long? _firstT;
+        private long _lastT, _records;
+        private readonly Stopwatch _wall = new();
+
+        /// <summary>Records paced, the event time they spanned and the wall time they took.</summary>
+        public string PaceSummary()
+            => string.Create(CultureInfo.InvariantCulture, $"{_records} records, event time {(_lastT - (_firstT ?? _lastT)) / 1e6:0.###} ms, wall {_wall.Elapsed.TotalMilliseconds:0.###} ms");
     }
 
     /// <summary>A read-only stream that, at its end, runs <c>atEnd</c> once (which blocks until the engine stops) before
