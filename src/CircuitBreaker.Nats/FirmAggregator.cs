@@ -53,6 +53,9 @@ public sealed class FirmAggregator : IAsyncDisposable
 
     /// <summary>Connects (retrying) and starts the aggregator's task. Returns true once connected and the lease has been
     /// looked at (this instance active or standing by), false after <paramref name="timeout"/> (it keeps trying).</summary>
+    /// <param name="timeout">How long to wait for the connection and the first look at the lease.</param>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>True when connected and active or standing by within <paramref name="timeout"/>.</returns>
     public async Task<bool> StartAsync(TimeSpan timeout, CancellationToken ct = default)
     {
         _run = Task.Run(RunAsync, CancellationToken.None);

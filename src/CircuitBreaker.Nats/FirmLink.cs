@@ -82,6 +82,9 @@ public sealed partial class FirmLink : IAsyncDisposable
     /// <summary>Puts the board in the safe state, connects (retrying), and starts the link's tasks. Returns once the firm
     /// state has been read (the safe state lifted) or <paramref name="timeout"/> has passed (the link keeps trying and
     /// stays safe meanwhile); false in that case.</summary>
+    /// <param name="timeout">How long to wait for the firm state to be read.</param>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>True when the firm state was read (the safe state lifted) within <paramref name="timeout"/>.</returns>
     public async Task<bool> StartAsync(TimeSpan timeout, CancellationToken ct = default)
     {
         Interlocked.Increment(ref _safeEntries);
