@@ -164,64 +164,6 @@ public sealed partial class CliApp
         return c;
     }
 
-    private Command FirmEngineCommand()
-    {
-        var conn = NewFirmConnection();
-        var accounts = new Option<string>("--accounts") { Description = "Accounts this engine trades (comma-separated; default mm-1,mm-2).", DefaultValueFactory = _ => "mm-1,mm-2" };
-        var instruments = new Option<string>("--instruments") { Description = "Perpetuals this engine trades (comma-separated; default BTC-PERP,ETH-PERP; group = the part before '-').", DefaultValueFactory = _ => "BTC-PERP,ETH-PERP" };
-        var cfg = new Option<string>("--config") { Description = "Limits, detectors and playbooks from this configuration file.", HelpName = "limits.json" };
-        var duration = new Option<string>("--duration") { Description = "Stop after this long (default: until standard input closes or the process is interrupted)." };
-        var grace = new Option<string>("--grace") { Description = "Out of contact longer than this, reduce-only globally (default 2s).", DefaultValueFactory = _ => "2s" };
-        var c = new Command("engine", "A breaker attached to the firm plane that prints its state changes (for drills, demos and tests).");
-        conn.AddTo(c); c.Options.Add(accounts); c.Options.Add(instruments); c.Options.Add(cfg); c.Options.Add(duration); c.Options.Add(grace);
-        c.SetAction(p =>
-        {
-            var options = conn.Options(p, "engine");
-            if (p.GetValue(conn.Name) is null) return Bad("firm engine", "--name is required for an engine");
-            if (!TryParseDuration(p.GetValue(grace)!, out var g)) return Bad("firm engine", $"--grace '{p.GetValue(grace)}' is not a duration");
-            options.Grace = g;
-            options.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Min(250, g.TotalMilliseconds / 4));
-            TimeSpan? stopAfter = null;
-            if (p.GetValue(duration) is { } d) { if (!TryParseDuration(d, out var t)) return Bad("firm engine", $"--duration '{d}' is not a duration"); stopAfter = t; }
-            if (!LoadProfile(p.GetValue(cfg), out var configure, out _, out _)) return Usage;
-            var builder = new CircuitBreakerBuilder();
-            configure(builder);
-            foreach (var sym in p.GetValue(instruments)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                builder.Instrument(sym, InstrumentKind.Perpetual, tick: 0.01, lot: 0.001, underlying: sym.Split('-')[0], group: sym.Split('-')[0]);
-            foreach (var a in p.GetValue(accounts)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) builder.Account(a);
-            using var breaker = builder.BuildBreaker();
-            var output = TextWriter.Synchronized(stdout);
-            breaker.OnTrip((in TripContext t) =>
-            {
-                string name = t.Scope == Scope.Global ? "-" : breaker.Registry.TargetName(t.Scope, t.Target);
-                output.WriteLine($"state {t.Sequence} {FirmNames.Scope(t.Scope)} {name} {FirmNames.State(t.Previous)} -> {FirmNames.State(t.State)} origin={t.Origin.ToString().ToLowerInvariant()} reason={t.ReasonName} wall_ns={(DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100}");
-                output.Flush();
-            });
-            try
-            {
-                return Task.Run(async () =>
-                {
-                    await using var link = new FirmLink(breaker.Board, breaker.Registry, options, m => { output.WriteLine(m); output.Flush(); });
-                    bool ready = await link.StartAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-                    output.WriteLine(ready ? $"ready {options.Name}" : $"not ready {options.Name}: firm state not read yet (safe state kept)");
-                    output.Flush();
-                    using var cts = stopAfter is { } s ? new CancellationTokenSource(s) : new CancellationTokenSource();
-                    ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-                    Console.CancelKeyPress += onCancel;
-                    var stdinClosed = stopAfter is null ? Task.Run(() => { while (Console.In.ReadLine() is not null) { } }) : Task.Delay(Timeout.Infinite, cts.Token);
-                    try { await Task.WhenAny(stdinClosed, Task.Delay(Timeout.Infinite, cts.Token)).ConfigureAwait(false); }
-                    catch (OperationCanceledException) { }
-                    finally { Console.CancelKeyPress -= onCancel; }
-                    output.WriteLine($"stopping {options.Name}: applied {link.Applied}, ignored {link.Ignored}, safe entries {link.SafeEntries}, returns {link.Returns}");
-                    output.Flush();
-                    return Ok;
-                }).GetAwaiter().GetResult();
-            }
-            catch (ArgumentException ex) { return Bad("firm engine", ex.Message); }
-        });
-        return c;
-    }
-
     private int RunFirm(string command, FirmLinkOptions options, Func<FirmOperator, Task<int>> body)
     {
         try { options.Validate(); }

@@ -16,6 +16,14 @@ internal static class FirmKeys
     public const string FastSubjects = "cbfirm.fast.>";
     public const string AckSubjects = "cbfirm.ack.>";
     public const string OperatorPrefix = "op";
+    /// <summary>Writer of the aggregator's firm-limit restrictions (agg.account.mm-1).</summary>
+    public const string AggregatorPrefix = "agg";
+    public const string ExposureBucket = "cbfirm-exposure";
+    public const string LeaseBucket = "cbfirm-lease";
+    public const string AggregatorLease = "aggregator";
+
+    /// <summary>The exposure key of an engine's account or group: ENGINE.account.NAME, ENGINE.group.NAME.</summary>
+    public static string ExposureKey(string engine, Scope scope, string target) => engine + "." + ScopeName(scope) + "." + Escape(target);
 
     public static string FastSubject(string writer) => "cbfirm.fast." + writer;
     public static string AckSubject(string engine) => "cbfirm.ack." + engine;

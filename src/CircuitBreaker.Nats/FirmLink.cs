@@ -12,7 +12,7 @@ namespace CircuitBreaker.Nats;
 /// Everything runs on the link's own tasks; the hot path never touches the network. Starting, stopping and every
 /// message allocate; applying a change to the board does not.
 /// </summary>
-public sealed class FirmLink : IAsyncDisposable
+public sealed partial class FirmLink : IAsyncDisposable
 {
     private readonly StateBoard _board;
     private readonly InstrumentRegistry _registry;
@@ -30,6 +30,7 @@ public sealed class FirmLink : IAsyncDisposable
     private IDisposable? _registration;
     private Task[] _tasks = [];
     private bool _safe = true;
+    private int _disposed;
     private long _watchGeneration;
     private long _safeSinceGeneration;
     private long _lastContactTicks;
@@ -73,12 +74,17 @@ public sealed class FirmLink : IAsyncDisposable
     public bool IsSafe { get { lock (_gate) return _safe; } }
     /// <summary>True while the last heartbeat reached the plane.</summary>
     public bool IsConnected => !Volatile.Read(ref _away);
+    /// <summary>Time since the last heartbeat the plane acknowledged (the link's lag; <see cref="FirmLinkOptions.Clock"/>).</summary>
+    public TimeSpan SinceContact => Since(Volatile.Read(ref _lastContactTicks));
     /// <summary>Highest state-bucket revision applied.</summary>
     public ulong AppliedRevision { get { lock (_gate) return _appliedRevision; } }
 
     /// <summary>Puts the board in the safe state, connects (retrying), and starts the link's tasks. Returns once the firm
     /// state has been read (the safe state lifted) or <paramref name="timeout"/> has passed (the link keeps trying and
     /// stays safe meanwhile); false in that case.</summary>
+    /// <param name="timeout">How long to wait for the firm state to be read.</param>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>True when the firm state was read (the safe state lifted) within <paramref name="timeout"/>.</returns>
     public async Task<bool> StartAsync(TimeSpan timeout, CancellationToken ct = default)
     {
         Interlocked.Increment(ref _safeEntries);
@@ -107,7 +113,7 @@ public sealed class FirmLink : IAsyncDisposable
         if (_plane is null) return;
         _plane.Connection.ConnectionDisconnected += (_, _) => { MarkAway("disconnected"); return ValueTask.CompletedTask; };
         _plane.Connection.ConnectionOpened += (_, _) => { _log("firm: connection opened"); RestartWatch(); return ValueTask.CompletedTask; };
-        await Task.WhenAll(WatchLoopAsync(ct), FastLoopAsync(ct), HeartbeatLoopAsync(ct), RaiseLoopAsync(ct)).ConfigureAwait(false);
+        await Task.WhenAll(WatchLoopAsync(ct), FastLoopAsync(ct), HeartbeatLoopAsync(ct), RaiseLoopAsync(ct), ExposureLoopAsync(ct)).ConfigureAwait(false);
     }
 
     private long Now() => _options.Clock.GetTimestamp();
@@ -272,12 +278,14 @@ public sealed class FirmLink : IAsyncDisposable
         Apply(record.Key, record.Revision, record, fast: true);
     }
 
-    /// <summary>A key is "WRITER.SCOPEPART" with WRITER "op" or "e.NAME"; its scope part must name the record's target.</summary>
+    /// <summary>A key is "WRITER.SCOPEPART" with WRITER "op", "agg" or "e.NAME"; its scope part must name the record's target.</summary>
     private static bool KeyMatches(string key, FirmRecord r, out string error)
     {
         string part = FirmKeys.ScopePart(r.ScopeValue, r.Target);
         bool writerOk = key.StartsWith(FirmKeys.OperatorPrefix + ".", StringComparison.Ordinal)
             ? key.Length == FirmKeys.OperatorPrefix.Length + 1 + part.Length
+            : key.StartsWith(FirmKeys.AggregatorPrefix + ".", StringComparison.Ordinal)
+            ? key.Length == FirmKeys.AggregatorPrefix.Length + 1 + part.Length
             : key.StartsWith("e.", StringComparison.Ordinal) && key.IndexOf('.', 2) is int dot && dot > 2 && key.Length == dot + 1 + part.Length;
         error = writerOk && key.EndsWith("." + part, StringComparison.Ordinal) ? "" : $"key does not name {r.Scope} '{r.Target}'";
         return error.Length == 0;
@@ -432,9 +440,10 @@ public sealed class FirmLink : IAsyncDisposable
         public void OnTransition(in TripContext context) => link.OnLocalTransition(in context);
     }
 
-    /// <summary>Stops the link's tasks and closes the connection. The firm layer stays as it was (a stopped link is not a resume).</summary>
+    /// <summary>Stops the link's tasks and closes the connection (a second call does nothing). The firm layer stays as it was (a stopped link is not a resume).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return; // idempotent: a host stops it, then its container disposes it
         _registration?.Dispose();
         _stop.Cancel();
         RestartWatch();

@@ -48,6 +48,10 @@ public sealed partial class FirmLinkOptions
     public int MaxMessageBytes { get; set; } = 8192;
     /// <summary>Replicas of the buckets and the audit stream when this process creates them (default 1; 3 on a 3-node cluster).</summary>
     public int Replicas { get; set; } = 1;
+    /// <summary>How often a link made from a <see cref="Breaker"/> samples its accounts' and groups' exposure and PnL and
+    /// writes the ones that changed to the <c>cbfirm-exposure</c> bucket (default 100 ms; <see cref="TimeSpan.Zero"/>: never).
+    /// This bounds the publishing rate and is part of the firm limits' staleness (docs/firm.md).</summary>
+    public TimeSpan ExposureInterval { get; set; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Wall clock for heartbeats and latencies (default <see cref="TimeProvider.System"/>); event time is never read from it.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
@@ -67,6 +71,7 @@ public sealed partial class FirmLinkOptions
         if (!Enum.IsDefined(PropagateMinSeverity)) errors.Add($"PropagateMinSeverity: {PropagateMinSeverity} is not a severity");
         if (PropagateScopes is null || PropagateScopes.Any(s => !Enum.IsDefined(s))) errors.Add("PropagateScopes: must list defined scopes");
         if (MaxMessageBytes is < 256 or > 1 << 20) errors.Add($"MaxMessageBytes: {MaxMessageBytes} must be in [256, 1048576]");
+        if (ExposureInterval < TimeSpan.Zero) errors.Add($"ExposureInterval: {ExposureInterval} must be zero (off) or positive");
         if (Replicas is < 1 or > 5) errors.Add($"Replicas: {Replicas} must be in [1, 5]");
         if (User is not null && Password is null) errors.Add("Password: required with User");
         if ((TlsCertFile is null) != (TlsKeyFile is null)) errors.Add("TlsCertFile/TlsKeyFile: give both or neither");

@@ -36,6 +36,9 @@ public sealed class FirmOperator : IAsyncDisposable
     private FirmOperator(FirmPlane plane, FirmLinkOptions options) { _plane = plane; _options = options; }
 
     /// <summary>Connects (options validated first) and opens or creates the plane's buckets and audit stream.</summary>
+    /// <param name="options">Server, credentials and the operator's name (recorded in the audit trail).</param>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>The connected operator; dispose it to close the connection.</returns>
     public static async Task<FirmOperator> ConnectAsync(FirmLinkOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,6 +48,8 @@ public sealed class FirmOperator : IAsyncDisposable
     }
 
     /// <summary>Engines' latest heartbeats (live or not).</summary>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>One heartbeat per engine that ever joined (malformed ones skipped).</returns>
     public async Task<IReadOnlyList<FirmHeartbeat>> EnginesAsync(CancellationToken ct = default)
     {
         var list = new List<FirmHeartbeat>();
@@ -62,9 +67,13 @@ public sealed class FirmOperator : IAsyncDisposable
     }
 
     /// <summary>True when the engine's last heartbeat is within its grace of now.</summary>
+    /// <param name="hb">An engine's heartbeat (from <see cref="EnginesAsync"/>).</param>
+    /// <returns>True when its wall time is within max(its grace, 500 ms) of this operator's clock.</returns>
     public bool IsLive(FirmHeartbeat hb) => _options.Clock.GetUtcNow().ToUnixTimeMilliseconds() - hb.WallMs <= Math.Max(hb.GraceMs, 500);
 
     /// <summary>Firm restrictions (and resumes) in the state bucket, by key.</summary>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>Every well-formed record of the state bucket with its key and revision.</returns>
     public async Task<IReadOnlyList<(string Key, ulong Revision, FirmRecord Record)>> StateAsync(CancellationToken ct = default)
     {
         var list = new List<(string, ulong, FirmRecord)>();
@@ -96,6 +105,13 @@ public sealed class FirmOperator : IAsyncDisposable
     /// A resume also resumes every engine-raised restriction of the same scope (keys e.NAME.*), so the scope is free.
     /// The command and its result are appended to the audit stream.
     /// </summary>
+    /// <param name="scope">Global, group, account or instrument.</param>
+    /// <param name="target">The group, account or instrument name (ignored for global).</param>
+    /// <param name="state">Halted, ReduceOnly, or Active (a resume).</param>
+    /// <param name="reason">Why (recorded in the firm state and the audit trail).</param>
+    /// <param name="timeout">How long to wait for every live engine's acknowledgement (and for each write).</param>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>The command id, the revision, each live engine's acknowledgement, or why it was refused.</returns>
     public async Task<FirmCommandResult> CommandAsync(Scope scope, string target, TradingState state, string reason, TimeSpan timeout, CancellationToken ct = default)
     {
         string cmd = Guid.NewGuid().ToString("N")[..16];
@@ -104,7 +120,7 @@ public sealed class FirmOperator : IAsyncDisposable
         var keys = new List<string> { FirmKeys.OperatorPrefix + "." + part };
         if (state == TradingState.Active)
             foreach (var (key, _, r) in await StateAsync(ct).ConfigureAwait(false))
-                if (key.StartsWith("e.", StringComparison.Ordinal) && key.EndsWith("." + part, StringComparison.Ordinal) && r.StateValue != TradingState.Active) keys.Add(key);
+                if ((key.StartsWith("e.", StringComparison.Ordinal) || key.StartsWith(FirmKeys.AggregatorPrefix + ".", StringComparison.Ordinal)) && key.EndsWith("." + part, StringComparison.Ordinal) && r.StateValue != TradingState.Active) keys.Add(key);
 
         var acked = new Dictionary<string, (HashSet<string> Keys, TimeSpan Latency, string Path)>();
         var allAcked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -181,6 +197,8 @@ public sealed class FirmOperator : IAsyncDisposable
     }
 
     /// <summary>The audit trail, oldest first (reads the stream to its end).</summary>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>Every audit entry, oldest first.</returns>
     public async Task<IReadOnlyList<FirmAuditEntry>> AuditLogAsync(CancellationToken ct = default)
     {
         var list = new List<FirmAuditEntry>();
@@ -198,6 +216,8 @@ public sealed class FirmOperator : IAsyncDisposable
     }
 
     /// <summary>Changes to the state and engines buckets as they happen (key, revision, raw value), until cancelled.</summary>
+    /// <param name="ct">Stops the view.</param>
+    /// <returns>Each change as it happens.</returns>
     public async IAsyncEnumerable<(string Bucket, string Key, ulong Revision, string Value)> WatchAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         var channel = System.Threading.Channels.Channel.CreateUnbounded<(string, string, ulong, string)>();

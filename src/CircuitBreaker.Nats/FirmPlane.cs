@@ -9,6 +9,8 @@ internal sealed class FirmPlane
     public required NatsJSContext JetStream { get; init; }
     public required INatsKVStore State { get; init; }
     public required INatsKVStore Engines { get; init; }
+    public required INatsKVStore Exposure { get; init; }
+    public required NatsKVContext KeyValue { get; init; }
 
     /// <summary>Connects and opens the buckets, creating what is missing (history 1, file storage, the options' replicas).</summary>
     public static async Task<FirmPlane> OpenAsync(FirmLinkOptions options, CancellationToken ct)
@@ -21,8 +23,9 @@ internal sealed class FirmPlane
             var kv = new NatsKVContext(js);
             var state = await OpenBucketAsync(kv, FirmKeys.StateBucket, options.Replicas, ct).ConfigureAwait(false);
             var engines = await OpenBucketAsync(kv, FirmKeys.EnginesBucket, options.Replicas, ct).ConfigureAwait(false);
+            var exposure = await OpenBucketAsync(kv, FirmKeys.ExposureBucket, options.Replicas, ct).ConfigureAwait(false);
             await EnsureAuditAsync(js, options.Replicas, ct).ConfigureAwait(false);
-            return new FirmPlane { Connection = connection, JetStream = js, State = state, Engines = engines };
+            return new FirmPlane { Connection = connection, JetStream = js, State = state, Engines = engines, Exposure = exposure, KeyValue = kv };
         }
         catch
         {
@@ -30,6 +33,9 @@ internal sealed class FirmPlane
             throw;
         }
     }
+
+    /// <summary>Opens (or creates) a further bucket of the plane, such as the aggregator's lease.</summary>
+    public Task<INatsKVStore> OpenAsync(string bucket, int replicas, CancellationToken ct) => OpenBucketAsync(KeyValue, bucket, replicas, ct);
 
     private static async Task<INatsKVStore> OpenBucketAsync(NatsKVContext kv, string bucket, int replicas, CancellationToken ct)
     {

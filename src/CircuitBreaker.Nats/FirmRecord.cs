@@ -130,4 +130,6 @@ public sealed class FirmAuditEntry
 [JsonSerializable(typeof(FirmHeartbeat))]
 [JsonSerializable(typeof(FirmAck))]
 [JsonSerializable(typeof(FirmAuditEntry))]
+[JsonSerializable(typeof(FirmExposure))]
+[JsonSerializable(typeof(FirmLease))]
 internal sealed partial class FirmJson : JsonSerializerContext;

@@ -68,6 +68,25 @@ public sealed class PositionKeeper
     /// <param name="account">The account.</param>
     public double GrossExposure(AccountId account) => _gate.AccountState(ValidAccount(account)).PositionGross;
 
+    /// <summary>Net marked exposure of an account (Σ position × mark × multiplier). Allocates nothing.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
+    /// <param name="account">The account.</param>
+    public double NetExposure(AccountId account) => Volatile.Read(ref _gate.AccountState(ValidAccount(account)).PositionNet);
+
+    /// <summary>Signed marked exposure of an account on one instrument (position × mark × multiplier; 0 when it never
+    /// traded it or no price has marked it). Allocates nothing; a reader on another thread sees the last marked value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id outside the configuration.</exception>
+    /// <param name="account">The account.</param>
+    /// <param name="instrument">The instrument.</param>
+    public double Exposure(AccountId account, InstrumentId instrument)
+    {
+        ValidAccount(account);
+        if ((uint)instrument.Value >= (uint)_gate.Config.Instruments.Length)
+            throw new ArgumentOutOfRangeException(nameof(instrument), instrument, "not an instrument of this configuration");
+        int p = _gate.Pairs.Find(account.Value, instrument.Value);
+        return p < 0 ? 0 : Volatile.Read(ref _gate.Pairs[p].SignedNotional);
+    }
+
     /// <summary>Starts a new trading day for PnL limits: today's loss counts from the current PnL.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An account id outside the configuration's capacity.</exception>
     /// <param name="account">The account whose day starts.</param>

@@ -145,6 +145,7 @@ public sealed class ReplayEngine
         var progress = _options.Progress;
         while (reader.TryRead(out var record))
         {
+            _options.BeforeRecord?.Invoke(record.T);
             session.Apply(record);
             if (progress is not null && ++n % every == 0) progress(n);
         }
@@ -175,6 +176,7 @@ public sealed class ReplayEngine
                 lateInstrumentLine = record.LineNumber;
                 return null;
             }
+            _options.BeforeRecord?.Invoke(record.T);
             session.Apply(record);
             if (progress is not null && ++n % every == 0) progress(n);
         }

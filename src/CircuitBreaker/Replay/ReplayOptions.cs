@@ -33,6 +33,10 @@ public sealed class ReplayOptions
     /// <summary>Called with the number of records replayed so far every <see cref="ProgressEvery"/> records (default none).</summary>
     public Action<long>? Progress { get; init; }
 
+    /// <summary>Called with each record's event time (ns) just before it is replayed (default none): a live drill paces the
+    /// replay here (e.g. <c>circuit-breaker firm engine --tape --speed</c>). Runs on the replaying thread.</summary>
+    public Action<long>? BeforeRecord { get; init; }
+
     /// <summary>Records between two <see cref="Progress"/> calls (default 1,000,000).</summary>
     public long ProgressEvery { get; init; } = 1_000_000;
 }

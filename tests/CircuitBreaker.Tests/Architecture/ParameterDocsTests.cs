@@ -5,7 +5,7 @@ namespace CircuitBreaker.Tests.Architecture;
 
 /// <summary>
 /// Every parameter of the public methods and constructors of the core library (the embedding surface, the root
-/// namespace <c>CircuitBreaker</c>, first), the drills and the hosting package is documented with a <c>&lt;param&gt;</c>
+/// namespace <c>CircuitBreaker</c>, first), the drills, the hosting package and the NATS package is documented with a <c>&lt;param&gt;</c>
 /// (or inherits its docs). Read from the XML documentation the build writes next to each assembly.
 /// </summary>
 public class ParameterDocsTests
@@ -87,6 +87,14 @@ public class ParameterDocsTests
     {
         var hosting = typeof(CircuitBreaker.Extensions.Hosting.CircuitBreakerSettings).Assembly;
         var missing = Undocumented(Docs(hosting), hosting.GetExportedTypes());
+        Assert.True(missing.Count == 0, $"{missing.Count} members lack parameter docs:\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public void NatsPackage_EveryParameterDocumented()
+    {
+        var nats = typeof(CircuitBreaker.Nats.FirmLink).Assembly;
+        var missing = Undocumented(Docs(nats), nats.GetExportedTypes());
         Assert.True(missing.Count == 0, $"{missing.Count} members lack parameter docs:\n" + string.Join("\n", missing));
     }
 

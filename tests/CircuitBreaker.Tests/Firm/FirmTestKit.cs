@@ -27,7 +27,15 @@ internal sealed class FirmEngine : IAsyncDisposable
         Link = NewLink();
     }
 
-    private FirmLink NewLink() => new(Breaker.Board, Breaker.Registry, Options, m => { lock (Log) Log.Add(m); });
+    private FirmLink NewLink() => new(Breaker, Options, m => { lock (Log) Log.Add(m); });
+
+    /// <summary>Buys (or sells, negative) <paramref name="qty"/> BTC-PERP for an account at <paramref name="px"/>, then marks it there.</summary>
+    public void Fill(string account, double qty, double px, long t)
+    {
+        Breaker.Registry.TryGetInstrument("BTC-PERP", out var btc);
+        Breaker.Apply(RiskEvent.Fill(t, btc, new AccountId(Account(account)), t, qty > 0 ? Side.Buy : Side.Sell, px, Math.Abs(qty)));
+        Breaker.Apply(RiskEvent.Trade(t + 1, btc, px, 0.001));
+    }
 
     public int Account(string name) => Breaker.Registry.TryGetAccount(name, out var id) ? id.Value : throw new ArgumentException(name);
 
