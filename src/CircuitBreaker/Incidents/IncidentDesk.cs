@@ -332,7 +332,8 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
         for (int k = 0; k < actions.Length; k++)
         {
             ref readonly var a = ref actions[k];
-            if (!ScopeResolver.TryResolve(f.Scope, findingTarget, a.Scope, _groupOf, out var scope, out int target) || Key(scope, target) < 0)
+            if (!ScopeResolver.TryResolve(f.Scope, findingTarget, a.Scope, _groupOf, out var scope, out int target) || Key(scope, target) < 0
+                || !SeverityDiscipline.Narrow(backing, in f, a.Kind, _groupOf, ref scope, ref target))
             {
                 if (slot >= 0) _book.Add(slot, _book.ActionEntry(slot, t, a.Kind, f.Scope, findingTarget, f.Signature, effective, TradingState.Active, ActionOutcome.Unresolved, double.NaN));
                 continue;
@@ -411,7 +412,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
         if (scope == Scope.Instrument)
         {
             int g = _groupOf[target];
-            if (!_escalator.OnInstrumentHalt(g, t)) return;
+            if (!_escalator.OnInstrumentHalt(g, target, t)) return;
             var outcome = ApplyState(slot, Scope.Group, g, TradingState.Halted, t, sig, sev);
             if (slot >= 0) _book.Add(slot, _book.ActionEntry(slot, t, IncidentActionKind.Halt, Scope.Group, g, sig, sev, TradingState.Halted, outcome, _escalator.InstrumentHalts, TimelineEntryKind.Escalation));
         }
