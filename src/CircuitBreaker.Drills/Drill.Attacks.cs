@@ -261,4 +261,39 @@ public static partial class Drill
                 else s.HouseEngine(perp);
             });
         });
+
+    /// <summary>Seconds from the attack start of the cascade's 5 % point: the mid falls as 0.88^(t / 90 s).</summary>
+    internal static readonly double CascadeFivePercentSeconds = 90 * Math.Log(0.95) / Math.Log(0.88);
+
+    private static DrillScenario LiquidationCascade() => new("liquidation-cascade",
+        "A leveraged long unwinds on LQD-PERP: the price falls 12 % in 90 s (geometrically, the 5 % point about 36 s in), the book's depth drops to 1/20 and the spread widens x30 as the price falls (fully by the 5 % point), and the lending pool liquidates borrowers on-chain in bulk (40 liquidations of 50,000 LQD, one every 2 s); the house engine, long 600 lots from the warm-up, keeps making its usual round trip into the hole.",
+        false, A, ["LQD-PERP", "LQD", House], [House],
+        [("fall", "-12 % over 90 s, mid = start × 0.88^(t / 90 s)"), ("liquidity", "depth ÷20 and spread ×30 in step with the fall, fully by the 5 % point"),
+            ("liquidations", "50,000 LQD every 2 s on-chain (pool LQD-LEND)"), ("house", "long 600 lots bought in the warm-up, round trip every 2 s"),
+            ("deadline", "restrict LQD-PERP, LQD or the house within 30 s of the 5 % point")],
+        sim =>
+        {
+            var perp = sim.Add("LQD-PERP", InstrumentKind.Perpetual, 0.01, 1, 40, underlying: "LQD");
+            perp.OracleSymbol = "LQD"; perp.TradeQty = 20; perp.Depth = 2_000; perp.SpreadTicks = 2;
+            sim.Run(sim.Seconds(A), s =>
+            {
+                s.HouseEngine(perp);
+                if (s.TickStart % s.Seconds(10) == 5 * MarketSim.TickNs && s.TickStart < s.Seconds(150)) s.Execute(perp, House, Side.Buy, perp.Ask, 40, print: false);
+            });
+            double start = 0;
+            sim.Run(sim.Seconds(A + 150), s =>
+            {
+                long t = s.TickStart - s.Seconds(A);
+                if (t == 0) start = perp.Mid;
+                if (t <= s.Seconds(90))
+                {
+                    perp.Mid = start * Math.Pow(0.88, t / (double)s.Seconds(90));
+                    double f = Math.Min(1, (1 - perp.Mid / start) / 0.05); // liquidity is gone by the 5 % point
+                    perp.Depth = 2_000 * (1 - f * 0.95); perp.SpreadTicks = 2 * (1 + f * 29); perp.TradesPerTick = 1 + 2 * f;
+                    if (t % s.Seconds(2) == 0 && t < s.Seconds(80))
+                        s.Chain(ChainEventKind.Liquidation, "LQD", 50_000, "borrower-" + (t / s.Seconds(2) % 7), 5000 + t / s.Seconds(12), "0x11d" + t, "LQD-LEND", "LQD-PERP");
+                }
+                s.HouseEngine(perp);
+            });
+        });
 }

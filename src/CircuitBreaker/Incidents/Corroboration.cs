@@ -3,7 +3,8 @@ namespace CircuitBreaker.Incidents;
 /// <summary>
 /// When a finding is allowed to act. Hard limits (post-trade limit findings, <see cref="Signature"/> 100 and up) act
 /// alone. A soft signature acts when it is <see cref="Severity.Critical"/>, or when <see cref="DistinctSignatures"/>
-/// distinct signatures on the same scope and target agree within <see cref="Window"/>, or when one signature persists
+/// distinct signatures agree within <see cref="Window"/> on one episode (one target, or related ones: an instrument, its
+/// group and the accounts trading it within <see cref="EpisodeTradingWindow"/>), or when one signature persists
 /// (<see cref="PersistenceCount"/> findings within <see cref="PersistenceWindow"/>). <see cref="Signature.MlAnomaly"/>
 /// never acts alone: it counts as one vote toward agreement but needs another signature. A finding that acts is
 /// treated as Critical by the playbook; one that does not is matched at its own severity (at most Warning for ML),
@@ -21,6 +22,9 @@ public sealed class Corroboration
     public TimeSpan PersistenceWindow { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Recent findings kept per target (default 16; 4..256). Bounds how many votes are counted.</summary>
     public int HistoryPerTarget { get; init; } = 16;
+    /// <summary>An account belongs to an instrument's episode (and its group's) while it has sent an order, had a fill or
+    /// reported a position on that instrument within this window of event time (default 60 s).</summary>
+    public TimeSpan EpisodeTradingWindow { get; init; } = TimeSpan.FromSeconds(60);
 
     internal void Validate(List<string> errors)
     {
@@ -28,6 +32,7 @@ public sealed class Corroboration
         if (Window <= TimeSpan.Zero) errors.Add($"corroboration.window must be > 0 (was {Window})");
         if (PersistenceCount != 0 && PersistenceCount < 2) errors.Add($"corroboration.persistence_count must be 0 or >= 2 (was {PersistenceCount})");
         if (PersistenceWindow <= TimeSpan.Zero) errors.Add($"corroboration.persistence_window must be > 0 (was {PersistenceWindow})");
+        if (EpisodeTradingWindow <= TimeSpan.Zero) errors.Add($"corroboration.episode_trading_window must be > 0 (was {EpisodeTradingWindow})");
         if (HistoryPerTarget is < 4 or > 256) errors.Add($"corroboration.history_per_target must be in 4..256 (was {HistoryPerTarget})");
         if (HistoryPerTarget < DistinctSignatures || HistoryPerTarget < PersistenceCount)
             errors.Add("corroboration.history_per_target must be >= distinct_signatures and persistence_count");

@@ -9,6 +9,7 @@ internal sealed class HaltEscalator
 {
     private readonly int _instrumentHalts, _accountHalts;
     private readonly long[] _groupHalts;
+    private readonly int[] _groupHaltInstrument;
     private readonly long[] _groupHaltCount;
     private readonly long[] _accountHaltNs;
     private readonly long _groupWindow, _globalWindow;
@@ -20,6 +21,7 @@ internal sealed class HaltEscalator
         _accountHalts = options.AccountHalts;
         int n = Math.Max(1, _instrumentHalts);
         _groupHalts = new long[groups * n];
+        _groupHaltInstrument = new int[groups * n];
         _groupHaltCount = new long[groups];
         _accountHaltNs = new long[accounts];
         Array.Fill(_accountHaltNs, long.MinValue);
@@ -31,16 +33,22 @@ internal sealed class HaltEscalator
     public int InstrumentHalts => _instrumentHalts;
 
     /// <summary>
-    /// Records a halt of an instrument in <paramref name="group"/> at <paramref name="t"/>; true when it is the N-th within
-    /// the group window, so the group should be halted. Always false when instrument escalation is off.
+    /// Records a halt of <paramref name="instrument"/> in <paramref name="group"/> at <paramref name="t"/>; true when it is
+    /// the N-th within the group window and those halts hit at least 2 distinct instruments (group-level evidence: one
+    /// instrument halted again and again is not a group problem), so the group should be halted. Always false when
+    /// instrument escalation is off.
     /// </summary>
-    public bool OnInstrumentHalt(int group, long t)
+    public bool OnInstrumentHalt(int group, int instrument, long t)
     {
         int n = _instrumentHalts;
         if (n <= 0) return false;
         long c = _groupHaltCount[group]++;
         _groupHalts[group * n + (int)(c % n)] = t;
-        return c + 1 >= n && t - _groupHalts[group * n + (int)((c + 1) % n)] <= _groupWindow;
+        _groupHaltInstrument[group * n + (int)(c % n)] = instrument;
+        if (c + 1 < n || t - _groupHalts[group * n + (int)((c + 1) % n)] > _groupWindow) return false;
+        for (int k = 0; k < n; k++)
+            if (_groupHaltInstrument[group * n + k] != instrument) return true;
+        return false;
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
 
     private readonly IncidentBook _book;
     private readonly CorroborationBook _votes;
+    private readonly EpisodeMap _episodes;
     private readonly HaltEscalator _escalator;
     private readonly RecoveryScheduler _recovery;
     private readonly IncidentRecordBuilder _records;
@@ -90,6 +91,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
 
         _book = new IncidentBook(_options);
         _votes = new CorroborationBook(_instruments + _groups + _accounts + 1, _options.Corroboration);
+        _episodes = new EpisodeMap(_groupOf, _accounts, _options.Corroboration.EpisodeTradingWindow);
         _escalator = new HaltEscalator(_options.Escalation, _groups, _accounts);
         _recovery = new RecoveryScheduler(_book, board, _options.Recovery);
         _records = new IncidentRecordBuilder(registry, board, _book);
@@ -209,6 +211,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
     {
         Recorder.Record(in e);
         _recovery.See(e.TimeNs);
+        if (e.Kind is RiskEventKind.Order or RiskEventKind.Fill or RiskEventKind.Position) _episodes.Traded(e.Account, e.Instrument, e.TimeNs);
         if (e.Kind == RiskEventKind.Admin && e.SubKind == (byte)AdminAction.Ack)
             Acknowledge(e.AdminData.Scope, e.AdminData.Scope == Scope.Global ? -1 : e.Aux, e.TimeNs);
         _recovery.AdvanceIfDue();
@@ -272,7 +275,10 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
         int key = Key(finding.Scope, target);
         if (key < 0) { _invalid++; return; }
 
-        Severity effective = _votes.Vote(key, finding.Signature, finding.Severity, t, out bool acts);
+        ulong episode = finding.Severity >= Severity.Warning && !PlaybookRule.IsLimit(finding.Signature)
+            ? _episodes.Related(finding.Scope, target, t, _votes, _instruments, _instruments + _groups) : 0;
+        Severity effective = _votes.Vote(key, finding.Signature, finding.Severity, t, episode, out var backing);
+        bool acts = backing != Backing.None;
         int product = finding.Scope == Scope.Instrument ? _kindOf[target] : -1;
         int rule = _playbook.Match(finding.Signature, effective, finding.Scope, product);
 
@@ -294,7 +300,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
                 outcome: outcome, lifecycle: s.Lifecycle, step: s.Step, value: finding.Score));
             if (effective >= Severity.Warning) _recovery.OnSeriousFinding(slot, in finding, effective);
         }
-        if (rule >= 0) Execute(slot, rule, in finding, target, effective);
+        if (rule >= 0) Execute(slot, rule, in finding, target, effective, backing);
     }
 
     /// <summary>Group of an instrument target (when it is a known instrument) or the group target itself; -1 otherwise.</summary>
@@ -311,14 +317,14 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
         _ => -1,
     };
 
-    private void Execute(int slot, int rule, in Finding f, int findingTarget, Severity effective)
+    private void Execute(int slot, int rule, in Finding f, int findingTarget, Severity effective, Backing backing)
     {
         _actingRule = rule;
-        try { ExecuteActions(slot, rule, in f, findingTarget, effective); }
+        try { ExecuteActions(slot, rule, in f, findingTarget, effective, backing); }
         finally { _actingRule = -1; }
     }
 
-    private void ExecuteActions(int slot, int rule, in Finding f, int findingTarget, Severity effective)
+    private void ExecuteActions(int slot, int rule, in Finding f, int findingTarget, Severity effective, Backing backing)
     {
         var actions = _playbook.ActionsOf(rule);
         long t = f.TimeNs;
@@ -326,7 +332,8 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
         for (int k = 0; k < actions.Length; k++)
         {
             ref readonly var a = ref actions[k];
-            if (!ScopeResolver.TryResolve(f.Scope, findingTarget, a.Scope, _groupOf, out var scope, out int target) || Key(scope, target) < 0)
+            if (!ScopeResolver.TryResolve(f.Scope, findingTarget, a.Scope, _groupOf, out var scope, out int target) || Key(scope, target) < 0
+                || !SeverityDiscipline.Narrow(backing, in f, a.Kind, _groupOf, ref scope, ref target))
             {
                 if (slot >= 0) _book.Add(slot, _book.ActionEntry(slot, t, a.Kind, f.Scope, findingTarget, f.Signature, effective, TradingState.Active, ActionOutcome.Unresolved, double.NaN));
                 continue;
@@ -405,7 +412,7 @@ public sealed class IncidentDesk : IFindingSink, IEventObserver, IIncidentSource
         if (scope == Scope.Instrument)
         {
             int g = _groupOf[target];
-            if (!_escalator.OnInstrumentHalt(g, t)) return;
+            if (!_escalator.OnInstrumentHalt(g, target, t)) return;
             var outcome = ApplyState(slot, Scope.Group, g, TradingState.Halted, t, sig, sev);
             if (slot >= 0) _book.Add(slot, _book.ActionEntry(slot, t, IncidentActionKind.Halt, Scope.Group, g, sig, sev, TradingState.Halted, outcome, _escalator.InstrumentHalts, TimelineEntryKind.Escalation));
         }

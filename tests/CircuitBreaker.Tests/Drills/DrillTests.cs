@@ -43,6 +43,28 @@ public class DrillTests
         Assert.Contains("\"loss_avoided\"", card.ToJson());
     }
 
+    /// <summary>Issue 19 item 4: a liquidation cascade (−12 % in 90 s, depth ÷20, spread ×30, bulk on-chain
+    /// liquidations) restricts the exposed instrument, its group or the house within 30 s of the 5 % point.</summary>
+    [Fact]
+    public void LiquidationCascade_RestrictsTheExposedTargetWithin30sOfTheFivePercentPoint()
+    {
+        var score = DrillRunner.Run(Drill.Find("liquidation-cascade")!);
+        Assert.Equal(90 * Math.Log(0.95) / Math.Log(0.88), Drill.CascadeFivePercentSeconds, 9);
+        long deadline = (long)((Drill.CascadeFivePercentSeconds + 30) * 1e9);
+        Assert.True(score.Detected);
+        Assert.NotNull(score.TimeToContainNs);
+        Assert.True(score.TimeToContainNs <= deadline, $"contained {score.TimeToContainNs} ns after the start; deadline {deadline}");
+        Assert.Contains(score.Actions, a => a.StartsWith("halted ", StringComparison.Ordinal) || a.StartsWith("reduce_only ", StringComparison.Ordinal));
+        Assert.True(score.LossAvoided > 0);
+        // The tape really is a cascade: the mid is 5 % down at the 5 % point and 12 % down at 90 s.
+        var records = new TapeReader(new MemoryStream(Drill.Find("liquidation-cascade")!.Generate(1)), "c").ReadAll()
+            .Where(r => r.Type == TapeRecordType.Quote && r.Symbol == "LQD-PERP").ToList();
+        long start = score.Scenario.AttackStartNs;
+        double Mid(double seconds) => records.Last(r => r.T <= start + (long)(seconds * 1e9)) is var q ? (q.Bid + q.Ask) / 2 : double.NaN;
+        Assert.InRange(Mid(Drill.CascadeFivePercentSeconds) / Mid(0), 0.94, 0.96);
+        Assert.InRange(Mid(90) / Mid(0), 0.87, 0.89);
+    }
+
     [Fact]
     public void Main_TapeWithNoGoodRecord_ExitCode2()
     {
