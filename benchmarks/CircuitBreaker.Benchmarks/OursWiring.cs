@@ -49,9 +49,15 @@ internal static class OursWiring
 
     private static CircuitBreakerMetrics? s_metrics;
 
+    /// <summary>The multi-threaded gate with every account a margin account (leverage 10, a balance that never binds, so
+    /// the decisions are the scenario's): impl name <c>circuitbreaker-margin</c>, what the balance check costs.</summary>
+    public static ILatencyMeasurement? CreateMarginCheck(PreTradeScenario scenario)
+        => new PreTradeCheckMeasurement<GateCheck>("circuitbreaker-margin", isOurs: false, scenario, new GateCheck(CreateGate(scenario, margin: true).Gate));
+
     /// <summary>Our breaker configured from the scenario's limits, with the full default control set on (the relative
     /// fat-finger guard, self-match, duplicate ids, message rates, exposure and loss checks all run) and reference prices fed.</summary>
-    public static Breaker CreateGate(PreTradeScenario scenario, GateConcurrency concurrency = GateConcurrency.MultiThreaded)
+    /// <param name="margin">Every account a margin account (leverage 10 on every instrument, a balance of 1e12 that never binds).</param>
+    public static Breaker CreateGate(PreTradeScenario scenario, GateConcurrency concurrency = GateConcurrency.MultiThreaded, bool margin = false)
     {
         var b = new CircuitBreakerBuilder()
             .Concurrency(concurrency)
@@ -66,6 +72,8 @@ internal static class OursWiring
                 MaxGrossExposure = 1e12,
                 MaxNetExposure = 1e12,
                 MaxDailyLoss = 1e9,
+                BalanceMode = margin ? BalanceMode.Margin : null,
+                Balances = margin ? new Dictionary<string, double> { ["USD"] = 1e12 } : null,
             })
             .Capacity(pairs: 1024);
         foreach (var i in scenario.Instruments)
@@ -81,6 +89,7 @@ internal static class OursWiring
                 MaxOpenOrdersPerAccount = i.MaxOpenOrders,
                 ReferenceStaleAfter = TimeSpan.FromDays(3650), // the scenario's reference never moves
                 FatFingerMultiple = 1_000,                      // runs, but the scenario's sizes never trip it
+                Leverage = margin ? 10 : null,
             });
         }
         foreach (var a in scenario.AccountNames) b.Account(a);

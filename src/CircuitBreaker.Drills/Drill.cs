@@ -12,7 +12,7 @@ public static partial class Drill
     public static IReadOnlyList<DrillScenario> All { get; } =
     [
         FlashLoan(), OracleManipulation(), CollateralDrain(), RunawayAlgo(), FatFinger(), QuoteStuffing(), FlashCrash(),
-        CompromisedKey(), BarrierOption(), StaleOracle(), LiquidationCascade(), MacroRelease(), MarketMaker(), TrendingDay(),
+        CompromisedKey(), BarrierOption(), StaleOracle(), LiquidationCascade(), MarginCall(), MacroRelease(), MarketMaker(), TrendingDay(),
     ];
 
     /// <summary>The scenario named <paramref name="name"/> (ordinal, case-insensitive), or null.</summary>

@@ -15,7 +15,8 @@ public static class DrillRunner
     {
         ArgumentNullException.ThrowIfNull(scenario);
         byte[] tape = scenario.Generate(seed);
-        var resultOn = Replay(tape, scenario.Name, on ?? ReplayOptions.Default, configure ?? BreakerProfiles.Default);
+        var baseLimits = configure ?? BreakerProfiles.Default;
+        var resultOn = Replay(tape, scenario.Name, on ?? ReplayOptions.Default, scenario.Limits is { } own ? b => { baseLimits(b); own(b); } : baseLimits);
         var resultOff = Replay(tape, scenario.Name, ReplayOptions.NoDetectors, BreakerProfiles.Off);
         return Score(scenario, seed, resultOn, resultOff);
     }
@@ -68,6 +69,10 @@ public static class DrillRunner
             contain ??= t.T - start;
             signatures.TryAdd(t.Reason, t.T - start);
         }
+        // A scenario whose defence is a gate refusal (the margin drill) is detected when the "on" replay refused for it.
+        bool refused = s.ExpectedRefusal != RejectReason.None
+            && report.Orders.RejectedByReason.TryGetValue(s.ExpectedRefusal.ToString(), out long n) && n > 0;
+        if (refused) signatures.TryAdd(s.ExpectedRefusal.ToString(), 0);
         int falseFindings = 0, falseCriticals = 0;
         if (s.IsBenign)
         {
@@ -77,7 +82,7 @@ public static class DrillRunner
         double Pnl(ReplayResult r) => s.ExposedAccounts.Sum(a => r.Account(a)?.Pnl ?? 0);
         return new DrillScore
         {
-            Scenario = s, Seed = seed, On = on, Off = off, Detected = !s.IsBenign && detect.HasValue, TimeToDetectNs = detect,
+            Scenario = s, Seed = seed, On = on, Off = off, Detected = !s.IsBenign && (detect.HasValue || refused), TimeToDetectNs = detect,
             TimeToContainNs = contain, Signatures = [.. signatures.OrderBy(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)],
             Actions = actions, PnlOn = Pnl(on), PnlOff = Pnl(off), FalseFindings = falseFindings, FalseCriticals = falseCriticals,
         };

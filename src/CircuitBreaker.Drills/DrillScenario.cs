@@ -8,8 +8,10 @@ namespace CircuitBreaker.Drills;
 public sealed class DrillScenario
 {
     internal DrillScenario(string name, string description, bool benign, double attackStartSeconds, string[] targets,
-        string[] exposedAccounts, (string Name, string Value)[] parameters, Action<MarketSim> script)
+        string[] exposedAccounts, (string Name, string Value)[] parameters, Action<MarketSim> script,
+        Action<CircuitBreakerBuilder>? limits = null, RejectReason expectedRefusal = RejectReason.None)
     {
+        Limits = limits; ExpectedRefusal = expectedRefusal;
         Name = name; Description = description; IsBenign = benign; AttackStartNs = (long)(attackStartSeconds * MarketSim.Second);
         Targets = targets; ExposedAccounts = exposedAccounts;
         Parameters = parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)).ToArray();
@@ -30,6 +32,13 @@ public sealed class DrillScenario
     public IReadOnlyList<string> Targets { get; }
     /// <summary>Accounts whose PnL carries the attack's loss (for loss avoided).</summary>
     public IReadOnlyList<string> ExposedAccounts { get; }
+    /// <summary>Limits the scenario's accounts carry in the "on" replay, applied after the caller's (e.g. a margin
+    /// account's balance mode); null when the scenario needs none.</summary>
+    public Action<CircuitBreakerBuilder>? Limits { get; }
+    /// <summary>A gate refusal that counts as detection when the "on" replay refuses at least one order for it (e.g.
+    /// <see cref="RejectReason.InsufficientBalance"/> for the margin drill); <see cref="RejectReason.None"/> when only
+    /// findings and trips count.</summary>
+    public RejectReason ExpectedRefusal { get; }
     /// <summary>Documented parameters (name, value), in a fixed order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; }
 

@@ -122,6 +122,9 @@ internal sealed class MarketSim
     public void Chain(ChainEventKind kind, string asset, double amount, string? account, long block, string tx, string pool, string? symbol = null)
         => Emit(new TapeRecord { Type = TapeRecordType.Chain, ChainKind = kind, Asset = asset, Amount = amount, Account = account, Block = block, Tx = tx, Pool = pool, Symbol = symbol });
 
+    public void Balance(string account, string currency, BalanceChange change, double amount)
+        => Emit(new TapeRecord { Type = TapeRecordType.Balance, Account = account, Currency = currency, BalanceChange = change, Amount = amount });
+
     public void Position(SimInstrument i, string account, double qty, double delta = double.NaN)
         => Emit(new TapeRecord { Type = TapeRecordType.Position, Symbol = i.Symbol, Account = account, Qty = qty, Delta = delta });
 

@@ -215,12 +215,6 @@ public sealed class CircuitBreakerBuilder
         var specs = _registry.Instruments;
         var rules = new InstrumentRule[specs.Count];
         var effective = new InstrumentLimits[specs.Count];
-        for (int i = 0; i < specs.Count; i++)
-        {
-            var l = Merge(_instrumentLimits.GetValueOrDefault(specs[i].Symbol), _defaultInstrument);
-            effective[i] = l;
-            rules[i] = new InstrumentRule(specs[i], l);
-        }
         var accounts = new AccountRule[_accountCapacity];
         var accountLimits = new AccountLimits[_accountCapacity];
         for (int a = 0; a < _accountCapacity; a++)
@@ -230,11 +224,14 @@ public sealed class CircuitBreakerBuilder
             accountLimits[a] = l;
             accounts[a] = new AccountRule(l);
         }
+        for (int i = 0; i < specs.Count; i++) effective[i] = Merge(_instrumentLimits.GetValueOrDefault(specs[i].Symbol), _defaultInstrument);
+        var currencies = RiskConfig.CurrencyTable(effective, accountLimits);
+        for (int i = 0; i < specs.Count; i++) rules[i] = new InstrumentRule(specs[i], effective[i], RiskConfig.IndexOf(currencies, effective[i]));
         var groups = new GroupRule[Math.Max(1, _registry.GroupCount)];
         for (int g = 0; g < _registry.GroupCount; g++)
             groups[g] = new GroupRule(_groupLimits.GetValueOrDefault(_registry.GroupName(new GroupId(g))) ?? new GroupLimits());
         return new RiskConfig(_registry, rules, accounts, groups, effective, accountLimits, (long)_rateWindow.TotalNanoseconds,
-            _accountCapacity, _pairCapacity, _orderCapacity, _version, _concurrency);
+            _accountCapacity, _pairCapacity, _orderCapacity, _version, _concurrency, currencies);
     }
 
     private static InstrumentLimits Merge(InstrumentLimits? own, InstrumentLimits d) => own is null ? d : new InstrumentLimits
@@ -256,5 +253,9 @@ public sealed class CircuitBreakerBuilder
         MaxOrdersPerWindow = own.MaxOrdersPerWindow ?? d.MaxOrdersPerWindow,
         MaxMessagesPerWindow = own.MaxMessagesPerWindow ?? d.MaxMessagesPerWindow,
         MaxModifiesPerWindow = own.MaxModifiesPerWindow ?? d.MaxModifiesPerWindow,
+        SettlementCurrency = own.SettlementCurrency ?? d.SettlementCurrency,
+        MarginRate = own.MarginRate is null && own.Leverage is null ? d.MarginRate : own.MarginRate,
+        Leverage = own.MarginRate is null && own.Leverage is null ? d.Leverage : own.Leverage,
+        FeeRate = own.FeeRate ?? d.FeeRate,
     };
 }

@@ -120,6 +120,17 @@ public sealed partial class PreTradeGate
                 AddWorkingNotional<TSync>(ref a, buy, oldFx);
                 refusal = Decision.Reject(why, Scope.Account, why == RejectReason.MaxGrossExposure ? ar.MaxGross : ar.MaxNet, exposure);
             }
+            else if (ar.BalanceMode != BalanceMode.None)
+            {
+                // Only a replace that holds more than before can be refused for balance (one that reduces the position never).
+                var bd = ReserveBalance<TSync>(in r, in ar, acc, oldFx, newFx, Reducing(buy, position, newWorking));
+                if (!bd.IsAccepted)
+                {
+                    ReleaseExposure<TSync>(ref a, buy, newFx);
+                    AddWorkingNotional<TSync>(ref a, buy, oldFx);
+                    (why, refusal) = (bd.Reason, bd);
+                }
+            }
         }
         if (why == RejectReason.None && px != oldPx)
         {
@@ -129,6 +140,7 @@ public sealed partial class PreTradeGate
                 SetSlot<TSync>(e.Pair, e.Side, e.Slot, oldPx);
                 ReleaseExposure<TSync>(ref a, buy, newFx);
                 AddWorkingNotional<TSync>(ref a, buy, oldFx);
+                if (ar.BalanceMode != BalanceMode.None) MoveHold<TSync>(ins, acc, newFx, oldFx);
                 why = RejectReason.SelfMatch;
             }
         }
@@ -138,7 +150,7 @@ public sealed partial class PreTradeGate
             ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
             if ((imod & amod) != int.MaxValue) ReleaseModifies<TSync>(ref ic, ref a, imod, amod, epMI, epMA);
             Orders.PutBack(idx);
-            return refusal.Reason == why ? refusal : Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : Scope.Instrument);
+            return refusal.Reason == why ? refusal : Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why == RejectReason.InsufficientBalance ? Scope.Account : Scope.Instrument);
         }
         e.PriceTicks = px;
         e.ReservedFx = newFx;
@@ -190,6 +202,7 @@ public sealed partial class PreTradeGate
         Acct.Add<TSync>(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -e.RemainingLots);
         ref AccountCounters a = ref _accounts[e.Account];
         ReleaseExposure<TSync>(ref a, buy, e.ReservedFx);
+        if (_balances.Length != 0) MoveHold<TSync>(p.Instrument, e.Account, e.ReservedFx, 0);
         Acct.Add<TSync>(ref p.OpenOrders, -1);
         TSync.Add(ref _instruments[p.Instrument].OpenOrders, -1);
         Acct.Add<TSync>(ref a.OpenOrders, -1);
@@ -216,6 +229,7 @@ public sealed partial class PreTradeGate
         bool buy = e.Side == Side.Buy;
         TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -take);
         long part = FilledNotionalFx(ref e, p.Instrument, take);
+        if (_balances.Length != 0) MoveHold<TSync>(p.Instrument, account, e.ReservedFx, e.ReservedFx - part);
         e.ReservedFx -= part;
         ReleaseExposure<TSync>(ref _accounts[account], buy, part);
         Volatile.Write(ref e.RemainingLots, remaining - take);
@@ -259,6 +273,7 @@ public sealed partial class PreTradeGate
         {
             Volatile.Write(ref releasedLots, releasedLots + remaining);
             Volatile.Write(ref releasedFx, releasedFx + e.ReservedFx);
+            if (_balances.Length != 0) ReleaseHoldOwned(p.Instrument, account, e.ReservedFx, 0);
             Interlocked.Decrement(ref _instruments[p.Instrument].OpenOrders);
             Volatile.Write(ref a.ReleasedOpenOrders, a.ReleasedOpenOrders + 1);
             if (e.GroupCounted) Interlocked.Decrement(ref _groups[_config.Instruments[p.Instrument].Group].OpenOrders);
@@ -268,6 +283,7 @@ public sealed partial class PreTradeGate
         }
         Volatile.Write(ref releasedLots, releasedLots + take);
         long part = FilledNotionalFx(ref e, p.Instrument, take);
+        if (_balances.Length != 0) ReleaseHoldOwned(p.Instrument, account, e.ReservedFx, e.ReservedFx - part);
         e.ReservedFx -= part;
         Volatile.Write(ref releasedFx, releasedFx + part);
         Volatile.Write(ref e.RemainingLots, remaining - take);

@@ -60,6 +60,12 @@ public sealed partial class PreTradeGate
         _singleWriter = config.Concurrency == GateConcurrency.SingleWriter;
         _owned = config.Concurrency == GateConcurrency.AccountOwned;
         if (_singleWriter) Releases = new ReleaseQueue(ReleaseQueue.CapacityFor(config.OrderCapacity));
+        _currencies = config.Currencies.Count;
+        _balances = new LineArray<BalanceCounters>(config.HasBalances ? config.AccountCapacity * _currencies : 0);
+        if (config.HasBalances)
+            for (int a = 0; a < config.AccountCapacity; a++)
+                if (config.AccountLimits[a].Balances is { } start)
+                    foreach (var (ccy, amount) in start) BalanceState(a, config.CurrencyIndex(ccy)).Balance = amount;
     }
 
     /// <summary>The configuration in force.</summary>
@@ -105,6 +111,12 @@ public sealed partial class PreTradeGate
         if (next.AccountCapacity != cur.AccountCapacity || next.PairCapacity != cur.PairCapacity || next.OrderCapacity != cur.OrderCapacity) errors.Add("capacities cannot change at run time");
         if (next.RateWindowNs != cur.RateWindowNs) errors.Add("the rate window cannot change at run time");
         if (next.Concurrency != cur.Concurrency) errors.Add("the gate concurrency mode cannot change at run time");
+        if (!next.Currencies.SequenceEqual(cur.Currencies, StringComparer.Ordinal)) errors.Add("settlement currencies cannot change at run time");
+        for (int i = 0; i < Math.Min(next.Instruments.Length, cur.Instruments.Length); i++)
+            if (next.Instruments[i].Currency != cur.Instruments[i].Currency || next.Instruments[i].FeeRate != cur.Instruments[i].FeeRate || next.Instruments[i].MarginRate != cur.Instruments[i].MarginRate)
+            { errors.Add("settlement currency, margin rate and fee rate cannot change at run time"); break; }
+        for (int a = 0; a < Math.Min(next.Accounts.Length, cur.Accounts.Length); a++)
+            if (next.Accounts[a].BalanceMode != cur.Accounts[a].BalanceMode) { errors.Add("balance modes cannot change at run time"); break; }
         foreach (ref readonly var r in next.Instruments.AsSpan())
             if (r.MaxOpenOrdersPerAccount > Pairs.Depth) { errors.Add($"{r.Spec.Symbol}: max open orders per account {r.MaxOpenOrdersPerAccount} exceeds the self-match book depth {Pairs.Depth} fixed at start"); break; }
         if (errors.Count > 0) throw new RiskConfigException(errors);
@@ -254,9 +266,15 @@ public sealed partial class PreTradeGate
         long notionalFx = ToFx(notionalPerLot * lots);
         var ex = ReserveExposure<TSync>(in ar, ref a, buy, notionalFx, out double exposure);
         if (ex != RejectReason.None) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); return Decision.Reject(ex, Scope.Account, ex == RejectReason.MaxGrossExposure ? ar.MaxGross : ar.MaxNet, exposure); }
+        // Balance (cash / margin accounts only): an unset mode costs this compare.
+        if (ar.BalanceMode != BalanceMode.None)
+        {
+            var bd = ReserveBalance<TSync>(in r, in ar, o.Account.Value, 0, notionalFx, Reducing(buy, position, newWorking));
+            if (!bd.IsAccepted) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); ReleaseExposure<TSync>(ref a, buy, notionalFx); return bd; }
+        }
 
         int slot = ClaimSlot<TSync>(pair, o.Side, px);
-        if (slot < 0) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); ReleaseExposure<TSync>(ref a, buy, notionalFx); return Decision.Reject(RejectReason.MaxOpenOrders); }
+        if (slot < 0) { UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup); ReleaseExposure<TSync>(ref a, buy, notionalFx); if (ar.BalanceMode != BalanceMode.None) MoveHold<TSync>(p.Instrument, o.Account.Value, notionalFx, 0); return Decision.Reject(RejectReason.MaxOpenOrders); }
         // Publish-then-scan: of two crossing orders racing on two threads, at least one sees the other.
         var why = ar.PreventSelfMatch && Pairs.Crosses(pair, o.Side, px, tighten: TSync.SingleWriter || TSync.Owned) ? RejectReason.SelfMatch : RejectReason.None;
         var scope = Scope.Instrument;
@@ -270,6 +288,7 @@ public sealed partial class PreTradeGate
         FreeSlot<TSync>(pair, o.Side, slot);
         UndoOpen<TSync>(ref working, lots, ref p, ref ic, ref a, ref gc, 4, countGroup);
         ReleaseExposure<TSync>(ref a, buy, notionalFx);
+        if (ar.BalanceMode != BalanceMode.None) MoveHold<TSync>(p.Instrument, o.Account.Value, notionalFx, 0);
         return Decision.Reject(why, scope);
     }
 

@@ -96,4 +96,8 @@ public enum RejectReason : byte
     /// <summary>The trigger (stop) price is not finite, off tick, at or below zero where the instrument forbids it, or
     /// outside the price collar around the reference (<see cref="OrderRequest.TriggerPrice"/>).</summary>
     InvalidTriggerPrice = 42,
+    /// <summary>A cash or margin account (<see cref="Limits.AccountLimits.BalanceMode"/>): what the order would hold
+    /// (cash: notional plus fee; margin: initial margin) with the working orders exceeds the free balance or free collateral
+    /// of the instrument's settlement currency. Orders that reduce a position are never refused for it.</summary>
+    InsufficientBalance = 43,
 }

@@ -9,8 +9,10 @@ public sealed class RiskConfig
 {
     internal RiskConfig(InstrumentRegistry registry, InstrumentRule[] instruments, AccountRule[] accounts, GroupRule[] groups,
         InstrumentLimits[] instrumentLimits, AccountLimits[] accountLimits, long rateWindowNs, int accountCapacity, int pairCapacity,
-        int orderCapacity, long version, GateConcurrency concurrency)
+        int orderCapacity, long version, GateConcurrency concurrency, string[] currencies)
     {
+        Currencies = currencies;
+        HasBalances = Array.Exists(accounts, a => a.BalanceMode != BalanceMode.None);
         Concurrency = concurrency;
         Registry = registry;
         Instruments = instruments;
@@ -44,6 +46,26 @@ public sealed class RiskConfig
     /// <summary>Effective limits per account slot.</summary>
     public IReadOnlyList<AccountLimits> AccountLimits { get; }
 
+    /// <summary>The settlement currencies (instruments' and accounts' balances), sorted ordinally; the index a
+    /// <see cref="RiskEvent.Balance"/> event names. Fixed for the gate's life.</summary>
+    public IReadOnlyList<string> Currencies { get; }
+    /// <summary>The index of a settlement currency in <see cref="Currencies"/>, or -1 when none (allocates nothing).</summary>
+    /// <param name="currency">The currency name, e.g. <c>USDT</c>.</param>
+    /// <returns>Its index, or -1.</returns>
+    public int CurrencyIndex(string currency) => Array.IndexOf((string[])Currencies, currency);
+    /// <summary>True when some account has a <see cref="BalanceMode"/> other than none.</summary>
+    internal bool HasBalances { get; }
+
+    internal static string[] CurrencyTable(InstrumentLimits[] instruments, AccountLimits[] accounts)
+    {
+        var set = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var l in instruments) set.Add(l.SettlementCurrency ?? RiskDefaults.SettlementCurrency);
+        foreach (var l in accounts) if (l.Balances is { } b) foreach (var c in b.Keys) set.Add(c);
+        return set.ToArray();
+    }
+
+    internal static int IndexOf(string[] currencies, InstrumentLimits l) => Array.IndexOf(currencies, l.SettlementCurrency ?? RiskDefaults.SettlementCurrency);
+
     internal InstrumentRule[] Instruments { get; }
     internal AccountRule[] Accounts { get; }
     internal GroupRule[] Groups { get; }
@@ -57,13 +79,17 @@ public sealed class RiskConfig
         var spec = Registry[instrument];
         var errors = new List<string>();
         LimitsValidation.Validate(spec.Symbol, limits, errors);
+        var old = ((InstrumentLimits[])InstrumentLimits)[instrument.Value];
+        if ((limits.SettlementCurrency ?? RiskDefaults.SettlementCurrency) != (old.SettlementCurrency ?? RiskDefaults.SettlementCurrency)
+            || limits.FeeRate != old.FeeRate || limits.MarginRate != old.MarginRate || limits.Leverage != old.Leverage)
+            errors.Add($"{spec.Symbol}: settlement currency, margin rate, leverage and fee rate cannot change at run time (working orders hold balance at the old ones)");
         if (errors.Count > 0) throw new RiskConfigException(errors);
         var rules = (InstrumentRule[])Instruments.Clone();
         var effective = (InstrumentLimits[])((InstrumentLimits[])InstrumentLimits).Clone();
-        rules[instrument.Value] = new InstrumentRule(spec, limits);
+        rules[instrument.Value] = new InstrumentRule(spec, limits, Instruments[instrument.Value].Currency);
         effective[instrument.Value] = limits;
         return new RiskConfig(Registry, rules, Accounts, Groups, effective, (AccountLimits[])AccountLimits, RateWindowNs,
-            AccountCapacity, PairCapacity, OrderCapacity, Version + 1, Concurrency);
+            AccountCapacity, PairCapacity, OrderCapacity, Version + 1, Concurrency, (string[])Currencies);
     }
 
     /// <summary>
@@ -92,11 +118,17 @@ public sealed class RiskConfig
         if (AccountCapacity != running.AccountCapacity || PairCapacity != running.PairCapacity || OrderCapacity != running.OrderCapacity) errors.Add("capacities cannot change at run time");
         if (RateWindowNs != running.RateWindowNs) errors.Add("the rate window cannot change at run time");
         if (Concurrency != running.Concurrency) errors.Add("the gate concurrency mode cannot change at run time");
+        if (!Currencies.SequenceEqual(running.Currencies, StringComparer.Ordinal)) errors.Add("settlement currencies cannot change at run time");
+        for (int i = 0; i < Math.Min(Instruments.Length, running.Instruments.Length); i++)
+            if (Instruments[i].Currency != running.Instruments[i].Currency || Instruments[i].FeeRate != running.Instruments[i].FeeRate || Instruments[i].MarginRate != running.Instruments[i].MarginRate)
+                errors.Add($"instrument #{i} '{mine[i].Symbol}': settlement currency, margin rate and fee rate cannot change at run time");
+        for (int a = 0; a < Math.Min(Accounts.Length, running.Accounts.Length); a++)
+            if (Accounts[a].BalanceMode != running.Accounts[a].BalanceMode) errors.Add($"account #{a}: the balance mode cannot change at run time");
         if (errors.Count > 0) throw new RiskConfigException(errors);
         var rules = new InstrumentRule[Instruments.Length];
-        for (int i = 0; i < rules.Length; i++) rules[i] = new InstrumentRule(theirs[i], ((InstrumentLimits[])InstrumentLimits)[i]);
+        for (int i = 0; i < rules.Length; i++) rules[i] = new InstrumentRule(theirs[i], ((InstrumentLimits[])InstrumentLimits)[i], Instruments[i].Currency);
         return new RiskConfig(running.Registry, rules, Accounts, Groups, (InstrumentLimits[])InstrumentLimits, (AccountLimits[])AccountLimits,
-            RateWindowNs, AccountCapacity, PairCapacity, OrderCapacity, Version, Concurrency);
+            RateWindowNs, AccountCapacity, PairCapacity, OrderCapacity, Version, Concurrency, (string[])Currencies);
     }
 
     private static bool SameSpec(InstrumentSpec a, InstrumentSpec b)

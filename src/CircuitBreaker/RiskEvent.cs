@@ -48,6 +48,8 @@ public struct RiskEvent
     [FieldOffset(24)] public ChainPayload ChainData;
     /// <summary>Payload for <see cref="RiskEventKind.Admin"/>.</summary>
     [FieldOffset(24)] public AdminPayload AdminData;
+    /// <summary>Payload for <see cref="RiskEventKind.Balance"/>.</summary>
+    [FieldOffset(24)] public BalancePayload BalanceData;
 
     /// <summary>A public trade.</summary>
     /// <param name="timeNs">Event time, nanoseconds (any int64 origin; engines use Unix ns).</param>
@@ -124,6 +126,21 @@ public struct RiskEvent
         var e = Header(RiskEventKind.Fill, timeNs, instrument, account, venue);
         e.Side = side;
         e.FillData = new FillPayload { OrderId = orderId, Price = price, Quantity = quantity };
+        return e;
+    }
+
+    /// <summary>A movement of an account's balance in one settlement currency (a tape extension: <c>balance</c> record).</summary>
+    /// <param name="timeNs">Event time, nanoseconds (any int64 origin; engines use Unix ns).</param>
+    /// <param name="account">The account.</param>
+    /// <param name="currency">The currency's index in <see cref="RiskConfig.Currencies"/> (<see cref="RiskConfig.CurrencyIndex"/>).</param>
+    /// <param name="change">What moved the balance.</param>
+    /// <param name="amount">The amount (see <see cref="BalanceChange"/> for its sign).</param>
+    /// <returns>The event.</returns>
+    public static RiskEvent Balance(long timeNs, AccountId account, int currency, BalanceChange change, double amount)
+    {
+        var e = Header(RiskEventKind.Balance, timeNs, new InstrumentId(-1), account, currency);
+        e.SubKind = (byte)change;
+        e.BalanceData = new BalancePayload { Amount = amount };
         return e;
     }
 

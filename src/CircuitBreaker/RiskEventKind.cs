@@ -21,6 +21,27 @@ public enum RiskEventKind : byte
     Chain = 7,
     /// <summary>An operator command (<see cref="AdminPayload"/>).</summary>
     Admin = 8,
+    /// <summary>A movement of an account's balance in one settlement currency (<see cref="BalancePayload"/>; the change in
+    /// <see cref="RiskEvent.SubKind"/>, the currency index in <see cref="RiskEvent.Aux"/>). An extension of this library,
+    /// not in tape format version 1.</summary>
+    Balance = 9,
+}
+
+/// <summary>What moved an account's balance (<see cref="RiskEvent.Balance"/>).</summary>
+public enum BalanceChange : byte
+{
+    /// <summary>Funds paid in: the balance grows by |amount|.</summary>
+    Deposit,
+    /// <summary>Funds taken out: the balance shrinks by |amount|.</summary>
+    Withdrawal,
+    /// <summary>A fee charged apart from fills (amount &gt; 0 is paid; &lt; 0 a rebate): the balance moves by −amount.</summary>
+    Fee,
+    /// <summary>A funding payment (signed: &gt; 0 received, &lt; 0 paid): the balance moves by amount.</summary>
+    Funding,
+    /// <summary>A realised profit or loss booked apart from fills (signed): the balance moves by amount.</summary>
+    Pnl,
+    /// <summary>The venue's balance, authoritative: the balance becomes amount.</summary>
+    Set,
 }
 
 /// <summary>Kind of an on-chain event.</summary>

@@ -25,8 +25,11 @@ public static class CheckRunner
         if (mode.StartsWith("evaluator:", StringComparison.Ordinal)) return CreateEvaluator(mode["evaluator:".Length..]);
         int at = mode.IndexOf('@');
         if (at > 0) return CreateScaling(mode[..at], int.Parse(mode[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        // "<mode>+margin": every account a margin account (a balance that never binds), e.g. "sw,sw+margin" against a build without it.
+        bool margin = mode.EndsWith("+margin", StringComparison.Ordinal);
+        if (margin) mode = mode[..^"+margin".Length];
         var scenario = new PreTradeScenario();
-        var gate = OursWiring.CreateGate(scenario, Mode(mode)).Gate;
+        var gate = OursWiring.CreateGate(scenario, Mode(mode), margin).Gate;
         var check = new OursWiring.GateCheck(gate);
         long sequence = 0;
         scenario.VerifySteadyState(ref check, ref sequence, "this build");

@@ -70,6 +70,7 @@ internal static class LatencyHarness
         Add(OursWiring.CreateSingleWriterCheck(scenario), "pretrade_check/circuitbreaker-sw");
         Add(OursWiring.CreateAccountOwnedCheck(scenario), "pretrade_check/circuitbreaker-owned");
         Add(OursWiring.CreateSingleWriterWithMetricsCheck(scenario), "pretrade_check/circuitbreaker-sw-metrics");
+        Add(OursWiring.CreateMarginCheck(scenario), "pretrade_check/circuitbreaker-margin");
         // The scenario is immutable once built and shared; every implementation gets its own gate state.
         list.Add(new PreTradeCheckMeasurement<NaiveCheck>("naive", false, scenario, new NaiveCheck(new NaivePreTradeGate(scenario))));
         list.Add(new PreTradeCheckMeasurement<PollyCheck>("polly", false, scenario, PollyCheck.Create(new NaivePreTradeGate(scenario))));

@@ -10,9 +10,11 @@ public static partial class RiskConfigFile
     internal static readonly string[] InstrumentLimitKeys =
         ["min_order_quantity", "max_order_quantity", "max_order_notional", "fat_finger_multiple", "collar_bps", "reference_source",
          "reference_stale_after_ms", "missing_reference", "max_long_position", "max_short_position", "max_open_orders",
-         "max_open_orders_per_account", "max_orders_per_window", "max_messages_per_window", "min_order_notional", "allow_non_positive_price", "max_modifies_per_window"];
+         "max_open_orders_per_account", "max_orders_per_window", "max_messages_per_window", "min_order_notional", "allow_non_positive_price", "max_modifies_per_window",
+         "settlement_currency", "margin_rate", "leverage", "fee_rate"];
     internal static readonly string[] AccountLimitKeys =
-        ["max_gross_exposure", "max_net_exposure", "max_open_orders", "max_orders_per_window", "max_messages_per_window", "max_daily_loss", "max_modifies_per_window", "prevent_self_match"];
+        ["max_gross_exposure", "max_net_exposure", "max_open_orders", "max_orders_per_window", "max_messages_per_window", "max_daily_loss", "max_modifies_per_window", "prevent_self_match",
+         "balance_mode", "balances"];
     internal static readonly string[] GroupLimitKeys = ["max_orders_per_window", "max_open_orders"];
     internal static readonly string[] PipelineKeys =
         ["capacity", "producer_mode", "full_ring_policy", "block_spin_limit", "wait_strategy", "stall_threshold_ms",
@@ -158,8 +160,17 @@ public static partial class RiskConfigFile
                 "min_order_notional" => l with { MinOrderNotional = r.Positive(v, p) },
                 "allow_non_positive_price" => l with { AllowNonPositivePrice = r.Bool(v, p) },
                 "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
+                "settlement_currency" => l with { SettlementCurrency = r.Name(v, p) },
+                "margin_rate" => l with { MarginRate = r.Number(v, p, 0, minExclusive: true, 1) },
+                "leverage" => l with { Leverage = r.Number(v, p, 1, minExclusive: false, 1e6) },
+                "fee_rate" => l with { FeeRate = FeeRate(r, v, p) },
                 _ => l,
             };
+        }
+        if (l.MarginRate is not null && l.Leverage is not null)
+        {
+            r.Error(path + ".leverage", "set margin_rate or leverage, not both");
+            l = l with { Leverage = null };
         }
         if (l.MinOrderQuantity is { } min && l.MaxOrderQuantity is { } max && min > max)
         {
@@ -191,10 +202,32 @@ public static partial class RiskConfigFile
                 "max_daily_loss" => l with { MaxDailyLoss = r.Positive(v, p) },
                 "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
                 "prevent_self_match" => l with { PreventSelfMatch = r.Bool(v, p) },
+                "balance_mode" => l with { BalanceMode = r.Enum<BalanceMode>(v, p) },
+                "balances" => l with { Balances = ReadBalances(r, v, p) },
                 _ => l,
             };
         }
         return l;
+    }
+
+    private static double? FeeRate(ConfigReader r, JsonElement v, string p)
+    {
+        var fee = r.Number(v, p, 0, minExclusive: false, 1);
+        if (fee is >= 1) { r.Error(p, $"must be < 1 (was {fee})"); return null; }
+        return fee;
+    }
+
+    /// <summary>Starting balances: an object of currency → amount (finite, within ±9e14).</summary>
+    private static Dictionary<string, double>? ReadBalances(ConfigReader r, JsonElement value, string path)
+    {
+        if (!r.ExpectObject(value, path)) return null;
+        var balances = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, v, p) in r.Properties(value, path, null, "currency"))
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Trim().Length != name.Length) { r.Error(p, "a currency must be a non-empty name without surrounding white space"); continue; }
+            if (r.Number(v, p, -9e14, minExclusive: false, 9e14) is { } amount) balances[name] = amount;
+        }
+        return balances;
     }
 
     private static GroupLimits? ReadGroupLimits(ConfigReader r, JsonElement value, string path)

@@ -174,6 +174,10 @@ public static partial class RiskConfigFile
         w.WriteNumber("max_orders_per_window", l.MaxOrdersPerWindow ?? RiskDefaults.InstrumentOrdersPerWindow);
         w.WriteNumber("max_messages_per_window", l.MaxMessagesPerWindow ?? RiskDefaults.InstrumentMessagesPerWindow);
         if (l.MaxModifiesPerWindow is { } modifies) w.WriteNumber("max_modifies_per_window", modifies);
+        if (l.SettlementCurrency is { } ccy) w.WriteString("settlement_currency", ccy);
+        Opt(w, "margin_rate", l.MarginRate);
+        Opt(w, "leverage", l.Leverage);
+        Opt(w, "fee_rate", l.FeeRate);
         w.WriteEndObject();
     }
 
@@ -188,6 +192,13 @@ public static partial class RiskConfigFile
         Opt(w, "max_daily_loss", l.MaxDailyLoss);
         if (l.MaxModifiesPerWindow is { } modifies) w.WriteNumber("max_modifies_per_window", modifies);
         w.WriteBoolean("prevent_self_match", l.PreventSelfMatch ?? true);
+        if (l.BalanceMode is { } mode) w.WriteString("balance_mode", ConfigNames<BalanceMode>.Of(mode));
+        if (l.Balances is { Count: > 0 } balances)
+        {
+            w.WriteStartObject("balances");
+            foreach (var (ccy, amount) in balances.OrderBy(b => b.Key, StringComparer.Ordinal)) w.WriteNumber(ccy, amount);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

@@ -90,6 +90,14 @@ public struct ChainPayload
     public int Asset;
 }
 
+/// <summary>A balance movement (<see cref="RiskEventKind.Balance"/>).</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
+public struct BalancePayload
+{
+    /// <summary>Amount in the settlement currency (its sign as <see cref="BalanceChange"/> describes).</summary>
+    public double Amount;
+}
+
 /// <summary>An operator command; the action is in <see cref="RiskEvent.SubKind"/>, the target id in <see cref="RiskEvent.Aux"/>.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 8)]
 public struct AdminPayload

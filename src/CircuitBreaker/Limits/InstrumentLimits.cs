@@ -66,6 +66,17 @@ public sealed record InstrumentLimits
     /// <summary>Replaces (modifies) allowed on the instrument per rate window, apart from the new-order rate; a replace also
     /// counts as a message. Refused with <see cref="RejectReason.ModifyRate"/>. Default: none (no cost when unset).</summary>
     public int? MaxModifiesPerWindow { get; init; }
+    /// <summary>Settlement currency of the instrument: the balance its orders draw on in accounts with a
+    /// <see cref="AccountLimits.BalanceMode"/>. Default <see cref="RiskDefaults.SettlementCurrency"/>. Fixed for the gate's life.</summary>
+    public string? SettlementCurrency { get; init; }
+    /// <summary>Initial margin rate in (0, 1] for margin accounts: an order holds notional × rate of collateral, a position
+    /// |notional at mark| × rate. Set this or <see cref="Leverage"/>, not both. Default 1 (no leverage). Fixed for the gate's life.</summary>
+    public double? MarginRate { get; init; }
+    /// <summary>Leverage ≥ 1 for margin accounts: the margin rate is 1 / leverage. Default: see <see cref="MarginRate"/>.</summary>
+    public double? Leverage { get; init; }
+    /// <summary>Fee rate in [0, 1) charged on notional: cash accounts hold notional × (1 + rate) per order, and every fill
+    /// of a cash or margin account pays notional × rate from the balance. Default 0. Fixed for the gate's life.</summary>
+    public double? FeeRate { get; init; }
 }
 
 /// <summary>Per-account limits. <c>null</c> takes the default of <see cref="RiskDefaults"/>. Notional in quote units.</summary>
@@ -91,6 +102,12 @@ public sealed record AccountLimits
     /// account whose venue prevents self-trades itself). The self-match book is preallocated either way (see
     /// <see cref="CircuitBreakerBuilder.MaxOrderBookBytes"/>).</summary>
     public bool? PreventSelfMatch { get; init; }
+    /// <summary>Balance check (<see cref="RejectReason.InsufficientBalance"/>): <see cref="Limits.BalanceMode.Cash"/> or
+    /// <see cref="Limits.BalanceMode.Margin"/>. Default <see cref="Limits.BalanceMode.None"/> (no check, no cost). Fixed for the gate's life.</summary>
+    public BalanceMode? BalanceMode { get; init; }
+    /// <summary>Starting balance per settlement currency (a currency not listed starts at 0). Balances then move with
+    /// fills, fees and balance events (<see cref="RiskEvent.Balance"/>). Default: none.</summary>
+    public IReadOnlyDictionary<string, double>? Balances { get; init; }
 }
 
 /// <summary>Per-group limits (a group is e.g. every instrument on one underlying). <c>null</c> = no limit.</summary>

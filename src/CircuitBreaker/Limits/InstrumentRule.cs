@@ -6,8 +6,11 @@ namespace CircuitBreaker.Limits;
 [StructLayout(LayoutKind.Auto)]
 internal readonly struct InstrumentRule
 {
-    public InstrumentRule(InstrumentSpec spec, InstrumentLimits l)
+    public InstrumentRule(InstrumentSpec spec, InstrumentLimits l, int currency = 0)
     {
+        Currency = currency;
+        FeeRate = l.FeeRate ?? 0;
+        MarginRate = l.MarginRate ?? (l.Leverage is { } lev ? 1 / lev : 1);
         Spec = spec;
         Group = spec.Group.Value;
         InverseTick = spec.InverseTick;
@@ -37,6 +40,10 @@ internal readonly struct InstrumentRule
 
     public InstrumentSpec Spec { get; }
     public int Group { get; }
+    /// <summary>Index of the settlement currency in <see cref="RiskConfig.Currencies"/>.</summary>
+    public int Currency { get; }
+    public double FeeRate { get; }
+    public double MarginRate { get; }
     public double InverseTick { get; }
     public double InverseLot { get; }
     public double NotionalPerTickLot { get; }
@@ -76,7 +83,10 @@ internal readonly struct AccountRule
         MaxDailyLoss = l.MaxDailyLoss ?? double.PositiveInfinity;
         ModifiesPerWindow = l.MaxModifiesPerWindow ?? int.MaxValue;
         PreventSelfMatch = l.PreventSelfMatch ?? true;
+        BalanceMode = l.BalanceMode ?? Limits.BalanceMode.None;
     }
+
+    public BalanceMode BalanceMode { get; }
 
     public double MaxGross { get; }
     public double MaxNet { get; }

@@ -24,6 +24,11 @@ internal static class LimitsValidation
         if (l.MaxOrdersPerWindow is <= 0) errors.Add($"{who}: max orders per window must be > 0 (was {l.MaxOrdersPerWindow})");
         if (l.MaxMessagesPerWindow is <= 0) errors.Add($"{who}: max messages per window must be > 0 (was {l.MaxMessagesPerWindow})");
         if (l.MaxModifiesPerWindow is <= 0 or int.MaxValue) errors.Add($"{who}: max modifies per window must be in 1..{int.MaxValue - 1} (was {l.MaxModifiesPerWindow})");
+        if (l.SettlementCurrency is { } c && string.IsNullOrWhiteSpace(c)) errors.Add($"{who}: settlement currency must not be empty");
+        if (l.MarginRate is { } mr && !(mr > 0 && mr <= 1)) errors.Add($"{who}: margin rate must be in (0, 1] (was {mr})");
+        if (l.Leverage is { } lev && !(lev >= 1 && double.IsFinite(lev))) errors.Add($"{who}: leverage must be finite and >= 1 (was {lev})");
+        if (l.MarginRate is not null && l.Leverage is not null) errors.Add($"{who}: set margin rate or leverage, not both");
+        if (l.FeeRate is { } fr && !(fr >= 0 && fr < 1)) errors.Add($"{who}: fee rate must be in [0, 1) (was {fr})");
     }
 
     internal static void ValidateAccount(string who, AccountLimits l, List<string> errors)
@@ -35,6 +40,13 @@ internal static class LimitsValidation
         if (l.MaxOrdersPerWindow is <= 0) errors.Add($"{who}: max orders per window must be > 0 (was {l.MaxOrdersPerWindow})");
         if (l.MaxMessagesPerWindow is <= 0) errors.Add($"{who}: max messages per window must be > 0 (was {l.MaxMessagesPerWindow})");
         if (l.MaxModifiesPerWindow is <= 0 or int.MaxValue) errors.Add($"{who}: max modifies per window must be in 1..{int.MaxValue - 1} (was {l.MaxModifiesPerWindow})");
+        if (l.BalanceMode is { } bm && !Enum.IsDefined(bm)) errors.Add($"{who}: balance mode {(int)bm} is not a defined BalanceMode");
+        if (l.Balances is { } bs)
+            foreach (var (ccy, v) in bs)
+            {
+                if (string.IsNullOrWhiteSpace(ccy)) errors.Add($"{who}: a balance has an empty currency");
+                if (!double.IsFinite(v) || Math.Abs(v) > 9e14) errors.Add($"{who}: balance {ccy} must be finite and within ±9e14 (was {v})");
+            }
     }
 
     private static void Positive(string who, string what, double? value, List<string> errors)

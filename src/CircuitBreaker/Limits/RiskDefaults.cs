@@ -42,4 +42,6 @@ public static class RiskDefaults
     public const int MaxOpenOrdersPerAccountInstrument = 64;
     /// <summary>Open orders per account: 2,000.</summary>
     public const int MaxOpenOrdersPerAccount = 2_000;
+    /// <summary>Settlement currency of an instrument whose limits name none: <c>USD</c>.</summary>
+    public const string SettlementCurrency = "USD";
 }

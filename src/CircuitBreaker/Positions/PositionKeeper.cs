@@ -137,6 +137,7 @@ public sealed class PositionKeeper
             if (e.SubKind == (byte)AdminAction.StartDay) StartDay(in e); // other admin commands are the board's
             return;
         }
+        if (e.Kind == RiskEventKind.Balance) { MoveBalance(e.Account, e.Aux, (BalanceChange)e.SubKind, e.BalanceData.Amount); return; }
         if ((uint)e.Instrument >= (uint)cfg.Instruments.Length) return;
         switch (e.Kind)
         {
@@ -208,10 +209,11 @@ public sealed class PositionKeeper
         long pos = p.PositionLots;
         double mult = r.Spec.Multiplier, lotSize = r.Spec.Lot;
         // Realise PnL on the part that closes the position; average the part that opens it.
+        double pnl = 0;
         if (pos != 0 && Math.Sign(pos) != Math.Sign(signed))
         {
             long closing = Math.Min(Math.Abs(pos), lots);
-            double pnl = (price - p.AvgPrice) * closing * lotSize * mult * Math.Sign(pos);
+            pnl = (price - p.AvgPrice) * closing * lotSize * mult * Math.Sign(pos);
             p.RealisedPnl += pnl;
             a.RealisedPnl += pnl;
             long after = pos + signed;
@@ -227,7 +229,9 @@ public sealed class PositionKeeper
         // counts the fill twice (conservative), never zero times. (The exposure was re-marked after the release until
         // 2026-11-22: a check in that window counted the fill's notional neither as working nor in the gross.)
         Volatile.Write(ref p.PositionLots, pos + signed);
-        RemarkPair(ref p, ref a, r.Spec, MarkPrice(ins, price));
+        Remark(ref p, ref a, ins, MarkPrice(ins, price));
+        // The balance moves before the order's hold is released: a check in between counts the fill twice (conservative).
+        if (_gate.KeepsBalances) SettleFill(acc, ins, side, price, lots * lotSize, pnl);
         ReleaseWorking(acc, orderId, lots);
         CheckPostTrade(acc, ins, ref p, t);
     }
@@ -265,16 +269,75 @@ public sealed class PositionKeeper
 
     private void Mark(int ins, double price, long t)
     {
-        var spec = _gate.Config.Instruments[ins].Spec;
         for (int pi = _gate.Pairs.FirstOfInstrument(ins); pi >= 0; pi = _gate.Pairs[pi].NextOfInstrument)
         {
             ref PairBook.Pair p = ref _gate.Pairs[pi];
             if (p.PositionLots == 0 && p.UnrealisedPnl == 0 && p.MarkNotional == 0) continue;
             ref AccountCounters a = ref _gate.AccountState(p.Account);
-            RemarkPair(ref p, ref a, spec, price);
+            Remark(ref p, ref a, ins, price);
             CheckPostTrade(p.Account, ins, ref p, t);
         }
     }
+
+    /// <summary>Re-marks a pair and, for a margin account, its currency's unrealised PnL and positions' initial margin.</summary>
+    private void Remark(ref PairBook.Pair p, ref AccountCounters a, int ins, double mark)
+    {
+        var cfg = _gate.Config;
+        ref readonly var r = ref cfg.Instruments[ins];
+        if (!_gate.KeepsBalances || cfg.Accounts[p.Account].BalanceMode != BalanceMode.Margin) { RemarkPair(ref p, ref a, r.Spec, mark); return; }
+        double oldUnreal = p.UnrealisedPnl, oldNotional = p.MarkNotional;
+        RemarkPair(ref p, ref a, r.Spec, mark);
+        ref BalanceCounters b = ref _gate.BalanceState(p.Account, r.Currency);
+        // Margin first when it grows, unrealised first when it grows: a check in between sees less collateral, never more.
+        double dm = (p.MarkNotional - oldNotional) * r.MarginRate, du = p.UnrealisedPnl - oldUnreal;
+        if (dm >= 0) { Volatile.Write(ref b.PositionMargin, b.PositionMargin + dm); Volatile.Write(ref b.Unrealised, b.Unrealised + du); }
+        else { Volatile.Write(ref b.Unrealised, b.Unrealised + du); Volatile.Write(ref b.PositionMargin, b.PositionMargin + dm); }
+    }
+
+    /// <summary>A fill's effect on its account's balance: cash accounts pay (buy) or receive (sell) the notional, margin
+    /// accounts book the realised PnL; both pay the instrument's fee rate on the notional.</summary>
+    private void SettleFill(int acc, int ins, Side side, double price, double qty, double realised)
+    {
+        var cfg = _gate.Config;
+        var mode = cfg.Accounts[acc].BalanceMode;
+        if (mode == BalanceMode.None) return;
+        ref readonly var r = ref cfg.Instruments[ins];
+        double notional = Math.Abs(price) * qty * r.Spec.Multiplier;
+        double move = -notional * r.FeeRate + (mode == BalanceMode.Cash ? (side == Side.Buy ? -notional : notional) : realised);
+        ref BalanceCounters b = ref _gate.BalanceState(acc, r.Currency);
+        Volatile.Write(ref b.Balance, b.Balance + move);
+    }
+
+    /// <summary>Applies a balance movement (what a <see cref="RiskEventKind.Balance"/> event carries) on the keeper's thread.
+    /// Unknown accounts or currencies, accounts without a balance mode and non-finite amounts are ignored (counted in
+    /// <see cref="IgnoredBalanceEvents"/>). Allocates nothing.</summary>
+    /// <param name="account">The account.</param>
+    /// <param name="currency">The currency index in <see cref="RiskConfig.Currencies"/>.</param>
+    /// <param name="change">What moved it.</param>
+    /// <param name="amount">The amount.</param>
+    public void MoveBalance(AccountId account, int currency, BalanceChange change, double amount) => MoveBalance(account.Value, currency, change, amount);
+
+    private void MoveBalance(int acc, int currency, BalanceChange change, double amount)
+    {
+        var cfg = _gate.Config;
+        if (!_gate.KeepsBalances || (uint)acc >= (uint)cfg.Accounts.Length || (uint)currency >= (uint)cfg.Currencies.Count
+            || cfg.Accounts[acc].BalanceMode == BalanceMode.None || !double.IsFinite(amount) || !Enum.IsDefined(change)) { _ignoredBalanceEvents++; return; }
+        ref BalanceCounters b = ref _gate.BalanceState(acc, currency);
+        double next = change switch
+        {
+            BalanceChange.Deposit => b.Balance + Math.Abs(amount),
+            BalanceChange.Withdrawal => b.Balance - Math.Abs(amount),
+            BalanceChange.Fee => b.Balance - amount,
+            BalanceChange.Set => amount,
+            _ => b.Balance + amount, // funding, pnl
+        };
+        Volatile.Write(ref b.Balance, next);
+    }
+
+    private long _ignoredBalanceEvents;
+
+    /// <summary>Balance movements ignored: unknown account or currency, an account without a balance mode, a non-finite amount.</summary>
+    public long IgnoredBalanceEvents => _ignoredBalanceEvents;
 
     private static void RemarkPair(ref PairBook.Pair p, ref AccountCounters a, InstrumentSpec spec, double mark)
     {

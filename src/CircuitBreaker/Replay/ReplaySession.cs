@@ -70,6 +70,7 @@ internal sealed class ReplaySession
             case TapeRecordType.Order: Order(r); return;
             case TapeRecordType.Admin: Admin(r); return;
             case TapeRecordType.Chain: Chain(r); return;
+            case TapeRecordType.Balance: Balance(r); return;
         }
         bool price = r.Type == TapeRecordType.Oracle;
         if (r.Symbol is null || !(price ? _registry.TryResolvePriceSymbol(r.Symbol, out var ins) : _registry.TryGetInstrument(r.Symbol, out ins)))
@@ -162,6 +163,16 @@ internal sealed class ReplaySession
                 : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true };
         if (!double.IsNaN(r.TriggerPx) && action != OrderAction.Cancel) request = request with { TriggerPrice = r.TriggerPx };
         Order(in request);
+    }
+
+    /// <summary>A balance movement: to the position keeper through the evaluator, like every event. A currency the
+    /// configuration does not know is skipped (counted).</summary>
+    private void Balance(TapeRecord r)
+    {
+        int currency = r.Currency is null ? -1 : _breaker.Config.CurrencyIndex(r.Currency);
+        if (currency < 0 || r.Account is null) { _skipped++; return; }
+        var e = RiskEvent.Balance(r.T, Account(r.Account), currency, r.BalanceChange ?? BalanceChange.Deposit, r.Amount);
+        _evaluator.Evaluate(in e);
     }
 
     private void Admin(TapeRecord r)

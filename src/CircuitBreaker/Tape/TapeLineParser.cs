@@ -14,7 +14,7 @@ internal sealed class TapeLineParser
     {
         T, Type, Symbol, Kind, Tick, Lot, Underlying, Multiplier, Group, Barrier, BarrierKind, Strike, ExpiryT,
         Px, Qty, Aggressor, Venue, Bid, Ask, BidQty, AskQty, Source, Id, Account, Side, Action, Strategy, Tif,
-        OrderId, Delta, Gamma, Vega, Notional, Pnl, Asset, Amount, Block, Tx, Pool, Scope, Target, Reason, ReduceOnly, ExpireT, QuoteQuantity, TriggerPx, Count,
+        OrderId, Delta, Gamma, Vega, Notional, Pnl, Asset, Amount, Block, Tx, Pool, Scope, Target, Reason, ReduceOnly, ExpireT, QuoteQuantity, TriggerPx, Currency, Change, Count,
     }
 
     private static readonly string[] Names =
@@ -22,7 +22,7 @@ internal sealed class TapeLineParser
         "t", "type", "symbol", "kind", "tick", "lot", "underlying", "multiplier", "group", "barrier", "barrier_kind", "strike", "expiry_t",
         "px", "qty", "aggressor", "venue", "bid", "ask", "bid_qty", "ask_qty", "source", "id", "account", "side", "action", "strategy", "tif",
         "order_id", "delta", "gamma", "vega", "notional", "pnl", "asset", "amount", "block", "tx", "pool", "scope", "target", "reason",
-        "reduce_only", "expire_t", "quote_quantity", "trigger_px",
+        "reduce_only", "expire_t", "quote_quantity", "trigger_px", "currency", "change",
     ];
 
     private static readonly byte[][] Utf8Names = Names.Select(n => System.Text.Encoding.UTF8.GetBytes(n)).ToArray();
@@ -194,6 +194,11 @@ internal sealed class TapeLineParser
                 T = tv, Type = tt, LineNumber = lineNumber,
                 ChainKind = (ChainEventKind?)Enum(F.Kind, TapeNames.ChainKinds), Asset = Str(F.Asset), Amount = Num(F.Amount),
                 Account = Str(F.Account), Block = Int(F.Block), Tx = Str(F.Tx), Pool = Str(F.Pool), Symbol = Str(F.Symbol),
+            },
+            TapeRecordType.Balance => new TapeRecord
+            {
+                T = tv, Type = tt, LineNumber = lineNumber,
+                Account = Str(F.Account), Currency = Str(F.Currency), BalanceChange = (BalanceChange?)Enum(F.Change, TapeNames.BalanceChanges), Amount = Num(F.Amount),
             },
             _ => new TapeRecord
             {

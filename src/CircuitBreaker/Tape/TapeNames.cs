@@ -3,7 +3,8 @@ namespace CircuitBreaker.Tape;
 /// <summary>The tape's lower_snake_case names for record types and enums, indexed by enum value.</summary>
 internal static class TapeNames
 {
-    public static readonly string[] RecordTypes = ["instrument", "trade", "quote", "oracle", "order", "fill", "position", "chain", "admin"];
+    public static readonly string[] RecordTypes = ["instrument", "trade", "quote", "oracle", "order", "fill", "position", "chain", "admin", "balance"];
+    public static readonly string[] BalanceChanges = ["deposit", "withdrawal", "fee", "funding", "pnl", "set"];
     public static readonly string[] InstrumentKinds = ["spot", "perpetual", "future", "option", "barrier_option", "swap"];
     public static readonly string[] BarrierKinds = ["none", "up_and_out", "down_and_out", "up_and_in", "down_and_in"];
     public static readonly string[] Sides = ["buy", "sell"];

@@ -110,6 +110,10 @@ public sealed record TapeRecord
     // admin
     /// <summary><c>admin</c>: operator command (<c>action</c>: <c>halt</c>, <c>resume</c>, <c>reduce_only</c>, <c>ack</c>).</summary>
     public AdminAction? AdminAction { get; init; }
+    /// <summary><c>balance</c>: the currency, e.g. <c>USDT</c>.</summary>
+    public string? Currency { get; init; }
+    /// <summary><c>balance</c>: what moved the balance (<c>change</c>).</summary>
+    public BalanceChange? BalanceChange { get; init; }
     /// <summary><c>admin</c>: scope (<c>scope</c>: <c>instrument</c>, <c>group</c>, <c>account</c>, <c>global</c>).</summary>
     public Scope? Scope { get; init; }
     /// <summary><c>admin</c>: target (<c>target</c>): a symbol, group, account, or <c>*</c>.</summary>

@@ -89,6 +89,12 @@ internal static class TapeRecordJson
                 Str(w, "pool"u8, r.Pool);
                 Str(w, "symbol"u8, r.Symbol);
                 break;
+            case TapeRecordType.Balance:
+                Str(w, "account"u8, r.Account);
+                Str(w, "currency"u8, r.Currency);
+                Enum(w, "change"u8, TapeNames.BalanceChanges, (int?)r.BalanceChange);
+                Num(w, "amount"u8, r.Amount);
+                break;
             case TapeRecordType.Admin:
                 Enum(w, "action"u8, TapeNames.AdminActions, (int?)r.AdminAction);
                 Enum(w, "scope"u8, TapeNames.Scopes, (int?)r.Scope);

@@ -21,4 +21,6 @@ public enum TapeRecordType : byte
     Chain,
     /// <summary>An operator command.</summary>
     Admin,
+    /// <summary>A movement of an account's balance in one currency (an extension of this library, not in format version 1).</summary>
+    Balance,
 }

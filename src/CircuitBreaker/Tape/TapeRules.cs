@@ -78,6 +78,9 @@ internal sealed class TapeRules
             case TapeRecordType.Chain:
                 return Required(r.ChainKind.HasValue, "kind") ?? Required(r.Asset, "asset") ?? Required(r.Amount, "amount")
                     ?? NotBlank(r.Account, "account") ?? (r.Symbol is null ? null : PriceSymbol(r.Symbol));
+            case TapeRecordType.Balance:
+                return Required(r.Account, "account") ?? NotBlank(r.Account, "account") ?? Required(r.Currency, "currency") ?? NotBlank(r.Currency, "currency")
+                    ?? Required(r.BalanceChange.HasValue, "change") ?? Required(r.Amount, "amount") ?? Finite(r.Amount, "amount");
             case TapeRecordType.Admin:
                 return Required(r.AdminAction.HasValue, "action") ?? NotBlank(r.Target, "target")
                     ?? (r.AdminAction == AdminAction.StartDay && r.Scope is Scope.Instrument or Scope.Group
