@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CircuitBreaker.Detectors;
 
 /// <summary>
@@ -68,7 +69,12 @@ public sealed class HalfSpaceTrees
     /// Returns NaN when a feature is NaN. Throws <see cref="ArgumentException"/> when the length is not <see cref="HalfSpaceTreesOptions.Dimensions"/>.
     /// </summary>
     /// <param name="x">The feature vector, one value per feature.</param>
-    public double Score(ReadOnlySpan<double> x)
+    public double Score(ReadOnlySpan<double> x) => Walk(x, recordLeaves: false);
+
+    /// <summary>The mass score of <see cref="Score"/>; with <paramref name="recordLeaves"/> each tree's walk goes on to its
+    /// leaf and keeps it for <see cref="UpdateRecorded"/> (the score is the same, bit for bit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Walk(ReadOnlySpan<double> x, bool recordLeaves)
     {
         CheckLength(x);
         for (int q = 0; q < x.Length; q++) if (double.IsNaN(x[q])) return double.NaN;
@@ -79,13 +85,22 @@ public sealed class HalfSpaceTrees
             int node = 0, k = 0;
             while (k < _depth && _reference[baseNodes + node] > _sizeLimit)
             {
-                int n = baseInternal + node;
-                node = Clamp01(x[_splitDim[n]]) < _splitValue[n] ? 2 * node + 1 : 2 * node + 2;
+                node = Child(baseInternal, node, x);
                 k++;
             }
             total += _reference[baseNodes + node] * (double)(1 << k);
+            if (!recordLeaves) continue;
+            for (; k < _depth; k++) node = Child(baseInternal, node, x); // on to the leaf, for the update
+            _leaf[tr] = node;
         }
         return total;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Child(int baseInternal, int node, ReadOnlySpan<double> x)
+    {
+        int n = baseInternal + node;
+        return Clamp01(x[_splitDim[n]]) < _splitValue[n] ? 2 * node + 1 : 2 * node + 2;
     }
 
     /// <summary>
@@ -107,27 +122,8 @@ public sealed class HalfSpaceTrees
     /// </summary>
     internal double AnomalyScoreRecordingLeaves(ReadOnlySpan<double> x)
     {
-        CheckLength(x);
-        for (int q = 0; q < x.Length; q++) if (double.IsNaN(x[q])) return double.NaN;
-        double total = 0;
-        for (int tr = 0; tr < _trees; tr++)
-        {
-            int baseInternal = tr * _internal, baseNodes = tr * _nodes;
-            int node = 0, k = 0;
-            while (k < _depth && _reference[baseNodes + node] > _sizeLimit)
-            {
-                int n = baseInternal + node;
-                node = Clamp01(x[_splitDim[n]]) < _splitValue[n] ? 2 * node + 1 : 2 * node + 2;
-                k++;
-            }
-            total += _reference[baseNodes + node] * (double)(1 << k);
-            for (; k < _depth; k++) // on to the leaf, for the update
-            {
-                int n = baseInternal + node;
-                node = Clamp01(x[_splitDim[n]]) < _splitValue[n] ? 2 * node + 1 : 2 * node + 2;
-            }
-            _leaf[tr] = node;
-        }
+        double total = Walk(x, recordLeaves: true);
+        if (double.IsNaN(total)) return double.NaN;
         return 1.0 - Math.Log2(1.0 + total / _trees) / Math.Log2(1.0 + (double)_window * (1 << _depth));
     }
 
@@ -160,8 +156,7 @@ public sealed class HalfSpaceTrees
             _latest[baseNodes]++;
             for (int k = 0; k < _depth; k++)
             {
-                int n = baseInternal + node;
-                node = Clamp01(x[_splitDim[n]]) < _splitValue[n] ? 2 * node + 1 : 2 * node + 2;
+                node = Child(baseInternal, node, x);
                 _latest[baseNodes + node]++;
             }
         }
