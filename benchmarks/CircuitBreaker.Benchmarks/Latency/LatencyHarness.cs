@@ -115,6 +115,7 @@ internal static class LatencyHarness
 
         list.Add(new EvaluatorThroughputMeasurement(DetectorSet.LimitsOnly));
         list.Add(new EvaluatorThroughputMeasurement(DetectorSet.AllDetectors));
+        list.Add(new Replay.ReplayThroughputMeasurement());
         // Firm plane: needs nats-server (apt-get install -y nats-server); listed as not wired without it.
         if (File.Exists("/usr/sbin/nats-server") || File.Exists("/usr/bin/nats-server") || File.Exists("/usr/local/bin/nats-server"))
             list.Add(new CircuitBreaker.Benchmarks.Firm.FirmPropagationMeasurement());
