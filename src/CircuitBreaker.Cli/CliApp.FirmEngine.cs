@@ -63,15 +63,15 @@ public sealed partial class CliApp
                     Detectors = detectors,
                     Responder = b => { engine.Attach(b); return new IncidentDesk(b, playbook ?? Playbook.Default); },
                     BeforeRecord = engine.Pacer(pace),
+                    // After the last record the replay holds until the engine is told to stop: its breaker stays attached.
+                    AfterLastRecord = () =>
+                    {
+                        engine.Say($"tape replayed: {tapePath} ({engine.PaceSummary()})");
+                        engine.WaitForStop(stopAfter);
+                        engine.Detach();
+                    },
                 };
-                // The tape stream holds at its end until the engine is told to stop: the replay's breaker stays attached.
-                using var reader = new TapeReader(new HoldAtEndStream(File.OpenRead(tapePath), () =>
-                {
-                    engine.Say($"tape replayed: {tapePath} ({engine.PaceSummary()})");
-                    engine.WaitForStop(stopAfter);
-                    engine.Detach();
-                }), tapePath);
-                var result = ReplayEngine.Replay(reader, replay, b => { configure(b); foreach (var a in accountNames) b.Account(a); });
+                var result = ReplayEngine.ReplayFile(tapePath, replay, b => { configure(b); foreach (var a in accountNames) b.Account(a); });
                 engine.Say($"replay: {result.Report.Orders.Checked} orders, {result.Report.Orders.Rejected} rejected, {result.Report.Trips.Count} trips");
                 return Ok;
             }
@@ -145,28 +145,5 @@ public sealed partial class CliApp
         /// <summary>Records paced, the event time they spanned and the wall time they took.</summary>
         public string PaceSummary()
             => string.Create(CultureInfo.InvariantCulture, $"{_records} records, event time {(_lastT - (_firstT ?? _lastT)) / 1e6:0.###} ms, wall {_wall.Elapsed.TotalMilliseconds:0.###} ms");
-    }
-
-    /// <summary>A read-only stream that, at its end, runs <c>atEnd</c> once (which blocks until the engine stops) before
-    /// reporting the end.</summary>
-    private sealed class HoldAtEndStream(Stream inner, Action atEnd) : Stream
-    {
-        private bool _ended;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = inner.Read(buffer, offset, count);
-            if (n == 0 && count > 0 && !_ended) { _ended = true; atEnd(); }
-            return n;
-        }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); base.Dispose(disposing); }
     }
 }

@@ -3,9 +3,10 @@ using System.Globalization;
 namespace CircuitBreaker.Replay;
 
 /// <summary>
-/// Replays an event tape through a real <see cref="Breaker"/> and <see cref="Evaluator"/>, synchronously on the calling
-/// thread, in tape order, on event time only (never the wall clock): the same tape and configuration always give the
-/// same report, byte for byte. <c>order</c> records go through <see cref="Breaker.Check"/> and their decision into the
+/// Replays an event tape through a real <see cref="Breaker"/> and <see cref="Evaluator"/>, evaluated on the calling
+/// thread in tape order, on event time only (never the wall clock): the same tape and configuration always give the
+/// same report, byte for byte. The tape is read and parsed ahead on a second thread (<see cref="ReplayOptions.ReadAhead"/>,
+/// default on); callbacks of the options run on the calling thread. <c>order</c> records go through <see cref="Breaker.Check"/> and their decision into the
 /// evaluator; fills, cancels and replaces of orders the replay did not accept are suppressed (spec); every other record
 /// becomes a <see cref="RiskEvent"/>. Trips are collected through a kill switch, findings from the evaluator.
 /// Each <see cref="Run(TapeReader)"/> creates a new breaker and detectors (allocates at setup; per record it allocates a few small
@@ -143,12 +144,16 @@ public sealed class ReplayEngine
 
         long n = 0, every = Math.Max(1, _options.ProgressEvery);
         var progress = _options.Progress;
-        while (reader.TryRead(out var record))
+        using (var source = new RecordSource(reader, _options.ReadAhead))
         {
-            _options.BeforeRecord?.Invoke(record.T);
-            session.Apply(record);
-            if (progress is not null && ++n % every == 0) progress(n);
+            while (source.TryRead(out var record))
+            {
+                _options.BeforeRecord?.Invoke(record.T);
+                session.Apply(record);
+                if (progress is not null && ++n % every == 0) progress(n);
+            }
         }
+        _options.AfterLastRecord?.Invoke();
         reader.ThrowIfNoGoodRecords();
         return session.Finish(reader, evaluator.Responder as IIncidentSource);
     }
@@ -165,21 +170,25 @@ public sealed class ReplayEngine
         long n = 0, every = Math.Max(1, _options.ProgressEvery);
         var progress = _options.Progress;
         int h = 0;
-        while (true)
+        using (var source = new RecordSource(reader, _options.ReadAhead))
         {
-            TapeRecord record;
-            if (h < head.Count) record = head[h++];
-            else if (first is not null) { record = first; first = null; }
-            else if (!reader.TryRead(out record)) break;
-            if (record.Type == TapeRecordType.Instrument && !registry.TryGetInstrument(record.Symbol!, out _))
+            while (true)
             {
-                lateInstrumentLine = record.LineNumber;
-                return null;
+                TapeRecord record;
+                if (h < head.Count) record = head[h++];
+                else if (first is not null) { record = first; first = null; }
+                else if (!source.TryRead(out record)) break;
+                if (record.Type == TapeRecordType.Instrument && !registry.TryGetInstrument(record.Symbol!, out _))
+                {
+                    lateInstrumentLine = record.LineNumber;
+                    return null;
+                }
+                _options.BeforeRecord?.Invoke(record.T);
+                session.Apply(record);
+                if (progress is not null && ++n % every == 0) progress(n);
             }
-            _options.BeforeRecord?.Invoke(record.T);
-            session.Apply(record);
-            if (progress is not null && ++n % every == 0) progress(n);
         }
+        _options.AfterLastRecord?.Invoke();
         reader.ThrowIfNoGoodRecords();
         return session.Finish(reader, evaluator.Responder as IIncidentSource);
     }
@@ -206,4 +215,14 @@ public sealed class ReplayEngine
     }
 
     internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The records after the head: from a <see cref="TapeReadAhead"/> or straight from the reader.</summary>
+    private readonly struct RecordSource(TapeReader reader, bool readAhead) : IDisposable
+    {
+        private readonly TapeReadAhead? _ahead = readAhead ? new TapeReadAhead(reader) : null;
+
+        public bool TryRead(out TapeRecord record) => _ahead is { } a ? a.TryRead(out record) : reader.TryRead(out record);
+
+        public void Dispose() => _ahead?.Dispose();
+    }
 }

@@ -37,6 +37,14 @@ public sealed class ReplayOptions
     /// replay here (e.g. <c>circuit-breaker firm engine --tape --speed</c>). Runs on the replaying thread.</summary>
     public Action<long>? BeforeRecord { get; init; }
 
+    /// <summary>Called once on the replaying thread after the last record has been replayed and before the report is built,
+    /// while the replay's breaker is still live (default none): a live drill holds the breaker attached here.</summary>
+    public Action? AfterLastRecord { get; init; }
+
+    /// <summary>Read and parse the tape on a second thread while the calling thread evaluates (default true: parsing and
+    /// evaluation each take about half of a replay). The report is the same either way; false keeps the replay on one thread.</summary>
+    public bool ReadAhead { get; init; } = true;
+
     /// <summary>Records between two <see cref="Progress"/> calls (default 1,000,000).</summary>
     public long ProgressEvery { get; init; } = 1_000_000;
 }
