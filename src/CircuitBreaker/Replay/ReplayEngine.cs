@@ -117,7 +117,7 @@ public sealed class ReplayEngine
         if (head.Count > 0)
         {
             var engine = new ReplayEngine(BuildConfigFromTape(head, configure), options);
-            if (engine.Run(reader, head, first, out lateLine) is { } result) return result;
+            if (engine.Run(reader, head, first, stopAtUndeclaredInstrument: true, out lateLine) is { } result) return result;
         }
         // An instrument declared after other records: the configuration built from the head does not cover it.
         if (!reader.Rewindable || !File.Exists(reader.Name))
@@ -139,28 +139,13 @@ public sealed class ReplayEngine
     public ReplayResult Run(TapeReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        using var breaker = new Breaker(_config);
-        var session = OpenSession(breaker, _options, reader.Name, out var evaluator);
-
-        long n = 0, every = Math.Max(1, _options.ProgressEvery);
-        var progress = _options.Progress;
-        using (var source = new RecordSource(reader, _options.ReadAhead))
-        {
-            while (source.TryRead(out var record))
-            {
-                _options.BeforeRecord?.Invoke(record.T);
-                session.Apply(record);
-                if (progress is not null && ++n % every == 0) progress(n);
-            }
-        }
-        _options.AfterLastRecord?.Invoke();
-        reader.ThrowIfNoGoodRecords();
-        return session.Finish(reader, evaluator.Responder as IIncidentSource);
+        return Run(reader, [], null, stopAtUndeclaredInstrument: false, out _)!;
     }
 
     /// <summary>One pass: replays <paramref name="head"/> and <paramref name="first"/> (records already read), then the rest
-    /// of the reader. An instrument record this configuration does not declare stops it: null, and its line.</summary>
-    private ReplayResult? Run(TapeReader reader, List<TapeRecord> head, TapeRecord? first, out long lateInstrumentLine)
+    /// of the reader. With <paramref name="stopAtUndeclaredInstrument"/>, an instrument record this configuration does not
+    /// declare stops it: null, and its line (otherwise the session counts it as undeclared).</summary>
+    private ReplayResult? Run(TapeReader reader, List<TapeRecord> head, TapeRecord? first, bool stopAtUndeclaredInstrument, out long lateInstrumentLine)
     {
         lateInstrumentLine = 0;
         using var breaker = new Breaker(_config);
@@ -178,7 +163,7 @@ public sealed class ReplayEngine
                 if (h < head.Count) record = head[h++];
                 else if (first is not null) { record = first; first = null; }
                 else if (!source.TryRead(out record)) break;
-                if (record.Type == TapeRecordType.Instrument && !registry.TryGetInstrument(record.Symbol!, out _))
+                if (stopAtUndeclaredInstrument && record.Type == TapeRecordType.Instrument && !registry.TryGetInstrument(record.Symbol!, out _))
                 {
                     lateInstrumentLine = record.LineNumber;
                     return null;
