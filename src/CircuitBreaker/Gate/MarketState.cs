@@ -16,4 +16,8 @@ internal struct MarketState
     public long Trades;
     public long Quotes;
     public long Oracles;
+    /// <summary>The price of the last mark (trade price, quote mid, or oracle price while never traded or quoted), what a
+    /// fill marks its pair at; valid once <see cref="Marked"/>. Keeper-only (not read by the gate).</summary>
+    public double LastMark;
+    public bool Marked;
 }

@@ -256,19 +256,21 @@ public sealed class PositionKeeper
         if (mine != theirs) _positionDisagreements++;
     }
 
+    /// <summary>The documented mark rule (docs/controls.md, "Post-trade limits"): the price of the last mark — the last
+    /// trade or quote mid applied, an oracle price only while the instrument never traded or quoted — or the fill's own
+    /// price before any. (Until 2026-12-05 a fill took the newest-stamped of trade, mid and oracle, so its pair's margin and
+    /// unrealised PnL disagreed with every other position's after a newer oracle or a late-stamped trade.)</summary>
     private double MarkPrice(int ins, double fallback)
     {
         ref MarketState m = ref _gate.Market[ins];
-        double tick = _gate.Config.Instruments[ins].Spec.Tick;
-        long best = Math.Max(m.LastTradeTimeNs, Math.Max(m.MidTimeNs, m.OracleTimeNs));
-        if (best == 0) return fallback;
-        if (best == m.MidTimeNs) return m.MidTicks * tick;
-        if (best == m.LastTradeTimeNs) return m.LastTradeTicks * tick;
-        return m.OracleTicks * tick;
+        return m.Marked ? m.LastMark : fallback;
     }
 
     private void Mark(int ins, double price, long t)
     {
+        ref MarketState m = ref _gate.Market[ins];
+        m.LastMark = price;
+        m.Marked = true;
         for (int pi = _gate.Pairs.FirstOfInstrument(ins); pi >= 0; pi = _gate.Pairs[pi].NextOfInstrument)
         {
             ref PairBook.Pair p = ref _gate.Pairs[pi];

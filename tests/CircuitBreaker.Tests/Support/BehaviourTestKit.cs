@@ -41,6 +41,29 @@ internal sealed class BehaviourMarket
 
     public DetectorContext Context => new(Registry);
 
+    /// <summary>The same context with a daily-loss limit of <paramref name="maxDailyLoss"/> on acct-0..2 (same account ids).</summary>
+    public DetectorContext LimitedContext(double maxDailyLoss)
+    {
+        var limits = new AccountLimits { MaxDailyLoss = maxDailyLoss };
+        var config = new CircuitBreakerBuilder()
+            .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "BTC")
+            .Instrument("ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, underlying: "ETH")
+            .Account("acct-0", limits).Account("acct-1", limits).Account("acct-2", limits)
+            .BuildConfig();
+        return new DetectorContext(Registry) { Limits = config };
+    }
+
+    /// <summary>Event times used by the materiality tests: 0 and present-day Unix nanoseconds.</summary>
+    public static TheoryData<long> Origins() => [0L, 1_800_000_000_000_000_000L];
+
+    /// <summary>A copy of <paramref name="events"/> with every time moved by <paramref name="origin"/>.</summary>
+    public static RiskEvent[] Shift(RiskEvent[] events, long origin)
+    {
+        var copy = (RiskEvent[])events.Clone();
+        for (int k = 0; k < copy.Length; k++) copy[k].TimeNs += origin;
+        return copy;
+    }
+
     public void Add(RiskEvent e) => Events.Add(e);
 
     public void Order(long t, AccountId a, Side side, double px, double qty, OrderAction action = OrderAction.New, long id = 1, InstrumentId? instrument = null)

@@ -7,7 +7,8 @@ namespace CircuitBreaker.Detectors;
 /// average of the window sums seen at its earlier outflows, so a regular deposit/withdraw cycle is its own baseline):
 /// <see cref="DrainOptions.Ratio"/> × is a Warning, <see cref="DrainOptions.CriticalRatio"/> × is Critical. An account
 /// with a fill inside the window is trading, and its outflows are not judged (account-less keys have no trading to
-/// match). Every outflow that names a pool (<see cref="RiskEvent.Aux"/>) is also judged against the pool's own typical
+/// match). The window sum must also be material (<see cref="Materiality"/>: a fraction of the account's daily-loss limit,
+/// else of the key's learned daily range of window outflow). Every outflow that names a pool (<see cref="RiskEvent.Aux"/>) is also judged against the pool's own typical
 /// outflow, whoever withdraws: a contract exploit empties a protocol through fresh addresses that have no baseline of
 /// their own. Scope Account; for an asset or pool key Instrument (asset mapped as in <see cref="FlashLoanDetector"/>),
 /// else Global with the asset id (asset key) or pool id (pool key) as target. One finding per episode plus at most one escalation. Construction allocates
@@ -19,6 +20,7 @@ public sealed class DrainDetector : IDetector
     {
         public long Bucket;
         public BehaviourEwma Outflow;
+        public Materiality.Scale Scale; // slow scale of the window sum: the daily range of materiality
         public BehaviourEpisode Episode;
     }
 
@@ -31,6 +33,7 @@ public sealed class DrainDetector : IDetector
     private readonly long[] _ringBucket;
     private readonly double[] _ringSum;
     private readonly long[] _lastFillNs;
+    private readonly Materiality _material;
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
@@ -53,6 +56,8 @@ public sealed class DrainDetector : IDetector
         Array.Fill(_ringBucket, long.MinValue);
         _ringSum = new double[_keys.Length * _k];
         _lastFillNs = new long[_accountCount];
+        _material = new Materiality(context, _o.MaterialDailyLossFraction, _o.MaterialDailyRangeFraction, _o.BucketWidth * _o.WindowBuckets,
+            Materiality.DefaultDay, warmup: _o.WarmupOutflows);
         Array.Fill(_lastFillNs, long.MinValue); // never filled: compared explicitly, never subtracted
     }
 
@@ -112,7 +117,7 @@ public sealed class DrainDetector : IDetector
         bool warm = st.Outflow.Count >= _o.WarmupOutflows && typical > 0;
         double ratio = warm ? sum / typical : 0;
         bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _bucketNs * _k;
-        if (warm && !trading && ratio >= _o.Ratio)
+        if (warm && !trading && ratio >= _o.Ratio && _material.IsMaterial(sum, byAccount ? key : -1, in st.Scale))
         {
             var severity = ratio >= _o.CriticalRatio ? Severity.Critical : Severity.Warning;
             if (st.Episode.Anomalous(t, severity))
@@ -133,5 +138,6 @@ public sealed class DrainDetector : IDetector
         else if (ratio < 0.5 * _o.Ratio) st.Episode.Calm(t, _cooldownNs);
         // Learn, but winsorised at twice the typical once warm: a drain that ramps up must not teach itself as normal.
         st.Outflow.Add(warm ? Math.Min(sum, 2 * typical) : sum, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
+        _material.Learn(ref st.Scale, sum, st.Episode.Active);
     }
 }

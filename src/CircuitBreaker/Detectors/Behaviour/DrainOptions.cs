@@ -25,6 +25,16 @@ public sealed class DrainOptions
     public int MaxPools { get; init; } = 256;
     /// <summary>Optional explicit asset id → instrument map for account-less findings (default none; see <see cref="FlashLoanOptions.AssetInstruments"/> for the rule).</summary>
     public IReadOnlyDictionary<int, InstrumentId>? AssetInstruments { get; init; }
+    /// <summary>
+    /// Materiality with a limit: an account's window outflow must reach this fraction of its daily-loss limit
+    /// (<see cref="AccountLimits.MaxDailyLoss"/>, read from <see cref="DetectorContext.Limits"/>) (default 0.05). 0 disables.
+    /// </summary>
+    public double MaterialDailyLossFraction { get; init; } = 0.05;
+    /// <summary>
+    /// Materiality without a limit (and for asset and pool keys): the window outflow must reach this fraction of the key's learned
+    /// daily range of window outflow: its slow root mean square × √(windows in 24 h) (default 0.25). 0 disables.
+    /// </summary>
+    public double MaterialDailyRangeFraction { get; init; } = 0.25;
     /// <summary>Cool-down in event time: an episode closes when the window sum falls below half the Warning level and this long has passed since its last finding (default 10 min).</summary>
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -38,6 +48,7 @@ public sealed class DrainOptions
         .Check(CriticalRatio >= Ratio, $"{nameof(CriticalRatio)} must be >= {nameof(Ratio)} (was {CriticalRatio})")
         .Check(MaxAssets is >= 0 and <= 1 << 20, $"{nameof(MaxAssets)} must be in [0, 1048576] (was {MaxAssets})")
         .Check(MaxPools is >= 0 and <= 1 << 20, $"{nameof(MaxPools)} must be in [0, 1048576] (was {MaxPools})")
+        .Materiality(MaterialDailyLossFraction, MaterialDailyRangeFraction)
         .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

@@ -10,7 +10,8 @@ namespace CircuitBreaker.Detectors;
 /// (2) A position opened from flat and closed to flat within <see cref="FlashLoanOptions.RoundTripWindow"/>, at least
 /// <see cref="FlashLoanOptions.RoundTripSizeRatio"/> × the account's typical fill notional, while the mark moved
 /// <see cref="FlashLoanOptions.MoveBps"/> during the hold: Critical, scope Account. Structural patterns need no baseline
-/// except the typical fill size (<see cref="FlashLoanOptions.WarmupFills"/>). One finding per target per cool-down.
+/// except the typical fill size; the round trip's notional must also be material (<see cref="Materiality"/>: a fraction of
+/// the account's daily-loss limit, else of its learned daily range of fill notional) (<see cref="FlashLoanOptions.WarmupFills"/>). One finding per target per cool-down.
 /// Construction allocates; open loans are a fixed table; price updates are O(open loans + accounts);
 /// <see cref="Observe"/> allocates nothing.
 /// </summary>
@@ -36,6 +37,8 @@ public sealed class FlashLoanDetector : IDetector
     private readonly long[] _instrumentLastRaise;
     private readonly long[] _accountLastRaise;
     private readonly BehaviourEwma[] _fillNotional;
+    private readonly Materiality.Scale[] _fillScale; // per account: slow scale of the fill notional, the daily range of materiality
+    private readonly Materiality _material;
     private readonly long[] _openNs;          // [account * instruments + instrument]
     private readonly double[] _openMark, _openTypical, _holdMoveBps, _holdNotional;
     private readonly int _instruments;
@@ -60,6 +63,9 @@ public sealed class FlashLoanDetector : IDetector
         Array.Fill(_instrumentLastRaise, NeverRaised);
         Array.Fill(_accountLastRaise, NeverRaised);
         _fillNotional = new BehaviourEwma[context.AccountCapacity];
+        _fillScale = new Materiality.Scale[context.AccountCapacity];
+        _material = new Materiality(context, _o.MaterialDailyLossFraction, _o.MaterialDailyRangeFraction, _o.RoundTripWindow,
+            Materiality.DefaultDay, warmup: _o.WarmupFills);
         int n = context.AccountCapacity * _instruments;
         _openNs = new long[n]; _openMark = new double[n]; _openTypical = new double[n]; _holdMoveBps = new double[n]; _holdNotional = new double[n];
     }
@@ -203,6 +209,7 @@ public sealed class FlashLoanDetector : IDetector
             && t - _openNs[s] <= _roundTripWindowNs
             && _holdMoveBps[s] >= _o.MoveBps
             && _holdNotional[s] >= _o.RoundTripSizeRatio * _openTypical[s]
+            && _material.IsMaterial(_holdNotional[s], a, in _fillScale[a])
             && CooledDown(t, _accountLastRaise[a]))
         {
             _accountLastRaise[a] = t;
@@ -212,6 +219,7 @@ public sealed class FlashLoanDetector : IDetector
             sink.Raise(in f);
         }
         typical.Add(notional, 0.05);
+        _material.Learn(ref _fillScale[a], notional, false);
     }
 
     private bool CooledDown(long t, long lastRaise) => lastRaise == NeverRaised || t - lastRaise >= _cooldownNs;

@@ -19,6 +19,16 @@ public sealed class FlashLoanOptions
     public double RoundTripSizeRatio { get; init; } = 20;
     /// <summary>Round trip: fills an account needs before its typical fill notional is trusted (default 20).</summary>
     public int WarmupFills { get; init; } = 20;
+    /// <summary>
+    /// Round-trip materiality with a limit: the largest notional held must reach this fraction of the account's daily-loss limit
+    /// (<see cref="AccountLimits.MaxDailyLoss"/>, read from <see cref="DetectorContext.Limits"/>) (default 0.05). 0 disables.
+    /// </summary>
+    public double MaterialDailyLossFraction { get; init; } = 0.05;
+    /// <summary>
+    /// Round-trip materiality without a limit: the largest notional held must reach this fraction of the account's learned daily
+    /// range of fill notional: its slow root mean square × √(<see cref="RoundTripWindow"/>s in 24 h) (default 0.25). 0 disables.
+    /// </summary>
+    public double MaterialDailyRangeFraction { get; init; } = 0.25;
     /// <summary>Cool-down in event time between two findings on the same target (default 60 s).</summary>
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -31,6 +41,7 @@ public sealed class FlashLoanOptions
         .Positive(RoundTripWindow, nameof(RoundTripWindow))
         .Positive(RoundTripSizeRatio, nameof(RoundTripSizeRatio))
         .AtLeast(WarmupFills, 1, nameof(WarmupFills))
+        .Materiality(MaterialDailyLossFraction, MaterialDailyRangeFraction)
         .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

@@ -23,8 +23,7 @@ public sealed class LossVelocityDetector : IDetector
         public int Slot;
         public bool SignalInBucket;
         public BehaviourEwma SwingBase;
-        public double ScaleSquare; // slow mean square of the per-bucket PnL change: the daily-range scale of materiality
-        public int ScaleCount;
+        public Materiality.Scale Scale; // slow scale of the per-bucket PnL change: the daily range of materiality
         public BehaviourEpisode Episode;
     }
 
@@ -37,8 +36,7 @@ public sealed class LossVelocityDetector : IDetector
     private readonly int _k;
     private readonly long[] _ringBucket;
     private readonly double[] _ringMax;
-    private readonly double[] _materialLimit; // per account: fraction × MaxDailyLoss, or 0 when no limit
-    private readonly double _dayScale;         // √(buckets per day)
+    private readonly Materiality _material;
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
@@ -63,13 +61,8 @@ public sealed class LossVelocityDetector : IDetector
         _ringBucket = new long[_tracks.Length * _k];
         Array.Fill(_ringBucket, long.MinValue);
         _ringMax = new double[_tracks.Length * _k];
-        _materialLimit = new double[_groupBase];
-        for (int a = 0; a < _groupBase; a++)
-        {
-            double limit = context.MaxDailyLoss(a);
-            _materialLimit[a] = double.IsFinite(limit) ? _o.MaterialDailyLossFraction * limit : 0;
-        }
-        _dayScale = Math.Sqrt((double)EventTimeSpan.ToNs(_o.Day) / _bucketNs);
+        _material = new Materiality(context, _o.MaterialDailyLossFraction, _o.MaterialDailyRangeFraction, _o.BucketWidth, _o.Day,
+            _o.ScaleAlpha, _o.WarmupBuckets);
     }
 
     /// <inheritdoc />
@@ -123,16 +116,7 @@ public sealed class LossVelocityDetector : IDetector
                     step = Math.Clamp(step, -cap, cap);
                 }
                 st.SwingBase.Add(step, st.Episode.Active ? _o.BaselineAlpha * 0.1 : _o.BaselineAlpha);
-                double change = st.LastPnl - st.PrevClose;
-                if (double.IsFinite(change))
-                {
-                    // A plain mean of the squares until 1/n falls below the weight, then exponential: no first-sample bias.
-                    // Winsorised at 4 × the scale once warm, so the loss being judged cannot raise its own bar.
-                    if (st.ScaleCount >= _o.WarmupBuckets) change = Math.Clamp(change, -4 * Math.Sqrt(st.ScaleSquare), 4 * Math.Sqrt(st.ScaleSquare));
-                    if (st.ScaleCount < int.MaxValue) st.ScaleCount++;
-                    double w = Math.Max(st.Episode.Active ? _o.ScaleAlpha * 0.1 : _o.ScaleAlpha, 1.0 / st.ScaleCount);
-                    st.ScaleSquare += w * (change * change - st.ScaleSquare);
-                }
+                _material.Learn(ref st.Scale, st.LastPnl - st.PrevClose, st.Episode.Active);
                 st.PrevClose = st.LastPnl;
                 st.ActiveBuckets++;
                 if (!st.SignalInBucket) st.Episode.Calm(timeNs, _cooldownNs);
@@ -164,7 +148,9 @@ public sealed class LossVelocityDetector : IDetector
         double drawdown = Math.Max(st.ClosedPeak, _ringMax[cur]) - pnl;
         if (drawdown <= 0 || drawdown < _o.MinDrawdown) return;
         bool isGroup = track >= _groupBase;
-        if (drawdown < _o.CriticalDrawdown && drawdown < Material(ref st, track, isGroup)) return;
+        // Materiality (one rule for every money detector): a fraction of the account's daily-loss limit, else of the
+        // track's learned daily range (the fast swing is left out: it learns the very loss being judged within a bucket or two).
+        if (drawdown < _o.CriticalDrawdown && !_material.IsMaterial(drawdown, isGroup ? -1 : track, in st.Scale)) return;
         // Every score is at most drawdown / swing (√n ≥ 1): scan the window only when a signal is possible.
         if ((!warm || drawdown < _o.SwingRatio * swing) && drawdown < _o.CriticalDrawdown) return;
         double ratio = 0;
@@ -198,18 +184,6 @@ public sealed class LossVelocityDetector : IDetector
             : new Finding(timeNs, Signature.LossVelocity, scope, target, severity, ratio,
                 FindingDetail.RatioToBaseline, ratio, swing, st.Episode.FirstAnomalousNs);
         sink.Raise(in f);
-    }
-
-    /// <summary>
-    /// The smallest drawdown that is material for the track: a fraction of the account's daily-loss limit when it has one,
-    /// else a fraction of its typical daily range (the slow swing × √(buckets per day); the fast swing is left out because it
-    /// learns the very loss being judged within a bucket or two).
-    /// </summary>
-    private double Material(ref Track st, int track, bool isGroup)
-    {
-        if (!isGroup && _materialLimit[track] > 0) return _materialLimit[track];
-        double slow = Math.Sqrt(st.ScaleSquare);
-        return _o.MaterialDailyRangeFraction * slow * _dayScale;
     }
 
     /// <summary>Accounts holding an instrument of <paramref name="group"/> whose own loss episode is open. O(accounts × instruments), only when a group signal is Critical.</summary>

@@ -15,6 +15,8 @@ namespace CircuitBreaker.Detectors;
 /// more than <see cref="RunawayAlgorithmOptions.OffMarketPct"/> % through the quote mid (a buy above it, a sell below it),
 /// accepted or not — a broken pricer or a stolen key paying away value; structural, so it needs no warm-up.</item>
 /// </list>
+/// The money and size signals (accumulation, crossing loss) also need a material amount (<see cref="Materiality"/>: a
+/// fraction of the account's daily-loss limit, else of its learned daily range of gross flow or PnL change).
 /// Severity is Critical when two signals agree or the quantity trip fires, Warning otherwise; an episode raises one
 /// finding and at most one escalation to Critical (scope Account). Baseline signals wait for
 /// <see cref="RunawayAlgorithmOptions.WarmupBuckets"/> active buckets; the quantity trip is a hard limit and needs no warm-up.
@@ -39,6 +41,9 @@ public sealed class RunawayAlgorithmDetector : IDetector
         public double ClosedNet, ClosedAbsQty, ClosedNetQty, ClosedFirstPnl, ClosedLastPnl;
         public int ClosedFills, ClosedCrossing, ClosedActive, ClosedPositive, ClosedSteps, ClosedLosses, ClosedOffMarket;
         public bool ClosedHavePnl;
+        // Materiality scales: per active bucket, the PnL change (for the crossing loss) and the gross filled notional (for accumulation).
+        public Materiality.Scale PnlScale, FlowScale;
+        public double PrevClosePnl;
     }
 
     private readonly RunawayAlgorithmOptions _o;
@@ -51,6 +56,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     private readonly double[] _ringNetNotional, _ringAbsQty, _ringNetQty, _ringPnl;
     private readonly int[] _ringFills, _ringCrossing, _ringOffMarket;
     private readonly double[] _tick; // [instrument]
+    private readonly Materiality _material;
     private EventTimeAnchor _anchor; // buckets are counted from the first event observed
 
     /// <summary>Creates the detector; sizes all state from <paramref name="context"/>. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
@@ -77,6 +83,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
         Array.Fill(_ringBucket, long.MinValue);
         _ringNetNotional = new double[n]; _ringAbsQty = new double[n]; _ringNetQty = new double[n]; _ringPnl = new double[n];
         _ringFills = new int[n]; _ringCrossing = new int[n]; _ringOffMarket = new int[n];
+        _material = new Materiality(context, _o.MaterialDailyLossFraction, _o.MaterialDailyRangeFraction, _o.BucketWidth, Materiality.DefaultDay);
         _tick = new double[_book.InstrumentCount];
         for (int i = 0; i < context.Registry.InstrumentCount; i++) _tick[i] = context.Registry.Instruments[i].Tick;
     }
@@ -163,6 +170,10 @@ public sealed class RunawayAlgorithmDetector : IDetector
                 st.FillsBase.Add(st.Fills, alpha);
                 st.RepeatsBase.Add(st.Repeats, alpha);
                 st.GrossBase.Add(st.Gross, alpha);
+                double pnl = _ringPnl[st.Slot];
+                _material.Learn(ref st.PnlScale, pnl - st.PrevClosePnl, st.Episode.Active);
+                _material.Learn(ref st.FlowScale, st.Gross, st.Episode.Active);
+                st.PrevClosePnl = pnl;
                 st.ActiveBuckets++;
             }
             if (!st.SignalInBucket) st.Episode.Calm(timeNs, _cooldownNs);
@@ -237,14 +248,16 @@ public sealed class RunawayAlgorithmDetector : IDetector
             {
                 double ratio = Math.Abs(net) / usualFlow;
                 int dominant = net > 0 ? positive : active - positive;
-                if (ratio >= _o.AccumulationRatio && dominant >= _o.AccumulationConsistency * active)
+                if (ratio >= _o.AccumulationRatio && dominant >= _o.AccumulationConsistency * active
+                    && _material.IsMaterial(Math.Abs(net), a, in st.FlowScale))
                 {
                     signals++;
                     if (ratio > bestRatio) { bestRatio = ratio; bestBaseline = usualFlow; }
                 }
             }
             if (fills >= _o.MinCrossingFills && crossing >= _o.CrossingShare * fills
-                && steps >= 4 && losses >= _o.LossStepShare * steps && lastPnl < firstPnl)
+                && steps >= 4 && losses >= _o.LossStepShare * steps && lastPnl < firstPnl
+                && _material.IsMaterial(firstPnl - lastPnl, a, in st.PnlScale))
                 signals++;
         }
         bool offMarketSignal = offMarket >= _o.MinOffMarketOrders;

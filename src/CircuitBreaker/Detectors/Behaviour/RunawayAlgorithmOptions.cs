@@ -53,6 +53,17 @@ public sealed class RunawayAlgorithmOptions
     public double QuantityLimit { get; init; } = double.PositiveInfinity;
     /// <summary>Deribit-style protection: absolute net filled quantity (buys minus sells) over the window that trips Critical; +infinity disables (default).</summary>
     public double DeltaLimit { get; init; } = double.PositiveInfinity;
+    /// <summary>
+    /// Materiality with a limit (accumulation and crossing loss): the window's net notional or loss must reach this fraction of the
+    /// account's daily-loss limit (<see cref="AccountLimits.MaxDailyLoss"/>, read from <see cref="DetectorContext.Limits"/>)
+    /// (default 0.05). 0 disables.
+    /// </summary>
+    public double MaterialDailyLossFraction { get; init; } = 0.05;
+    /// <summary>
+    /// Materiality without a limit: the window's net notional (loss) must reach this fraction of the account's learned daily
+    /// range of gross flow (PnL change): its slow per-bucket root mean square × √(buckets in 24 h) (default 0.25). 0 disables.
+    /// </summary>
+    public double MaterialDailyRangeFraction { get; init; } = 0.25;
     /// <summary>Cool-down in event time: an episode closes only after a calm bucket and this long since its last finding (default 60 s).</summary>
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -77,6 +88,7 @@ public sealed class RunawayAlgorithmOptions
         .AtLeast(MinOffMarketOrders, 1, nameof(MinOffMarketOrders))
         .PositiveOrInfinity(QuantityLimit, nameof(QuantityLimit))
         .PositiveOrInfinity(DeltaLimit, nameof(DeltaLimit))
+        .Materiality(MaterialDailyLossFraction, MaterialDailyRangeFraction)
         .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();
 }

@@ -35,6 +35,11 @@ internal sealed class OptionErrors
     public OptionErrors AtLeast(double value, double min, string name, string minName) => Check(double.IsFinite(value) && value >= min, $"{name} ({value}) must be ≥ {minName} ({min})");
     public OptionErrors Fraction(double value, string name) => Check(double.IsFinite(value) && value > 0 && value <= 1, $"{name} must be in (0, 1] (was {value})");
 
+    /// <summary>The two fractions of <see cref="Materiality"/>: of the daily-loss limit in [0, 1], of the learned daily range in [0, 10].</summary>
+    public OptionErrors Materiality(double dailyLossFraction, double dailyRangeFraction)
+        => Check(double.IsFinite(dailyLossFraction) && dailyLossFraction is >= 0 and <= 1, $"MaterialDailyLossFraction must be in [0, 1] (was {dailyLossFraction})")
+            .Check(double.IsFinite(dailyRangeFraction) && dailyRangeFraction is >= 0 and <= 10, $"MaterialDailyRangeFraction must be in [0, 10] (was {dailyRangeFraction})");
+
     public void ThrowIfAny()
     {
         if (_errors is { Count: > 0 })

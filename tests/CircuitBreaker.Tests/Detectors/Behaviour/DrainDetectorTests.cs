@@ -48,6 +48,32 @@ public sealed class DrainDetectorTests
     public void Observe_LargeChunksContinuing_ExactlyOneFindingPerEpisode()
         => Assert.Equal(1, Run(NewDetector(), Stream(3, 20, drainChunks: 30, chunk: 60_000)).Count);
 
+    [Theory]
+    [MemberData(nameof(Origins), MemberType = typeof(BehaviourMarket))]
+    public void Observe_DailyLossLimitSet_SmallAbnormalOutflowNotMaterial_MaterialOneRaises(long origin)
+    {
+        var m = new BehaviourMarket();
+        // 20,000 in 1 s is ~20× the account's typical 10-minute outflow (abnormal) either way; against a 1,000,000 limit
+        // (5 %: 50,000) it is not material, against a 100,000 limit (5,000) it is, and 100,000 is material against both.
+        var small = Shift(Stream(1, 20, drainChunks: 1, chunk: 20_000), origin);
+        var large = Shift(Stream(1, 20, drainChunks: 1, chunk: 100_000), origin);
+        Assert.Equal(0, Run(new DrainDetector(m.LimitedContext(1_000_000)), small).Count);
+        Assert.Equal(1, Run(new DrainDetector(m.LimitedContext(100_000)), small).Count);
+        var f = Assert.Single(Run(new DrainDetector(m.LimitedContext(1_000_000)), large).Findings);
+        Assert.Equal((Signature.Drain, Scope.Account, 1), (f.Signature, f.Scope, f.Target));
+        Assert.Equal(1, Run(NewDetector(), small).Count); // no limit: judged against the learned daily range, material
+    }
+
+    [Fact]
+    public void Observe_NoLimit_OutflowBelowTheLearnedDailyRange_StaysQuiet()
+    {
+        // Ratio 1 makes a 2× outflow abnormal; it is far below a quarter of the learned daily range, so no finding.
+        var o = new DrainOptions { Ratio = 1, CriticalRatio = 1 };
+        var events = Stream(1, 20, drainChunks: 1, chunk: 2_000);
+        Assert.Equal(0, Run(new DrainDetector(new BehaviourMarket().Context, o), events).Count);
+        Assert.Equal(1, Run(new DrainDetector(new BehaviourMarket().Context, new DrainOptions { Ratio = 1, CriticalRatio = 1, MaterialDailyRangeFraction = 0 }), events).Count);
+    }
+
     [Fact]
     public void Observe_NormalDepositWithdrawCycle_StaysQuiet()
         => Assert.Equal(0, Run(NewDetector(), Stream(4, 300)).Count);

@@ -57,6 +57,29 @@ public sealed class FlashLoanDetectorTests
 
     private static FlashLoanDetector NewDetector(FlashLoanOptions? o = null) => new(new BehaviourMarket().Context, o);
 
+    [Theory]
+    [MemberData(nameof(Origins), MemberType = typeof(BehaviourMarket))]
+    public void Observe_RoundTrip_DailyLossLimitSet_SmallNotMaterial_MaterialRaises(long origin)
+    {
+        var m = new BehaviourMarket();
+        // 100 lots at ~100 held: 100 × the typical 1-lot fill (abnormal), a notional of ~10,000. Against a 1,000,000 limit
+        // (5 %: 50,000) that is not material; against 100,000 (5,000) it is.
+        var events = Shift(RoundTripStream(spikePct: 5), origin);
+        Assert.Equal(0, Run(new FlashLoanDetector(m.LimitedContext(1_000_000)), events).Count);
+        var f = Assert.Single(Run(new FlashLoanDetector(m.LimitedContext(100_000)), events).Findings);
+        Assert.Equal((Signature.FlashLoan, Scope.Account, 1), (f.Signature, f.Scope, f.Target));
+    }
+
+    [Fact]
+    public void Observe_RoundTrip_NoLimit_BelowTheLearnedDailyRange_StaysQuiet()
+    {
+        // Size ratio 2 makes the 100-lot trip abnormal whatever the fraction; a fraction of 3 of the learned daily range
+        // (about 38 one-minute windows a day × the 1-lot fill) puts it out of reach; the default fraction does not.
+        var events = RoundTripStream(spikePct: 5);
+        Assert.Equal(0, Run(NewDetector(new FlashLoanOptions { RoundTripSizeRatio = 2, MaterialDailyRangeFraction = 3 }), events).Count);
+        Assert.Equal(1, Run(NewDetector(new FlashLoanOptions { RoundTripSizeRatio = 2 }), events).Count);
+    }
+
     [Fact]
     public void Observe_BorrowSwapsPriceJumpRepaySameBlock_RaisesCriticalOnInstrument()
     {

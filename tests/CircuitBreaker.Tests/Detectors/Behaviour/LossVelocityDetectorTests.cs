@@ -80,15 +80,29 @@ public sealed class LossVelocityDetectorTests
         Assert.True(Run(NewDetector(new LossVelocityOptions { MaterialDailyRangeFraction = 0, PerGroup = false }), events).Count > 0);
     }
 
-    [Fact]
-    public void Observe_DailyLossLimitSet_MaterialityIsAFractionOfIt()
+    [Theory]
+    [MemberData(nameof(Origins), MemberType = typeof(BehaviourMarket))]
+    public void Observe_SmallFastLossOnAQuietAccount_NotMaterial_MaterialOneRaises(long origin)
+    {
+        // 1 % in 0.5 s on 10 lots: $10, many times the per-second swing (abnormal; the control with materiality off
+        // raises) but a small part of the learned daily range: no finding. 15 % ($150) is material.
+        var small = Shift(Stream(1, 150, crashStart: 120, crashPct: 1, crashSteps: 5), origin);
+        Assert.Equal(0, Run(NewDetector(new LossVelocityOptions { PerGroup = false }), small).Count);
+        Assert.True(Run(NewDetector(new LossVelocityOptions { PerGroup = false, MaterialDailyRangeFraction = 0 }), small).Count > 0);
+        var material = Shift(Stream(1, 150, crashStart: 120, crashPct: 15, crashSteps: 50), origin);
+        Assert.True(Run(NewDetector(new LossVelocityOptions { PerGroup = false }), material).Count > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Origins), MemberType = typeof(BehaviourMarket))]
+    public void Observe_DailyLossLimitSet_MaterialityIsAFractionOfIt(long origin)
     {
         var config = new CircuitBreakerBuilder()
             .Instrument("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, underlying: "BTC")
             .Instrument("ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, underlying: "ETH")
             .Account("acct-0", new AccountLimits { MaxDailyLoss = 1_000_000 })
             .BuildConfig();
-        var events = Stream(1, 150, crashStart: 120, crashPct: 15, crashSteps: 50);
+        var events = Shift(Stream(1, 150, crashStart: 120, crashPct: 15, crashSteps: 50), origin);
         // $150 lost: material against the learned daily range, but 0.015 % of a 1,000,000 daily-loss limit (floor 5 %).
         var limited = new LossVelocityDetector(new DetectorContext(config.Registry) { Limits = config }, new LossVelocityOptions { PerGroup = false });
         Assert.Equal(0, Run(limited, events).Count);

@@ -10,7 +10,8 @@ public sealed class RunawayAlgorithmDetectorTests
     /// Account 0 quotes passively (~5 orders/s, one buy at the bid and one sell at the ask per second), then from
     /// <paramref name="burstStart"/> for <paramref name="burstSeconds"/> does what <paramref name="burst"/> says.
     /// </summary>
-    private static RiskEvent[] Stream(int seed, Burst burst, long burstStart = 60, long burstSeconds = 10, long end = 0, long secondBurstStart = -1)
+    private static RiskEvent[] Stream(int seed, Burst burst, long burstStart = 60, long burstSeconds = 10, long end = 0, long secondBurstStart = -1,
+        double crossingQty = 1)
     {
         var m = new BehaviourMarket();
         var rnd = new Random(seed);
@@ -38,8 +39,8 @@ public sealed class RunawayAlgorithmDetectorTests
             bool trendingNow = burst == Burst.Trending && s >= burstStart;
             if (burst == Burst.Crossing && s >= burstStart)
             {
-                m.Fill(t0 + 850_000_000, m.A0, Side.Buy, mid + 0.1, 1);  // lifts the ask
-                m.Fill(t0 + 900_000_000, m.A0, Side.Sell, mid - 0.1, 1); // hits the bid
+                m.Fill(t0 + 850_000_000, m.A0, Side.Buy, mid + 0.1, crossingQty);  // lifts the ask
+                m.Fill(t0 + 900_000_000, m.A0, Side.Sell, mid - 0.1, crossingQty); // hits the bid
                 continue;
             }
             m.Fill(t0 + 850_000_000, m.A0, Side.Buy, mid - 0.1, 1);
@@ -73,7 +74,8 @@ public sealed class RunawayAlgorithmDetectorTests
     [Fact]
     public void Observe_CrossingTheSpreadWithSteadilyGrowingLoss_RaisesOneWarning()
     {
-        var f = Assert.Single(Run(NewDetector(), Stream(9, Burst.Crossing, burstStart: 60, burstSeconds: 0, end: 120)).Findings);
+        // 50 lots a fill: a loss material against the account's learned daily range (1-lot crossing is not: see below).
+        var f = Assert.Single(Run(NewDetector(), Stream(9, Burst.Crossing, burstStart: 60, burstSeconds: 0, end: 120, crossingQty: 50)).Findings);
         Assert.Equal(Severity.Warning, f.Severity);
         Assert.InRange(f.TimeNs, 65 * S, 71 * S); // needs MinCrossingFills (20) crossing fills in the window
         Assert.InRange(f.Value1, 0.8, 1.0); // share of the window's fills that crossed
@@ -85,9 +87,35 @@ public sealed class RunawayAlgorithmDetectorTests
     {
         // Control for the test above: the trending stream does accumulate one way; only the ratio to the account's
         // own usual flow (≈ 1×, default threshold 3×) keeps it quiet.
-        var o = new RunawayAlgorithmOptions { AccumulationRatio = 0.5 };
+        var o = new RunawayAlgorithmOptions { AccumulationRatio = 0.5, MaterialDailyRangeFraction = 0 };
         var sink = Run(NewDetector(o), Stream(7, Burst.Trending, burstStart: 60, burstSeconds: 0, end: 400));
         Assert.True(sink.Count > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Origins), MemberType = typeof(BehaviourMarket))]
+    public void Observe_SmallCrossingLossOnAQuietAccount_NotMaterial_MaterialOneRaises(long origin)
+    {
+        // 1 lot a fill: the crossing-loss pattern (abnormal) but a loss of a few dollars, far below a quarter of the account's
+        // learned daily range of PnL change: no finding. Control: materiality off, the same stream raises.
+        var small = Shift(Stream(9, Burst.Crossing, burstStart: 60, burstSeconds: 0, end: 120), origin);
+        Assert.Equal(0, Run(NewDetector(), small).Count);
+        Assert.Equal(1, Run(NewDetector(new RunawayAlgorithmOptions { MaterialDailyRangeFraction = 0 }), small).Count);
+        var material = Shift(Stream(9, Burst.Crossing, burstStart: 60, burstSeconds: 0, end: 120, crossingQty: 50), origin);
+        var f = Assert.Single(Run(NewDetector(), material).Findings);
+        Assert.InRange(f.TimeNs - origin, 65 * S, 71 * S);
+    }
+
+    [Theory]
+    [MemberData(nameof(Origins), MemberType = typeof(BehaviourMarket))]
+    public void Observe_DailyLossLimitSet_MaterialityIsAFractionOfIt(long origin)
+    {
+        var m = new BehaviourMarket();
+        var small = Shift(Stream(9, Burst.Crossing, burstStart: 60, burstSeconds: 0, end: 120), origin);
+        var material = Shift(Stream(9, Burst.Crossing, burstStart: 60, burstSeconds: 0, end: 120, crossingQty: 50), origin);
+        // A limit of 20: 5 % is 1, so the 1-lot loss is material; a limit of 1,000,000: 50,000, so not even the 50-lot one is.
+        Assert.Equal(1, Run(new RunawayAlgorithmDetector(m.LimitedContext(20)), small).Count);
+        Assert.Equal(0, Run(new RunawayAlgorithmDetector(m.LimitedContext(1_000_000)), material).Count);
     }
 
     [Fact]
