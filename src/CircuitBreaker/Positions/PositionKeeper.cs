@@ -258,8 +258,8 @@ public sealed class PositionKeeper
 
     /// <summary>The documented mark rule (docs/controls.md, "Post-trade limits"): the price of the last mark — the last
     /// trade or quote mid applied, an oracle price only while the instrument never traded or quoted — or the fill's own
-    /// price before any. (Until 2026-12-05 a fill took the newest-stamped of trade, mid and oracle, so its pair's margin and
-    /// unrealised PnL disagreed with every other position's after a newer oracle or a late-stamped trade.)</summary>
+    /// price before any. A fill marks at the same price as every other position in the instrument, so margin and unrealised
+    /// PnL agree across its pairs (FillMarkTests).</summary>
     private double MarkPrice(int ins, double fallback)
     {
         ref MarketState m = ref _gate.Market[ins];
