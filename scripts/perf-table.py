@@ -25,7 +25,7 @@ def main():
     out = []
     m = data["machine"]
     out.append(f"Measured with `{command}` on {m.get('cores')} cores ({m.get('cpu')}, {m.get('os')}), {data.get('runtime')}, "
-               f"1-minute load average {m.get('load_avg_1m')} at start. This VM is small and shared: tails (p99.9, max) move a lot "
+               f"1-minute load average {m.get('load_avg_1m')} at start" + (f" and {m['load_avg_1m_end']} at the end" if 'load_avg_1m_end' in m else "") + ". This VM is small and shared: tails (p99.9, max) move a lot "
                "between runs; compare medians and ratios within one run.")
     out.append("")
     out.append("Ratios (other implementation's median / ours; above 1 means ours is faster; throughput: ours / theirs):")

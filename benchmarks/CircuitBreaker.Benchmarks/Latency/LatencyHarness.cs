@@ -34,7 +34,8 @@ internal static class LatencyHarness
         var (measurements, notWired) = Catalog();
         if (only is not null) measurements.RemoveAll(m => !$"{m.Name}/{m.Impl}".Contains(only, StringComparison.OrdinalIgnoreCase));
         Console.WriteLine($"CircuitBreaker latency harness ({(quick ? "quick" : "full")}) on {MachineInfo.Describe()}");
-        if (MachineInfo.LoadAverage() is { } load) Console.WriteLine($"load average (1 min) at start: {load:0.00}; figures from a loaded machine are noisy");
+        double? loadAtStart = MachineInfo.LoadAverage();
+        if (loadAtStart is { } load) Console.WriteLine($"load average (1 min) at start: {load:0.00}; figures from a loaded machine are noisy");
         Console.WriteLine($"Stopwatch resolution {1e9 / Stopwatch.Frequency:0.##} ns; histogram relative error <= {new LatencyHistogram().MaxRelativeError:P2}");
         foreach (var n in notWired) Console.WriteLine($"  not wired yet: {n}");
 
@@ -53,7 +54,7 @@ internal static class LatencyHarness
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:0.0} s");
         if (jsonPath is not null)
         {
-            LatencyReport.Write(jsonPath, results);
+            LatencyReport.Write(jsonPath, results, loadAtStart);
             Console.WriteLine($"wrote {jsonPath}");
         }
         return 0;

@@ -4,12 +4,12 @@ using System.Text.Json;
 namespace CircuitBreaker.Benchmarks.Latency;
 
 /// <summary>
-/// Writes the JSON report: <c>{"machine": {"cores", "os", "cpu", "load_avg_1m"}, "runtime", "results": [{"name", "impl", "p50_ns",
+/// Writes the JSON report: <c>{"machine": {"cores", "os", "cpu", "load_avg_1m" (at the start), "load_avg_1m_end"}, "runtime", "results": [{"name", "impl", "p50_ns",
 /// "p99_ns", "p999_ns", "max_ns", "mean_ns", "ops_per_sec", "alloc_bytes_per_op", "gc_count"}, ...]}</c>.
 /// </summary>
 internal static class LatencyReport
 {
-    public static void Write(string path, IReadOnlyList<LatencyResult> results)
+    public static void Write(string path, IReadOnlyList<LatencyResult> results, double? loadAtStart)
     {
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
@@ -20,7 +20,8 @@ internal static class LatencyReport
         w.WriteNumber("cores", Environment.ProcessorCount);
         w.WriteString("os", RuntimeInformation.OSDescription);
         if (MachineInfo.CpuModel() is { } cpu) w.WriteString("cpu", cpu);
-        if (MachineInfo.LoadAverage() is { } load) w.WriteNumber("load_avg_1m", load);
+        if (loadAtStart is { } start) w.WriteNumber("load_avg_1m", start); // at the start of the run
+        if (MachineInfo.LoadAverage() is { } end) w.WriteNumber("load_avg_1m_end", end);
         w.WriteEndObject();
         w.WriteString("runtime", RuntimeInformation.FrameworkDescription);
         w.WriteStartArray("results");
