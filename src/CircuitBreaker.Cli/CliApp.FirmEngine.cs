@@ -96,7 +96,7 @@ public sealed partial class CliApp
             breaker.OnTrip((in TripContext t) =>
             {
                 string name = t.Scope == Scope.Global ? "-" : breaker.Registry.TargetName(t.Scope, t.Target);
-                Say($"state {t.Sequence} {FirmNames.Scope(t.Scope)} {name} {FirmNames.State(t.Previous)} -> {FirmNames.State(t.State)} origin={t.Origin.ToString().ToLowerInvariant()} reason={t.ReasonName} wall_ns={(DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100}");
+                Say($"state {t.Sequence} {FirmNames.Scope(t.Scope)} {name} {FirmNames.State(t.Previous)} -> {FirmNames.State(t.State)} origin={TripOriginNames.NameOf(t.Origin)}{(t.By != 0 ? " by=" + t.ByName : "")} reason={t.ReasonName} wall_ns={(DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100}");
             });
             _link = new FirmLink(breaker, options, Say);
             bool ready = Task.Run(() => _link.StartAsync(TimeSpan.FromSeconds(10))).GetAwaiter().GetResult();

@@ -20,6 +20,11 @@ internal static class ReviewSummary
         o.WriteLine($"orders: {r.Orders:N0} reviewed; accepted then {r.AcceptedThen:N0}, now {r.AcceptedNow:N0}; " +
             $"follow-ups suppressed {r.Suppressed:N0}");
         o.WriteLine($"trips: then {r.TripsThen.Count}, now {r.TripsNow.Count}");
+        if (r.FirmThen.Count > 0)
+        {
+            o.WriteLine($"  firm changes then (from the firm plane; a replay has none): {r.FirmThen.Count}");
+            foreach (var t in r.FirmThen) o.WriteLine($"    {t}");
+        }
         if (!r.HasDifferences)
         {
             o.WriteLine("no differences: every order decision and trip is the same as live");

@@ -241,23 +241,25 @@ public sealed class FirmAggregator : IAsyncDisposable
                 lock (_gate) current = _written.GetValueOrDefault(key);
                 string figures = $"gross {t.Gross:0.##} (max {limit.MaxGross:0.##}), net {t.Net:0.##} (max {limit.MaxNet:0.##}), pnl {t.Pnl:0.##} (max loss {limit.MaxDailyLoss:0.##}) over {t.Engines} engine(s)";
                 if (loss && (current.State < _options.LossState || !current.Loss))
-                    await WriteAsync(scope, target, key, Max(current.State, _options.LossState), LossReason, true, figures, ct).ConfigureAwait(false);
+                    await WriteAsync(scope, target, key, Max(current.State, _options.LossState), LossReason, RejectReason.MaxDailyLoss, true, figures, ct).ConfigureAwait(false);
                 else if (over && current.State < _options.ExposureState)
-                    await WriteAsync(scope, target, key, _options.ExposureState, "FirmExposure", current.Loss, figures, ct).ConfigureAwait(false);
+                    await WriteAsync(scope, target, key, _options.ExposureState, "FirmExposure",
+                        t.Gross > limit.MaxGross ? RejectReason.MaxGrossExposure : RejectReason.MaxNetExposure, current.Loss, figures, ct).ConfigureAwait(false);
                 else if (current.State != TradingState.Active && !current.Loss && !over && under)
-                    await WriteAsync(scope, target, key, TradingState.Active, "FirmExposureBack", false, figures, ct).ConfigureAwait(false);
+                    await WriteAsync(scope, target, key, TradingState.Active, "FirmExposureBack", RejectReason.None, false, figures, ct).ConfigureAwait(false);
             }
     }
 
     private static TradingState Max(TradingState a, TradingState b) => a > b ? a : b;
 
-    private async Task WriteAsync(Scope scope, string target, string key, TradingState state, string reason, bool loss, string figures, CancellationToken ct)
+    private async Task WriteAsync(Scope scope, string target, string key, TradingState state, string reason, RejectReason code, bool loss, string figures, CancellationToken ct)
     {
         var plane = _plane!;
         long wall = _options.Link.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var record = new FirmRecord
         {
             Scope = FirmKeys.ScopeName(scope), Target = target, State = FirmKeys.StateName(state), Reason = reason, Origin = "aggregator",
+            Code = code == RejectReason.None ? "" : code.ToString(), Cause = nameof(TripCause.Limit),
             By = Name, TimeNs = wall * 1_000_000, WallMs = wall, Command = "agg-" + Guid.NewGuid().ToString("N")[..12],
         };
         ulong rev = await plane.State.PutAsync(key, record.ToBytes(), cancellationToken: ct).ConfigureAwait(false);

@@ -38,8 +38,10 @@ public sealed partial class FirmLink : IAsyncDisposable
     private long _applied, _ignored, _notApplicable, _safeEntries, _returns, _raised, _raisesDropped;
     private ulong _appliedRevision;
 
-    private readonly record struct KeyState(ulong Revision, Scope Scope, int Target, TradingState State, bool Known);
-    private readonly record struct RaiseRequest(Scope Scope, string Target, TradingState State, string Reason, long TimeNs, long Sequence);
+    private readonly record struct KeyState(ulong Revision, Scope Scope, int Target, TradingState State, bool Known, Source Source);
+    /// <summary>Where a firm change came from and why: what the board's transition carries (origin, who, cause, reason, signature).</summary>
+    private readonly record struct Source(TripOrigin Origin, int By, TripCause Cause, RejectReason Reason, Signature Signature);
+    private readonly record struct RaiseRequest(Scope Scope, string Target, TradingState State, TripCause Cause, RejectReason Reason, Signature Signature, long TimeNs, long Sequence);
 
     /// <summary>Creates a link for <paramref name="board"/>, resolving names through <paramref name="registry"/>.
     /// Validates <paramref name="options"/> (every error in one <see cref="ArgumentException"/>). Nothing connects until <see cref="StartAsync"/>.</summary>
@@ -55,7 +57,10 @@ public sealed partial class FirmLink : IAsyncDisposable
         options.Validate();
         _board = board; _registry = registry; _options = options; _log = log ?? (_ => { });
         _writer = FirmKeys.EngineWriter(options.Name);
+        _failSafe = new Source(TripOrigin.FirmFailSafe, TripOriginNames.Intern(options.Name), TripCause.Pipeline, RejectReason.FirmContactLost, default);
     }
+
+    private readonly Source _failSafe;
 
     /// <summary>Firm messages applied (KV or fast path; a duplicate is not counted).</summary>
     public long Applied => Interlocked.Read(ref _applied);
@@ -88,7 +93,7 @@ public sealed partial class FirmLink : IAsyncDisposable
     public async Task<bool> StartAsync(TimeSpan timeout, CancellationToken ct = default)
     {
         Interlocked.Increment(ref _safeEntries);
-        lock (_gate) Recompute(Scope.Global, -1, 0, RejectReason.Manual);
+        lock (_gate) Recompute(Scope.Global, -1, 0, _failSafe);
         _log($"firm: {_options.Name} safe ({FirmKeys.StateName(_options.SafeState)}) until the firm state is read");
         Volatile.Write(ref _lastContactTicks, Now());
         _registration = _board.Register(new RaiseSwitch(this), slow: true);
@@ -140,7 +145,7 @@ public sealed partial class FirmLink : IAsyncDisposable
             if (_safe) return;
             _safe = true;
             _safeSinceGeneration = _watchGeneration;
-            Recompute(Scope.Global, -1, 0, RejectReason.Manual);
+            Recompute(Scope.Global, -1, 0, _failSafe);
         }
         Interlocked.Increment(ref _safeEntries);
         _log($"firm: out of contact for more than {_options.Grace.TotalMilliseconds:0} ms: safe state {FirmKeys.StateName(_options.SafeState)} globally");
@@ -239,7 +244,7 @@ public sealed partial class FirmLink : IAsyncDisposable
             lock (_gate)
             {
                 _seenInResync.Remove(entry.Key);
-                if (_keys.Remove(entry.Key, out var gone) && gone.Known) Recompute(gone.Scope, gone.Target, 0, RejectReason.Manual);
+                if (_keys.Remove(entry.Key, out var gone) && gone.Known) Recompute(gone.Scope, gone.Target, 0, gone.Source);
             }
             return;
         }
@@ -310,9 +315,11 @@ public sealed partial class FirmLink : IAsyncDisposable
                 if (fast && state < old.State) { Interlocked.Increment(ref _ignored); return; } // the fast path only tightens
             }
             else if (fast && state == TradingState.Active) return; // nothing to tighten; the KV watch brings it
-            _keys[key] = new KeyState(revision, scope, target, state, target >= 0 || scope == Scope.Global);
+            var (cause, reason, signature) = record.Why();
+            var source = new Source(record.OriginValue, TripOriginNames.Intern(record.By), cause, reason, signature);
+            _keys[key] = new KeyState(revision, scope, target, state, target >= 0 || scope == Scope.Global, source);
             if (revision > _appliedRevision) _appliedRevision = revision;
-            if (target >= 0 || scope == Scope.Global) Recompute(scope, target, record.TimeNs, RejectReason.Manual);
+            if (target >= 0 || scope == Scope.Global) Recompute(scope, target, record.TimeNs, source);
         }
         if (target < 0 && scope != Scope.Global) Interlocked.Increment(ref _notApplicable);
         else Interlocked.Increment(ref _applied);
@@ -328,14 +335,24 @@ public sealed partial class FirmLink : IAsyncDisposable
     };
 
     /// <summary>Sets the board's firm layer for one scope to the most restrictive of every key naming it (and, for
-    /// global, the safe state while safe). Caller holds <see cref="_gate"/>.</summary>
-    private void Recompute(Scope scope, int target, long timeNs, RejectReason reason)
+    /// global, the safe state while safe). The transition carries the source of the restriction in force (the newest of the
+    /// most restrictive keys, or the fail-safe), or, when the scope becomes free, the source of <paramref name="changed"/>
+    /// (the key or fail-safe whose change freed it). Caller holds <see cref="_gate"/>.</summary>
+    private void Recompute(Scope scope, int target, long timeNs, Source changed)
     {
         var state = scope == Scope.Global && _safe ? _options.SafeState : TradingState.Active;
+        var source = state != TradingState.Active ? _failSafe : changed;
+        ulong newest = 0;
         foreach (var k in _keys.Values)
-            if (k.Known && k.Scope == scope && (scope == Scope.Global || k.Target == target) && k.State > state) state = k.State;
-        _board.TrySetFirm(scope, scope == Scope.Global ? 0 : target, state, timeNs, scope == Scope.Global && _safe ? TripCause.Pipeline : TripCause.Manual, reason,
-            state == TradingState.Active ? Severity.Info : Severity.Critical);
+        {
+            if (!k.Known || k.Scope != scope || (scope != Scope.Global && k.Target != target)) continue;
+            if (k.State > state || (k.State == state && state != TradingState.Active && source.Origin != TripOrigin.FirmFailSafe && k.Revision > newest))
+            {
+                state = k.State; source = k.Source; newest = k.Revision;
+            }
+        }
+        _board.TrySetFirm(scope, scope == Scope.Global ? 0 : target, state, timeNs, source.Cause, source.Reason,
+            state == TradingState.Active ? Severity.Info : Severity.Critical, source.Origin, source.By, source.Signature);
     }
 
     private void ResyncDone(long generation)
@@ -348,12 +365,12 @@ public sealed partial class FirmLink : IAsyncDisposable
             {
                 var gone = _keys[key];
                 _keys.Remove(key);
-                if (gone.Known) Recompute(gone.Scope, gone.Target, 0, RejectReason.Manual);
+                if (gone.Known) Recompute(gone.Scope, gone.Target, 0, gone.Source);
             }
             if (_safe && generation > _safeSinceGeneration && !Volatile.Read(ref _away) || _safe && !_firstResync.Task.IsCompleted)
             {
                 _safe = false;
-                Recompute(Scope.Global, -1, 0, RejectReason.Manual);
+                Recompute(Scope.Global, -1, 0, _failSafe);
                 lifted = true;
             }
         }
@@ -393,7 +410,9 @@ public sealed partial class FirmLink : IAsyncDisposable
             {
                 var record = new FirmRecord
                 {
-                    Scope = FirmKeys.ScopeName(r.Scope), Target = r.Target, State = FirmKeys.StateName(r.State), Reason = r.Reason,
+                    Scope = FirmKeys.ScopeName(r.Scope), Target = r.Target, State = FirmKeys.StateName(r.State),
+                    Reason = r.Cause == TripCause.Signature ? r.Signature.ToString() : r.Reason.ToString(),
+                    Code = r.Reason.ToString(), Signature = r.Cause == TripCause.Signature ? r.Signature.ToString() : "", Cause = r.Cause.ToString(),
                     Origin = "engine", By = _options.Name, TimeNs = r.TimeNs, WallMs = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
                     Command = $"{_options.Name}-{r.Sequence}",
                 };
@@ -430,7 +449,7 @@ public sealed partial class FirmLink : IAsyncDisposable
         if (!_options.Propagate || t.Origin != TripOrigin.Local || !t.IsTrip || t.Severity < _options.PropagateMinSeverity) return;
         if (!_options.PropagateScopes.Contains(t.Scope)) return;
         string name = t.Scope == Scope.Global ? "" : _registry.TargetName(t.Scope, t.Target);
-        if (!_raises.Writer.TryWrite(new RaiseRequest(t.Scope, name, t.State, t.ReasonName, t.TimeNs, t.Sequence)))
+        if (!_raises.Writer.TryWrite(new RaiseRequest(t.Scope, name, t.State, t.Cause, t.Reason, t.Signature, t.TimeNs, t.Sequence)))
             Interlocked.Increment(ref _raisesDropped);
     }
 

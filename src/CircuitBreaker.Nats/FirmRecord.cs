@@ -33,6 +33,15 @@ public sealed class FirmRecord
     [JsonPropertyName("wall_ms")] public long WallMs { get; set; }
     /// <summary>Command id, which engines quote in their acknowledgements.</summary>
     [JsonPropertyName("cmd")] public string Command { get; set; } = "";
+    /// <summary>The reason code (<see cref="RejectReason"/> name) engines record with the transition: the raising engine's
+    /// own reason (e.g. <c>MaxDailyLoss</c>), the aggregator's limit (<c>MaxGrossExposure</c>, <c>MaxNetExposure</c>,
+    /// <c>MaxDailyLoss</c>); empty for an operator's command (<c>Manual</c>). Optional (records without it still read).</summary>
+    [JsonPropertyName("code")] public string Code { get; set; } = "";
+    /// <summary>The signature (<see cref="CircuitBreaker.Signature"/> name) behind an engine's raised signature trip; empty otherwise. Optional.</summary>
+    [JsonPropertyName("sig")] public string Signature { get; set; } = "";
+    /// <summary>The cause (<see cref="TripCause"/> name) engines record: the raising engine's own cause, <c>Limit</c> for
+    /// the aggregator; empty for an operator's command (<c>Manual</c>). Optional.</summary>
+    [JsonPropertyName("cause")] public string Cause { get; set; } = "";
 
     internal byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, FirmJson.Default.FirmRecord);
 
@@ -53,6 +62,42 @@ public sealed class FirmRecord
         if (scope != CircuitBreaker.Scope.Global && string.IsNullOrEmpty(r.Target)) { error = "target missing"; return false; }
         record = r;
         error = "";
+        return true;
+    }
+
+    /// <summary>Where the record came from, as engines record it: operator, engine, aggregator (anything else: Firm, unstated).</summary>
+    internal TripOrigin OriginValue => Origin switch
+    {
+        "operator" => TripOrigin.FirmOperator,
+        "engine" => TripOrigin.FirmEngine,
+        "aggregator" => TripOrigin.FirmAggregator,
+        _ => TripOrigin.Firm,
+    };
+
+    /// <summary>The cause, reason and signature engines record: from <see cref="Code"/>, <see cref="Signature"/> and
+    /// <see cref="Cause"/> when present and known, else from <see cref="Reason"/> when it names a reason or a signature
+    /// (records of engines before these fields), else Manual.</summary>
+    internal (TripCause Cause, RejectReason Reason, Signature Signature) Why()
+    {
+        Named(Signature, out Signature sig);
+        Named(Code, out RejectReason code);
+        if (code == RejectReason.None && sig == default)
+        {
+            if (!Named(Reason, out code) && Named(Reason, out sig)) code = RejectReason.Signature;
+        }
+        if (code == RejectReason.None) code = sig != default ? RejectReason.Signature : RejectReason.Manual;
+        var cause = Named(Cause, out TripCause c) ? c
+            : sig != default ? TripCause.Signature : code == RejectReason.Manual ? TripCause.Manual : TripCause.Limit;
+        return (cause, code, sig);
+    }
+
+    /// <summary>A defined, non-zero enum value named by <paramref name="text"/> (a name, never a number).</summary>
+    private static bool Named<T>(string text, out T value) where T : struct, Enum
+    {
+        value = default;
+        if (text.Length == 0 || !char.IsAsciiLetter(text[0]) || !Enum.TryParse(text, out T v) || !Enum.IsDefined(v)) return false;
+        if (Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) == 0 && typeof(T) != typeof(TripCause)) return false;
+        value = v;
         return true;
     }
 

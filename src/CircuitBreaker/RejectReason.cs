@@ -100,4 +100,10 @@ public enum RejectReason : byte
     /// (cash: notional plus fee; margin: initial margin) with the working orders exceeds the free balance or free collateral
     /// of the instrument's settlement currency. Orders that reduce a position are never refused for it.</summary>
     InsufficientBalance = 43,
+
+    // 44-47: order lists and batch modify; 48-51: closed-order ids and trailing stops.
+
+    /// <summary>The firm link has been out of contact with the firm plane for longer than its grace (or has not yet re-read
+    /// the firm state): the engine is in its safe state (<c>FirmLinkOptions.SafeState</c>, default reduce-only, globally).</summary>
+    FirmContactLost = 52,
 }

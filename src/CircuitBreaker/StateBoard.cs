@@ -305,14 +305,14 @@ public sealed class StateBoard : IDisposable
     /// <returns>True when the state changed and the transition was delivered. Thread-safe; allocates nothing.</returns>
     public bool TrySet(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
         Signature signature = default, Severity severity = Severity.Critical)
-        => SetLayer(scope, target, state, timeNs, cause, reason, signature, severity, TripOrigin.Local);
+        => SetLayer(scope, target, state, timeNs, cause, reason, signature, severity, TripOrigin.Local, 0);
 
     /// <summary>
     /// Sets a scope's firm state: the layer the firm plane (an operator or another engine, through a firm link) owns. The
     /// state in force is the most restrictive of the local and firm layers: a firm resume never lifts a local restriction.
     /// Returns false (and delivers nothing) when that firm state was already set, or for an undefined scope or state or a
     /// target outside the board. Firm changes are never escalate-only: the firm plane orders its own changes. Kill switches
-    /// receive a transition (with <see cref="TripOrigin.Firm"/>) only when the state in force changes. Allocation-free and lock-free.
+    /// receive a transition (with the firm <paramref name="origin"/> and <paramref name="by"/>) only when the state in force changes. Allocation-free and lock-free.
     /// </summary>
     /// <param name="scope">The scope.</param>
     /// <param name="target">The dense id of the scope's target (instrument, group or account <c>.Value</c>); -1 for <see cref="Scope.Global"/>.</param>
@@ -321,20 +321,25 @@ public sealed class StateBoard : IDisposable
     /// <param name="cause">Who ordered it (usually <see cref="TripCause.Manual"/> for a firm operator).</param>
     /// <param name="reason">The reason recorded with the transition.</param>
     /// <param name="severity">Severity recorded with it (default critical).</param>
+    /// <param name="origin">Where the firm change came from (default <see cref="TripOrigin.Firm"/>, not stated): an operator,
+    /// another engine, the aggregator, or the link's fail-safe. <see cref="TripOrigin.Local"/> or an undefined value is refused (false).</param>
+    /// <param name="by">Who: an id of <see cref="TripOriginNames"/> (default 0, nobody named).</param>
+    /// <param name="signature">The signature behind it, when an engine raised a signature trip (default none).</param>
     /// <returns>True when the firm layer changed. Thread-safe; allocates nothing.</returns>
     public bool TrySetFirm(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
-        Severity severity = Severity.Critical)
-        => SetLayer(scope, target, state, timeNs, cause, reason, default, severity, TripOrigin.Firm);
+        Severity severity = Severity.Critical, TripOrigin origin = TripOrigin.Firm, int by = 0, Signature signature = default)
+        => origin is > TripOrigin.Local and <= TripOrigin.FirmFailSafe
+           && SetLayer(scope, target, state, timeNs, cause, reason, signature, severity, origin, by);
 
     private bool SetLayer(Scope scope, int target, TradingState state, long timeNs, TripCause cause, RejectReason reason,
-        Signature signature, Severity severity, TripOrigin origin)
+        Signature signature, Severity severity, TripOrigin origin, int by)
     {
         // An undefined state or scope is refused: an out-of-range state word would outrank Halted in Effective yet
         // read as neither Halted nor ReduceOnly at the gate, and an undefined scope would land on the global word.
         if ((byte)state > (byte)TradingState.Halted || (byte)scope > (byte)Scope.Global) return false;
         if (scope != Scope.Global && !IsValidTarget(scope, target)) return false;
         ref int slot = ref Slot(scope, target);
-        int shift = origin == TripOrigin.Firm ? FirmShift : 0;
+        int shift = origin != TripOrigin.Local ? FirmShift : 0;
         // Automatic local trips (limits, signatures, the pipeline) only escalate: a post-trade limit must never turn an
         // operator's Halted into ReduceOnly. Lowering a state is for operators and staged recovery.
         bool escalateOnly = origin == TripOrigin.Local && (cause is TripCause.Limit or TripCause.Signature or TripCause.Pipeline);
@@ -362,7 +367,7 @@ public sealed class StateBoard : IDisposable
         if (before == after) return true; // the layer changed, the state in force did not: nothing to deliver
         long seq = Interlocked.Increment(ref _sequence);
         var ctx = new TripContext(seq, timeNs, scope, scope == Scope.Global ? -1 : target, (TradingState)before, (TradingState)after,
-            cause, reason, signature, severity, origin);
+            cause, reason, signature, severity, origin, by);
         long h = Interlocked.Increment(ref _historyCount) - 1;
         _history[h % _history.Length] = ctx;
         Deliver(in ctx);
@@ -395,6 +400,9 @@ public sealed class StateBoard : IDisposable
     /// <returns>True when the state changed. Thread-safe; allocates nothing.</returns>
     public bool Resume(Scope scope, int target, long timeNs, RejectReason reason = RejectReason.Manual)
         => TrySet(scope, target, TradingState.Active, timeNs, TripCause.Manual, reason, severity: Severity.Info);
+
+    /// <summary>How many of the newest transitions the board keeps for <see cref="CopyHistory"/>.</summary>
+    public int HistoryCapacity => _history.Length;
 
     /// <summary>Copies the newest transitions (up to the history capacity) into <paramref name="destination"/>, oldest first. Returns how many.</summary>
     /// <param name="destination">Where to copy; its length bounds the count.</param>

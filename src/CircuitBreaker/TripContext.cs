@@ -34,11 +34,11 @@ public readonly struct TripContext
     /// <param name="severity">The severity recorded.</param>
     public TripContext(long sequence, long timeNs, Scope scope, int target, TradingState previous, TradingState state,
         TripCause cause, RejectReason reason, Signature signature, Severity severity)
-        : this(sequence, timeNs, scope, target, previous, state, cause, reason, signature, severity, TripOrigin.Local)
+        : this(sequence, timeNs, scope, target, previous, state, cause, reason, signature, severity, TripOrigin.Local, 0)
     {
     }
 
-    /// <summary>Creates a context with its origin (the layer whose change made it).</summary>
+    /// <summary>Creates a context with its origin (where the change came from) and who made it.</summary>
     /// <param name="sequence">Transition number, from 1, unique per board.</param>
     /// <param name="timeNs">Event time (ns) of the event that caused it.</param>
     /// <param name="scope">The scope that changed.</param>
@@ -49,10 +49,12 @@ public readonly struct TripContext
     /// <param name="reason">The reason recorded.</param>
     /// <param name="signature">The signature that caused it, for signature trips.</param>
     /// <param name="severity">The severity recorded.</param>
-    /// <param name="origin">The layer whose change made it: <see cref="TripOrigin.Local"/> (this process) or <see cref="TripOrigin.Firm"/> (the firm plane).</param>
+    /// <param name="origin">Where it came from: <see cref="TripOrigin.Local"/> (this process) or a firm origin (operator, another engine, the aggregator, the link's fail-safe).</param>
+    /// <param name="by">Who: an id of <see cref="TripOriginNames"/> (0 when nobody is named, as for local changes).</param>
     public TripContext(long sequence, long timeNs, Scope scope, int target, TradingState previous, TradingState state,
-        TripCause cause, RejectReason reason, Signature signature, Severity severity, TripOrigin origin)
+        TripCause cause, RejectReason reason, Signature signature, Severity severity, TripOrigin origin, int by)
     {
+        By = by;
         Sequence = sequence; TimeNs = timeNs; Scope = scope; Target = target; Previous = previous; State = state;
         Cause = cause; Reason = reason; Signature = signature; Severity = severity; Origin = origin;
     }
@@ -77,9 +79,18 @@ public readonly struct TripContext
     public Signature Signature { get; }
     /// <summary>Severity.</summary>
     public Severity Severity { get; }
-    /// <summary>Which layer changed: <see cref="TripOrigin.Local"/> (this process) or <see cref="TripOrigin.Firm"/> (the firm plane).
-    /// <see cref="Previous"/> and <see cref="State"/> are the states in force (the most restrictive of both layers).</summary>
+    /// <summary>Where the change came from: <see cref="TripOrigin.Local"/> (this process) or the firm plane, and then from
+    /// whom: an operator, another engine's raised trip, the aggregator, or the link's fail-safe. Every origin but Local is a
+    /// change of the firm layer. <see cref="Previous"/> and <see cref="State"/> are the states in force (the most
+    /// restrictive of both layers).</summary>
     public TripOrigin Origin { get; }
+    /// <summary>Who made a firm change: an id of <see cref="TripOriginNames"/> (the operator's, engine's or aggregator's
+    /// name; for the fail-safe, this engine's); 0 when nobody is named (local changes).</summary>
+    public int By { get; }
+    /// <summary>The name of <see cref="By"/> ("" for 0). Does not allocate.</summary>
+    public string ByName => TripOriginNames.Of(By);
+    /// <summary>True when the firm layer made this change (<see cref="Origin"/> is not <see cref="TripOrigin.Local"/>).</summary>
+    public bool IsFirm => Origin != TripOrigin.Local;
     /// <summary>Name of what fired, as reports write it (signature name or reason code). Does not allocate.</summary>
     public string ReasonName => Cause == TripCause.Signature ? SignatureNames.Of(Signature) : ReasonNames.Of(Reason);
     /// <summary>True when the state became more restrictive.</summary>

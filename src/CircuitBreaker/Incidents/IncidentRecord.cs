@@ -61,6 +61,10 @@ public sealed class IncidentRecord
     public List<FlightEventRecord> GlobalEvents { get; set; } = [];
     /// <summary>Summary for the exchange or regulator.</summary>
     public NotificationSummary Notification { get; set; } = new();
+    /// <summary>Changes the firm plane made (<see cref="TripContext.IsFirm"/>) to the incident's targets or the global scope,
+    /// oldest first, from the board's recent history: where each came from (operator, another engine, the aggregator,
+    /// the link's fail-safe) and who (<c>firm_changes</c>).</summary>
+    public List<FirmChangeRecord> FirmChanges { get; set; } = [];
 
     /// <summary>Indented snake_case JSON. Allocates.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, IncidentJsonContext.Default.IncidentRecord);
@@ -155,6 +159,27 @@ public sealed class TargetStateRecord
     public TradingState State { get; set; }
     /// <summary>Limits scale now.</summary>
     public double LimitsScale { get; set; }
+}
+
+/// <summary>One change of trading state the firm plane made, in an incident record.</summary>
+public sealed class FirmChangeRecord
+{
+    /// <summary>Event time (ns) the firm record carried (<c>t</c>; the writer's clock origin).</summary>
+    public long T { get; set; }
+    /// <summary>Scope.</summary>
+    public Scope Scope { get; set; }
+    /// <summary>Target name (<c>*</c> for global).</summary>
+    public string Target { get; set; } = "";
+    /// <summary>State in force before.</summary>
+    public TradingState Previous { get; set; }
+    /// <summary>State in force after.</summary>
+    public TradingState State { get; set; }
+    /// <summary>Where it came from: firm_operator, firm_engine, firm_aggregator, firm_fail_safe or firm (<see cref="TripOriginNames.NameOf"/>).</summary>
+    public string Origin { get; set; } = "";
+    /// <summary>Who: the operator's, engine's or aggregator's name (this engine's for its fail-safe).</summary>
+    public string By { get; set; } = "";
+    /// <summary>The reason or signature name it carried (the raising engine's own, e.g. <c>MaxDailyLoss</c>).</summary>
+    public string Reason { get; set; } = "";
 }
 
 /// <summary>Source-generated JSON metadata for incident records: snake_case_lower names and enum names, indented, explicit nulls.</summary>

@@ -71,10 +71,30 @@ internal sealed class IncidentRecordBuilder
             });
         }
         summary.What = $"{string.Join(", ", r.Reasons)} ({Snake(s.MaxSeverity.ToString())}) on {Snake(s.Scope.ToString())} {r.Target}";
+        AddFirmChanges(r, slot, s.Scope, s.Target);
 
         foreach (var e in _book.InstrumentSnapshot(slot)) r.InstrumentEvents.Add(EventRecord(in e));
         foreach (var e in _book.GlobalSnapshot(slot)) r.GlobalEvents.Add(EventRecord(in e));
         return r;
+    }
+
+    /// <summary>The firm plane's changes in the board's history that touch the incident's scope, its held targets or global.</summary>
+    private void AddFirmChanges(IncidentRecord r, int slot, Scope scope, int target)
+    {
+        var held = new HashSet<(Scope, int)> { (scope, target) };
+        foreach (var h in _book.Held(slot)) held.Add((h.Scope, h.Target));
+        var history = new TripContext[_board.HistoryCapacity];
+        int n = _board.CopyHistory(history);
+        for (int k = 0; k < n; k++)
+        {
+            ref readonly var t = ref history[k];
+            if (!t.IsFirm || (t.Scope != Scope.Global && !held.Contains((t.Scope, t.Target)))) continue;
+            r.FirmChanges.Add(new FirmChangeRecord
+            {
+                T = t.TimeNs, Scope = t.Scope, Target = t.Scope == Scope.Global ? "*" : _registry.TargetName(t.Scope, t.Target),
+                Previous = t.Previous, State = t.State, Origin = TripOriginNames.NameOf(t.Origin), By = t.ByName, Reason = t.ReasonName,
+            });
+        }
     }
 
     private static string? ActionName(in TimelineEntry entry) => entry.Kind switch

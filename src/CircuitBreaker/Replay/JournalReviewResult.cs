@@ -85,8 +85,12 @@ public sealed class JournalReviewResult
     public IReadOnlyList<ReviewTrip> TripsThen { get; internal set; } = [];
     /// <summary>Transitions the replay made, in order.</summary>
     public IReadOnlyList<ReviewTrip> TripsNow { get; internal set; } = [];
-    /// <summary>Live transitions the replay did not make (matched on scope, target, states, cause and reason; time ignored).</summary>
+    /// <summary>Live transitions the replay did not make (matched on scope, target, states, cause and reason; time ignored).
+    /// Firm changes (<see cref="FirmThen"/>) are not matched: a replay has no firm plane.</summary>
     public IReadOnlyList<ReviewTrip> TripsOnlyThen { get; internal set; } = [];
+    /// <summary>Live transitions the firm plane made (origin operator, another engine, the aggregator or the link's
+    /// fail-safe, with who), in order: part of <see cref="TripsThen"/>, never counted as a difference.</summary>
+    public IReadOnlyList<ReviewTrip> FirmThen { get; internal set; } = [];
     /// <summary>Transitions the replay made that did not happen live.</summary>
     public IReadOnlyList<ReviewTrip> TripsOnlyNow { get; internal set; } = [];
 
@@ -158,6 +162,7 @@ public sealed class JournalReviewResult
         Trips(w, "now", TripsNow);
         Trips(w, "only_then", TripsOnlyThen);
         Trips(w, "only_now", TripsOnlyNow);
+        Trips(w, "firm_then", FirmThen);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -188,6 +193,8 @@ public sealed class JournalReviewResult
             w.WriteString("cause", t.Cause.ToString());
             w.WriteString("reason", t.Reason);
             w.WriteString("severity", t.Severity.ToString());
+            w.WriteString("origin", TripOriginNames.NameOf(t.Origin));
+            w.WriteString("by", t.By);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -226,10 +233,15 @@ public sealed record OrderDifference(long TimeNs, string Instrument, string Acco
 public sealed record ReviewTrip(long TimeNs, Scope Scope, string Target, TradingState Previous, TradingState State, TripCause Cause,
     string Reason, Severity Severity)
 {
-    /// <summary>What two transitions must share to be the same one (everything but time and severity).</summary>
+    /// <summary>Where it came from: <see cref="TripOrigin.Local"/>, or the firm plane and from whom (journal layout 2; Local for layout 1).</summary>
+    public TripOrigin Origin { get; init; }
+    /// <summary>Who made a firm change (operator, engine or aggregator name; this engine's for its fail-safe); "" for local changes.</summary>
+    public string By { get; init; } = "";
+
+    /// <summary>What two transitions must share to be the same one (everything but time, severity, origin and who).</summary>
     public (Scope, string, TradingState, TradingState, TripCause, string) Key => (Scope, Target, Previous, State, Cause, Reason);
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{TimeNs / 1e9:0.000} s {Scope} {Target} {Previous} -> {State} ({Cause} {Reason})");
+        $"{TimeNs / 1e9:0.000} s {Scope} {Target} {Previous} -> {State} ({Cause} {Reason}{(Origin == TripOrigin.Local ? "" : $"; {TripOriginNames.NameOf(Origin)} {By}".TrimEnd())})");
 }

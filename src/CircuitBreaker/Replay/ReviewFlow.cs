@@ -138,7 +138,7 @@ internal sealed class ReviewFlow
     }
 
     private static ReviewTrip Named(in TripContext t, string target) =>
-        new(t.TimeNs, t.Scope, target, t.Previous, t.State, t.Cause, t.ReasonName, t.Severity);
+        new(t.TimeNs, t.Scope, target, t.Previous, t.State, t.Cause, t.ReasonName, t.Severity) { Origin = t.Origin, By = t.ByName };
 
     private static void Count(Dictionary<string, long> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
 
@@ -148,8 +148,11 @@ internal sealed class ReviewFlow
         var now = replayed.Select(t => Named(in t, _registry.TargetName(t.Scope, t.Target))).ToList();
         var unmatched = new List<ReviewTrip>(now);
         var onlyThen = new List<ReviewTrip>();
+        var firm = new List<ReviewTrip>();
         foreach (var t in _then)
         {
+            if (t.Origin != TripOrigin.Local) { firm.Add(t); continue; } // the firm plane's: a replay cannot make it
+
             int k = unmatched.FindIndex(x => x.Key == t.Key);
             if (k >= 0) unmatched.RemoveAt(k);
             else onlyThen.Add(t);
@@ -158,6 +161,7 @@ internal sealed class ReviewFlow
         _result.TripsNow = now;
         _result.TripsOnlyThen = onlyThen;
         _result.TripsOnlyNow = unmatched;
+        _result.FirmThen = firm;
         _result.NowRejected = _nowRejected;
         _result.NowAccepted = _nowAccepted;
         _result.OrderDifferences = _differences;

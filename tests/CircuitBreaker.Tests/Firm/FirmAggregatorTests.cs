@@ -50,7 +50,7 @@ public class FirmAggregatorTests
             b = new EngineProcess(server.Url, "eng-b", "--tape", tape, "--speed", "max");
             Assert.True(b.WaitFor(l => l.StartsWith("tape replayed", StringComparison.Ordinal), Wait), b.Output);
             foreach (var e in new[] { a, b })
-                Assert.True(e.WaitFor(l => l.Contains("account mm-1 active -> reduce_only origin=firm", StringComparison.Ordinal), Wait), e.Output + "\n" + string.Join("\n", log));
+                Assert.True(e.WaitFor(l => l.Contains("account mm-1 active -> reduce_only origin=firm_aggregator by=agg-1 reason=MaxGrossExposure", StringComparison.Ordinal), Wait), e.Output + "\n" + string.Join("\n", log));
             var total = agg.Totals()["account mm-1"];
             Assert.Equal((128_000.0, 2), (total.Gross, total.Engines));
             Assert.Equal(1, agg.Breaches);

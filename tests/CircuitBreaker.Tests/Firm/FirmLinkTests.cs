@@ -32,7 +32,9 @@ public class FirmLinkTests
             Assert.Equal(TradingState.Halted, e.Breaker.Board.Effective(0, 0, e.Account("mm-1"), out _));
             Assert.Equal(TradingState.Active, e.Breaker.Board.Effective(0, 0, e.Account("mm-2"), out _));
             var trip = Assert.Single(e.Seen, t => t.Scope == Scope.Account);
-            Assert.Equal((TripOrigin.Firm, TradingState.Halted), (trip.Origin, trip.State));
+            // provenance: an operator's command, by the operator, reason Manual (cause Manual)
+            Assert.Equal((TripOrigin.FirmOperator, "desk", TradingState.Halted, TripCause.Manual, RejectReason.Manual),
+                (trip.Origin, trip.ByName, trip.State, trip.Cause, trip.Reason));
         }
 
         var resume = await op.CommandAsync(Scope.Account, "mm-1", TradingState.Active, "fixed", TimeSpan.FromSeconds(10));
@@ -61,7 +63,9 @@ public class FirmLinkTests
         Assert.Equal(1, a.Link.Raised);
         Assert.Equal(TradingState.Active, b.Breaker.Board.Get(Scope.Account, b.Account("mm-2")));
         var seen = Assert.Single(b.Seen, x => x.Scope == Scope.Account);
-        Assert.Equal(TripOrigin.Firm, seen.Origin);
+        // provenance on the other engine: eng-a's propagated trip, with eng-a's own cause and reason (not Manual)
+        Assert.Equal((TripOrigin.FirmEngine, "eng-a", TripCause.Limit, RejectReason.MaxDailyLoss, Severity.Critical),
+            (seen.Origin, seen.ByName, seen.Cause, seen.Reason, seen.Severity));
 
         await using var op = await FirmOperator.ConnectAsync(Eventually.Operator(server.Url));
         var resume = await op.CommandAsync(Scope.Account, "mm-1", TradingState.Active, "reviewed", TimeSpan.FromSeconds(10));
@@ -136,7 +140,8 @@ public class FirmLinkTests
 
         server.Kill();
         Eventually.True(() => a.Link.IsSafe && a.Breaker.Board.Global == TradingState.ReduceOnly, Wait, () => string.Join("\n", a.Log));
-        Assert.Contains(a.Seen, t => t.Scope == Scope.Global && t.State == TradingState.ReduceOnly && t.Origin == TripOrigin.Firm && t.Cause == TripCause.Pipeline);
+        Assert.Contains(a.Seen, t => t.Scope == Scope.Global && t.State == TradingState.ReduceOnly && t.Origin == TripOrigin.FirmFailSafe
+            && t.Cause == TripCause.Pipeline && t.Reason == RejectReason.FirmContactLost && t.ByName == "eng-a");
         server.Restart();
         Eventually.True(() => !a.Link.IsSafe && a.Breaker.Board.Global == TradingState.Active, Wait, () => string.Join("\n", a.Log) + server.Log);
         Assert.Equal(returns + 1, a.Link.Returns);

@@ -30,7 +30,7 @@ public class FirmProcessTests
             foreach (var e in engines)
             {
                 Assert.Matches($@"{e.Name}\s+acked in \d+\.\d+ ms", o);
-                Assert.True(e.WaitFor(l => l.Contains("account mm-1 active -> halted origin=firm", StringComparison.Ordinal), Wait), e.Output);
+                Assert.True(e.WaitFor(l => l.Contains("account mm-1 active -> halted origin=firm_operator by=", StringComparison.Ordinal) && l.Contains(" reason=Manual ", StringComparison.Ordinal), Wait), e.Output);
             }
 
             var (src, so, _) = CliRun.Run("firm", "status", "--server", server.Url, "--json");

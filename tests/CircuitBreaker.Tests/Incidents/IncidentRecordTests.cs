@@ -44,6 +44,31 @@ public sealed class IncidentRecordTests
     }
 
     [Fact]
+    public void BuildRecord_ListsFirmChangesOnItsTargets_WithOriginWhoAndReason()
+    {
+        using var f = new IncidentFixture();
+        // the firm plane: another engine's loss-limit halt of this account, an aggregator's reduce-only of another account,
+        // and this engine's fail-safe (global)
+        Assert.True(f.Board.TrySetFirm(Scope.Account, f.Account[1], TradingState.Halted, f.Now - 20, TripCause.Limit, RejectReason.MaxDailyLoss,
+            Severity.Critical, TripOrigin.FirmEngine, TripOriginNames.Intern("eng-b")));
+        Assert.True(f.Board.TrySetFirm(Scope.Account, f.Account[2], TradingState.ReduceOnly, f.Now - 15, TripCause.Limit, RejectReason.MaxGrossExposure,
+            Severity.Critical, TripOrigin.FirmAggregator, TripOriginNames.Intern("agg-1")));
+        Assert.True(f.Board.TrySetFirm(Scope.Global, 0, TradingState.ReduceOnly, f.Now - 10, TripCause.Pipeline, RejectReason.FirmContactLost,
+            Severity.Critical, TripOrigin.FirmFailSafe, TripOriginNames.Intern("eng-a")));
+        f.Raise(Signature.RunawayAlgorithm, Scope.Account, f.Account[1]);
+
+        using var doc = JsonDocument.Parse(f.Desk.BuildRecord(f.Desk.LastIncidentId)!.ToJson());
+        var changes = doc.RootElement.GetProperty("firm_changes").EnumerateArray()
+            .Select(e => (e.GetProperty("scope").GetString(), e.GetProperty("target").GetString(), e.GetProperty("state").GetString(),
+                e.GetProperty("origin").GetString(), e.GetProperty("by").GetString(), e.GetProperty("reason").GetString())).ToArray();
+        Assert.Equal(new (string?, string?, string?, string?, string?, string?)[]
+        {
+            ("account", "a1", "halted", "firm_engine", "eng-b", "MaxDailyLoss"),
+            ("global", "*", "reduce_only", "firm_fail_safe", "eng-a", "FirmContactLost"),
+        }, changes); // the aggregator's change of another account is not this incident's
+    }
+
+    [Fact]
     public void BuildRecord_ClosedIncident_TimelineShowsRecoverySteps()
     {
         using var f = new IncidentFixture();

@@ -34,6 +34,10 @@ public class TripRecordTests
     [InlineData(31, 1)]
     [InlineData(33, 1)]
     [InlineData(32, 2)]
+    [InlineData(64, 1)]
+    [InlineData(63, 2)]
+    [InlineData(65, 2)]
+    [InlineData(64, 3)]
     public void TryRead_WrongSizeOrVersion_False(int size, byte version)
     {
         var payload = new byte[size];
