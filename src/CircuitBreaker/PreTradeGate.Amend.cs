@@ -19,7 +19,7 @@ public sealed partial class PreTradeGate
         // An order another thread is replacing or filling at this moment is waited for, not skipped: skipping it would
         // leave its reservations counted after the engine cancelled it.
         int idx = Orders.TakeWaiting<TSync>(acc, o.OrderId);
-        if (idx >= 0) Release<TSync>(idx);
+        if (idx >= 0) Release<TSync>(idx, o.TimeNs);
         return Decision.Accept;
     }
 
@@ -194,9 +194,10 @@ public sealed partial class PreTradeGate
     /// completes an order. The exposure released is what the entry recorded as held, so an order's releases always sum
     /// to its reservation exactly (no rounding drift across partial fills and replaces).
     /// </summary>
-    private void Release<TSync>(int idx) where TSync : struct, ISync
+    private void Release<TSync>(int idx, long closedAtNs) where TSync : struct, ISync
     {
         ref OrderTable.Entry e = ref Orders[idx];
+        _closed.Record(e.Account, e.OrderId, closedAtNs); // before the entry goes: a resend sees one or the other
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
         Acct.Add<TSync>(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -e.RemainingLots);
@@ -217,14 +218,14 @@ public sealed partial class PreTradeGate
     /// Multi-threaded mode: called by the position keeper, which has moved the same lots into the position first.
     /// Single-writer mode: called by the gate's own thread when it drains the release queue.
     /// </summary>
-    internal long ConsumeFill<TSync>(int account, long orderId, long lots) where TSync : struct, ISync
+    internal long ConsumeFill<TSync>(int account, long orderId, long lots, long timeNs) where TSync : struct, ISync
     {
         int idx = Orders.TakeWaiting<TSync>(account, orderId); // a replace in progress on the engine's thread is waited out
         if (idx < 0) return 0;
         ref OrderTable.Entry e = ref Orders[idx];
         long remaining = e.RemainingLots;
         long take = Math.Min(remaining, lots);
-        if (take >= remaining) { Release<TSync>(idx); return take; }
+        if (take >= remaining) { Release<TSync>(idx, timeNs); return take; }
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
         TSync.Add(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -take);
@@ -248,7 +249,7 @@ public sealed partial class PreTradeGate
 
     /// <summary>Multi-threaded and account-owned modes: a fill from the position keeper's thread, applied at once (to the
     /// gate's counters with atomics, or to the keeper's own release counters).</summary>
-    internal long ConsumeFill(int account, long orderId, long lots) => _owned ? ConsumeFillOwned(account, orderId, lots) : ConsumeFill<AtomicSync>(account, orderId, lots);
+    internal long ConsumeFill(int account, long orderId, long lots, long timeNs) => _owned ? ConsumeFillOwned(account, orderId, lots, timeNs) : ConsumeFill<AtomicSync>(account, orderId, lots, timeNs);
 
     /// <summary>
     /// Account-owned mode, on the position keeper's thread (the only writer of the release counters): takes the order's
@@ -257,7 +258,7 @@ public sealed partial class PreTradeGate
     /// counters the gate subtracts; the account's own counters, which its owner writes with plain stores, are not
     /// touched. Instrument and group counters are shared: atomics.
     /// </summary>
-    private long ConsumeFillOwned(int account, long orderId, long lots)
+    private long ConsumeFillOwned(int account, long orderId, long lots, long timeNs)
     {
         int idx = Orders.TakeWaiting<OwnedSync>(account, orderId);
         if (idx < 0) return 0;
@@ -278,6 +279,7 @@ public sealed partial class PreTradeGate
             Volatile.Write(ref a.ReleasedOpenOrders, a.ReleasedOpenOrders + 1);
             if (e.GroupCounted) Interlocked.Decrement(ref _groups[_config.Instruments[p.Instrument].Group].OpenOrders);
             Pairs.FreeSlotByFill(e.Pair, e.Side, e.Slot);
+            _closed.Record(account, orderId, timeNs);
             Orders.Remove(idx);
             return take;
         }

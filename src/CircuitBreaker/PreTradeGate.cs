@@ -56,6 +56,7 @@ public sealed partial class PreTradeGate
         foreach (ref readonly var r in config.Instruments.AsSpan()) depth = Math.Max(depth, r.MaxOpenOrdersPerAccount);
         Pairs = new PairBook(config.PairCapacity, depth, n);
         Orders = new OrderTable(config.OrderCapacity);
+        _closed = new ClosedIds(config.ClosedOrderIds, config.ClosedOrderIdHorizonNs);
         _clock = new EpochClock(RateWindow.BucketWidth(config.RateWindowNs));
         _singleWriter = config.Concurrency == GateConcurrency.SingleWriter;
         _owned = config.Concurrency == GateConcurrency.AccountOwned;
@@ -151,6 +152,9 @@ public sealed partial class PreTradeGate
         return _counters!;
     }
 
+    /// <summary>Ids of recently closed orders (see <see cref="CircuitBreakerBuilder.ClosedOrderIds"/>).</summary>
+    private readonly ClosedIds _closed;
+
     private Decision CheckNew<TSync>(in OrderRequest o) where TSync : struct, ISync
     {
         var cfg = _config;
@@ -167,6 +171,8 @@ public sealed partial class PreTradeGate
         // An undefined side would index another pair's self-match slots and be reserved as a sell.
         if ((byte)o.Side > (byte)Side.Sell) return Decision.Reject(RejectReason.InvalidSide);
         if (o.HasExpireTime && o.ExpireTimeNs <= o.TimeNs) return Expired(in o);
+        // A resent id of an order closed within the horizon (RiskConfig.ClosedOrderIds): refused like a working one.
+        if (_closed.Contains(acc, o.OrderId, o.TimeNs)) return Decision.Reject(RejectReason.DuplicateOrderId, Scope.Account);
 
         var bad = CheckSize(in o, in r, ins, acc, out long px, out long lots, out double scale);
         if (bad != RejectReason.None) return SizeReject(bad, in r, lots, scale);

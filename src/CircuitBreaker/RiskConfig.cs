@@ -9,8 +9,10 @@ public sealed class RiskConfig
 {
     internal RiskConfig(InstrumentRegistry registry, InstrumentRule[] instruments, AccountRule[] accounts, GroupRule[] groups,
         InstrumentLimits[] instrumentLimits, AccountLimits[] accountLimits, long rateWindowNs, int accountCapacity, int pairCapacity,
-        int orderCapacity, long version, GateConcurrency concurrency, string[] currencies)
+        int orderCapacity, long version, GateConcurrency concurrency, string[] currencies, int closedOrderIds, long closedOrderIdHorizonNs)
     {
+        ClosedOrderIds = closedOrderIds;
+        ClosedOrderIdHorizonNs = closedOrderIdHorizonNs;
         Currencies = currencies;
         HasBalances = Array.Exists(accounts, a => a.BalanceMode != BalanceMode.None);
         Concurrency = concurrency;
@@ -41,6 +43,12 @@ public sealed class RiskConfig
     public GateConcurrency Concurrency { get; }
     /// <summary>Working orders the order table holds.</summary>
     public int OrderCapacity { get; }
+    /// <summary>Closed order ids remembered gate-wide (0: off); see <see cref="CircuitBreakerBuilder.ClosedOrderIds"/>.
+    /// Default <see cref="RiskDefaults.ClosedOrderIds"/>. Fixed for the gate's life.</summary>
+    public int ClosedOrderIds { get; }
+    /// <summary>Event time, in nanoseconds, a closed order id is remembered for. Default
+    /// <see cref="RiskDefaults.ClosedOrderIdHorizon"/>. Fixed for the gate's life.</summary>
+    public long ClosedOrderIdHorizonNs { get; }
     /// <summary>Effective (defaults applied) limits per instrument, in id order.</summary>
     public IReadOnlyList<InstrumentLimits> InstrumentLimits { get; }
     /// <summary>Effective limits per account slot.</summary>
@@ -89,7 +97,7 @@ public sealed class RiskConfig
         rules[instrument.Value] = new InstrumentRule(spec, limits, Instruments[instrument.Value].Currency);
         effective[instrument.Value] = limits;
         return new RiskConfig(Registry, rules, Accounts, Groups, effective, (AccountLimits[])AccountLimits, RateWindowNs,
-            AccountCapacity, PairCapacity, OrderCapacity, Version + 1, Concurrency, (string[])Currencies);
+            AccountCapacity, PairCapacity, OrderCapacity, Version + 1, Concurrency, (string[])Currencies, ClosedOrderIds, ClosedOrderIdHorizonNs);
     }
 
     /// <summary>
@@ -117,6 +125,7 @@ public sealed class RiskConfig
             errors.Add("groups cannot be added, removed or reordered at run time");
         if (AccountCapacity != running.AccountCapacity || PairCapacity != running.PairCapacity || OrderCapacity != running.OrderCapacity) errors.Add("capacities cannot change at run time");
         if (RateWindowNs != running.RateWindowNs) errors.Add("the rate window cannot change at run time");
+        if (ClosedOrderIds != running.ClosedOrderIds || ClosedOrderIdHorizonNs != running.ClosedOrderIdHorizonNs) errors.Add("the closed order id memory cannot change at run time");
         if (Concurrency != running.Concurrency) errors.Add("the gate concurrency mode cannot change at run time");
         if (!Currencies.SequenceEqual(running.Currencies, StringComparer.Ordinal)) errors.Add("settlement currencies cannot change at run time");
         for (int i = 0; i < Math.Min(Instruments.Length, running.Instruments.Length); i++)
@@ -128,7 +137,7 @@ public sealed class RiskConfig
         var rules = new InstrumentRule[Instruments.Length];
         for (int i = 0; i < rules.Length; i++) rules[i] = new InstrumentRule(theirs[i], ((InstrumentLimits[])InstrumentLimits)[i], Instruments[i].Currency);
         return new RiskConfig(running.Registry, rules, Accounts, Groups, (InstrumentLimits[])InstrumentLimits, (AccountLimits[])AccountLimits,
-            RateWindowNs, AccountCapacity, PairCapacity, OrderCapacity, Version, Concurrency, (string[])Currencies);
+            RateWindowNs, AccountCapacity, PairCapacity, OrderCapacity, Version, Concurrency, (string[])Currencies, ClosedOrderIds, ClosedOrderIdHorizonNs);
     }
 
     private static bool SameSpec(InstrumentSpec a, InstrumentSpec b)

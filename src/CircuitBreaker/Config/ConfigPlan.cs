@@ -20,6 +20,8 @@ internal sealed class ConfigPlan
     public TimeSpan? RateWindow;
     public GateConcurrency? Concurrency;
     public int? Accounts, Pairs, Orders;
+    public int? ClosedOrderIds;
+    public TimeSpan? ClosedOrderIdHorizon;
     public InstrumentLimits DefaultInstrument = new();
     public AccountLimits DefaultAccount = new();
     public readonly List<PlannedInstrument> Instruments = new();
@@ -94,6 +96,8 @@ internal sealed class ConfigPlan
         if (RateWindow is { } w) b.RateWindow(w);
         if (Concurrency is { } c) b.Concurrency(c);
         b.Capacity(Accounts, Pairs, Orders);
+        if (ClosedOrderIds is not null || ClosedOrderIdHorizon is not null)
+            b.ClosedOrderIds(ClosedOrderIds ?? RiskDefaults.ClosedOrderIds, ClosedOrderIdHorizon ?? RiskDefaults.ClosedOrderIdHorizon);
         b.DefaultInstrumentLimits(DefaultInstrument);
         b.DefaultAccountLimits(DefaultAccount);
         foreach (var i in Instruments)
@@ -110,5 +114,7 @@ internal sealed class ConfigPlan
         : builderError.StartsWith("pair capacity", StringComparison.Ordinal) ? "$.capacities.pairs"
         : builderError.StartsWith("order capacity", StringComparison.Ordinal) ? "$.capacities.orders"
         : builderError.StartsWith("rate window", StringComparison.Ordinal) ? "$.rate_window_ms"
+        : builderError.StartsWith("closed order ids", StringComparison.Ordinal) ? "$.closed_order_ids.count"
+        : builderError.StartsWith("closed order id horizon", StringComparison.Ordinal) ? "$.closed_order_ids.horizon_ms"
         : "$";
 }

@@ -46,6 +46,10 @@ public static partial class RiskConfigFile
         w.WriteNumber("pairs", config?.PairCapacity ?? 16_384);
         w.WriteNumber("orders", config?.OrderCapacity ?? 65_536);
         w.WriteEndObject();
+        w.WriteStartObject("closed_order_ids");
+        w.WriteNumber("count", config?.ClosedOrderIds ?? RiskDefaults.ClosedOrderIds);
+        w.WriteNumber("horizon_ms", config is null ? RiskDefaults.ClosedOrderIdHorizon.TotalMilliseconds : Math.Min(config.ClosedOrderIdHorizonNs / 1e6, MaxClosedOrderIdHorizonMs));
+        w.WriteEndObject();
 
         w.WriteStartObject("defaults");
         w.WritePropertyName("instrument");

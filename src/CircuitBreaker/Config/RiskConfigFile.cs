@@ -29,7 +29,8 @@ public static partial class RiskConfigFile
     public const double MaxMilliseconds = 7 * 24 * 3600 * 1000.0;
 
     private static readonly string[] s_topLevel =
-        ["$schema", "version", "rate_window_ms", "concurrency", "capacities", "defaults", "instruments", "accounts", "groups", "pipeline", "signatures", "playbooks"];
+        ["$schema", "version", "rate_window_ms", "concurrency", "capacities", "defaults", "instruments", "accounts", "groups", "pipeline", "signatures", "playbooks",
+         "closed_order_ids"];
 
     /// <summary>Loads a configuration file from disk. A missing or unreadable file is reported as an error at <c>$</c>.</summary>
     /// <param name="path">The file.</param>
@@ -197,6 +198,7 @@ public static partial class RiskConfigFile
                 case "rate_window_ms": plan.RateWindow = r.Milliseconds(value, path, 0, minExclusive: true, MaxMilliseconds); break;
                 case "concurrency": plan.Concurrency = r.Enum<GateConcurrency>(value, path); break;
                 case "capacities": ReadCapacities(r, value, path, plan); break;
+                case "closed_order_ids": ReadClosedOrderIds(r, value, path, plan); break;
                 case "defaults": ReadDefaults(r, value, path, plan); break;
                 case "instruments": sawInstruments = true; ReadInstruments(r, value, path, plan); break;
                 case "accounts": ReadAccounts(r, value, path, plan); break;

@@ -22,6 +22,7 @@ internal sealed class ReleaseQueue
     {
         public long OrderId;
         public long Lots;
+        public long TimeNs;   // the fill's event time (when it closes the order, the close remembered for duplicate ids)
         public int Account;
     }
 
@@ -68,10 +69,10 @@ internal sealed class ReleaseQueue
     public bool HasPending => Volatile.Read(ref _ix.Tail) != _ix.Head;
 
     /// <summary>Producer: posts one release. Never blocks, never allocates.</summary>
-    public void Post(int account, long orderId, long lots)
+    public void Post(int account, long orderId, long lots, long timeNs)
     {
         if (_backlogCount != 0) FlushBacklog();
-        if (_backlogCount == 0 && TryEnqueue(account, orderId, lots)) return;
+        if (_backlogCount == 0 && TryEnqueue(account, orderId, lots, timeNs)) return;
         Volatile.Write(ref _overflows, _overflows + 1);
         if (_backlogCount == _backlog.Length)
         {
@@ -80,7 +81,7 @@ internal sealed class ReleaseQueue
             return;
         }
         ref Record r = ref _backlog[(_backlogStart + _backlogCount) % _backlog.Length];
-        r.Account = account; r.OrderId = orderId; r.Lots = lots;
+        r.Account = account; r.OrderId = orderId; r.Lots = lots; r.TimeNs = timeNs;
         Volatile.Write(ref _backlogCount, _backlogCount + 1);
         Volatile.Write(ref _blocked, 1);
     }
@@ -91,14 +92,14 @@ internal sealed class ReleaseQueue
         while (_backlogCount != 0)
         {
             ref Record r = ref _backlog[_backlogStart];
-            if (!TryEnqueue(r.Account, r.OrderId, r.Lots)) return;
+            if (!TryEnqueue(r.Account, r.OrderId, r.Lots, r.TimeNs)) return;
             _backlogStart = (_backlogStart + 1) % _backlog.Length;
             Volatile.Write(ref _backlogCount, _backlogCount - 1);
         }
         if (_lost == 0) Volatile.Write(ref _blocked, 0);
     }
 
-    private bool TryEnqueue(int account, long orderId, long lots)
+    private bool TryEnqueue(int account, long orderId, long lots, long timeNs)
     {
         long tail = _ix.Tail;
         if (tail - _headSeen >= _ring.Length)
@@ -107,7 +108,7 @@ internal sealed class ReleaseQueue
             if (tail - _headSeen >= _ring.Length) return false;
         }
         ref Record r = ref _ring[tail & _mask];
-        r.Account = account; r.OrderId = orderId; r.Lots = lots;
+        r.Account = account; r.OrderId = orderId; r.Lots = lots; r.TimeNs = timeNs;
         Volatile.Write(ref _ix.Tail, tail + 1); // publishes the record
         return true;
     }
@@ -120,7 +121,7 @@ internal sealed class ReleaseQueue
         for (; head != tail; head++)
         {
             ref Record r = ref _ring[head & _mask];
-            if (gate.ConsumeFill<PlainSync>(r.Account, r.OrderId, r.Lots) < r.Lots) unmatched++;
+            if (gate.ConsumeFill<PlainSync>(r.Account, r.OrderId, r.Lots, r.TimeNs) < r.Lots) unmatched++;
         }
         if (unmatched != 0) Volatile.Write(ref _unmatched, _unmatched + unmatched);
         Volatile.Write(ref _ix.Head, head); // frees the slots

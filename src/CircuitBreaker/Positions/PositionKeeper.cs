@@ -232,7 +232,7 @@ public sealed class PositionKeeper
         Remark(ref p, ref a, ins, MarkPrice(ins, price));
         // The balance moves before the order's hold is released: a check in between counts the fill twice (conservative).
         if (_gate.KeepsBalances) SettleFill(acc, ins, side, price, lots * lotSize, pnl);
-        ReleaseWorking(acc, orderId, lots);
+        ReleaseWorking(acc, orderId, lots, t);
         CheckPostTrade(acc, ins, ref p, t);
     }
 
@@ -241,10 +241,10 @@ public sealed class PositionKeeper
 
     /// <summary>Frees the filled lots of the order's working reservation: at once (multi-threaded gate) or through
     /// the gate's release queue (single-writer gate, which counts unmatched releases itself).</summary>
-    private void ReleaseWorking(int acc, long orderId, long lots)
+    private void ReleaseWorking(int acc, long orderId, long lots, long t)
     {
-        if (_releases is { } q) q.Post(acc, orderId, lots);
-        else if (_gate.ConsumeFill(acc, orderId, lots) < lots) _unknownFills++;
+        if (_releases is { } q) q.Post(acc, orderId, lots, t);
+        else if (_gate.ConsumeFill(acc, orderId, lots, t) < lots) _unknownFills++;
     }
 
     private void OnEnginePosition(int acc, int ins, double qty)

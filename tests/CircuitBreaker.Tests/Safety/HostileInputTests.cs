@@ -226,13 +226,15 @@ public class HostileInputTests
     }
 
     /// <summary>Decisions on a fixed set of probe orders (each cancelled right after), fixed time.</summary>
+    private static long s_probeIds;
+
     private static string Probe(GateFixture f)
     {
         var results = new List<string>();
         long t = 1_500_000_000;
         foreach (var (side, px, qty) in new[] { (Side.Buy, 64000.0, 0.01), (Side.Sell, 64000.0, 0.01), (Side.Buy, 96000.0, 0.01), (Side.Buy, 63000.0, 5.0), (Side.Buy, 63000.0, 5.001), (Side.Sell, 65000.0, 5.001) })
         {
-            long id = 900_000 + results.Count;
+            long id = 900_000 + Interlocked.Increment(ref s_probeIds); // fresh: a closed id is refused for the horizon
             var o = new OrderRequest(t, f.Btc, f.Mm, id, side, px, qty);
             results.Add(f.Breaker.Check(in o).ToString());
             var c = OrderRequest.Cancel(t, f.Btc, f.Mm, id);
