@@ -69,6 +69,8 @@ public sealed class DetectionQuality
     }
 
     /// <summary>The configuration-file name of a sensitivity.</summary>
+    /// <param name="s">The setting.</param>
+    /// <returns>Its lower-case name (<c>default</c>, <c>conservative</c>, <c>aggressive</c>).</returns>
     public static string Name(DetectionSensitivity s) => s.ToString().ToLowerInvariant();
 
     /// <summary>docs/detection.md: the quality tables for every sensitivity, the severity rules, then the default matrix and scorecard.</summary>
