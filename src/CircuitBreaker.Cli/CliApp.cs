@@ -107,27 +107,43 @@ public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool in
             },
         };
         var drillReport = new Option<string>("--report") { Description = "Write the scorecard (JSON) to this file.", HelpName = "scorecard.json" };
-        var markdown = new Option<string>("--markdown") { Description = "Write the scorecard as Markdown (docs/detection.md) to this file.", HelpName = "detection.md" };
+        var markdown = new Option<string>("--markdown") { Description = "Write docs/detection.md (detection quality at every sensitivity, severity rules, matrix, scorecard) to this file; with --benign-days the benign report.", HelpName = "detection.md" };
         var tapes = new Option<string>("--tapes") { Description = "Also write each scenario's tape to this folder.", HelpName = "dir" };
         var benignDays = new Option<int>("--benign-days")
         {
             Description = "Instead of the scenarios, replay N generated legitimate trading days (8 regimes, 30-40 min each) and count false alarms per signature.",
             HelpName = "N",
+            CustomParser = r => DayCount(r, "--benign-days"),
+        };
+        var sensitivity = new Option<DetectionSensitivity>("--sensitivity")
+        {
+            Description = "Detection sensitivity of the replays: default, conservative (thresholds x1.5) or aggressive (x0.7).",
+            HelpName = "level",
+            DefaultValueFactory = _ => DetectionSensitivity.Default,
             CustomParser = r =>
             {
                 string token = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v is >= 1 and <= 10_000) return v;
-                r.AddError($"--benign-days must be an integer in 1..10000 (was '{token}')");
-                return 0;
+                foreach (var level in Drills.DetectionQuality.Levels)
+                    if (string.Equals(token, Drills.DetectionQuality.Name(level), StringComparison.Ordinal)) return level;
+                r.AddError($"--sensitivity must be one of: {string.Join(", ", Drills.DetectionQuality.Levels.Select(Drills.DetectionQuality.Name))} (was '{token}')");
+                return DetectionSensitivity.Default;
             },
+        };
+        var qualityDays = new Option<int>("--quality-days")
+        {
+            Description = "With --markdown: benign days per sensitivity in the detection-quality tables (default 20).",
+            HelpName = "N",
+            DefaultValueFactory = _ => 20,
+            CustomParser = r => DayCount(r, "--quality-days"),
         };
         var drill = new Command("drill", "Run the tabletop drill: built-in attack and benign scenarios through the default profile, scored.")
         {
-            scenario, seed, drillReport, markdown, tapes, benignDays,
+            scenario, seed, drillReport, markdown, tapes, benignDays, sensitivity, qualityDays,
         };
         drill.SetAction(p => p.GetValue(benignDays) is int n and > 0
-            ? BenignDrill(n, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes))
-            : Drill(p.GetValue(scenario)!, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes)));
+            ? BenignDrill(n, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes), p.GetValue(sensitivity))
+            : Drill(p.GetValue(scenario)!, p.GetValue(seed), p.GetValue(drillReport), p.GetValue(markdown), p.GetValue(tapes),
+                p.GetValue(sensitivity), p.GetValue(qualityDays)));
 
         var file = new Argument<string>("file") { Description = "The configuration file (JSON)." };
         var check = new Command("check", "Validate a configuration file: every error, with its JSON path.") { file };
@@ -292,6 +308,15 @@ public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool in
         return Ok;
     }
 
+    /// <summary>A day count option: an integer in 1..10000, else a parse error naming the option.</summary>
+    private static int DayCount(System.CommandLine.Parsing.ArgumentResult r, string option)
+    {
+        string token = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+        if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v is >= 1 and <= 10_000) return v;
+        r.AddError($"{option} must be an integer in 1..10000 (was '{token}')");
+        return 0;
+    }
+
     private int ConfigErrors(string path, RiskConfigLoadResult loaded)
     {
         stderr.WriteLine($"error: {path}: {loaded.Errors.Count} problem{(loaded.Errors.Count == 1 ? "" : "s")}");
@@ -299,7 +324,7 @@ public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool in
         return Usage;
     }
 
-    private int Drill(string name, int seed, string? reportPath, string? markdownPath, string? tapeDir)
+    private int Drill(string name, int seed, string? reportPath, string? markdownPath, string? tapeDir, DetectionSensitivity sensitivity, int qualityDays)
     {
         // --scenario accepts only "all" and the built-in names (the parser refuses anything else, with the list).
         IEnumerable<Drills.DrillScenario> scenarios = name == "all" ? Drills.Drill.All : [Drills.Drill.Find(name)!];
@@ -314,15 +339,21 @@ public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool in
             }
         }
         var sw = Stopwatch.StartNew();
-        var card = Drills.DrillRunner.RunAll(scenarios, seed, interactive ? sc => stdout.WriteLine($"  {sc.Scenario.Name} done") : null);
+        // --markdown writes docs/detection.md: the scenarios and the benign days at every sensitivity; the table printed is --sensitivity's.
+        var quality = markdownPath is null ? null
+            : Drills.DetectionQuality.Run(qualityDays, seed, scenarios, interactive ? line => stdout.WriteLine($"  {line}") : null);
+        var card = quality?.Results.First(r => r.Sensitivity == sensitivity).Card
+            ?? Drills.DrillRunner.RunAll(scenarios, seed, interactive ? sc => stdout.WriteLine($"  {sc.Scenario.Name} done") : null,
+                Drills.DetectionQuality.Options(sensitivity));
         stdout.Write(card.ToTable());
+        if (sensitivity != DetectionSensitivity.Default) stdout.WriteLine($"sensitivity {Drills.DetectionQuality.Name(sensitivity)}");
         stdout.WriteLine($"wall time {sw.Elapsed.TotalSeconds:0.0} s");
         if (reportPath is not null) { File.WriteAllText(reportPath, card.ToJson()); stdout.WriteLine($"scorecard: {reportPath}"); }
-        if (markdownPath is not null) { File.WriteAllText(markdownPath, card.ToMarkdown()); stdout.WriteLine($"markdown: {markdownPath}"); }
+        if (quality is not null) { File.WriteAllText(markdownPath!, quality.ToMarkdown()); stdout.WriteLine($"markdown: {markdownPath}"); }
         return Ok;
     }
 
-    private int BenignDrill(int days, int seed, string? reportPath, string? markdownPath, string? tapeDir)
+    private int BenignDrill(int days, int seed, string? reportPath, string? markdownPath, string? tapeDir, DetectionSensitivity sensitivity)
     {
         if (tapeDir is not null)
         {
@@ -335,7 +366,8 @@ public sealed partial class CliApp(TextWriter stdout, TextWriter stderr, bool in
             }
         }
         var sw = Stopwatch.StartNew();
-        var report = Drills.BenignBenchmark.Run(days, seed, progress: interactive ? d => stdout.WriteLine($"  {d.Day.Name} done") : null);
+        var report = Drills.BenignBenchmark.Run(days, seed, Drills.DetectionQuality.Options(sensitivity),
+            progress: interactive ? d => stdout.WriteLine($"  {d.Day.Name} done") : null);
         stdout.Write(report.ToTable());
         stdout.WriteLine($"wall time {sw.Elapsed.TotalSeconds:0.0} s");
         if (reportPath is not null) { File.WriteAllText(reportPath, report.ToJson()); stdout.WriteLine($"benign report: {reportPath}"); }

@@ -25,13 +25,14 @@ public static class DrillRunner
     /// <param name="scenarios">The scenarios to run (default: every built-in one).</param>
     /// <param name="seed">The random generator's seed (default 1).</param>
     /// <param name="progress">Called after each scenario with its score (default: none).</param>
+    /// <param name="on">Options of the "on" replays (default <see cref="ReplayOptions.Default"/>; e.g. <see cref="DetectionQuality.Options"/>).</param>
     /// <returns>The scorecard.</returns>
-    public static Scorecard RunAll(IEnumerable<DrillScenario>? scenarios = null, int seed = 1, Action<DrillScore>? progress = null)
+    public static Scorecard RunAll(IEnumerable<DrillScenario>? scenarios = null, int seed = 1, Action<DrillScore>? progress = null, ReplayOptions? on = null)
     {
         var scores = new List<DrillScore>();
         foreach (var s in scenarios ?? Drill.All)
         {
-            var score = Run(s, seed);
+            var score = Run(s, seed, on);
             progress?.Invoke(score);
             scores.Add(score);
         }

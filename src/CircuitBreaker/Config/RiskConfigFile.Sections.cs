@@ -327,9 +327,14 @@ public static partial class RiskConfigFile
     private static SignatureSwitches ReadSignatures(ConfigReader r, JsonElement value, string path)
     {
         var s = new SignatureSwitches();
-        string[] keys = [.. SignatureSwitches.Keys];
+        string[] keys = [.. SignatureSwitches.Keys, "sensitivity"];
         foreach (var (name, v, p) in r.Properties(value, path, keys, "signature"))
         {
+            if (name == "sensitivity")
+            {
+                if (r.Enum<DetectionSensitivity>(v, p) is { } level) s = s with { Sensitivity = level };
+                continue;
+            }
             bool? on = null;
             if (v.ValueKind == JsonValueKind.Object)
             {

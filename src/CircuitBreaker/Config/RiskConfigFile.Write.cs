@@ -132,6 +132,7 @@ public static partial class RiskConfigFile
 
         w.WriteStartObject("signatures");
         foreach (var key in SignatureSwitches.Keys) w.WriteBoolean(key, signatures.IsEnabled(key));
+        w.WriteString("sensitivity", ConfigNames<DetectionSensitivity>.Of(signatures.Sensitivity));
         w.WriteEndObject();
         w.WriteEndObject();
     }

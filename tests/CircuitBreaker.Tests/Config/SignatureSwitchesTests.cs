@@ -44,4 +44,56 @@ public class SignatureSwitchesTests
         Assert.False(s.IsEnabled("volume_spik"));
         Assert.Same(s, s.With("volume_spik", false));
     }
+
+    [Fact]
+    public void Sensitivity_ScalesEveryDetectorsThresholdsTogether_DefaultKeepsTheDefaults()
+    {
+        foreach (var level in new[] { DetectionSensitivity.Conservative, DetectionSensitivity.Default, DetectionSensitivity.Aggressive })
+        {
+            var d = new SignatureSwitches { Sensitivity = level }.CreateDetectors(Context); // every scaled option set validates
+            double f = level switch { DetectionSensitivity.Conservative => 1.5, DetectionSensitivity.Aggressive => 0.7, _ => 1 };
+            Assert.Equal(11, d.Length);
+            Assert.Equal(new VolumeSpikeOptions().WarningRatio * f, d.OfType<VolumeSpikeDetector>().Single().Options.WarningRatio, 9);
+            Assert.Equal(new PriceVelocityOptions().WarningSigmas * f, d.OfType<PriceVelocityDetector>().Single().Options.WarningSigmas, 9);
+            Assert.Equal(new OracleOptions().DeviationWarningBps * f, d.OfType<OracleDetector>().Single().Options.DeviationWarningBps, 9);
+            Assert.Equal(new LiquidityCollapseOptions().SpreadWarningRatio * f, d.OfType<LiquidityCollapseDetector>().Single().Options.SpreadWarningRatio, 9);
+            Assert.Equal(new MlAnomalyOptions().ThresholdSigmas * f, d.OfType<MlAnomalyDetector>().Single().Options.ThresholdSigmas, 9);
+            Assert.Equal(new RunawayAlgorithmOptions().RateRatio * f, d.OfType<RunawayAlgorithmDetector>().Single().Options.RateRatio, 9);
+            Assert.Equal(new QuoteStuffingOptions().RateRatio * f, d.OfType<QuoteStuffingDetector>().Single().Options.RateRatio, 9);
+            Assert.Equal(new LossVelocityOptions().SwingRatio * f, d.OfType<LossVelocityDetector>().Single().Options.SwingRatio, 9);
+            Assert.Equal(new LossVelocityOptions().MaterialDailyRangeFraction * f, d.OfType<LossVelocityDetector>().Single().Options.MaterialDailyRangeFraction, 9);
+            Assert.Equal(new FlashLoanOptions().MoveBps * f, d.OfType<FlashLoanDetector>().Single().Options.MoveBps, 9);
+            Assert.Equal(new DrainOptions().Ratio * f, d.OfType<DrainDetector>().Single().Options.Ratio, 9);
+            Assert.Equal(new ProductRiskOptions().BarrierWarningPct / f, d.OfType<ProductRiskDetector>().Single().Options.BarrierWarningPct, 9);
+            // Not scaled: staleness, windows, warm-ups.
+            Assert.Equal(new OracleOptions().WarmupUpdates, d.OfType<OracleDetector>().Single().Options.WarmupUpdates);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SignatureSwitches { Sensitivity = (DetectionSensitivity)9 }.CreateDetectors(Context));
+    }
+
+    [Theory]
+    [InlineData("conservative", DetectionSensitivity.Conservative)]
+    [InlineData("default", DetectionSensitivity.Default)]
+    [InlineData("aggressive", DetectionSensitivity.Aggressive)]
+    public void ConfigFile_Sensitivity_ReadAndWrittenBack(string name, DetectionSensitivity level)
+    {
+        var r = RiskConfigFile.Parse($$$"""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"signatures":{"oracle":false,"sensitivity":"{{{name}}}"}}""");
+        Assert.True(r.Succeeded, string.Join("; ", r.Errors));
+        Assert.Equal(level, r.Signatures.Sensitivity);
+        Assert.False(r.Signatures.Oracle);
+        var again = RiskConfigFile.Parse(RiskConfigFile.WriteToString(r.Config, r.PipelineOptions, r.Signatures));
+        Assert.True(again.Succeeded, string.Join("; ", again.Errors));
+        Assert.Equal(r.Signatures, again.Signatures);
+    }
+
+    [Fact]
+    public void ConfigFile_UnknownSensitivity_ErrorWithPathAndTheValues()
+    {
+        var r = RiskConfigFile.Parse("""{"instruments":[{"symbol":"X","kind":"spot","tick":1,"lot":1}],"signatures":{"sensitivity":"loud","drain":3}}""");
+        Assert.False(r.Succeeded);
+        var e = Assert.Single(r.Errors, x => x.ToString().Contains("sensitivity", StringComparison.Ordinal));
+        Assert.Contains("$.signatures.sensitivity", e.ToString(), StringComparison.Ordinal);
+        Assert.Contains("conservative", e.ToString(), StringComparison.Ordinal);
+        Assert.Contains(r.Errors, x => x.ToString().Contains("$.signatures.drain", StringComparison.Ordinal)); // every error in one report
+    }
 }
