@@ -33,8 +33,9 @@ public class FirmDeskSampleTests
         Assert.Contains("[eng-a] kill switch: Account mm-1 Active -> Halted (origin Local, OrderRate)", output);
         foreach (var e in new[] { "eng-b", "eng-c" })
         {
-            Assert.Contains($"[{e}] kill switch: Account mm-1 Active -> Halted (origin Firm,", output);
-            Assert.Contains($"[{e}] kill switch: Account mm-1 Halted -> Active (origin Firm,", output);
+            // provenance: eng-a's propagated trip with eng-a's own reason; the desk's resume
+            Assert.Contains($"[{e}] kill switch: Account mm-1 Active -> Halted (origin FirmEngine eng-a, OrderRate)", output);
+            Assert.Contains($"[{e}] kill switch: Account mm-1 Halted -> Active (origin FirmOperator ", output);
         }
         foreach (var e in new[] { "eng-a", "eng-b", "eng-c" })
         {
