@@ -16,7 +16,7 @@ foreach (var name in new[] { "eng-a", "eng-b", "eng-c" })
         .Account("mm-1", new AccountLimits { MaxOrdersPerWindow = 20 })
         .BuildBreaker();
     breaker.OnTrip((in TripContext c) => Console.WriteLine(
-        $"  [{name}] kill switch: {c.Scope} {breaker.Registry.TargetName(c.Scope, c.Target)} {c.Previous} -> {c.State} (origin {c.Origin}, {c.ReasonName})"));
+        $"  [{name}] kill switch: {c.Scope} {breaker.Registry.TargetName(c.Scope, c.Target)} {c.Previous} -> {c.State} (origin {c.Origin}{(c.IsFirm ? " " + c.ByName : "")}, {c.ReasonName})"));
     var link = new FirmLink(breaker, new FirmLinkOptions { Url = url, Name = name });
     engines.Add((name, breaker, link));
 }

@@ -88,18 +88,20 @@ public sealed partial class CliApp
     {
         var conn = NewFirmConnection();
         var json = new Option<bool>("--json") { Description = "Write the status as JSON." };
-        var c = new Command("status", "Engines (name, host, last heartbeat, connected, safe, applied revision, local restrictions) and firm restrictions.");
+        var c = new Command("status", "Engines (name, host, heartbeat received, live by receipt time, safe, applied revision, local restrictions), firm restrictions, the aggregator holding the lease and since when, firm exposure vs firm limits.");
         conn.AddTo(c); c.Options.Add(json);
         c.SetAction(p => RunFirm("firm status", conn.Options(p, "operator"), async op =>
         {
             var engines = await op.EnginesAsync().ConfigureAwait(false);
             var state = await op.StateAsync().ConfigureAwait(false);
-            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var agg = await op.AggregatorAsync().ConfigureAwait(false);
             if (p.GetValue(json))
             {
                 var doc = new
                 {
-                    engines = engines.Select(e => new { e.Name, e.Host, e.Pid, last_heartbeat_ms_ago = now - e.WallMs, live = op.IsLive(e), e.Safe, applied_rev = e.AppliedRevision, e.Applied, e.Ignored, local = e.Local }),
+                    engines = engines.Select(e => new { e.Name, e.Host, e.Pid, received_ms_ago = (long?)op.SinceReceived(e)?.TotalMilliseconds, sender_wall_ms = e.WallMs, live = op.IsLive(e), e.Safe, applied_rev = e.AppliedRevision, e.Applied, e.Ignored, local = e.Local }),
+                    aggregator = agg is null ? null : new { holder = agg.Holder, host = agg.Host, pid = agg.Pid, since_ms = agg.SinceUnixMs, renewed_ms = agg.RenewedUnixMs },
+                    exposure = agg?.Limits.Select(l => new { l.Scope, l.Target, l.Gross, l.MaxGross, l.Net, l.MaxNet, l.Pnl, l.MaxDailyLoss, l.Engines }),
                     restrictions = state.Where(x => x.Record.StateValue != TradingState.Active).Select(x => new { key = x.Key, rev = x.Revision, scope = x.Record.Scope, target = x.Record.Target, state = x.Record.State, reason = x.Record.Reason, origin = x.Record.Origin, by = x.Record.By }),
                 };
                 stdout.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true }));
@@ -107,12 +109,21 @@ public sealed partial class CliApp
             }
             stdout.WriteLine("engines:");
             foreach (var e in engines.OrderBy(e => e.Name, StringComparer.Ordinal))
-                stdout.WriteLine($"  {e.Name,-16} {e.Host,-16} heartbeat {now - e.WallMs,6} ms ago  {(op.IsLive(e) ? "live" : "LOST")}{(e.Safe ? " SAFE" : "")}  rev {e.AppliedRevision}  applied {e.Applied} ignored {e.Ignored}  local: {(e.Local.Count == 0 ? "none" : string.Join("; ", e.Local))}");
+                stdout.WriteLine($"  {e.Name,-16} {e.Host,-16} heartbeat received {(long)(op.SinceReceived(e)?.TotalMilliseconds ?? -1),6} ms ago  {(op.IsLive(e) ? "live" : "LOST")}{(e.Safe ? " SAFE" : "")}  rev {e.AppliedRevision}  applied {e.Applied} ignored {e.Ignored}  local: {(e.Local.Count == 0 ? "none" : string.Join("; ", e.Local))}");
             stdout.WriteLine("firm restrictions:");
             var restricted = state.Where(x => x.Record.StateValue != TradingState.Active).ToList();
             if (restricted.Count == 0) stdout.WriteLine("  none");
             foreach (var (key, rev, r) in restricted)
                 stdout.WriteLine($"  {r.Scope} {r.Target} {r.State} by {r.By} ({r.Origin}): {r.Reason}  [{key} rev {rev}]");
+            stdout.WriteLine(agg is null ? "aggregator: none" : string.Create(CultureInfo.InvariantCulture,
+                $"aggregator: {agg.Holder} on {agg.Host} (pid {agg.Pid}) holds the lease since {DateTimeOffset.FromUnixTimeMilliseconds(agg.SinceUnixMs):yyyy-MM-dd HH:mm:ss.fff} UTC (its clock)"));
+            if (agg is { Limits.Count: > 0 })
+            {
+                stdout.WriteLine("firm exposure vs limits:");
+                static string Of(double v, double? max) => string.Create(CultureInfo.InvariantCulture, $"{v:0.##} / {(max is { } m ? m.ToString("0.##", CultureInfo.InvariantCulture) : "-")}");
+                foreach (var l in agg.Limits)
+                    stdout.WriteLine($"  {l.Scope,-8} {l.Target,-16} gross {Of(l.Gross, l.MaxGross),-24} net {Of(l.Net, l.MaxNet),-24} pnl {Of(l.Pnl, l.MaxDailyLoss is { } d ? -d : null),-24} engines {l.Engines}");
+            }
             return Ok;
         }));
         return c;

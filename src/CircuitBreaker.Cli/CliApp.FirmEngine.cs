@@ -111,11 +111,27 @@ public sealed partial class CliApp
             Console.CancelKeyPress += onCancel;
             try
             {
-                var stdinClosed = stopAfter is null ? Task.Run(() => { while (Console.In.ReadLine() is not null) { } }) : Task.Delay(Timeout.Infinite, cts.Token);
+                // Standard input is read on its own background thread, never on a pool thread the link's tasks (which apply the
+                // firm state) need: a blocking read must not starve them.
+                var stdinClosed = stopAfter is null ? StdinClosed() : Task.Delay(Timeout.Infinite, cts.Token);
                 try { Task.WhenAny(stdinClosed, Task.Delay(Timeout.Infinite, cts.Token)).GetAwaiter().GetResult(); }
                 catch (OperationCanceledException) { }
             }
             finally { Console.CancelKeyPress -= onCancel; }
+        }
+
+        /// <summary>Completes when standard input closes; the read runs on a dedicated background thread.</summary>
+        private static Task StdinClosed()
+        {
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var reader = new Thread(() =>
+            {
+                try { while (Console.In.ReadLine() is not null) { } }
+                catch (IOException) { }
+                closed.TrySetResult();
+            }) { IsBackground = true, Name = "firm-engine-stdin" };
+            reader.Start();
+            return closed.Task;
         }
 
         public void Detach()

@@ -124,8 +124,27 @@ public sealed class FirmAggregator : IAsyncDisposable
         try { await watch.ConfigureAwait(false); } catch (OperationCanceledException) { }
     }
 
-    private byte[] LeaseValue() => JsonSerializer.SerializeToUtf8Bytes(
-        new FirmLease { Holder = Name, WallMs = _options.Link.Clock.GetUtcNow().ToUnixTimeMilliseconds() }, FirmJson.Default.FirmLease);
+    private long _sinceMs;
+
+    /// <summary>The lease's value: who holds it, since when, and the firm limits with the totals last summed (for <c>firm status</c>).</summary>
+    private byte[] LeaseValue()
+    {
+        long now = _options.Link.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var lease = new FirmLease { Holder = Name, WallMs = now, SinceMs = _active ? _sinceMs : now, Host = _options.Link.Host, Pid = Environment.ProcessId };
+        var totals = Totals();
+        static double? Limit(double v) => double.IsFinite(v) ? v : null;
+        foreach (var (scope, limits) in new[] { (Scope.Account, _options.Accounts), (Scope.Group, _options.Groups) })
+            foreach (var (target, limit) in limits)
+            {
+                var t = totals.GetValueOrDefault(FirmKeys.ScopeName(scope) + " " + target);
+                lease.Limits.Add(new FirmLimitStatus
+                {
+                    Scope = FirmKeys.ScopeName(scope), Target = target, MaxGross = Limit(limit.MaxGross), MaxNet = Limit(limit.MaxNet),
+                    MaxDailyLoss = scope == Scope.Account ? Limit(limit.MaxDailyLoss) : null, Gross = t.Gross, Net = t.Net, Pnl = t.Pnl, Engines = t.Engines,
+                });
+            }
+        return JsonSerializer.SerializeToUtf8Bytes(lease, FirmJson.Default.FirmLease);
+    }
 
     /// <summary>Renews the lease when active; otherwise creates it when absent, or takes it over when its revision has not
     /// moved for the lease timeout (measured here, so clocks of other hosts do not matter).</summary>
@@ -177,6 +196,7 @@ public sealed class FirmAggregator : IAsyncDisposable
         _renewedAt = Now();
         _active = true;
         Interlocked.Increment(ref _activations);
+        _sinceMs = _options.Link.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         _log($"aggregator {Name}: active ({why}; lease revision {revision}; {written.Count} restriction(s) of the aggregator on record)");
         await plane.AuditAsync(FirmKeys.AggregatorPrefix, new FirmAuditEntry
         {

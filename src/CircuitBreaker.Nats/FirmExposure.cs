@@ -53,4 +53,42 @@ internal sealed class FirmLease
     [JsonPropertyName("v")] public int Version { get; set; } = 1;
     [JsonPropertyName("holder")] public string Holder { get; set; } = "";
     [JsonPropertyName("wall_ms")] public long WallMs { get; set; }
+    /// <summary>When the holder took the lease (its wall clock, Unix ms; 0 when unknown).</summary>
+    [JsonPropertyName("since_ms")] public long SinceMs { get; set; }
+    [JsonPropertyName("host")] public string Host { get; set; } = "";
+    [JsonPropertyName("pid")] public int Pid { get; set; }
+    /// <summary>The holder's firm limits with the totals it last summed (null maximum: no limit).</summary>
+    [JsonPropertyName("limits")] public List<FirmLimitStatus> Limits { get; set; } = [];
 }
+
+/// <summary>One firm limit and the firm total against it, as the active aggregator last summed it (in its lease).</summary>
+public sealed class FirmLimitStatus
+{
+    /// <summary>account or group.</summary>
+    [JsonPropertyName("scope")] public string Scope { get; set; } = "";
+    /// <summary>Account or group name.</summary>
+    [JsonPropertyName("target")] public string Target { get; set; } = "";
+    /// <summary>Maximum gross exposure (null: none).</summary>
+    [JsonPropertyName("max_gross")] public double? MaxGross { get; set; }
+    /// <summary>Maximum |net| exposure (null: none).</summary>
+    [JsonPropertyName("max_net")] public double? MaxNet { get; set; }
+    /// <summary>Maximum daily loss (accounts; null: none).</summary>
+    [JsonPropertyName("max_daily_loss")] public double? MaxDailyLoss { get; set; }
+    /// <summary>Firm gross exposure, summed over every engine.</summary>
+    [JsonPropertyName("gross")] public double Gross { get; set; }
+    /// <summary>Firm net exposure.</summary>
+    [JsonPropertyName("net")] public double Net { get; set; }
+    /// <summary>Firm PnL today.</summary>
+    [JsonPropertyName("pnl")] public double Pnl { get; set; }
+    /// <summary>Engines reporting.</summary>
+    [JsonPropertyName("engines")] public int Engines { get; set; }
+}
+
+/// <summary>The active aggregator as the plane records it (<see cref="FirmOperator.AggregatorAsync"/>).</summary>
+/// <param name="Holder">The aggregator holding the lease.</param>
+/// <param name="Host">Its host.</param>
+/// <param name="Pid">Its process id.</param>
+/// <param name="SinceUnixMs">When it took the lease (its clock, Unix ms).</param>
+/// <param name="RenewedUnixMs">Its last renewal (its clock, Unix ms).</param>
+/// <param name="Limits">The firm limits and the totals it last summed.</param>
+public sealed record FirmAggregatorStatus(string Holder, string Host, int Pid, long SinceUnixMs, long RenewedUnixMs, IReadOnlyList<FirmLimitStatus> Limits);

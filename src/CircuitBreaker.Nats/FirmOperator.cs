@@ -47,10 +47,42 @@ public sealed class FirmOperator : IAsyncDisposable
         return new FirmOperator(plane, options);
     }
 
-    /// <summary>Engines' latest heartbeats (live or not).</summary>
+    private readonly object _receiptGate = new();
+    /// <summary>Per engine: when the server received its latest heartbeat (the server's clock: the KV entry's creation time).</summary>
+    private readonly Dictionary<string, DateTimeOffset> _receipts = new(StringComparer.Ordinal);
+    /// <summary>The server's clock when this operator last probed it, and this operator's timestamp then.</summary>
+    private (DateTimeOffset ServerNow, long At)? _probe;
+
+    /// <summary>Engines' latest heartbeats (live or not). Liveness (<see cref="IsLive"/>) is judged by receipt time: when
+    /// the server received each heartbeat, against the server's clock now (probed by this call with a put of its own), never
+    /// on the sender's timestamp.</summary>
     /// <param name="ct">Cancels the call (default none).</param>
     /// <returns>One heartbeat per engine that ever joined (malformed ones skipped).</returns>
     public async Task<IReadOnlyList<FirmHeartbeat>> EnginesAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            var lease = await _plane.OpenAsync(FirmKeys.LeaseBucket, _options.Replicas, ct).ConfigureAwait(false);
+            ulong rev = await lease.PutAsync("probe", new byte[] { 1 }, cancellationToken: ct).ConfigureAwait(false);
+            long at = _options.Clock.GetTimestamp();
+            var probe = await lease.GetEntryAsync<byte[]>("probe", revision: rev, cancellationToken: ct).ConfigureAwait(false);
+            lock (_receiptGate) _probe = (probe.Created, at);
+        }
+        catch (NatsException)
+        {
+            // not allowed to probe (an engine's credential) or the plane is away: without the server's clock no engine
+            // can be judged live (a command is then written, or refused, without waiting for any)
+            lock (_receiptGate) _probe = null;
+        }
+        return await ReadEnginesAsync(ct).ConfigureAwait(false);
+    }
+
+    private void Receive(string name, DateTimeOffset created)
+    {
+        lock (_receiptGate) _receipts[name] = created;
+    }
+
+    private async Task<List<FirmHeartbeat>> ReadEnginesAsync(CancellationToken ct)
     {
         var list = new List<FirmHeartbeat>();
         await foreach (var key in Keys(_plane.Engines, ct).ConfigureAwait(false))
@@ -59,17 +91,59 @@ public sealed class FirmOperator : IAsyncDisposable
             if (!entry.Success || entry.Value.Value is null) continue;
             try
             {
-                if (JsonSerializer.Deserialize(entry.Value.Value, FirmJson.Default.FirmHeartbeat) is { Version: 1 } hb) list.Add(hb);
+                if (JsonSerializer.Deserialize(entry.Value.Value, FirmJson.Default.FirmHeartbeat) is { Version: 1 } hb && hb.Name == key)
+                {
+                    Receive(key, entry.Value.Created);
+                    list.Add(hb);
+                }
             }
             catch (JsonException) { /* a malformed heartbeat is not an engine */ }
         }
         return list;
     }
 
-    /// <summary>True when the engine's last heartbeat is within its grace of now.</summary>
+    /// <summary>True when the server received the engine's latest heartbeat within the engine's grace (at least 500 ms)
+    /// of the server's clock now (probed by <see cref="EnginesAsync"/>, advanced by this operator's <see cref="FirmLinkOptions.Clock"/>
+    /// since). Both instants are the server's receipt clock, so clock skew between the engine's, the operator's and the
+    /// server's hosts cannot make a live engine look dead or a dead one live; the heartbeat's own wall time is never used.</summary>
     /// <param name="hb">An engine's heartbeat (from <see cref="EnginesAsync"/>).</param>
-    /// <returns>True when its wall time is within max(its grace, 500 ms) of this operator's clock.</returns>
-    public bool IsLive(FirmHeartbeat hb) => _options.Clock.GetUtcNow().ToUnixTimeMilliseconds() - hb.WallMs <= Math.Max(hb.GraceMs, 500);
+    /// <returns>True when live by receipt time.</returns>
+    public bool IsLive(FirmHeartbeat hb)
+    {
+        ArgumentNullException.ThrowIfNull(hb);
+        return SinceReceived(hb) is { } age && age <= TimeSpan.FromMilliseconds(Math.Max(hb.GraceMs, 500));
+    }
+
+    /// <summary>How long ago (the server's clock) the server received the engine's latest heartbeat; null when this
+    /// operator has not read it through <see cref="EnginesAsync"/>.</summary>
+    /// <param name="hb">An engine's heartbeat (from <see cref="EnginesAsync"/>).</param>
+    /// <returns>The age at receipt, or null.</returns>
+    public TimeSpan? SinceReceived(FirmHeartbeat hb)
+    {
+        ArgumentNullException.ThrowIfNull(hb);
+        lock (_receiptGate)
+        {
+            if (_probe is not { } probe || !_receipts.TryGetValue(hb.Name, out var created)) return null;
+            return probe.ServerNow + _options.Clock.GetElapsedTime(probe.At) - created;
+        }
+    }
+
+    /// <summary>The active aggregator: who holds the lease, since when, and the firm limits with the totals it last summed;
+    /// null when no aggregator has taken the lease (or its value is not readable).</summary>
+    /// <param name="ct">Cancels the call (default none).</param>
+    /// <returns>The aggregator's status, or null.</returns>
+    public async Task<FirmAggregatorStatus?> AggregatorAsync(CancellationToken ct = default)
+    {
+        var lease = await _plane.OpenAsync(FirmKeys.LeaseBucket, _options.Replicas, ct).ConfigureAwait(false);
+        var entry = await lease.TryGetEntryAsync<byte[]>(FirmKeys.AggregatorLease, cancellationToken: ct).ConfigureAwait(false);
+        if (!entry.Success || entry.Value.Value is not { } data || data.Length > 256 * 1024) return null;
+        try
+        {
+            return JsonSerializer.Deserialize(data, FirmJson.Default.FirmLease) is { Version: 1 } l
+                ? new FirmAggregatorStatus(l.Holder, l.Host, l.Pid, l.SinceMs, l.WallMs, l.Limits) : null;
+        }
+        catch (JsonException) { return null; }
+    }
 
     /// <summary>Firm restrictions (and resumes) in the state bucket, by key.</summary>
     /// <param name="ct">Cancels the call (default none).</param>

@@ -1,3 +1,4 @@
+using CircuitBreaker.Cli;
 using CircuitBreaker.Nats;
 
 namespace CircuitBreaker.Tests.Firm;
@@ -87,10 +88,29 @@ public class FirmAggregatorTests
             Wait, () => string.Join("\n", log));
         Assert.Equal(1, first.Breaches);
 
+        // firm status shows the aggregator holding the lease and the firm exposure against the firm limits (table and JSON)
+        Eventually.True(() => CliRun.Run("firm", "status", "--server", server.Url).Out.Contains("gross 128000 / 100000", StringComparison.Ordinal), Wait,
+            () => CliRun.Run("firm", "status", "--server", server.Url).Out);
+        var (src, table, _) = CliRun.Run("firm", "status", "--server", server.Url);
+        Assert.Equal(CliApp.Ok, src);
+        Assert.Matches(@"aggregator: agg-1 on \S+ \(pid \d+\) holds the lease since \d{4}-\d\d-\d\d ", table);
+        Assert.Matches(@"account\s+mm-1\s+gross 128000 / 100000\s+net 128000 / -\s+pnl 0 / -\s+engines 2", table);
+        Assert.Matches(@"account\s+mm-2\s+gross 0 / -\s+net 0 / -\s+pnl 0 / -5000\s+engines 0", table);
+        var (jrc, json, _) = CliRun.Run("firm", "status", "--server", server.Url, "--json");
+        Assert.Equal(CliApp.Ok, jrc);
+        using (var doc = System.Text.Json.JsonDocument.Parse(json))
+        {
+            Assert.Equal("agg-1", doc.RootElement.GetProperty("aggregator").GetProperty("holder").GetString());
+            var mm1 = doc.RootElement.GetProperty("exposure").EnumerateArray().Single(x => x.GetProperty("target").GetString() == "mm-1");
+            Assert.Equal((128_000.0, 100_000.0, 2), (mm1.GetProperty("gross").GetDouble(), mm1.GetProperty("max_gross").GetDouble(), mm1.GetProperty("engines").GetInt32()));
+        }
+
         await first.CrashAsync(); // dies without releasing its lease
         Eventually.True(() => second.IsActive, Wait, () => "takeover: " + string.Join("\n", log));
         Assert.Equal(1, second.Activations);
         Assert.Contains(log, l => l.Contains("agg-2: active (takeover", StringComparison.Ordinal));
+        Eventually.True(() => CliRun.Run("firm", "status", "--server", server.Url).Out.Contains("aggregator: agg-2 on ", StringComparison.Ordinal), Wait,
+            () => CliRun.Run("firm", "status", "--server", server.Url).Out);
         Thread.Sleep(300);
         Assert.Equal(0, second.Breaches); // mm-1's restriction is on record: not written again
 

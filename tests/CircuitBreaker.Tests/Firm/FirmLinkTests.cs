@@ -77,6 +77,38 @@ public class FirmLinkTests
     }
 
     [Fact]
+    public async Task Liveness_JudgedByReceiptTime_SenderClockSkewIgnored()
+    {
+        using var server = new NatsServer();
+        // ghost's host clock was an hour ahead, and it died: its last heartbeat says it is from the future.
+        await using var raw = new NatsConnection(new NatsOpts { Url = server.Url });
+        var engines = await new NatsKVContext(new NatsJSContext(raw)).CreateStoreAsync(new NatsKVConfig("cbfirm-engines") { History = 1 });
+        var ghost = new FirmHeartbeat { Name = "ghost", Host = "h2", WallMs = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(), GraceMs = 500 };
+        await engines.PutAsync("ghost", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(ghost));
+        // eng-late's host clock is an hour behind: every heartbeat it sends says it is an hour old.
+        await using var late = new FirmEngine(server.Url, "eng-late");
+        late.Options.Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
+        await late.StartAsync();
+
+        await using var op = await FirmOperator.ConnectAsync(Eventually.Operator(server.Url));
+        Eventually.True(() =>
+        {
+            var seen = op.EnginesAsync().Result;
+            return seen.Count == 2 && op.IsLive(seen.Single(e => e.Name == "eng-late")) && !op.IsLive(seen.Single(e => e.Name == "ghost"));
+        }, Wait, () => "eng-late live (slow clock), ghost not live (fast clock, dead)");
+        Assert.True(op.SinceReceived((await op.EnginesAsync()).Single(e => e.Name == "eng-late")) < TimeSpan.FromSeconds(1));
+
+        // A command waits for eng-late (and acknowledges), never for the ghost.
+        var halt = await op.CommandAsync(Scope.Account, "mm-1", TradingState.Halted, "skew drill", TimeSpan.FromSeconds(10));
+        Assert.True(halt.AllAcked, string.Join(", ", halt.Engines));
+        Assert.Equal("eng-late", Assert.Single(halt.Engines).Engine);
+
+        // eng-late stops: by receipt time it stops being live after its grace (1 s), whatever its timestamps said.
+        await late.StopLinkAsync();
+        Eventually.True(() => { var hb = op.EnginesAsync().Result.Single(e => e.Name == "eng-late"); return !op.IsLive(hb); }, Wait, () => "eng-late still live");
+    }
+
+    [Fact]
     public async Task BadMessages_OnEverySubject_IgnoredAndCounted_NeverRelax()
     {
         using var server = new NatsServer();

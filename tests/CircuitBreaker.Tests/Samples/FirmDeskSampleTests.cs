@@ -33,9 +33,9 @@ public class FirmDeskSampleTests
         Assert.Contains("[eng-a] kill switch: Account mm-1 Active -> Halted (origin Local, OrderRate)", output);
         foreach (var e in new[] { "eng-b", "eng-c" })
         {
-            // Provenance: the halt came from another engine's trip, the resume from the operator.
-            Assert.Contains($"[{e}] kill switch: Account mm-1 Active -> Halted (origin FirmEngine, OrderRate)", output);
-            Assert.Contains($"[{e}] kill switch: Account mm-1 Halted -> Active (origin FirmOperator,", output);
+            // provenance: eng-a's propagated trip with eng-a's own reason; the desk's resume
+            Assert.Contains($"[{e}] kill switch: Account mm-1 Active -> Halted (origin FirmEngine eng-a, OrderRate)", output);
+            Assert.Contains($"[{e}] kill switch: Account mm-1 Halted -> Active (origin FirmOperator ", output);
         }
         foreach (var e in new[] { "eng-a", "eng-b", "eng-c" })
         {
