@@ -39,7 +39,14 @@ public class OrderTableSpillTests
         Assert.Equal(0, f.Breaker.Gate.WorkingOrders);
         Assert.Equal(0, table.SpilledCount());
         Assert.Equal(0, table.CountLive());
-        // and the table is reusable with the same ids
+        // the closed ids are refused for the horizon (RiskConfig.ClosedOrderIds), and nothing was placed for them
+        foreach (long id in placed) Assert.Equal(RejectReason.DuplicateOrderId, f.Send(Side.Buy, 64000.0, 0.001, id: id).Reason);
+        Assert.Equal(0, table.CountLive());
+        // and the table is reusable with the same ids once the closed-id memory is off
+        f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9 }, more: b => b.Capacity(orders: 8).ClosedOrderIds(0, TimeSpan.FromSeconds(1)), concurrency: mode);
+        table = f.Breaker.Gate.Orders;
+        foreach (long id in placed) Assert.True(f.Send(Side.Buy, 64000.0, 0.001, id: id).IsAccepted);
+        foreach (long id in placed) Assert.True(f.Cancel(id).IsAccepted);
         foreach (long id in placed) Assert.True(f.Send(Side.Buy, 64000.0, 0.001, id: id).IsAccepted);
         foreach (long id in placed) Assert.Equal(RejectReason.DuplicateOrderId, f.Send(Side.Buy, 64000.0, 0.001, id: id).Reason);
     }
