@@ -19,6 +19,8 @@ internal sealed class ConfigPlan
     public long? Version;
     public TimeSpan? RateWindow;
     public GateConcurrency? Concurrency;
+    public int? MaxListOrders;
+    public ListRateMode? ListRate;
     public int? Accounts, Pairs, Orders;
     public InstrumentLimits DefaultInstrument = new();
     public AccountLimits DefaultAccount = new();
@@ -93,6 +95,7 @@ internal sealed class ConfigPlan
         if (Version is { } v) b.Version(v);
         if (RateWindow is { } w) b.RateWindow(w);
         if (Concurrency is { } c) b.Concurrency(c);
+        if (MaxListOrders is not null || ListRate is not null) b.Lists(MaxListOrders ?? RiskDefaults.MaxListOrders, ListRate ?? ListRateMode.PerList);
         b.Capacity(Accounts, Pairs, Orders);
         b.DefaultInstrumentLimits(DefaultInstrument);
         b.DefaultAccountLimits(DefaultAccount);

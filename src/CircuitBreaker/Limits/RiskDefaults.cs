@@ -44,4 +44,10 @@ public static class RiskDefaults
     public const int MaxOpenOrdersPerAccount = 2_000;
     /// <summary>Settlement currency of an instrument whose limits name none: <c>USD</c>.</summary>
     public const string SettlementCurrency = "USD";
+    /// <summary>Children an order list or amendment batch may have: 32 (a bracket has 3, an OCO 2; a basket of 32 is already
+    /// a program trade, which an engine splits).</summary>
+    public const int MaxListOrders = 32;
+    /// <summary>The largest <see cref="RiskConfig.MaxListOrders"/> a configuration may set: 256 (a list's bookkeeping lives
+    /// on the checking thread's stack, about 100 B per child).</summary>
+    public const int MaxListOrdersCeiling = 256;
 }
