@@ -41,6 +41,20 @@ public sealed class Breaker : IDisposable
     /// <returns>Accepted, or rejected with a <see cref="RejectReason"/> and the <see cref="Scope"/> that imposed it; never throws for bad input.</returns>
     public Decision Check(in OrderRequest order) => Gate.Check(in order);
 
+    /// <summary>Decides an order list (bracket, OCO, basket) as one unit, all accepted or all refused (see
+    /// <see cref="PreTradeGate.CheckList"/>). Allocates nothing and takes no lock; thread rules as <see cref="Check"/>.</summary>
+    /// <param name="children">The list's new orders, one account.</param>
+    /// <param name="decisions">Receives one decision per child.</param>
+    /// <returns>Accepted when every child is; otherwise the first refused child's decision (or the list's own reason).</returns>
+    public Decision CheckList(ReadOnlySpan<OrderRequest> children, Span<Decision> decisions) => Gate.CheckList(children, decisions);
+
+    /// <summary>Decides a batch of amendments (replaces) atomically, all accepted or all refused (see
+    /// <see cref="PreTradeGate.CheckBatch"/>). Allocates nothing; thread rules as <see cref="Check"/>.</summary>
+    /// <param name="amendments">The replaces, one account, each order id once.</param>
+    /// <param name="decisions">Receives one decision per amendment.</param>
+    /// <returns>Accepted when every amendment is; otherwise the first refused one's decision (or the batch's own reason).</returns>
+    public Decision CheckBatch(ReadOnlySpan<OrderRequest> amendments, Span<Decision> decisions) => Gate.CheckBatch(amendments, decisions);
+
     /// <summary>Applies a market-data, fill or position event, or a start-of-day command, to positions, PnL and reference
     /// prices. One thread only (the evaluator's when a <c>RiskPipeline</c> runs: publish to it instead). Allocates nothing.</summary>
     /// <param name="e">The event; unknown ids and non-finite numbers are ignored.</param>

@@ -24,6 +24,8 @@ public sealed class CircuitBreakerBuilder
     private int _orderCapacity = 65_536;
     private long _version = 1;
     private GateConcurrency _concurrency = GateConcurrency.MultiThreaded;
+    private int _maxListOrders = RiskDefaults.MaxListOrders;
+    private ListRateMode _listRate = ListRateMode.PerList;
 
     /// <summary>Largest preallocated self-match book (pairs × depth × 2 sides × 8 B) <see cref="SelfMatchBookLimit"/> accepts: 512 MiB.</summary>
     public const long MaxOrderBookBytes = 512L << 20;
@@ -190,6 +192,18 @@ public sealed class CircuitBreakerBuilder
     /// <returns>This builder, for chaining.</returns>
     public CircuitBreakerBuilder Concurrency(GateConcurrency mode) { _concurrency = mode; return this; }
 
+    /// <summary>Order lists and amendment batches (<see cref="PreTradeGate.CheckList"/>, <see cref="PreTradeGate.CheckBatch"/>):
+    /// the most children one may have, and how it counts in the rate windows.</summary>
+    /// <param name="maxOrders">Children per list or batch, 1..<see cref="RiskDefaults.MaxListOrdersCeiling"/> (default <see cref="RiskDefaults.MaxListOrders"/>, 32).</param>
+    /// <param name="rate">One rate unit per list (default) or per child.</param>
+    /// <returns>This builder, for chaining. Allocates nothing.</returns>
+    public CircuitBreakerBuilder Lists(int maxOrders = RiskDefaults.MaxListOrders, ListRateMode rate = ListRateMode.PerList)
+    {
+        _maxListOrders = maxOrders;
+        _listRate = rate;
+        return this;
+    }
+
     /// <summary>Configuration version recorded with incidents. Default 1.</summary>
     /// <param name="version">Any number you track configurations by (default 1).</param>
     /// <returns>This builder, for chaining.</returns>
@@ -212,6 +226,8 @@ public sealed class CircuitBreakerBuilder
         if (_accountCapacity < Math.Max(1, _registry.AccountCount)) errors.Add($"account capacity {_accountCapacity} is below the {_registry.AccountCount} declared accounts (and must be >= 1)");
         if (_pairCapacity < 1) errors.Add($"pair capacity must be >= 1 (was {_pairCapacity})");
         if (_orderCapacity < 1 || _orderCapacity > MaxOrderCapacity) errors.Add($"order capacity must be between 1 and {MaxOrderCapacity} (was {_orderCapacity})");
+        if (_maxListOrders < 1 || _maxListOrders > RiskDefaults.MaxListOrdersCeiling) errors.Add($"max list orders must be between 1 and {RiskDefaults.MaxListOrdersCeiling} (was {_maxListOrders})");
+        if (!Enum.IsDefined(_listRate)) errors.Add($"list rate mode {(int)_listRate} is not a defined ListRateMode");
         LimitsValidation.Validate("default instrument limits", _defaultInstrument, errors);
         LimitsValidation.ValidateAccount("default account limits", _defaultAccount, errors);
         foreach (var (symbol, limits) in _instrumentLimits)
@@ -255,7 +271,7 @@ public sealed class CircuitBreakerBuilder
             groups[g] = new GroupRule(_groupLimits.GetValueOrDefault(_registry.GroupName(new GroupId(g))) ?? new GroupLimits());
         return new RiskConfig(_registry, rules, accounts, groups, effective, accountLimits, (long)_rateWindow.TotalNanoseconds,
             _accountCapacity, _pairCapacity, _orderCapacity, _version, _concurrency, currencies, _closedOrderIds,
-            _closedOrderIdHorizon.Ticks >= long.MaxValue / 100 ? long.MaxValue : _closedOrderIdHorizon.Ticks * 100);
+            _closedOrderIdHorizon.Ticks >= long.MaxValue / 100 ? long.MaxValue : _closedOrderIdHorizon.Ticks * 100) { MaxListOrders = _maxListOrders, ListRate = _listRate };
     }
 
     private static InstrumentLimits Merge(InstrumentLimits? own, InstrumentLimits d) => own is null ? d : new InstrumentLimits

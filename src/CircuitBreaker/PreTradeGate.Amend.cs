@@ -23,8 +23,10 @@ public sealed partial class PreTradeGate
         return Decision.Accept;
     }
 
-    /// <summary>A replace is checked like a new order for its new total quantity and price; in reduce-only it may only shrink.</summary>
-    private Decision CheckReplace<TSync>(in OrderRequest o) where TSync : struct, ISync
+    /// <summary>A replace is checked like a new order for its new total quantity and price; in reduce-only it may only shrink.
+    /// Under <see cref="RatesByList"/> (an amendment of <see cref="CheckBatch"/>) the batch took the rate units, and an
+    /// accepted replace keeps its entry held (Busy) for the batch to commit or restore.</summary>
+    private Decision CheckReplace<TSync, TRates>(in OrderRequest o) where TSync : struct, ISync where TRates : struct, IRates
     {
         var cfg = _config;
         int ins = o.Instrument.Value, acc = o.Account.Value;
@@ -41,41 +43,45 @@ public sealed partial class PreTradeGate
         // Take the order first, waiting out a fill, cancel or replace another thread holds on it: a working order must
         // never be reported unknown because the position keeper was filling part of it at that moment. Every refusal
         // from here on puts the entry back unchanged.
-        int idx = Orders.TakeWaiting<TSync>(acc, o.OrderId);
+        int idx = TRates.Counted ? Orders.TakeWaiting<TSync>(acc, o.OrderId) : Orders.Find(acc, o.OrderId, held: true); // a batch holds its orders already
         if (idx < 0) return Decision.Reject(RejectReason.UnknownOrder);
         ref OrderTable.Entry e = ref Orders[idx];
         ref PairBook.Pair p = ref Pairs[e.Pair];
-        if (p.Instrument != ins) { Orders.PutBack(idx); return Decision.Reject(RejectReason.UnknownOrder); } // the id names an order on another instrument
+        if (p.Instrument != ins) { PutBack<TRates>(idx); return Decision.Reject(RejectReason.UnknownOrder); } // the id names an order on another instrument
         ref MarketState m = ref Market[ins];
         // A replace that only shrinks the order at its own price lowers risk: it is not held to the collar or the
         // fat-finger guard again (the market may have moved since the order was accepted), only to the notional bounds.
         bool lowersRisk = px == e.PriceTicks && lots <= Volatile.Read(ref e.RemainingLots);
         bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double npl, marketChecks: !lowersRisk);
-        if (bad != RejectReason.None) { Orders.PutBack(idx); return PriceReject(bad, in r, ref p, ref m, px, lots, scale, o.TimeNs); }
-        if (o.HasTriggerPrice && !TriggerOk(in o, in r, ref m, out var trigger)) { Orders.PutBack(idx); return trigger; }
+        if (bad != RejectReason.None) { PutBack<TRates>(idx); return PriceReject(bad, in r, ref p, ref m, px, lots, scale, o.TimeNs); }
+        if (o.HasTriggerPrice && !TriggerOk(in o, in r, ref m, out var trigger)) { PutBack<TRates>(idx); return trigger; }
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;
-        long ep = RateEpoch(o.TimeNs);
-        long epI = ep, epA = ep; // each window reports the bucket it counted in; a rollback gives back exactly there
-        if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 0, 1, int.MaxValue, iml) != RateWindow.Ok) { Orders.PutBack(idx); return RateReject(RejectReason.MessageRate, Scope.Instrument, iml); }
-        if (AcquireAccount<TSync>(ref a.Rates, ref epA, 0, 1, int.MaxValue, aml) != RateWindow.Ok)
-        {
-            RateWindow.Release<TSync>(ref ic.Rates, epI, 0, 1, int.MaxValue, iml);
-            Orders.PutBack(idx);
-            return RateReject(RejectReason.MessageRate, Scope.Account, aml);
-        }
-        // Modify rate, apart from the new-order rate: only when configured (an unset limit costs two compares).
         int imod = r.ModifiesPerWindow, amod = ar.ModifiesPerWindow;
-        long epMI = ep, epMA = ep;
-        if ((imod & amod) != int.MaxValue)
+        long epI = 0, epA = 0, epMI = 0, epMA = 0; // each window reports the bucket it counted in; a rollback gives back exactly there
+        if (TRates.Counted)
         {
-            var over = AcquireModifies<TSync>(ref ic, ref a, imod, amod, ref epMI, ref epMA);
-            if (over != Scope.Global)
+            long ep = RateEpoch(o.TimeNs);
+            epI = ep; epA = ep;
+            if (RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 0, 1, int.MaxValue, iml) != RateWindow.Ok) { PutBack<TRates>(idx); return RateReject(RejectReason.MessageRate, Scope.Instrument, iml); }
+            if (AcquireAccount<TSync>(ref a.Rates, ref epA, 0, 1, int.MaxValue, aml) != RateWindow.Ok)
             {
-                ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
-                Orders.PutBack(idx);
-                return RateReject(RejectReason.ModifyRate, over, over == Scope.Instrument ? imod : amod);
+                RateWindow.Release<TSync>(ref ic.Rates, epI, 0, 1, int.MaxValue, iml);
+                PutBack<TRates>(idx);
+                return RateReject(RejectReason.MessageRate, Scope.Account, aml);
+            }
+            // Modify rate, apart from the new-order rate: only when configured (an unset limit costs two compares).
+            epMI = ep; epMA = ep;
+            if ((imod & amod) != int.MaxValue)
+            {
+                var over = AcquireModifies<TSync>(ref ic, ref a, imod, amod, ref epMI, ref epMA);
+                if (over != Scope.Global)
+                {
+                    ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
+                    PutBack<TRates>(idx);
+                    return RateReject(RejectReason.ModifyRate, over, over == Scope.Instrument ? imod : amod);
+                }
             }
         }
 
@@ -147,17 +153,28 @@ public sealed partial class PreTradeGate
         if (why != RejectReason.None)
         {
             Acct.Add<TSync>(ref working, -delta);
-            ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
-            if ((imod & amod) != int.MaxValue) ReleaseModifies<TSync>(ref ic, ref a, imod, amod, epMI, epMA);
-            Orders.PutBack(idx);
+            if (TRates.Counted)
+            {
+                ReleaseMessages<TSync>(ref ic, ref a, epI, epA, iml, aml);
+                if ((imod & amod) != int.MaxValue) ReleaseModifies<TSync>(ref ic, ref a, imod, amod, epMI, epMA);
+            }
+            PutBack<TRates>(idx);
             return refusal.Reason == why ? refusal : Decision.Reject(why, why == RejectReason.ReduceOnly ? stateScope : why == RejectReason.InsufficientBalance ? Scope.Account : Scope.Instrument);
         }
         e.PriceTicks = px;
         e.ReservedFx = newFx;
         e.ReduceOnly = orderReduceOnly;
         Volatile.Write(ref e.RemainingLots, lots);
-        Orders.PutBack(idx);
+        PutBack<TRates>(idx);
         return Decision.Accept;
+    }
+
+    /// <summary>Gives a replace's entry back, except in a batch (<see cref="RatesByList"/>), which holds its orders until it
+    /// commits or restores them all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PutBack<TRates>(int idx) where TRates : struct, IRates
+    {
+        if (TRates.Counted) Orders.PutBack(idx);
     }
 
     /// <summary>Takes one replace unit from the instrument's and the account's modify windows that have a limit; returns
@@ -192,12 +209,14 @@ public sealed partial class PreTradeGate
     /// Releases a taken order entry's reservations (remaining lots, open-order counts, the exposure it still holds,
     /// resting slot) and frees it. Used by cancels here and by fills (see <see cref="ConsumeFill{TSync}"/>) when a fill
     /// completes an order. The exposure released is what the entry recorded as held, so an order's releases always sum
-    /// to its reservation exactly (no rounding drift across partial fills and replaces).
+    /// to its reservation exactly (no rounding drift across partial fills and replaces). <paramref name="closed"/> false: the
+    /// order never reached the market (a child of a refused list rolled back), so its id is not remembered as closed and
+    /// may be sent again.
     /// </summary>
-    private void Release<TSync>(int idx, long closedAtNs) where TSync : struct, ISync
+    private void Release<TSync>(int idx, long closedAtNs, bool closed = true) where TSync : struct, ISync
     {
         ref OrderTable.Entry e = ref Orders[idx];
-        _closed.Record(e.Account, e.OrderId, closedAtNs); // before the entry goes: a resend sees one or the other
+        if (closed) _closed.Record(e.Account, e.OrderId, closedAtNs); // before the entry goes: a resend sees one or the other
         ref PairBook.Pair p = ref Pairs[e.Pair];
         bool buy = e.Side == Side.Buy;
         Acct.Add<TSync>(ref buy ? ref p.WorkingBuyLots : ref p.WorkingSellLots, -e.RemainingLots);

@@ -136,9 +136,9 @@ public sealed partial class PreTradeGate
         if (TSync.SingleWriter && Releases!.HasPending) Releases.Drain(this);
         var d = order.Action switch
         {
-            OrderAction.New => CheckNew<TSync>(in order),
+            OrderAction.New => CheckNew<TSync, RatesCounted>(in order),
             OrderAction.Cancel => CheckCancel<TSync>(in order),
-            OrderAction.Replace => CheckReplace<TSync>(in order),
+            OrderAction.Replace => CheckReplace<TSync, RatesCounted>(in order),
             _ => Decision.Reject(RejectReason.InvalidAction),
         };
         _counters?.Record<TSync>(d.Reason);
@@ -155,7 +155,10 @@ public sealed partial class PreTradeGate
     /// <summary>Ids of recently closed orders (see <see cref="CircuitBreakerBuilder.ClosedOrderIds"/>).</summary>
     private readonly ClosedIds _closed;
 
-    private Decision CheckNew<TSync>(in OrderRequest o) where TSync : struct, ISync
+    /// <summary>A new order. <typeparamref name="TRates"/> folds away: <see cref="RatesCounted"/> (single orders) takes the
+    /// rate units here; <see cref="RatesByList"/> (children of <see cref="CheckList"/>) leaves them to the list, which took
+    /// them for the whole list before, and leaves the typical-size statistic to the list's commit.</summary>
+    private Decision CheckNew<TSync, TRates>(in OrderRequest o) where TSync : struct, ISync where TRates : struct, IRates
     {
         var cfg = _config;
         int ins = o.Instrument.Value, acc = o.Account.Value;
@@ -198,41 +201,54 @@ public sealed partial class PreTradeGate
         // precedence: order rates (instrument, account, group) before message rates (instrument, account).
         ref InstrumentCounters ic = ref _instruments[ins];
         ref GroupCounters gc = ref _groups[r.Group];
-        long ep = RateEpoch(o.TimeNs);
-        long epI = ep, epA = ep, epG = ep;
+        long epI = 0, epA = 0, epG = 0;
         int iol = r.OrdersPerWindow, iml = r.MessagesPerWindow, aol = ar.OrdersPerWindow, aml = ar.MessagesPerWindow;
         int gol = cfg.Groups[r.Group].OrdersPerWindow;
-        int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 1, 1, iol, iml);
-        if (si == RateWindow.OrdersOver) return RateReject(RejectReason.OrderRate, Scope.Instrument, iol);
-        int sa = AcquireAccount<TSync>(ref a.Rates, ref epA, 1, 1, aol, aml);
-        if (sa == RateWindow.OrdersOver)
+        if (TRates.Counted)
         {
-            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
-            return RateReject(RejectReason.OrderRate, Scope.Account, aol);
-        }
-        int sg = RateWindow.TryAcquire<TSync>(ref gc.Rates, ref epG, 1, 0, gol, int.MaxValue);
-        if (sg != RateWindow.Ok || si != RateWindow.Ok || sa != RateWindow.Ok)
-        {
-            if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
-            if (sa == RateWindow.Ok) ReleaseAccount<TSync>(ref a.Rates, epA, 1, 1, aol, aml);
-            if (sg != RateWindow.Ok) return RateReject(RejectReason.OrderRate, Scope.Group, gol);
-            RateWindow.Release<TSync>(ref gc.Rates, epG, 1, 0, gol, int.MaxValue);
-            return si != RateWindow.Ok ? RateReject(RejectReason.MessageRate, Scope.Instrument, iml) : RateReject(RejectReason.MessageRate, Scope.Account, aml);
+            long ep = RateEpoch(o.TimeNs);
+            epI = ep; epA = ep; epG = ep;
+            int si = RateWindow.TryAcquire<TSync>(ref ic.Rates, ref epI, 1, 1, iol, iml);
+            if (si == RateWindow.OrdersOver) return RateReject(RejectReason.OrderRate, Scope.Instrument, iol);
+            int sa = AcquireAccount<TSync>(ref a.Rates, ref epA, 1, 1, aol, aml);
+            if (sa == RateWindow.OrdersOver)
+            {
+                if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
+                return RateReject(RejectReason.OrderRate, Scope.Account, aol);
+            }
+            int sg = RateWindow.TryAcquire<TSync>(ref gc.Rates, ref epG, 1, 0, gol, int.MaxValue);
+            if (sg != RateWindow.Ok || si != RateWindow.Ok || sa != RateWindow.Ok)
+            {
+                if (si == RateWindow.Ok) RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
+                if (sa == RateWindow.Ok) ReleaseAccount<TSync>(ref a.Rates, epA, 1, 1, aol, aml);
+                if (sg != RateWindow.Ok) return RateReject(RejectReason.OrderRate, Scope.Group, gol);
+                RateWindow.Release<TSync>(ref gc.Rates, epG, 1, 0, gol, int.MaxValue);
+                return si != RateWindow.Ok ? RateReject(RejectReason.MessageRate, Scope.Instrument, iml) : RateReject(RejectReason.MessageRate, Scope.Account, aml);
+            }
         }
 
         var d = Reserve<TSync>(in o, in r, in ar, cfg.Groups[r.Group].MaxOpenOrders, pair, ref p, ref ic, ref gc, ref a, px, lots, notionalPerLot, reduceOnly, reduceReason, reduceScope, scale);
         if (!d.IsAccepted && reduceReason == RejectReason.MaxDailyLoss && d.Reason == RejectReason.MaxDailyLoss) d = LossReject(in ar, ref a);
         if (!d.IsAccepted)
         {
-            RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
-            ReleaseAccount<TSync>(ref a.Rates, epA, 1, 1, aol, aml);
-            RateWindow.Release<TSync>(ref gc.Rates, epG, 1, 0, gol, int.MaxValue);
+            if (TRates.Counted)
+            {
+                RateWindow.Release<TSync>(ref ic.Rates, epI, 1, 1, iol, iml);
+                ReleaseAccount<TSync>(ref a.Rates, epA, 1, 1, aol, aml);
+                RateWindow.Release<TSync>(ref gc.Rates, epG, 1, 0, gol, int.MaxValue);
+            }
             return d;
         }
-        // Learn the account's typical size (a statistic: a lost update between threads is harmless).
+        if (TRates.Counted) Learn(ref p, lots);
+        return d;
+    }
+
+    /// <summary>Learns the account's typical size from an accepted order (a statistic: a lost update between threads is harmless).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Learn(ref PairBook.Pair p, long lots)
+    {
         int n = ++p.AcceptedOrders;
         p.TypicalLots = n == 1 ? lots : p.TypicalLots + RiskDefaults.TypicalSizeAlpha * (lots - p.TypicalLots);
-        return d;
     }
 
     private Decision Reserve<TSync>(in OrderRequest o, in InstrumentRule r, in AccountRule ar, int groupMaxOpen, int pair, ref PairBook.Pair p,

@@ -100,8 +100,20 @@ public enum RejectReason : byte
     /// (cash: notional plus fee; margin: initial margin) with the working orders exceeds the free balance or free collateral
     /// of the instrument's settlement currency. Orders that reduce a position are never refused for it.</summary>
     InsufficientBalance = 43,
+    /// <summary>An order list (<see cref="PreTradeGate.CheckList"/>) was refused because another of its children was: this
+    /// child would have passed on its own, and nothing of the list was reserved.</summary>
+    ListRejected = 44,
+    /// <summary>An order list or amendment batch has more children than <see cref="RiskConfig.MaxListOrders"/>.</summary>
+    ListTooLarge = 45,
+    /// <summary>An order list or amendment batch is malformed: empty, a child of the wrong action (lists take new orders,
+    /// batches replaces), children of different accounts, an order id amended twice in one batch, or fewer decision slots
+    /// than children.</summary>
+    InvalidList = 46,
+    /// <summary>An amendment batch (<see cref="PreTradeGate.CheckBatch"/>) was refused because another of its amendments
+    /// was: this one would have passed on its own, and every order of the batch is left as it was.</summary>
+    BatchRejected = 47,
 
-    // 44-47: order lists and batch modify; 48-51: closed-order ids and trailing stops.
+    // 48-51: reserved (trailing stops).
 
     /// <summary>The firm link has been out of contact with the firm plane for longer than its grace (or has not yet re-read
     /// the firm state): the engine is in its safe state (<c>FirmLinkOptions.SafeState</c>, default reduce-only, globally).</summary>

@@ -49,6 +49,13 @@ public sealed class RiskConfig
     /// <summary>Event time, in nanoseconds, a closed order id is remembered for. Default
     /// <see cref="RiskDefaults.ClosedOrderIdHorizon"/>. Fixed for the gate's life.</summary>
     public long ClosedOrderIdHorizonNs { get; }
+    /// <summary>The most children an order list or amendment batch may have (<see cref="PreTradeGate.CheckList"/>,
+    /// <see cref="PreTradeGate.CheckBatch"/>): default <see cref="RiskDefaults.MaxListOrders"/> (32), at most
+    /// <see cref="RiskDefaults.MaxListOrdersCeiling"/> (256). May change at run time.</summary>
+    public int MaxListOrders { get; internal init; } = RiskDefaults.MaxListOrders;
+    /// <summary>How an order list or amendment batch counts in the rate windows: one unit per window it touches
+    /// (<see cref="ListRateMode.PerList"/>, the default) or one per child. May change at run time.</summary>
+    public ListRateMode ListRate { get; internal init; } = ListRateMode.PerList;
     /// <summary>Effective (defaults applied) limits per instrument, in id order.</summary>
     public IReadOnlyList<InstrumentLimits> InstrumentLimits { get; }
     /// <summary>Effective limits per account slot.</summary>
@@ -97,7 +104,7 @@ public sealed class RiskConfig
         rules[instrument.Value] = new InstrumentRule(spec, limits, Instruments[instrument.Value].Currency);
         effective[instrument.Value] = limits;
         return new RiskConfig(Registry, rules, Accounts, Groups, effective, (AccountLimits[])AccountLimits, RateWindowNs,
-            AccountCapacity, PairCapacity, OrderCapacity, Version + 1, Concurrency, (string[])Currencies, ClosedOrderIds, ClosedOrderIdHorizonNs);
+            AccountCapacity, PairCapacity, OrderCapacity, Version + 1, Concurrency, (string[])Currencies, ClosedOrderIds, ClosedOrderIdHorizonNs) { MaxListOrders = MaxListOrders, ListRate = ListRate };
     }
 
     /// <summary>
@@ -137,7 +144,7 @@ public sealed class RiskConfig
         var rules = new InstrumentRule[Instruments.Length];
         for (int i = 0; i < rules.Length; i++) rules[i] = new InstrumentRule(theirs[i], ((InstrumentLimits[])InstrumentLimits)[i], Instruments[i].Currency);
         return new RiskConfig(running.Registry, rules, Accounts, Groups, (InstrumentLimits[])InstrumentLimits, (AccountLimits[])AccountLimits,
-            RateWindowNs, AccountCapacity, PairCapacity, OrderCapacity, Version, Concurrency, (string[])Currencies, ClosedOrderIds, ClosedOrderIdHorizonNs);
+            RateWindowNs, AccountCapacity, PairCapacity, OrderCapacity, Version, Concurrency, (string[])Currencies, ClosedOrderIds, ClosedOrderIdHorizonNs) { MaxListOrders = MaxListOrders, ListRate = ListRate };
     }
 
     private static bool SameSpec(InstrumentSpec a, InstrumentSpec b)

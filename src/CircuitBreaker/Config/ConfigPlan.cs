@@ -19,6 +19,8 @@ internal sealed class ConfigPlan
     public long? Version;
     public TimeSpan? RateWindow;
     public GateConcurrency? Concurrency;
+    public int? MaxListOrders;
+    public ListRateMode? ListRate;
     public int? Accounts, Pairs, Orders;
     public int? ClosedOrderIds;
     public TimeSpan? ClosedOrderIdHorizon;
@@ -95,6 +97,7 @@ internal sealed class ConfigPlan
         if (Version is { } v) b.Version(v);
         if (RateWindow is { } w) b.RateWindow(w);
         if (Concurrency is { } c) b.Concurrency(c);
+        if (MaxListOrders is not null || ListRate is not null) b.Lists(MaxListOrders ?? RiskDefaults.MaxListOrders, ListRate ?? ListRateMode.PerList);
         b.Capacity(Accounts, Pairs, Orders);
         if (ClosedOrderIds is not null || ClosedOrderIdHorizon is not null)
             b.ClosedOrderIds(ClosedOrderIds ?? RiskDefaults.ClosedOrderIds, ClosedOrderIdHorizon ?? RiskDefaults.ClosedOrderIdHorizon);

@@ -41,6 +41,8 @@ public static partial class RiskConfigFile
         w.WriteNumber("version", config?.Version ?? 1);
         w.WriteNumber("rate_window_ms", config is null ? RiskDefaults.RateWindow.TotalMilliseconds : config.RateWindowNs / 1e6);
         w.WriteString("concurrency", ConfigNames<GateConcurrency>.Of(config?.Concurrency ?? GateConcurrency.MultiThreaded));
+        w.WriteNumber("max_list_orders", config?.MaxListOrders ?? RiskDefaults.MaxListOrders);
+        w.WriteString("list_rate", ConfigNames<ListRateMode>.Of(config?.ListRate ?? ListRateMode.PerList));
         w.WriteStartObject("capacities");
         w.WriteNumber("accounts", config?.AccountCapacity ?? 256);
         w.WriteNumber("pairs", config?.PairCapacity ?? 16_384);

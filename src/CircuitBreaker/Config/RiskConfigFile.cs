@@ -29,7 +29,7 @@ public static partial class RiskConfigFile
     public const double MaxMilliseconds = 7 * 24 * 3600 * 1000.0;
 
     private static readonly string[] s_topLevel =
-        ["$schema", "version", "rate_window_ms", "concurrency", "capacities", "defaults", "instruments", "accounts", "groups", "pipeline", "signatures", "playbooks",
+        ["$schema", "version", "rate_window_ms", "concurrency", "max_list_orders", "list_rate", "capacities", "defaults", "instruments", "accounts", "groups", "pipeline", "signatures", "playbooks",
          "closed_order_ids"];
 
     /// <summary>Loads a configuration file from disk. A missing or unreadable file is reported as an error at <c>$</c>.</summary>
@@ -197,6 +197,8 @@ public static partial class RiskConfigFile
                 case "version": plan.Version = r.Integer(value, path, 0, long.MaxValue); break;
                 case "rate_window_ms": plan.RateWindow = r.Milliseconds(value, path, 0, minExclusive: true, MaxMilliseconds); break;
                 case "concurrency": plan.Concurrency = r.Enum<GateConcurrency>(value, path); break;
+                case "max_list_orders": plan.MaxListOrders = r.Count(value, path, RiskDefaults.MaxListOrdersCeiling); break;
+                case "list_rate": plan.ListRate = r.Enum<ListRateMode>(value, path); break;
                 case "capacities": ReadCapacities(r, value, path, plan); break;
                 case "closed_order_ids": ReadClosedOrderIds(r, value, path, plan); break;
                 case "defaults": ReadDefaults(r, value, path, plan); break;

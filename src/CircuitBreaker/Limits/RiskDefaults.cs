@@ -51,4 +51,10 @@ public static class RiskDefaults
     public const int ClosedOrderIds = 16_384;
     /// <summary>Event time a closed order id is remembered for: 24 hours (a trading session).</summary>
     public static readonly TimeSpan ClosedOrderIdHorizon = TimeSpan.FromHours(24);
+    /// <summary>Children an order list or amendment batch may have: 32 (a bracket has 3, an OCO 2; a basket of 32 is already
+    /// a program trade, which an engine splits).</summary>
+    public const int MaxListOrders = 32;
+    /// <summary>The largest <see cref="RiskConfig.MaxListOrders"/> a configuration may set: 256 (a list's bookkeeping lives
+    /// on the checking thread's stack, about 100 B per child).</summary>
+    public const int MaxListOrdersCeiling = 256;
 }

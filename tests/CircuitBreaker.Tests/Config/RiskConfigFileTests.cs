@@ -187,7 +187,7 @@ public class RiskConfigFileTests
             "$.instruments[2].lot: must be > 0 (was -1)",
             "$.instruments[2].limits.collar_bps: must be > 0 (was 0)",
             "$.pipeline.wait_strategy: must be a string, one of: blocking, busy_spin, yielding, sleeping (was a number)",
-            "$.bogus: unknown section 'bogus' (expected one of: $schema, version, rate_window_ms, concurrency, capacities, defaults, instruments, accounts, groups, pipeline, signatures, playbooks, closed_order_ids)",
+            "$.bogus: unknown section 'bogus' (expected one of: $schema, version, rate_window_ms, concurrency, max_list_orders, list_rate, capacities, defaults, instruments, accounts, groups, pipeline, signatures, playbooks, closed_order_ids)",
         ], errors);
     }
 
