@@ -43,8 +43,8 @@ public sealed class RiskConfig
     public GateConcurrency Concurrency { get; }
     /// <summary>Working orders the order table holds.</summary>
     public int OrderCapacity { get; }
-    /// <summary>Closed order ids remembered gate-wide (0: off); see <see cref="CircuitBreakerBuilder.ClosedOrderIds"/>.
-    /// Default <see cref="RiskDefaults.ClosedOrderIds"/>. Fixed for the gate's life.</summary>
+    /// <summary>Closed order ids remembered gate-wide (0: off, the default); see <see cref="CircuitBreakerBuilder.ClosedOrderIds"/>.
+    /// Fixed for the gate's life.</summary>
     public int ClosedOrderIds { get; }
     /// <summary>Event time, in nanoseconds, a closed order id is remembered for. Default
     /// <see cref="RiskDefaults.ClosedOrderIdHorizon"/>. Fixed for the gate's life.</summary>

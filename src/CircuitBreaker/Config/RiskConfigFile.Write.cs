@@ -49,7 +49,7 @@ public static partial class RiskConfigFile
         w.WriteNumber("orders", config?.OrderCapacity ?? 65_536);
         w.WriteEndObject();
         w.WriteStartObject("closed_order_ids");
-        w.WriteNumber("count", config?.ClosedOrderIds ?? RiskDefaults.ClosedOrderIds);
+        w.WriteNumber("count", config?.ClosedOrderIds ?? 0);
         w.WriteNumber("horizon_ms", config is null ? RiskDefaults.ClosedOrderIdHorizon.TotalMilliseconds : Math.Min(config.ClosedOrderIdHorizonNs / 1e6, MaxClosedOrderIdHorizonMs));
         w.WriteEndObject();
 

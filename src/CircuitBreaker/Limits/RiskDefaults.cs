@@ -45,9 +45,8 @@ public static class RiskDefaults
     /// <summary>Settlement currency of an instrument whose limits name none: <c>USD</c>.</summary>
     public const string SettlementCurrency = "USD";
 
-    /// <summary>Closed order ids remembered gate-wide, so a resent id of a cancelled or filled order is refused
-    /// (<see cref="RejectReason.DuplicateOrderId"/>): 16,384 closes (4.5 MiB preallocated; see
-    /// <see cref="CircuitBreakerBuilder.ClosedOrderIds"/>).</summary>
+    /// <summary>Closed order ids remembered gate-wide when the closed-id check is turned on (it is off by default; see
+    /// <see cref="CircuitBreakerBuilder.ClosedOrderIds"/>): 16,384 closes, 4.5 MiB preallocated.</summary>
     public const int ClosedOrderIds = 16_384;
     /// <summary>Event time a closed order id is remembered for: 24 hours (a trading session).</summary>
     public static readonly TimeSpan ClosedOrderIdHorizon = TimeSpan.FromHours(24);

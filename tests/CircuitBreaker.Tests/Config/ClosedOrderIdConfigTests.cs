@@ -21,7 +21,7 @@ public class ClosedOrderIdConfigTests
         Assert.Equal((0, 86_400_000_000_000L), (off.Config.ClosedOrderIds, off.Config.ClosedOrderIdHorizonNs));
         var none = Load("{" + Instruments + "}");
         Assert.True(none.Succeeded, string.Join("\n", none.Errors));
-        Assert.Equal((RiskDefaults.ClosedOrderIds, 86_400_000_000_000L), (none.Config!.ClosedOrderIds, none.Config.ClosedOrderIdHorizonNs));
+        Assert.Equal((0, 86_400_000_000_000L), (none.Config!.ClosedOrderIds, none.Config.ClosedOrderIdHorizonNs)); // off unless set
     }
 
     [Fact]

@@ -14,18 +14,31 @@ public class ClosedOrderIdTests
         => f.Breaker.Check(new OrderRequest(t, f.Btc, acc ?? f.Mm, id, Side.Buy, 64_000.0, 0.001));
 
     [Fact]
-    public void Default_IsOn_WithTheDocumentedFigures()
+    public void Default_IsOff_TheRecommendedFiguresAreTheDocumentedOnes()
     {
-        var c = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 1, 1).BuildConfig();
+        // Off by default (its cost: docs/controls.md 33a); turned on with the recommended figures it has the documented sizing.
+        var off = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 1, 1).BuildConfig();
+        Assert.Equal(0, off.ClosedOrderIds);
+        var c = new CircuitBreakerBuilder().Instrument("X", InstrumentKind.Spot, 1, 1)
+            .ClosedOrderIds(RiskDefaults.ClosedOrderIds, RiskDefaults.ClosedOrderIdHorizon).BuildConfig();
         Assert.Equal(16_384, c.ClosedOrderIds);
         Assert.Equal(24L * 3600 * Sec, c.ClosedOrderIdHorizonNs);
         Assert.Equal(16_384 * 8 * 36L, CircuitBreaker.Gate.ClosedIds.BytesFor(16_384)); // 4.5 MiB, as documented
     }
 
     [Fact]
+    public void Default_Off_ResentClosedIdIsAccepted()
+    {
+        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9 }); // defaults: closed-id memory off
+        Assert.True(f.Send(Side.Buy, 64_000.0, 0.01, id: 7).IsAccepted);
+        Assert.True(f.Cancel(7).IsAccepted);
+        Assert.True(f.Send(Side.Buy, 64_000.0, 0.01, id: 7).IsAccepted);
+    }
+
+    [Fact]
     public void CancelledId_Resent_IsRefused_OtherAccountAndFreshIdPass()
     {
-        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9 }); // defaults
+        var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9 }, more: b => b.ClosedOrderIds(RiskDefaults.ClosedOrderIds, RiskDefaults.ClosedOrderIdHorizon)); // the recommended figures
         Assert.True(f.Send(Side.Buy, 64_000.0, 0.01, id: 7).IsAccepted);
         Assert.True(f.Cancel(7).IsAccepted);
         var d = f.Send(Side.Buy, 64_000.0, 0.01, id: 7);
@@ -91,7 +104,7 @@ public class ClosedOrderIdTests
     {
         // 16,384 closes over random ids on 4 accounts: every one of them is still refused (bucket eviction is rare).
         var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 },
-            new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 });
+            new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 }, more: b => b.ClosedOrderIds(RiskDefaults.ClosedOrderIds, RiskDefaults.ClosedOrderIdHorizon));
         var r = new Random(20);
         var ids = new HashSet<long>();
         while (ids.Count < RiskDefaults.ClosedOrderIds) ids.Add(r.NextInt64(1, long.MaxValue));
@@ -116,7 +129,7 @@ public class ClosedOrderIdTests
     public void CheckAndClose_AllocateNothing_AfterWarmUp_WithAControlThatAllocates()
     {
         var f = new GateFixture(new InstrumentLimits { FatFingerMultiple = 1e9, MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 },
-            new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 });
+            new AccountLimits { MaxOrdersPerWindow = int.MaxValue - 1, MaxMessagesPerWindow = int.MaxValue - 1 }, more: b => b.ClosedOrderIds(RiskDefaults.ClosedOrderIds, RiskDefaults.ClosedOrderIdHorizon));
         long next = 1;
         void Cycle(int n)
         {

@@ -8,7 +8,7 @@ namespace CircuitBreaker.Tests.Gate;
 public class OrderTableSpillTests
 {
     private static GateFixture Tiny(GateConcurrency mode)
-        => new(new InstrumentLimits { FatFingerMultiple = 1e9 }, more: b => b.Capacity(orders: 8), concurrency: mode);
+        => new(new InstrumentLimits { FatFingerMultiple = 1e9 }, more: b => b.Capacity(orders: 8).ClosedOrderIds(RiskDefaults.ClosedOrderIds, RiskDefaults.ClosedOrderIdHorizon), concurrency: mode);
 
     /// <summary>The k-th id of these tests: multiples of 16, whose first-choice buckets in a 2-bucket table all
     /// coincide (ids 16 apart are 4 groups apart in one block), so every id past the 8th spills. Sequential ids would
