@@ -47,7 +47,8 @@ public class PositionAndOrderTests
         Assert.Equal(RejectReason.DuplicateOrderId, f.Send(Side.Buy, 64000.0, 0.01, id: 42).Reason);
         Assert.True(f.Send(Side.Buy, 64000.0, 0.01, id: 42, account: f.Other).IsAccepted);
         f.Cancel(42);
-        Assert.Equal(RejectReason.DuplicateOrderId, f.Send(Side.Buy, 64000.0, 0.01, id: 42).Reason); // closed within the horizon
+        // The closed-id memory is off by default (ClosedOrderIdTests cover it on): a cancelled id may be sent again.
+        Assert.True(f.Send(Side.Buy, 64000.0, 0.01, id: 42).IsAccepted);
         Assert.True(f.Send(Side.Buy, 64000.0, 0.01, id: 43).IsAccepted);
     }
 
