@@ -63,7 +63,7 @@ public class ReadAheadTests
         var tape = Tape(records: 20_000, lateInstrumentAt: -1);
         string Fail(bool readAhead)
         {
-            using var reader = new TapeReader(new FailingReadStream(tape, failAfter: tape.Length / 2), "t");
+            using var reader = new TapeReader(new ForwardOnlyStream(tape, maxRead: 1 << 16, failAfter: tape.Length / 2), "t");
             var ex = Assert.Throws<TapeFormatException>(() => ReplayEngine.Replay(reader, new ReplayOptions { Detectors = static _ => [], ReadAhead = readAhead }));
             return ex.Message;
         }
@@ -102,27 +102,5 @@ public class ReadAheadTests
                 sb.Append("{\"t\":").Append(t).Append(",\"type\":\"quote\",\"symbol\":\"BTC-PERP\",\"bid\":64000.0,\"ask\":64000.2,\"bid_qty\":1,\"ask_qty\":1}\n");
         }
         return Encoding.UTF8.GetBytes(sb.ToString());
-    }
-
-    private sealed class FailingReadStream(byte[] data, int failAfter) : Stream
-    {
-        private int _position;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position >= failAfter) throw new IOException("simulated read failure");
-            int n = Math.Min(Math.Min(count, failAfter - _position), data.Length - _position);
-            Array.Copy(data, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
