@@ -46,7 +46,7 @@ public sealed partial class PreTradeGate
     /// <param name="decisions">Receives one decision per child (at least <paramref name="children"/>' length).</param>
     /// <returns>Accepted when every child is; otherwise the first refused child's own decision (or the list's reason).</returns>
     public Decision CheckList(ReadOnlySpan<OrderRequest> children, Span<Decision> decisions)
-        => _singleWriter ? CheckList<PlainSync>(children, decisions) : _owned ? CheckList<OwnedSync>(children, decisions) : CheckList<AtomicSync>(children, decisions);
+        => _singleWriter ? CheckGroup<PlainSync>(children, decisions, batch: false) : _owned ? CheckGroup<OwnedSync>(children, decisions, batch: false) : CheckGroup<AtomicSync>(children, decisions, batch: false);
 
     /// <summary>
     /// Decides a batch of amendments (replaces, e.g. a quoting engine moving both sides) atomically, with the contract of
@@ -62,27 +62,34 @@ public sealed partial class PreTradeGate
     /// <param name="decisions">Receives one decision per amendment.</param>
     /// <returns>Accepted when every amendment is; otherwise the first refused one's own decision (or the batch's reason).</returns>
     public Decision CheckBatch(ReadOnlySpan<OrderRequest> amendments, Span<Decision> decisions)
-        => _singleWriter ? CheckBatch<PlainSync>(amendments, decisions) : _owned ? CheckBatch<OwnedSync>(amendments, decisions) : CheckBatch<AtomicSync>(amendments, decisions);
+        => _singleWriter ? CheckGroup<PlainSync>(amendments, decisions, batch: true) : _owned ? CheckGroup<OwnedSync>(amendments, decisions, batch: true) : CheckGroup<AtomicSync>(amendments, decisions, batch: true);
 
-    private Decision CheckList<TSync>(ReadOnlySpan<OrderRequest> children, Span<Decision> decisions) where TSync : struct, ISync
+    /// <summary>A list (<paramref name="batch"/> false: new orders) or an amendment batch (true: replaces) as one unit: its
+    /// shape, its rate units, then every item in order; on any refusal the items already applied are undone and the units
+    /// given back.</summary>
+    private Decision CheckGroup<TSync>(ReadOnlySpan<OrderRequest> items, Span<Decision> decisions, bool batch) where TSync : struct, ISync
     {
         if (TSync.SingleWriter && Releases!.HasPending) Releases.Drain(this);
         var cfg = _config;
-        var shape = ListShape(children, decisions, cfg, OrderAction.New);
-        if (!shape.IsAccepted) return RefuseAll<TSync>(children.Length, decisions, shape);
-        int n = children.Length;
-        Span<RateUnit> units = stackalloc RateUnit[3 * n];
-        int count = ListUnits(children, cfg, units, batch: false);
-        var rate = AcquireUnits<TSync>(units[..count], children[0].TimeNs);
+        var shape = ListShape(items, decisions, cfg, batch ? OrderAction.Replace : OrderAction.New);
+        if (!shape.IsAccepted) return RefuseAll<TSync>(items.Length, decisions, shape);
+        int n = items.Length;
+        Span<RateUnit> units = stackalloc RateUnit[4 * n];
+        int count = ListUnits(items, cfg, units, batch);
+        var rate = AcquireUnits<TSync>(units[..count], items[0].TimeNs);
         if (!rate.IsAccepted) return RefuseAll<TSync>(n, decisions, rate);
+        var first = batch ? AmendAll<TSync>(items, decisions) : PlaceAll<TSync>(items, decisions);
+        if (!first.IsAccepted) ReleaseUnits<TSync>(units[..count]);
+        RecordAll<TSync>(decisions[..n]);
+        return first;
+    }
 
-        Decision first = Decision.Accept;
-        for (int i = 0; i < n; i++)
-        {
-            var d = CheckNew<TSync, RatesByList>(in children[i]);
-            decisions[i] = d;
-            if (!d.IsAccepted && first.IsAccepted) first = d;
-        }
+    /// <summary>The list's children as new orders, in order; all kept (each one's typical size learnt) or, on the first
+    /// refusal, every accepted one released and marked <see cref="RejectReason.ListRejected"/>.</summary>
+    private Decision PlaceAll<TSync>(ReadOnlySpan<OrderRequest> children, Span<Decision> decisions) where TSync : struct, ISync
+    {
+        int n = children.Length;
+        var first = DecideEach<TSync>(children, decisions, held: default);
         if (first.IsAccepted)
         {
             for (int i = 0; i < n; i++)
@@ -90,38 +97,26 @@ public sealed partial class PreTradeGate
                 int idx = Orders.Find(children[i].Account.Value, children[i].OrderId);
                 if (idx >= 0) Learn(ref Pairs[Orders[idx].Pair], Orders[idx].RemainingLots);
             }
+            return first;
         }
-        else
+        // No partial state: every child accepted so far is released as a cancel would (no cancel message is counted:
+        // nothing was sent).
+        for (int i = 0; i < n; i++)
         {
-            // No partial state: every child accepted so far is released as a cancel would (no cancel message is counted:
-            // nothing was sent), and the list's rate units are given back.
-            for (int i = 0; i < n; i++)
-            {
-                if (!decisions[i].IsAccepted) continue;
-                int idx = Orders.TakeWaiting<TSync>(children[i].Account.Value, children[i].OrderId);
-                if (idx >= 0) Release<TSync>(idx, children[i].TimeNs, closed: false); // never sent: the id stays usable
-                decisions[i] = Decision.Reject(RejectReason.ListRejected);
-            }
-            ReleaseUnits<TSync>(units[..count]);
+            if (!decisions[i].IsAccepted) continue;
+            int idx = Orders.TakeWaiting<TSync>(children[i].Account.Value, children[i].OrderId);
+            if (idx >= 0) Release<TSync>(idx, children[i].TimeNs, closed: false); // never sent: the id stays usable
+            decisions[i] = Decision.Reject(RejectReason.ListRejected);
         }
-        RecordAll<TSync>(decisions[..n]);
         return first;
     }
 
-    private Decision CheckBatch<TSync>(ReadOnlySpan<OrderRequest> amendments, Span<Decision> decisions) where TSync : struct, ISync
+    /// <summary>The batch's replaces, in order, with every order of the batch held first (fills wait, as for one replace)
+    /// and noted as it was, so that a refusal later in the batch restores the ones already amended exactly
+    /// (<see cref="RejectReason.BatchRejected"/>); the orders are put back at the end either way.</summary>
+    private Decision AmendAll<TSync>(ReadOnlySpan<OrderRequest> amendments, Span<Decision> decisions) where TSync : struct, ISync
     {
-        if (TSync.SingleWriter && Releases!.HasPending) Releases.Drain(this);
-        var cfg = _config;
-        var shape = ListShape(amendments, decisions, cfg, OrderAction.Replace);
-        if (!shape.IsAccepted) return RefuseAll<TSync>(amendments.Length, decisions, shape);
         int n = amendments.Length;
-        Span<RateUnit> units = stackalloc RateUnit[4 * n];
-        int count = ListUnits(amendments, cfg, units, batch: true);
-        var rate = AcquireUnits<TSync>(units[..count], amendments[0].TimeNs);
-        if (!rate.IsAccepted) return RefuseAll<TSync>(n, decisions, rate);
-
-        // Hold every order of the batch first (fills wait, as for one replace), noting what it was, so that a refusal
-        // later in the batch can restore the ones already amended exactly.
         Span<Amended> held = stackalloc Amended[n];
         int acc = amendments[0].Account.Value;
         for (int i = 0; i < n; i++)
@@ -132,13 +127,7 @@ public sealed partial class PreTradeGate
                 Index = idx, PriceTicks = Orders[idx].PriceTicks, Lots = Orders[idx].RemainingLots, Fx = Orders[idx].ReservedFx, ReduceOnly = Orders[idx].ReduceOnly,
             };
         }
-        Decision first = Decision.Accept;
-        for (int i = 0; i < n; i++)
-        {
-            var d = held[i].Index < 0 ? Decision.Reject(RejectReason.UnknownOrder) : CheckReplace<TSync, RatesByList>(in amendments[i]);
-            decisions[i] = d;
-            if (!d.IsAccepted && first.IsAccepted) first = d;
-        }
+        var first = DecideEach<TSync>(amendments, decisions, held);
         if (!first.IsAccepted)
         {
             for (int i = 0; i < n; i++)
@@ -147,10 +136,24 @@ public sealed partial class PreTradeGate
                 Restore<TSync>(in held[i]);
                 decisions[i] = Decision.Reject(RejectReason.BatchRejected);
             }
-            ReleaseUnits<TSync>(units[..count]);
         }
         for (int i = 0; i < n; i++) if (held[i].Index >= 0) Orders.PutBack(held[i].Index);
-        RecordAll<TSync>(decisions[..n]);
+        return first;
+    }
+
+    /// <summary>Each item checked in order with the ones before it applied: new orders when <paramref name="held"/> is empty,
+    /// else replaces of the held orders (an id not found is <see cref="RejectReason.UnknownOrder"/>). Returns the first
+    /// refusal, or Accept.</summary>
+    private Decision DecideEach<TSync>(ReadOnlySpan<OrderRequest> items, Span<Decision> decisions, ReadOnlySpan<Amended> held) where TSync : struct, ISync
+    {
+        Decision first = Decision.Accept;
+        for (int i = 0; i < items.Length; i++)
+        {
+            var d = held.IsEmpty ? CheckNew<TSync, RatesByList>(in items[i])
+                : held[i].Index < 0 ? Decision.Reject(RejectReason.UnknownOrder) : CheckReplace<TSync, RatesByList>(in items[i]);
+            decisions[i] = d;
+            if (!d.IsAccepted && first.IsAccepted) first = d;
+        }
         return first;
     }
 
