@@ -66,7 +66,11 @@ internal sealed class BehaviourPnlBook
     /// the next fill).</summary>
     public ReadOnlySpan<int> Holders(int instrument) => new(_holders, instrument * _accountCount, _holderCount[instrument]);
 
+    /// <summary>True for the kinds that mark the book: trade, quote and oracle prices.</summary>
+    public static bool IsPrice(RiskEventKind kind) => kind is RiskEventKind.Trade or RiskEventKind.Quote or RiskEventKind.Oracle;
+
     /// <summary>Applies a trade, quote or oracle price; returns true when the instrument's mark changed.</summary>
+
     public bool OnPrice(in RiskEvent e)
     {
         int i = e.Instrument;

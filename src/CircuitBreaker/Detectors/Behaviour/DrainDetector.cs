@@ -41,9 +41,7 @@ public sealed class DrainDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="DrainOptions"/> defaults; validated, every error in one message).</param>
     public DrainDetector(DetectorContext context, DrainOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new DrainOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _assets = new BehaviourAssetMap(context.Registry, _o.AssetInstruments);
@@ -70,8 +68,7 @@ public sealed class DrainDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
-        _anchor.Observe(e.TimeNs);
+        if (!_anchor.Admit(e.TimeNs)) return;
         if (e.Kind == RiskEventKind.Fill)
         {
             if ((uint)e.Account < (uint)_accountCount) _lastFillNs[e.Account] = e.TimeNs;

@@ -5,7 +5,7 @@ namespace CircuitBreaker.Detectors;
 /// <see cref="WindowBuckets"/> buckets of <see cref="BucketWidth"/> and compared with the key's typical window sum
 /// (sampled at each of its outflows).
 /// </summary>
-public sealed class DrainOptions
+public sealed class DrainOptions : IDetectorOptions
 {
     /// <summary>Bucket width in event time (default 10 s).</summary>
     public TimeSpan BucketWidth { get; init; } = TimeSpan.FromSeconds(10);

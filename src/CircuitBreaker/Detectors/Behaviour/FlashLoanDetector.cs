@@ -48,9 +48,7 @@ public sealed class FlashLoanDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="FlashLoanOptions"/> defaults; validated, every error in one message).</param>
     public FlashLoanDetector(DetectorContext context, FlashLoanOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new FlashLoanOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _sameBlockWindowNs = EventTimeSpan.ToNs(_o.SameBlockWindow);
         _roundTripWindowNs = EventTimeSpan.ToNs(_o.RoundTripWindow);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);

@@ -1,7 +1,7 @@
 namespace CircuitBreaker.Detectors;
 
 /// <summary>Settings of <see cref="FlashLoanDetector"/>.</summary>
-public sealed class FlashLoanOptions
+public sealed class FlashLoanOptions : IDetectorOptions
 {
     /// <summary>When a chain event has no block number, a borrow and a repay within this long in event time count as one block (default 2 s).</summary>
     public TimeSpan SameBlockWindow { get; init; } = TimeSpan.FromSeconds(2);

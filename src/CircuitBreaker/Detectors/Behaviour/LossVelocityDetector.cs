@@ -44,9 +44,7 @@ public sealed class LossVelocityDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="LossVelocityOptions"/> defaults; validated, every error in one message).</param>
     public LossVelocityDetector(DetectorContext context, LossVelocityOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new LossVelocityOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
@@ -74,23 +72,18 @@ public sealed class LossVelocityDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
-        _anchor.Observe(e.TimeNs);
-        switch (e.Kind)
+        if (!_anchor.Admit(e.TimeNs)) return;
+        if (e.Kind == RiskEventKind.Fill)
         {
-            case RiskEventKind.Trade:
-            case RiskEventKind.Quote:
-            case RiskEventKind.Oracle:
-                if (!_book.OnPrice(in e)) return;
-                int i = e.Instrument;
-                foreach (int a in _book.Holders(i)) Judge(a, _book.AccountPnl(a), e.TimeNs, sink); // ascending, as before
-                if (_o.PerGroup) JudgeGroup(_book.GroupOf(i), e.TimeNs, sink);
-                return;
-            case RiskEventKind.Fill:
-                if (!_book.OnFill(in e)) return;
-                Judge(e.Account, _book.AccountPnl(e.Account), e.TimeNs, sink);
-                if (_o.PerGroup) JudgeGroup(_book.GroupOf(e.Instrument), e.TimeNs, sink);
-                return;
+            if (!_book.OnFill(in e)) return;
+            Judge(e.Account, _book.AccountPnl(e.Account), e.TimeNs, sink);
+            if (_o.PerGroup) JudgeGroup(_book.GroupOf(e.Instrument), e.TimeNs, sink);
+        }
+        else if (BehaviourPnlBook.IsPrice(e.Kind) && _book.OnPrice(in e))
+        {
+            int i = e.Instrument;
+            foreach (int a in _book.Holders(i)) Judge(a, _book.AccountPnl(a), e.TimeNs, sink); // ascending account order
+            if (_o.PerGroup) JudgeGroup(_book.GroupOf(i), e.TimeNs, sink);
         }
     }
 

@@ -4,7 +4,7 @@ namespace CircuitBreaker.Detectors;
 /// Settings of <see cref="LossVelocityDetector"/>. PnL is in the instruments' quote currency (price × quantity ×
 /// multiplier); the drawdown is the drop from the running peak within the last <see cref="WindowBuckets"/> buckets.
 /// </summary>
-public sealed class LossVelocityOptions
+public sealed class LossVelocityOptions : IDetectorOptions
 {
     /// <summary>Bucket width in event time (default 1 s).</summary>
     public TimeSpan BucketWidth { get; init; } = TimeSpan.FromSeconds(1);

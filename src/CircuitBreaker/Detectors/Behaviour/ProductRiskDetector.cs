@@ -36,9 +36,7 @@ public sealed class ProductRiskDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="ProductRiskOptions"/> defaults; validated, every error in one message).</param>
     public ProductRiskDetector(DetectorContext context, ProductRiskOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new ProductRiskOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         var reg = context.Registry;
         _instruments = reg.InstrumentCount;

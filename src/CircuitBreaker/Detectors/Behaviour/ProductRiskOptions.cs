@@ -5,7 +5,7 @@ namespace CircuitBreaker.Detectors;
 /// engine reports in its <c>position</c> events; they have no universal value, so they default to +infinity (off)
 /// and must be set per book. Barrier thresholds have working defaults.
 /// </summary>
-public sealed class ProductRiskOptions
+public sealed class ProductRiskOptions : IDetectorOptions
 {
     /// <summary>Limit of |Σ delta| per group; +infinity disables (default).</summary>
     public double MaxAbsDelta { get; init; } = double.PositiveInfinity;

@@ -30,9 +30,7 @@ public sealed class QuoteStuffingDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="QuoteStuffingOptions"/> defaults; validated, every error in one message).</param>
     public QuoteStuffingDetector(DetectorContext context, QuoteStuffingOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new QuoteStuffingOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _accounts = new AccountState[context.AccountCapacity];
@@ -52,8 +50,7 @@ public sealed class QuoteStuffingDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
-        _anchor.Observe(e.TimeNs);
+        if (!_anchor.Admit(e.TimeNs)) return;
         if (e.Kind != RiskEventKind.Order) return;
         int a = e.Account;
         if ((uint)a >= (uint)_accounts.Length) return;

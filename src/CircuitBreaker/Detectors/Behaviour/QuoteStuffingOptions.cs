@@ -4,7 +4,7 @@ namespace CircuitBreaker.Detectors;
 /// Settings of <see cref="QuoteStuffingDetector"/>. Only departures from the account's own baseline count: an
 /// account that always cancels 97 % of its orders at a steady rate has that as its baseline.
 /// </summary>
-public sealed class QuoteStuffingOptions
+public sealed class QuoteStuffingOptions : IDetectorOptions
 {
     /// <summary>Bucket width in event time (default 1 s).</summary>
     public TimeSpan BucketWidth { get; init; } = TimeSpan.FromSeconds(1);

@@ -64,9 +64,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="RunawayAlgorithmOptions"/> defaults; validated, every error in one message).</param>
     public RunawayAlgorithmDetector(DetectorContext context, RunawayAlgorithmOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new RunawayAlgorithmOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
@@ -97,8 +95,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
-        _anchor.Observe(e.TimeNs);
+        if (!_anchor.Admit(e.TimeNs)) return;
         switch (e.Kind)
         {
             case RiskEventKind.Trade:

@@ -5,7 +5,7 @@ namespace CircuitBreaker.Detectors;
 /// an order of magnitude from the account's own baseline. Counts are per bucket of <see cref="BucketWidth"/> event time;
 /// the window is the last <see cref="WindowBuckets"/> buckets including the current one.
 /// </summary>
-public sealed class RunawayAlgorithmOptions
+public sealed class RunawayAlgorithmOptions : IDetectorOptions
 {
     /// <summary>Bucket width in event time (default 1 s).</summary>
     public TimeSpan BucketWidth { get; init; } = TimeSpan.FromSeconds(1);

@@ -35,9 +35,7 @@ public sealed class LiquidityCollapseDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="LiquidityCollapseOptions"/> defaults; validated, every error in one message).</param>
     public LiquidityCollapseDetector(DetectorContext context, LiquidityCollapseOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new LiquidityCollapseOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _baselineHalfLifeNs = EventTimeSpan.ToNs(_o.BaselineHalfLife);
         _criticalPersistNs = EventTimeSpan.ToNs(_o.CriticalPersist);
         _warmupNs = EventTimeSpan.ToNs(_o.Warmup);

@@ -1,7 +1,7 @@
 namespace CircuitBreaker.Detectors;
 
 /// <summary>Parameters of <see cref="LiquidityCollapseDetector"/>. Immutable after construction; <see cref="Validate"/> reports every problem at once.</summary>
-public sealed class LiquidityCollapseOptions
+public sealed class LiquidityCollapseOptions : IDetectorOptions
 {
     /// <summary>Half-life of the spread and depth baselines. Default 2 min.</summary>
     public TimeSpan BaselineHalfLife { get; init; } = TimeSpan.FromMinutes(2);

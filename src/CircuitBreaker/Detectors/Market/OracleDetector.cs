@@ -42,9 +42,7 @@ public sealed class OracleDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="OracleOptions"/> defaults; validated, every error in one message).</param>
     public OracleDetector(DetectorContext context, OracleOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new OracleOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _basisHalfLifeNs = EventTimeSpan.ToNs(_o.BasisHalfLife);
         _markMaxAgeNs = EventTimeSpan.ToNs(_o.MarkMaxAge);
         _staleAfterNs = EventTimeSpan.ToNs(_o.StaleAfter);

@@ -1,7 +1,7 @@
 namespace CircuitBreaker.Detectors;
 
 /// <summary>Parameters of <see cref="OracleDetector"/>. Immutable after construction; <see cref="Validate"/> reports every problem at once.</summary>
-public sealed class OracleOptions
+public sealed class OracleOptions : IDetectorOptions
 {
     /// <summary>Oracle sources per instrument, told apart by <see cref="RiskEvent.Aux"/> in <c>[0, MaxSources)</c>; Aux −1 counts as source 0, others are ignored. Default 4.</summary>
     public int MaxSources { get; init; } = 4;

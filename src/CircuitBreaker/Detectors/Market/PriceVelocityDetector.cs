@@ -44,9 +44,7 @@ public sealed class PriceVelocityDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="PriceVelocityOptions"/> defaults; validated, every error in one message).</param>
     public PriceVelocityDetector(DetectorContext context, PriceVelocityOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new PriceVelocityOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _windowNs = EventTimeSpan.ToNs(_o.Window);
         _baselineHalfLifeNs = EventTimeSpan.ToNs(_o.BaselineHalfLife);
         _warmupNs = EventTimeSpan.ToNs(_o.Warmup);

@@ -1,7 +1,7 @@
 namespace CircuitBreaker.Detectors;
 
 /// <summary>Parameters of <see cref="PriceVelocityDetector"/>. Immutable after construction; <see cref="Validate"/> reports every problem at once.</summary>
-public sealed class PriceVelocityOptions
+public sealed class PriceVelocityOptions : IDetectorOptions
 {
     /// <summary>Look-back window over which the price range is measured. Default 2 s (velocity logic, not a daily band).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(2);

@@ -30,9 +30,7 @@ public sealed class VolumeSpikeDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="VolumeSpikeOptions"/> defaults; validated, every error in one message).</param>
     public VolumeSpikeDetector(DetectorContext context, VolumeSpikeOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new VolumeSpikeOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _windowNs = EventTimeSpan.ToNs(_o.Window);
         _baselineHalfLifeNs = EventTimeSpan.ToNs(_o.BaselineHalfLife);
         _warmupNs = EventTimeSpan.ToNs(_o.Warmup);

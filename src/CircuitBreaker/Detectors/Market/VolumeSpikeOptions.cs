@@ -1,7 +1,7 @@
 namespace CircuitBreaker.Detectors;
 
 /// <summary>Parameters of <see cref="VolumeSpikeDetector"/>. Immutable after construction; <see cref="Validate"/> reports every problem at once.</summary>
-public sealed class VolumeSpikeOptions
+public sealed class VolumeSpikeOptions : IDetectorOptions
 {
     /// <summary>Short window whose traded volume is watched. Default 1 s.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(1);

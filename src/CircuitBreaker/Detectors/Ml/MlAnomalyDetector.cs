@@ -41,9 +41,7 @@ public sealed class MlAnomalyDetector : IDetector
     /// <param name="options">Thresholds, windows and warm-up (default: <see cref="MlAnomalyOptions"/> defaults; validated, every error in one message).</param>
     public MlAnomalyDetector(DetectorContext context, MlAnomalyOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _o = options ?? new MlAnomalyOptions();
-        _o.Validate();
+        _o = DetectorSetup.Options(context, options);
         _sampleIntervalNs = EventTimeSpan.ToNs(_o.SampleInterval);
         _normalisationHalfLifeNs = EventTimeSpan.ToNs(_o.NormalisationHalfLife);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);

@@ -1,7 +1,7 @@
 namespace CircuitBreaker.Detectors;
 
 /// <summary>Parameters of <see cref="MlAnomalyDetector"/>. Immutable after construction; <see cref="Validate"/> reports every problem at once.</summary>
-public sealed class MlAnomalyOptions
+public sealed class MlAnomalyOptions : IDetectorOptions
 {
     /// <summary>Event-time interval of one feature sample per instrument (bounds the model's cost per event). Default 100 ms.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -26,6 +26,16 @@ internal struct EventTimeAnchor
         if (!_set && timeNs >= 0) { _origin = timeNs; _set = true; }
     }
 
+    /// <summary>Admits an event at <paramref name="timeNs"/>: false for a negative time (event time starts at 0: such an
+    /// event is a bad record, and the detector ignores it); otherwise sets the anchor at the first admitted event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Admit(long timeNs)
+    {
+        if (timeNs < 0) return false;
+        if (!_set) { _origin = timeNs; _set = true; }
+        return true;
+    }
+
     /// <summary>Event time since the anchor, in [0, long.MaxValue]: a time at or before the anchor (a late event, or a
     /// negative one, outside the valid range) counts as the anchor itself. Never overflows: the anchor is at least 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
