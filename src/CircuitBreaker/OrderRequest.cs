@@ -89,6 +89,26 @@ public readonly struct OrderRequest
     /// <summary>True when <see cref="TriggerPrice"/> was set.</summary>
     public bool HasTriggerPrice { get; private init; }
 
+    /// <summary>Trailing stop offset: how far the stop trails the market, in <see cref="TrailingOffsetType"/> units. Setting it
+    /// sets <see cref="HasTrailingOffset"/>; the gate then requires it finite and positive, on the tick grid (a
+    /// <see cref="TrailingOffsetType.Price"/> offset) or whole (<see cref="TrailingOffsetType.Ticks"/>), and no wider than
+    /// the instrument's price collar (measured at the fresh reference; a basis-point offset is compared with the collar's
+    /// basis points directly), else <see cref="RejectReason.InvalidTrailingOffset"/>. Unset (the default): not a trailing order.</summary>
+    public double TrailingOffset
+    {
+        get => _trailingOffset;
+        init { _trailingOffset = value; HasTrailingOffset = true; }
+    }
+
+    /// <summary>The unit of <see cref="TrailingOffset"/>. Default <see cref="TrailingOffsetType.Price"/>; an undefined value
+    /// is refused with <see cref="RejectReason.InvalidTrailingOffset"/> when an offset is set, and ignored otherwise.</summary>
+    public TrailingOffsetType TrailingOffsetType { get; init; }
+
+    /// <summary>True when <see cref="TrailingOffset"/> was set (a trailing stop).</summary>
+    public bool HasTrailingOffset { get; private init; }
+
+    private readonly double _trailingOffset;
+
     private readonly double _triggerPrice;
 
     /// <summary>True when <see cref="ExpireTimeNs"/> was set (a good-till-date order).</summary>

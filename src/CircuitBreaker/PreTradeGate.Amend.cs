@@ -55,6 +55,7 @@ public sealed partial class PreTradeGate
         bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double npl, marketChecks: !lowersRisk);
         if (bad != RejectReason.None) { PutBack<TRates>(idx); return PriceReject(bad, in r, ref p, ref m, px, lots, scale, o.TimeNs); }
         if (o.HasTriggerPrice && !TriggerOk(in o, in r, ref m, out var trigger)) { PutBack<TRates>(idx); return trigger; }
+        if (o.HasTrailingOffset && !TrailingOk(in o, in r, ref m, out var trailing)) { PutBack<TRates>(idx); return trailing; }
         ref AccountCounters a = ref _accounts[acc];
         ref InstrumentCounters ic = ref _instruments[ins];
         int iml = r.MessagesPerWindow, aml = ar.MessagesPerWindow;

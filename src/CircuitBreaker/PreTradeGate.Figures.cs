@@ -97,4 +97,44 @@ public sealed partial class PreTradeGate
         refusal = Decision.Reject(RejectReason.InvalidTriggerPrice, Scope.Instrument, r.CollarBps, bps);
         return false;
     }
+
+    /// <summary>A trailing stop's offset: finite and positive, a defined unit, on the tick grid (price) or whole (ticks), and
+    /// no wider than the collar: in ticks against the fresh reference (passes without one, as <see cref="TriggerOk"/>), or in
+    /// basis points against the collar's basis points directly. Figures: collar and offset in bps. Only trailing orders
+    /// come here.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TrailingOk(in OrderRequest o, in InstrumentRule r, ref MarketState m, out Decision refusal)
+    {
+        refusal = Decision.Reject(RejectReason.InvalidTrailingOffset);
+        double offset = o.TrailingOffset;
+        if (!double.IsFinite(offset) || !(offset > 0)) return false;
+        bool haveRef = Reference(in r, ref m, o.TimeNs, out long refTicks);
+        double reference = Math.Max(Math.Abs((double)refTicks), 1);
+        double ticks, bps;
+        switch (o.TrailingOffsetType)
+        {
+            case TrailingOffsetType.Price:
+                ticks = offset * r.InverseTick;
+                if (ticks > 4e15 || Math.Abs(ticks - Math.Round(ticks)) > OnGridTolerance * Math.Max(ticks, 1)) return false;
+                ticks = Math.Round(ticks);
+                if (!haveRef) return true;
+                bps = ticks * 10_000 / reference;
+                break;
+            case TrailingOffsetType.Ticks:
+                if (offset > 4e15 || offset != Math.Floor(offset)) return false;
+                ticks = offset;
+                if (!haveRef) return true;
+                bps = ticks * 10_000 / reference;
+                break;
+            case TrailingOffsetType.BasisPoints:
+                bps = offset;
+                ticks = haveRef ? offset * reference / 10_000 : double.PositiveInfinity;
+                break;
+            default:
+                return false;
+        }
+        if (bps <= r.CollarBps || ticks <= r.CollarMinTicks) { refusal = default; return true; }
+        refusal = Decision.Reject(RejectReason.InvalidTrailingOffset, Scope.Instrument, r.CollarBps, bps);
+        return false;
+    }
 }

@@ -187,6 +187,7 @@ public sealed partial class PreTradeGate
         bad = CheckPrice(in r, ref p, ref m, px, lots, scale, o.TimeNs, out double notionalPerLot);
         if (bad != RejectReason.None) return PriceReject(bad, in r, ref p, ref m, px, lots, scale, o.TimeNs);
         if (o.HasTriggerPrice && !TriggerOk(in o, in r, ref m, out var trigger)) return trigger;
+        if (o.HasTrailingOffset && !TrailingOk(in o, in r, ref m, out var trailing)) return trailing;
 
         ref AccountCounters a = ref _accounts[acc];
         bool lossLocked = a.RealisedPnl + a.UnrealisedPnl - a.DayStartPnl <= -ar.MaxDailyLoss;

@@ -113,7 +113,12 @@ public enum RejectReason : byte
     /// was: this one would have passed on its own, and every order of the batch is left as it was.</summary>
     BatchRejected = 47,
 
-    // 48-51: reserved (trailing stops).
+    /// <summary>A trailing stop's offset (<see cref="OrderRequest.TrailingOffset"/>) is not finite or not positive, off the
+    /// tick grid (<see cref="TrailingOffsetType.Price"/>) or fractional (<see cref="TrailingOffsetType.Ticks"/>), of an undefined
+    /// <see cref="TrailingOffsetType"/>, or wider than the instrument's price collar.</summary>
+    InvalidTrailingOffset = 48,
+
+    // 49-51: reserved (trailing stops).
 
     /// <summary>The firm link has been out of contact with the firm plane for longer than its grace (or has not yet re-read
     /// the firm state): the engine is in its safe state (<c>FirmLinkOptions.SafeState</c>, default reduce-only, globally).</summary>

@@ -32,6 +32,12 @@ public class GateAllocationTests
                 var badTrigger = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + k, Side.Buy, 64000.0, 0.01) { TriggerPrice = 99000.0 };
                 if (!f.Breaker.Check(in badTrigger).HasFigures) throw new InvalidOperationException("trigger refusal lost its figures");
                 var tooBig = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + k, Side.Buy, 64000.0, 5000.0);
+                var trailing = new OrderRequest(f.Now + i, f.Btc, f.Mm, 4_000_000 + k, Side.Buy, 64000.0, 0.01) { TrailingOffset = 50, TrailingOffsetType = TrailingOffsetType.BasisPoints };
+                if (!f.Breaker.Check(in trailing).IsAccepted) throw new InvalidOperationException("trailing stop refused");
+                var trailingCancel = OrderRequest.Cancel(f.Now + i, f.Btc, f.Mm, 4_000_000 + k);
+                f.Breaker.Check(in trailingCancel);
+                var wideTrail = new OrderRequest(f.Now + i, f.Btc, f.Mm, 8_000_000 + k, Side.Buy, 64000.0, 0.01) { TrailingOffset = 5000.0 };
+                if (!f.Breaker.Check(in wideTrail).HasFigures) throw new InvalidOperationException("trailing refusal lost its figures");
                 var quote = new OrderRequest(f.Now + i, f.Btc, f.Mm, 6_000_000 + k, Side.Buy, 64000.0, 640.0) { QuoteQuantity = true, TriggerPrice = 64100.0 };
                 if (!f.Breaker.Check(in quote).IsAccepted) throw new InvalidOperationException("quote-quantity order refused");
                 var quoteCancel = OrderRequest.Cancel(f.Now + i, f.Btc, f.Mm, 6_000_000 + k);
