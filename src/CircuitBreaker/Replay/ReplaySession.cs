@@ -162,6 +162,8 @@ internal sealed class ReplaySession
                 ? new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true, ExpireTimeNs = expire }
                 : new OrderRequest(r.T, ins, acc, id, r.Side ?? Side.Buy, r.Px, r.Qty, action) { ReduceOnly = r.ReduceOnly == true, QuoteQuantity = r.QuoteQuantity == true };
         if (!double.IsNaN(r.TriggerPx) && action != OrderAction.Cancel) request = request with { TriggerPrice = r.TriggerPx };
+        if (!double.IsNaN(r.TrailingOffset) && action != OrderAction.Cancel)
+            request = request with { TrailingOffset = r.TrailingOffset, TrailingOffsetType = r.TrailingOffsetType ?? TrailingOffsetType.Price };
         Order(in request);
     }
 

@@ -9,6 +9,7 @@ internal static class TapeNames
     public static readonly string[] BarrierKinds = ["none", "up_and_out", "down_and_out", "up_and_in", "down_and_in"];
     public static readonly string[] Sides = ["buy", "sell"];
     public static readonly string[] OrderActions = ["new", "replace", "cancel"];
+    public static readonly string[] TrailingOffsetTypes = ["price", "basis_points", "ticks"];
     public static readonly string[] ChainKinds = ["borrow", "repay", "swap", "deposit", "withdraw", "transfer", "liquidation"];
     public static readonly string[] AdminActions = ["halt", "resume", "reduce_only", "ack", "start_day"];
     public static readonly string[] Scopes = ["instrument", "group", "account", "global"];

@@ -82,6 +82,12 @@ public sealed record TapeRecord
     public bool? QuoteQuantity { get; init; }
     /// <summary><c>order</c>: stop / trigger price (<c>trigger_px</c>, optional; NaN when absent). See <see cref="OrderRequest.TriggerPrice"/>.</summary>
     public double TriggerPx { get; init; } = double.NaN;
+    /// <summary><c>order</c>: trailing stop offset (<c>trailing_offset</c>, optional; NaN when absent), in the unit of
+    /// <see cref="TrailingOffsetType"/>. See <see cref="OrderRequest.TrailingOffset"/>.</summary>
+    public double TrailingOffset { get; init; } = double.NaN;
+    /// <summary><c>order</c>: unit of the trailing offset (<c>trailing_offset_type</c>: <c>price</c>, <c>basis_points</c>,
+    /// <c>ticks</c>; optional, absent means <c>price</c>).</summary>
+    public TrailingOffsetType? TrailingOffsetType { get; init; }
     /// <summary><c>position</c>: delta (<c>delta</c>).</summary>
     public double Delta { get; init; } = double.NaN;
     /// <summary><c>position</c>: gamma (<c>gamma</c>).</summary>

@@ -59,6 +59,8 @@ internal static class TapeRecordJson
                 Int(w, "expire_t"u8, r.ExpireT);
                 if (r.QuoteQuantity is { } quoteQuantity) w.WriteBoolean("quote_quantity"u8, quoteQuantity);
                 Num(w, "trigger_px"u8, r.TriggerPx);
+                Num(w, "trailing_offset"u8, r.TrailingOffset);
+                Enum(w, "trailing_offset_type"u8, TapeNames.TrailingOffsetTypes, (int?)r.TrailingOffsetType);
                 break;
             case TapeRecordType.Fill:
                 Str(w, "symbol"u8, r.Symbol);

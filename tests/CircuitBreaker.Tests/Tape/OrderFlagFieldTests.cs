@@ -66,4 +66,32 @@ public sealed class OrderFlagFieldTests
         Assert.Equal(1, r.Orders.RejectedByReason["ReduceOnlyOrder"]);
         Assert.Equal(1, r.Orders.RejectedByReason["ExpiredOrder"]);
     }
+
+    [Fact]
+    public void TrailingOffset_ReadWrittenBackAndReplayed_InEachUnit()
+    {
+        // Reference 64,000.1 (last trade), default collar 500 bps = 3,200 = 32,000 ticks.
+        string tape = Head + "\n" + """
+            {"t":6000,"type":"order","symbol":"BTC-PERP","id":1,"account":"mm-1","side":"sell","px":63900.0,"qty":0.1,"trailing_offset":250.5}
+            {"t":7000,"type":"order","symbol":"BTC-PERP","id":2,"account":"mm-1","side":"sell","px":63900.0,"qty":0.1,"trailing_offset":40,"trailing_offset_type":"basis_points"}
+            {"t":8000,"type":"order","symbol":"BTC-PERP","id":3,"account":"mm-1","side":"sell","px":63900.0,"qty":0.1,"trailing_offset":40000,"trailing_offset_type":"ticks"}
+            {"t":9000,"type":"order","symbol":"BTC-PERP","id":4,"account":"mm-1","side":"sell","px":63900.0,"qty":0.1,"trailing_offset":0.05}
+            {"t":9500,"type":"order","symbol":"BTC-PERP","id":5,"account":"mm-1","side":"sell","px":63900.0,"qty":0.1,"trailing_offset":10,"trailing_offset_type":"percent"}
+            """;
+        using (var reader = TapeText.Reader(tape))
+        {
+            var records = TapeText.ReadAll(reader);
+            Assert.Equal(1, reader.BadRecords); // the unknown unit
+            Assert.Contains(reader.Diagnostics, d => d.Reason.Contains("unknown trailing_offset_type 'percent'", StringComparison.Ordinal));
+            Assert.Equal((250.5, (TrailingOffsetType?)null), (records[2].TrailingOffset, records[2].TrailingOffsetType));
+            Assert.Equal(TrailingOffsetType.BasisPoints, records[3].TrailingOffsetType);
+            Assert.Contains("\"trailing_offset\":40,\"trailing_offset_type\":\"basis_points\"", Json(records[3]));
+            Assert.DoesNotContain("trailing", Json(records[2]).Replace("\"trailing_offset\":250.5", "", StringComparison.Ordinal));
+        }
+        var r = Replay.ReplayEngineTests.Replay(tape).Report;
+        Assert.Equal(4, r.Orders.Checked);
+        Assert.Equal(2, r.Orders.Accepted);
+        Assert.Equal(2, r.Orders.RejectedByReason["InvalidTrailingOffset"]); // 40,000 ticks is wider than the collar; 0.05 is off the 0.1 grid
+        Assert.Equal(1, r.BadRecords);
+    }
 }
