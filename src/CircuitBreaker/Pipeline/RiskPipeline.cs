@@ -140,6 +140,48 @@ public sealed class RiskPipeline : IDisposable
         return d;
     }
 
+    /// <summary>
+    /// Checks an order list with the gate (<see cref="Breaker.CheckList"/>: all accepted or none) and publishes every
+    /// child's decision, as <see cref="CheckAndPublish"/> does for one order. 0 B. The list's ring slots are claimed first,
+    /// all at once: when the ring cannot take them all (full, or a list longer than the ring) every child is refused with
+    /// <see cref="RejectReason.RiskPipelineBackpressure"/>, and after <see cref="Stop"/> with
+    /// <see cref="RejectReason.RiskPipelineStopped"/>, without reaching the gate.
+    /// </summary>
+    /// <param name="children">The list's new orders (one account).</param>
+    /// <param name="decisions">Receives one decision per child (at least <paramref name="children"/>' length).</param>
+    /// <returns>Accepted when every child is; otherwise the first refused child's decision (or the list's reason).</returns>
+    public Decision CheckListAndPublish(ReadOnlySpan<OrderRequest> children, Span<Decision> decisions) => CheckGroupAndPublish(children, decisions, batch: false);
+
+    /// <summary>Checks an amendment batch with the gate (<see cref="Breaker.CheckBatch"/>: all or none) and publishes every
+    /// replace's decision; ring slots and refusals as <see cref="CheckListAndPublish"/>. 0 B.</summary>
+    /// <param name="amendments">The replaces (one account).</param>
+    /// <param name="decisions">Receives one decision per replace.</param>
+    /// <returns>Accepted when every replace is; otherwise the first refused one's decision (or the batch's reason).</returns>
+    public Decision CheckBatchAndPublish(ReadOnlySpan<OrderRequest> amendments, Span<Decision> decisions) => CheckGroupAndPublish(amendments, decisions, batch: true);
+
+    private Decision CheckGroupAndPublish(ReadOnlySpan<OrderRequest> items, Span<Decision> decisions, bool batch)
+    {
+        int n = items.Length;
+        if (n == 0 || decisions.Length < n) return batch ? _breaker.CheckBatch(items, decisions) : _breaker.CheckList(items, decisions); // malformed: the gate refuses it, nothing to record
+        if (n > _ring.Capacity || !_ring.TryClaim(n, out long high))
+        {
+            var refusal = _ring.IsStopped ? Decision.Reject(RejectReason.RiskPipelineStopped, Scope.Global) : Decision.Reject(RejectReason.RiskPipelineBackpressure, Scope.Global);
+            decisions[..n].Fill(refusal);
+            return refusal;
+        }
+        long low = high - n + 1;
+        Decision first;
+        if (_ring.IsStopped)
+        {
+            first = Decision.Reject(RejectReason.RiskPipelineStopped, Scope.Global);
+            decisions[..n].Fill(first);
+        }
+        else first = batch ? _breaker.CheckBatch(items, decisions) : _breaker.CheckList(items, decisions);
+        for (int i = 0; i < n; i++) _ring[low + i] = RiskEvent.OrderDecision(in items[i], decisions[i].Reason);
+        _ring.Publish(low, high);
+        return first;
+    }
+
     /// <summary>Cancels passed by <see cref="CheckAndPublish"/> whose decision the ring could not take (full or stopped):
     /// the gate released their reservations, the evaluator and journal did not see them.</summary>
     public long UnrecordedCancels => Interlocked.Read(ref _unrecordedCancels);

@@ -173,6 +173,7 @@ public sealed class ReplayEngine
                 if (progress is not null && ++n % every == 0) progress(n);
             }
         }
+        session.FlushList(); // a list still being collected when the records end
         _options.AfterLastRecord?.Invoke();
         reader.ThrowIfNoGoodRecords();
         return session.Finish(reader, evaluator.Responder as IIncidentSource);

@@ -62,6 +62,7 @@ internal sealed class ReplaySession
 
     public void Apply(TapeRecord r)
     {
+        if (ListPending && !(r.Type == TapeRecordType.Order && r.ListId == _listId && r.Account == _listAccount)) FlushList();
         _lastT = r.T;
         if (_timeline is not null && r.T >= _nextSampleT) SampleAll(r.T);
         switch (r.Type)
@@ -152,7 +153,15 @@ internal sealed class ReplaySession
 
     private void Order(TapeRecord r)
     {
-        if (!_registry.TryGetInstrument(r.Symbol!, out var ins)) { _skipped++; return; }
+        if (!_registry.TryGetInstrument(r.Symbol!, out var ins))
+        {
+            _skipped++;
+            if (r.ListId is null) return;
+            var broken = StartOrJoinList(r);
+            broken.Broken = true; // a list missing a child cannot be checked as one unit
+            if (_list.Count + broken.Skipped >= broken.Size) FlushList();
+            return;
+        }
         var acc = Account(r.Account!);
         long id = r.OrderId ?? -1;
         var action = r.OrderAction ?? OrderAction.New;
@@ -164,7 +173,81 @@ internal sealed class ReplaySession
         if (!double.IsNaN(r.TriggerPx) && action != OrderAction.Cancel) request = request with { TriggerPrice = r.TriggerPx };
         if (!double.IsNaN(r.TrailingOffset) && action != OrderAction.Cancel)
             request = request with { TrailingOffset = r.TrailingOffset, TrailingOffsetType = r.TrailingOffsetType ?? TrailingOffsetType.Price };
-        Order(in request);
+        if (r.ListId is null) { Order(in request); return; }
+        var list = StartOrJoinList(r);
+        _list.Add(request);
+        if (_list.Count + list.Skipped >= list.Size) FlushList();
+    }
+
+    /// <summary>The list being collected (consecutive order records with one <c>list_id</c>): started by its first child,
+    /// whose <c>list_size</c> (when given) closes it.</summary>
+    private sealed class PendingList
+    {
+        public long Size = long.MaxValue;
+        public int Skipped;
+        public bool Broken;
+    }
+
+    private readonly PendingList _pending = new();
+    private readonly List<OrderRequest> _list = [];
+    private long? _listId;
+    private string? _listAccount;
+
+    private bool ListPending => _list.Count > 0 || _pending.Skipped > 0;
+    private Decision[] _listDecisions = new Decision[16];
+
+    private PendingList StartOrJoinList(TapeRecord r)
+    {
+        if (!ListPending)
+        {
+            _listId = r.ListId;
+            _listAccount = r.Account;
+            _pending.Size = r.ListSize ?? long.MaxValue;
+            _pending.Broken = false;
+        }
+        if (!_registry.TryGetInstrument(r.Symbol!, out _)) _pending.Skipped++;
+        return _pending;
+    }
+
+    /// <summary>Checks the collected list as one unit: all replaces as an amendment batch, otherwise as an order list (a
+    /// cancel or a mix of actions is refused by the gate as <see cref="RejectReason.InvalidList"/>). Replaces of orders the
+    /// replay did not accept are suppressed first, as single ones are. A list with a child this configuration does not know
+    /// is refused whole (<see cref="RejectReason.InvalidList"/>, not sent child by child). Also called at the end of the
+    /// records.</summary>
+    public void FlushList()
+    {
+        if (!ListPending) return;
+        bool broken = _pending.Broken || _pending.Skipped > 0;
+        _pending.Skipped = 0; _pending.Broken = false; _listId = null; _listAccount = null;
+        int n = 0;
+        bool allReplaces = true;
+        for (int i = 0; i < _list.Count; i++)
+        {
+            var c = _list[i];
+            if (c.Action != OrderAction.New && !_accepted.Contains((c.Account.Value, c.OrderId))) { _report.CountSuppressedFill(); continue; }
+            allReplaces &= c.Action == OrderAction.Replace;
+            _list[n++] = c;
+        }
+        _list.RemoveRange(n, _list.Count - n);
+        if (n == 0) return;
+        if (_listDecisions.Length < n) _listDecisions = new Decision[Math.Max(n, 2 * _listDecisions.Length)];
+        var children = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_list);
+        var decisions = _listDecisions.AsSpan(0, n);
+        if (broken) decisions.Fill(Decision.Reject(RejectReason.InvalidList, Scope.Account));
+        else if (allReplaces) _breaker.CheckBatch(children, decisions);
+        else _breaker.CheckList(children, decisions);
+        for (int i = 0; i < n; i++)
+        {
+            ref readonly var c = ref children[i];
+            var d = decisions[i];
+            _lastT = c.TimeNs;
+            _report.CountOrder(d.Reason);
+            if (_timeline is not null && !d.IsAccepted) _timeline.AddRejection(c.TimeNs, _registry.AccountName(c.Account), d.Reason);
+            if (d.IsAccepted && c.Action == OrderAction.New) _accepted.Add((c.Account.Value, c.OrderId));
+            var e = RiskEvent.OrderDecision(in c, d.Reason);
+            _evaluator.Evaluate(in e);
+        }
+        _list.Clear();
     }
 
     /// <summary>A balance movement: to the position keeper through the evaluator, like every event. A currency the

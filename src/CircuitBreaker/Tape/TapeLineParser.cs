@@ -14,7 +14,7 @@ internal sealed class TapeLineParser
     {
         T, Type, Symbol, Kind, Tick, Lot, Underlying, Multiplier, Group, Barrier, BarrierKind, Strike, ExpiryT,
         Px, Qty, Aggressor, Venue, Bid, Ask, BidQty, AskQty, Source, Id, Account, Side, Action, Strategy, Tif,
-        OrderId, Delta, Gamma, Vega, Notional, Pnl, Asset, Amount, Block, Tx, Pool, Scope, Target, Reason, ReduceOnly, ExpireT, QuoteQuantity, TriggerPx, Currency, Change, TrailingOffset, TrailingOffsetType, Count,
+        OrderId, Delta, Gamma, Vega, Notional, Pnl, Asset, Amount, Block, Tx, Pool, Scope, Target, Reason, ReduceOnly, ExpireT, QuoteQuantity, TriggerPx, Currency, Change, TrailingOffset, TrailingOffsetType, ListId, ListSize, Count,
     }
 
     private static readonly string[] Names =
@@ -22,7 +22,7 @@ internal sealed class TapeLineParser
         "t", "type", "symbol", "kind", "tick", "lot", "underlying", "multiplier", "group", "barrier", "barrier_kind", "strike", "expiry_t",
         "px", "qty", "aggressor", "venue", "bid", "ask", "bid_qty", "ask_qty", "source", "id", "account", "side", "action", "strategy", "tif",
         "order_id", "delta", "gamma", "vega", "notional", "pnl", "asset", "amount", "block", "tx", "pool", "scope", "target", "reason",
-        "reduce_only", "expire_t", "quote_quantity", "trigger_px", "currency", "change", "trailing_offset", "trailing_offset_type",
+        "reduce_only", "expire_t", "quote_quantity", "trigger_px", "currency", "change", "trailing_offset", "trailing_offset_type", "list_id", "list_size",
     ];
 
     private static readonly byte[][] Utf8Names = Names.Select(n => System.Text.Encoding.UTF8.GetBytes(n)).ToArray();
@@ -177,6 +177,7 @@ internal sealed class TapeLineParser
                 Strategy = Str(F.Strategy), Tif = Str(F.Tif), ReduceOnly = Bool(F.ReduceOnly), ExpireT = Int(F.ExpireT),
                 QuoteQuantity = Bool(F.QuoteQuantity), TriggerPx = Num(F.TriggerPx), TrailingOffset = Num(F.TrailingOffset),
                 TrailingOffsetType = (TrailingOffsetType?)Enum(F.TrailingOffsetType, TapeNames.TrailingOffsetTypes),
+                ListId = Int(F.ListId), ListSize = Int(F.ListSize),
             },
             TapeRecordType.Fill => new TapeRecord
             {

@@ -88,6 +88,13 @@ public sealed record TapeRecord
     /// <summary><c>order</c>: unit of the trailing offset (<c>trailing_offset_type</c>: <c>price</c>, <c>basis_points</c>,
     /// <c>ticks</c>; optional, absent means <c>price</c>).</summary>
     public TrailingOffsetType? TrailingOffsetType { get; init; }
+    /// <summary><c>order</c>: the order list this order belongs to (<c>list_id</c>, optional; an integer per account):
+    /// consecutive order records with the same list id are checked as one list (<see cref="Breaker.CheckList"/>) or, when
+    /// all are replaces, one amendment batch (<see cref="Breaker.CheckBatch"/>). See docs/tape-format.md.</summary>
+    public long? ListId { get; init; }
+    /// <summary><c>order</c>: the number of orders in the list (<c>list_size</c>, optional, 1 to 1,024): the list is checked
+    /// as soon as that many have been read, without waiting for the next record (live streams).</summary>
+    public long? ListSize { get; init; }
     /// <summary><c>position</c>: delta (<c>delta</c>).</summary>
     public double Delta { get; init; } = double.NaN;
     /// <summary><c>position</c>: gamma (<c>gamma</c>).</summary>

@@ -61,6 +61,8 @@ internal static class TapeRecordJson
                 Num(w, "trigger_px"u8, r.TriggerPx);
                 Num(w, "trailing_offset"u8, r.TrailingOffset);
                 Enum(w, "trailing_offset_type"u8, TapeNames.TrailingOffsetTypes, (int?)r.TrailingOffsetType);
+                Int(w, "list_id"u8, r.ListId);
+                Int(w, "list_size"u8, r.ListSize);
                 break;
             case TapeRecordType.Fill:
                 Str(w, "symbol"u8, r.Symbol);

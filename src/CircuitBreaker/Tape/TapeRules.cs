@@ -59,7 +59,7 @@ internal sealed class TapeRules
                     e = Required(r.Side.HasValue, "side") ?? Required(r.Px, "px") ?? Required(r.Qty, "qty");
                     if (e is not null) return e;
                 }
-                return Finite(r.Px, "px") ?? NonNegative(r.Qty, "qty")
+                return Finite(r.Px, "px") ?? NonNegative(r.Qty, "qty") ?? ListSize(r)
                     ?? OnGrid(r.Px, ins.Tick, "px", "tick", ref warnings) ?? OnGrid(r.Qty, ins.Lot, "qty", "lot", ref warnings);
             }
             case TapeRecordType.Fill:
@@ -158,4 +158,15 @@ internal sealed class TapeRules
     }
 
     private readonly record struct Declared(double Tick, double Lot, long Line);
+
+    /// <summary>Largest <c>list_size</c> accepted (the gate's own cap, <c>max_list_orders</c>, is at most 256: a larger list
+    /// is read and then refused <c>ListTooLarge</c>).</summary>
+    internal const long MaxListSize = 1024;
+
+    private static string? ListSize(TapeRecord r)
+    {
+        if (r.ListSize is not { } n) return null;
+        if (r.ListId is null) return "list_size needs a list_id";
+        return n is < 1 or > MaxListSize ? string.Create(CultureInfo.InvariantCulture, $"list_size must be 1 to {MaxListSize}") : null;
+    }
 }
