@@ -16,7 +16,7 @@ public class GatePropertyTests(ITestOutputHelper output)
     public const int Cases = 1_000;
     public const int RateCases = 2_000;
 
-    private sealed class Stats { public long Steps, New, NewAccepted, Replace, ReplaceAccepted, Cancels, Transitions; public readonly Dictionary<RejectReason, long> Rejects = new(); }
+    private sealed class Stats { public long Steps, New, NewAccepted, Replace, ReplaceAccepted, Cancels, Transitions, Lists, ListsAccepted; public readonly Dictionary<RejectReason, long> Rejects = new(), ListRefusals = new(); }
 
     private static Gen<(int Seed, int Steps)> CaseGen =>
         from seed in Gen.Choose(0, int.MaxValue)
@@ -37,6 +37,9 @@ public class GatePropertyTests(ITestOutputHelper output)
         });
         Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(Cases), prop);
         output.WriteLine($"{Cases} cases, {stats.Steps} steps; new {stats.New} ({stats.NewAccepted} accepted), replace {stats.Replace} ({stats.ReplaceAccepted} accepted), cancels {stats.Cancels}, transitions {stats.Transitions}");
+        output.WriteLine($"lists {stats.Lists} ({stats.ListsAccepted} accepted); refused for " + string.Join(", ", stats.ListRefusals.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
+        Assert.True(stats.ListsAccepted > Cases / 20 && stats.Lists - stats.ListsAccepted > Cases / 4, $"lists {stats.Lists}, {stats.ListsAccepted} accepted: the generator must reach both outcomes");
+        Assert.True(stats.Rejects.GetValueOrDefault(RejectReason.ListRejected) > Cases / 4, "no refused list had a child that passed: the rollback path is not exercised");
         output.WriteLine("rejections: " + string.Join(", ", stats.Rejects.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
         // Not vacuous: plenty accepted, and most limits were actually hit.
         Assert.True(stats.NewAccepted > Cases * 3, $"only {stats.NewAccepted} new orders accepted");
@@ -44,6 +47,34 @@ public class GatePropertyTests(ITestOutputHelper output)
         foreach (var reason in new[] { RejectReason.Halted, RejectReason.ReduceOnly, RejectReason.PriceCollar, RejectReason.MaxPosition, RejectReason.MaxOpenOrders, RejectReason.OrderRate, RejectReason.MaxOrderQuantity, RejectReason.MinOrderQuantity, RejectReason.DuplicateOrderId,
             RejectReason.MinOrderNotional, RejectReason.ReduceOnlyOrder, RejectReason.ExpiredOrder })
             Assert.True(stats.Rejects.GetValueOrDefault(reason) > 0, $"no order was ever rejected for {reason}: the generator does not reach that limit");
+    }
+
+    /// <summary>Control for the list property: a model that believes instrument 0 halted (the gate does not) must flag the
+    /// first accepted list that touches it, so the list checks can fail.</summary>
+    [Fact]
+    public void ListProperty_Control_AModelThatDisagreesWithTheGate_IsCaught()
+    {
+        for (int seed = 1; seed < 500; seed++)
+        {
+            using var book = new SafetyBook(seed, GateConcurrency.MultiThreaded);
+            var m = new LimitModel(book);
+            var r = new Random(seed);
+            long now = 1_000_000_000, nextId = 1;
+            var mkt = (long[])SafetyBook.StartTicks.Clone();
+            for (int i = 0; i < SafetyBook.Instruments; i++)
+            {
+                var t = RiskEvent.Trade(now, new InstrumentId(i), mkt[i] * SafetyBook.Tick[i], SafetyBook.Lot[i]);
+                book.Breaker.Apply(in t);
+                m.OnTrade(i, mkt[i], now);
+            }
+            m.InsState[0] = TradingState.Halted; // the lie
+            for (int step = 0; step < 40; step++)
+            {
+                var (desc, breach) = NewList(r, book, m, new Stats(), now += 1_000, mkt, ref nextId);
+                if (breach is not null) { Assert.Contains("halted", breach, StringComparison.Ordinal); return; }
+            }
+        }
+        Assert.Fail("no accepted list on instrument 0 in 500 seeds: the control never exercised the check");
     }
 
     private static string? RunCase(int seed, int steps, Stats stats, GateConcurrency mode = GateConcurrency.MultiThreaded)
@@ -74,7 +105,8 @@ public class GatePropertyTests(ITestOutputHelper output)
             string desc;
             string? breach = null;
             bool admin = false, adminChanged = false;
-            if (op < 38) (desc, breach) = NewOrder(r, book, m, stats, now, mkt, ref nextId);
+            if (op < 33) (desc, breach) = NewOrder(r, book, m, stats, now, mkt, ref nextId);
+            else if (op < 38) (desc, breach) = NewList(r, book, m, stats, now, mkt, ref nextId);
             else if (op < 52) (desc, breach) = Replace(r, book, m, stats, now, mkt);
             else if (op < 62)
             {
@@ -186,12 +218,116 @@ public class GatePropertyTests(ITestOutputHelper output)
         string desc = $"new acc{acc} ins{ins} #{id} {side} {lots} lots @ {px}{(reduceOnlyFlag ? " reduce-only" : "")}{(gtd ? $" expire {expire - now:+0;-0} ns" : "")} -> {d}";
         if (!d.IsAccepted) { stats.Rejects[d.Reason] = stats.Rejects.GetValueOrDefault(d.Reason) + 1; return (desc, m.FigureError(in d, acc, ins)); }
         stats.NewAccepted++;
+        string? breach = NewOrderBreach(b, m, acc, ins, side, px, lots, qty, id, now, reduceOnlyFlag, gtd, expire, pnl)
+            ?? m.RateBreach($"orders ins{ins}", now, b.InsOrders[ins])
+            ?? m.RateBreach($"orders acc{acc}", now, b.AccOrders[acc])
+            ?? m.RateBreach("orders group", now, b.GroupOrders)
+            ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins])
+            ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
+        m.Orders[(acc, id)] = new LimitModel.Live { Acc = acc, Ins = ins, Side = side, Px = px, Lots = lots, ReduceOnly = reduceOnlyFlag };
+        return (desc, breach);
+    }
+
+    /// <summary>An order list of 2-4 children of one account (on either instrument, ids sometimes repeated or already
+    /// working). The model's rules: all children accepted or none; a refused list names at least one child's own reason
+    /// (the others ListRejected), returns it, and leaves every reservation as it was; an accepted list is its children
+    /// added in order, each within every hard limit with the ones before it, and takes one rate unit per scope it touches.</summary>
+    private static (string, string?) NewList(Random r, SafetyBook b, LimitModel m, Stats stats, long now, long[] mkt, ref long nextId)
+    {
+        stats.Lists++;
+        int acc = r.Next(SafetyBook.Accounts), n = r.Next(2, 5);
+        bool sane = r.Next(4) > 0;
+        int wild = r.Next(3) == 0 ? r.Next(n) : -1; // in a sane list, sometimes one child drawn from the full range
+        var children = new OrderRequest[n];
+        var spec = new (int Ins, Side Side, long Px, long Lots, double Qty, long Id, bool ReduceOnly)[n];
+        var mine = m.Orders.Keys.Where(k => k.acc == acc).ToArray();
+        for (int k = 0; k < n; k++)
+        {
+            int ins = r.Next(SafetyBook.Instruments);
+            var side = (Side)r.Next(2);
+            long px = PickPrice(r, b, ins, mkt);
+            var (lots, qty) = PickQuantity(r, b, ins);
+            if (sane && k != wild)
+            {
+                // Inside the collar (half of it) and the size bounds: lists that can pass, so both outcomes are reached.
+                px = Math.Max(1, mkt[ins] + (long)Math.Round(mkt[ins] * (r.NextDouble() - 0.5) * b.CollarBps[ins] / 10_000));
+                lots = r.NextInt64(b.MinLots[ins], b.MaxLots[ins] + 1);
+                qty = lots * SafetyBook.Lot[ins];
+            }
+            long id = k > 0 && r.Next(25) == 0 ? spec[k - 1].Id : mine.Length > 0 && r.Next(20) == 0 ? mine[r.Next(mine.Length)].id : nextId++;
+            bool ro = r.Next(10) == 0;
+            spec[k] = (ins, side, px, lots, qty, id, ro);
+            children[k] = new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, side, px * SafetyBook.Tick[ins], qty) { ReduceOnly = ro };
+        }
+        double pnl = b.Breaker.Positions.DailyPnl(new AccountId(acc));
+        b.Breaker.Gate.Releases?.Drain(b.Breaker.Gate); // single-writer: the list drains fills' releases first; so does the snapshot
+        var before = Reservations(b);
+        var d = new Decision[n];
+        var first = b.Breaker.CheckList(children, d);
+        string desc = $"list acc{acc} [{string.Join("; ", spec.Select(c => $"ins{c.Ins} #{c.Id} {c.Side} {c.Lots} @ {c.Px}{(c.ReduceOnly ? " ro" : "")}"))}] -> {first} [{string.Join(", ", d.Select(x => x.Reason))}]";
+        int accepted = d.Count(x => x.IsAccepted);
+        if (accepted != 0 && accepted != n) return (desc, $"{accepted} of {n} children accepted: a list is all or nothing");
+        if (first.IsAccepted != (accepted == n)) return (desc, "the list's decision disagrees with its children's");
+        if (accepted == 0)
+        {
+            foreach (var x in d) stats.Rejects[x.Reason] = stats.Rejects.GetValueOrDefault(x.Reason) + 1;
+            stats.ListRefusals[first.Reason] = stats.ListRefusals.GetValueOrDefault(first.Reason) + 1;
+            if (first.Reason == RejectReason.ListRejected) return (desc, "a refused list returned ListRejected, not a child's own reason");
+            if (d.All(x => x.Reason == RejectReason.ListRejected)) return (desc, "no child of the refused list carries its own reason");
+            string after = Reservations(b);
+            return (desc, after == before ? null : $"a refused list changed the reservations: {before} -> {after}");
+        }
+        stats.ListsAccepted++;
+        for (int k = 0; k < n; k++)
+        {
+            var c = spec[k];
+            string? breach = NewOrderBreach(b, m, acc, c.Ins, c.Side, c.Px, c.Lots, c.Qty, c.Id, now, c.ReduceOnly, gtd: false, expire: 0, pnl);
+            if (breach is not null) return (desc, $"child {k}: {breach}");
+            m.Orders[(acc, c.Id)] = new LimitModel.Live { Acc = acc, Ins = c.Ins, Side = c.Side, Px = c.Px, Lots = c.Lots, ReduceOnly = c.ReduceOnly };
+        }
+        // Rates (ListRateMode.PerList, the default): one order and one message unit per instrument touched, one for the
+        // account, one for the group.
+        string? rate = null;
+        foreach (int ins in spec.Select(c => c.Ins).Distinct())
+            rate ??= m.RateBreach($"orders ins{ins}", now, b.InsOrders[ins]) ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins]);
+        rate ??= m.RateBreach($"orders acc{acc}", now, b.AccOrders[acc]) ?? m.RateBreach("orders group", now, b.GroupOrders)
+            ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
+        return (desc, rate);
+    }
+
+    /// <summary>What an order may reserve in the gate (working orders, live entries, per-account notional and open orders,
+    /// per-instrument open orders, per-pair lots and counts), for the all-or-nothing check. Rate windows are left out: a
+    /// list's acquisition may roll a window forward, which its release does not undo and need not.</summary>
+    private static string Reservations(SafetyBook b)
+    {
+        var g = b.Breaker.Gate;
+        var sb = new System.Text.StringBuilder();
+        sb.Append(g.WorkingOrders).Append('/').Append(g.Orders.CountLive());
+        for (int a = 0; a < SafetyBook.Accounts; a++)
+        {
+            ref var ac = ref g.AccountState(a);
+            sb.Append(" a").Append(a).Append(':').Append(ac.OpenOrders).Append(',').Append(ac.WorkingBuyNotionalFx).Append(',').Append(ac.WorkingSellNotionalFx);
+        }
+        for (int i = 0; i < SafetyBook.Instruments; i++) sb.Append(" i").Append(i).Append(':').Append(g.InstrumentState(i).OpenOrders);
+        for (int p = 0; p < g.Pairs.Count; p++)
+        {
+            ref var pr = ref g.Pairs[p];
+            if (pr.WorkingBuyLots == 0 && pr.WorkingSellLots == 0 && pr.OpenOrders == 0) continue; // a pair's slot, once made, stays (as for a refused single order)
+            sb.Append(" p").Append(p).Append(':').Append(pr.WorkingBuyLots).Append(',').Append(pr.WorkingSellLots).Append(',').Append(pr.OpenOrders);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The hard limits an accepted new order (or list child) must respect, by the model, before it is added to it
+    /// (rates apart: a list counts its rate units once). Null when none is breached.</summary>
+    private static string? NewOrderBreach(SafetyBook b, LimitModel m, int acc, int ins, Side side, long px, long lots, double qty, long id, long now, bool reduceOnlyFlag, bool gtd, long expire, double pnl)
+    {
         var state = m.Effective(ins, acc);
         bool reduce = state == TradingState.ReduceOnly || pnl <= -b.MaxDailyLoss[acc];
         long pos = m.Position[acc, ins];
         long wBuy = m.Working(acc, ins, Side.Buy) + (side == Side.Buy ? lots : 0);
         long wSell = m.Working(acc, ins, Side.Sell) + (side == Side.Sell ? lots : 0);
-        string? breach =
+        return
             state == TradingState.Halted ? "accepted while halted" :
             gtd && expire <= now ? "expired good-till-date order accepted" :
             qty != lots * SafetyBook.Lot[ins] ? "off-lot quantity accepted" :
@@ -209,14 +345,7 @@ public class GatePropertyTests(ITestOutputHelper output)
             m.Orders.Values.Count(x => x.Acc == acc && x.Ins == ins) + 1 > b.PairOpen[ins] ? "open orders per account on the instrument" :
             m.Orders.Values.Count(x => x.Ins == ins) + 1 > b.InsOpen[ins] ? "open orders on the instrument" :
             m.Orders.Values.Count(x => x.Acc == acc) + 1 > b.AccOpen[acc] ? "open orders on the account" :
-            m.Orders.Count + 1 > b.GroupOpen ? "open orders in the group" : null)
-            ?? m.RateBreach($"orders ins{ins}", now, b.InsOrders[ins])
-            ?? m.RateBreach($"orders acc{acc}", now, b.AccOrders[acc])
-            ?? m.RateBreach("orders group", now, b.GroupOrders)
-            ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins])
-            ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
-        m.Orders[(acc, id)] = new LimitModel.Live { Acc = acc, Ins = ins, Side = side, Px = px, Lots = lots, ReduceOnly = reduceOnlyFlag };
-        return (desc, breach);
+            m.Orders.Count + 1 > b.GroupOpen ? "open orders in the group" : null);
     }
 
     private static (string, string?) Replace(Random r, SafetyBook b, LimitModel m, Stats stats, long now, long[] mkt)
