@@ -8,7 +8,8 @@ namespace CircuitBreaker.Tests.Safety;
 /// Property-based check of cash and margin balances against <see cref="BalanceModel"/> (issue 20): a margin account and a
 /// cash account, two instruments settling in two currencies, random leverage, fee rates and starting balances; random new
 /// orders, growing and shrinking replaces, cancels, partial fills of working orders and of unknown ids, trades, quotes and
-/// oracle prices moving the mark, and deposits, withdrawals, fees, funding, PnL and set events. After every check the
+/// oracle prices moving the mark, deposits, withdrawals, fees, funding, PnL and set events, and order lists (all or nothing,
+/// each child judged with the ones before it). After every check the
 /// gate's decision must agree with the model (an exposure-increasing order accepted only within the free balance, a
 /// position-reducing one never refused for balance, an order within the balance never refused) and the gate's
 /// <see cref="PreTradeGate.Balance"/> snapshot (balance, held, free) must equal the model's. All three concurrency modes.
@@ -18,10 +19,10 @@ public class BalancePropertyTests(ITestOutputHelper output)
 {
     public const int Cases = 300;
 
-    private enum OpKind { New, Replace, Cancel, Fill, Trade, Quote, Oracle, BalanceEvent }
-    private readonly record struct Op(OpKind Kind, int Acc = 0, int Ins = 0, Side Side = Side.Buy, long Px = 0, long Lots = 0, long Id = 0, BalanceChange Change = BalanceChange.Deposit, double Amount = 0);
+    private enum OpKind { New, Replace, Cancel, Fill, Trade, Quote, Oracle, BalanceEvent, List }
+    private readonly record struct Op(OpKind Kind, int Acc = 0, int Ins = 0, Side Side = Side.Buy, long Px = 0, long Lots = 0, long Id = 0, BalanceChange Change = BalanceChange.Deposit, double Amount = 0, Op[]? Children = null);
 
-    private sealed class Stats { public long Steps, Accepted, Refused, ReducingPassed, Compared; }
+    private sealed class Stats { public long Steps, Accepted, Refused, ReducingPassed, Compared, Lists, ListsAccepted, ListsRefusedForBalance; }
 
     private static readonly double[] Tick = { 0.5, 0.125 }, Lot = { 0.25, 1.0 };
     private static readonly long[] Start = { 2_000, 400 };
@@ -91,6 +92,8 @@ public class BalancePropertyTests(ITestOutputHelper output)
         Assert.True(stats.Accepted > Cases * 5, $"only {stats.Accepted} accepted");
         Assert.True(stats.ReducingPassed > Cases / 4, $"only {stats.ReducingPassed} reducing orders passed");
         Assert.True(stats.Compared > Cases * 10, $"only {stats.Compared} snapshots compared");
+        output.WriteLine($"lists {stats.Lists}: accepted {stats.ListsAccepted}, children refused for balance {stats.ListsRefusedForBalance}");
+        Assert.True(stats.ListsAccepted > Cases / 2 && stats.ListsRefusedForBalance > Cases / 4, $"lists {stats.Lists}: {stats.ListsAccepted} accepted, {stats.ListsRefusedForBalance} children refused for balance");
     }
 
     /// <summary>The once-failing case (a fill after a newer oracle: the keeper marked the fill at the oracle, the model at
@@ -139,7 +142,18 @@ public class BalancePropertyTests(ITestOutputHelper output)
             {
                 int op = r.Next(100), acc = r.Next(2), ins = r.Next(2);
                 var live = model.Orders.ToArray();
-                if (op < 35)
+                if (op < 6)
+                {
+                    // An order list of 2-3 new orders of one account on either instrument (its currency with it).
+                    var children = new Op[r.Next(2, 4)];
+                    for (int k = 0; k < children.Length; k++)
+                    {
+                        int ci = r.Next(2);
+                        children[k] = new(OpKind.New, acc, ci, (Side)r.Next(2), Price(ci), r.Next(1, 8), _nextId++);
+                    }
+                    yield return new(OpKind.List, acc, Children: children);
+                }
+                else if (op < 35)
                 {
                     var side = (Side)r.Next(2);
                     long pos = model.Position[acc, ins];
@@ -213,6 +227,7 @@ public class BalancePropertyTests(ITestOutputHelper output)
             case OpKind.Oracle: bk.Apply(RiskEvent.Oracle(now, ins, op.Px * Tick[op.Ins])); m.OnOracle(op.Ins, op.Px * Tick[op.Ins]); return null;
             case OpKind.Fill: bk.Apply(RiskEvent.Fill(now, ins, acc, op.Id, op.Side, op.Px * Tick[op.Ins], op.Lots * Lot[op.Ins])); m.OnFill(op.Acc, op.Ins, op.Id, op.Side, op.Px, op.Lots); return null;
             case OpKind.BalanceEvent: bk.Apply(RiskEvent.Balance(now, acc, m.Currency[op.Ins], op.Change, op.Amount)); m.OnBalance(op.Acc, m.Currency[op.Ins], op.Change, op.Amount); return null;
+            case OpKind.List: return ApplyList(bk, m, book, op, now, stats);
             case OpKind.Cancel:
             {
                 m.Orders.TryGetValue((op.Acc, op.Id), out var e);
@@ -263,6 +278,49 @@ public class BalancePropertyTests(ITestOutputHelper output)
         }
         else return $"refused for {d.Reason}, which this book never configures";
         return Compare(bk, m, book, op.Acc, cur, stats);
+    }
+
+    /// <summary>A list: each child judged by the model with the children before it that passed their own checks applied
+    /// (accepted, or ListRejected: it passed and was rolled back), as the gate checks them; an accepted list keeps them all,
+    /// a refused one none, and the balance snapshot of each currency must equal the model's either way.</summary>
+    private static string? ApplyList(Breaker bk, BalanceModel m, Book book, Op op, long now, Stats? stats)
+    {
+        var children = op.Children!;
+        var requests = children.Select(c => new OrderRequest(now, new InstrumentId(c.Ins), new AccountId(c.Acc), c.Id, c.Side, c.Px * Tick[c.Ins], c.Lots * Lot[c.Ins])).ToArray();
+        var d = new Decision[children.Length];
+        var first = bk.CheckList(requests, d);
+        if (stats is not null) stats.Lists++;
+        int accepted = d.Count(x => x.IsAccepted);
+        if (accepted != 0 && accepted != children.Length) return $"{accepted} of {children.Length} children accepted: a list is all or nothing";
+        var added = new List<(int, long)>();
+        string? breach = null;
+        for (int k = 0; k < children.Length && breach is null; k++)
+        {
+            var c = children[k];
+            int cur = m.Currency[c.Ins];
+            double collateral = m.Collateral(c.Acc, cur), growth = m.Hold(c.Acc, c.Ins, c.Px, c.Lots);
+            double need = m.Held(c.Acc, cur) + growth;
+            bool reducing = m.Reducing(c.Acc, c.Ins, c.Side, m.Working(c.Acc, c.Ins, c.Side) + c.Lots);
+            double tol = 1e-4 * (m.HeldOrders(c.Acc, cur) + 2) + 1e-9 * (Math.Abs(collateral) + need);
+            bool increases = growth > 0 && !reducing;
+            if (d[k].IsAccepted || d[k].Reason == RejectReason.ListRejected)
+            {
+                if (increases && need > collateral + tol) breach = $"child {k} passed beyond the balance: hold {need} > free {collateral}";
+                m.Orders[(c.Acc, c.Id)] = new BalanceModel.Live { Acc = c.Acc, Ins = c.Ins, Side = c.Side, Px = c.Px, Lots = c.Lots };
+                added.Add((c.Acc, c.Id));
+            }
+            else if (d[k].Reason == RejectReason.InsufficientBalance)
+            {
+                if (!increases) breach = $"child {k}, which holds no more ({growth}) or reduces, was refused for balance";
+                else if (need <= collateral - tol) breach = $"child {k} refused within the balance: hold {need} ≤ free {collateral}";
+                else if (stats is not null) stats.ListsRefusedForBalance++;
+            }
+            else breach = $"child {k} refused for {d[k].Reason}, which this book never configures";
+        }
+        if (breach is not null) return breach;
+        if (!first.IsAccepted) foreach (var key in added) m.Orders.Remove(key); // all or nothing: the model drops them too
+        else if (stats is not null) stats.ListsAccepted++;
+        return Compare(bk, m, book, op.Acc, m.Currency[0], stats) ?? Compare(bk, m, book, op.Acc, m.Currency[1], stats);
     }
 
     /// <summary>After a check (which drains a single-writer gate's release queue) the snapshot equals the model.</summary>
