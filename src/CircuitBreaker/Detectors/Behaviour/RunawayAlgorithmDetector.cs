@@ -93,20 +93,9 @@ public sealed class RunawayAlgorithmDetector : IDetector
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
         if (!_anchor.Admit(e.TimeNs)) return;
-        switch (e.Kind)
-        {
-            case RiskEventKind.Trade:
-            case RiskEventKind.Quote:
-            case RiskEventKind.Oracle:
-                _book.OnPrice(in e);
-                return;
-            case RiskEventKind.Order:
-                OnOrder(in e, sink);
-                return;
-            case RiskEventKind.Fill:
-                OnFill(in e, sink);
-                return;
-        }
+        if (BehaviourPnlBook.IsPrice(e.Kind)) _book.OnPrice(in e);
+        else if (e.Kind == RiskEventKind.Order) OnOrder(in e, sink);
+        else if (e.Kind == RiskEventKind.Fill) OnFill(in e, sink);
     }
 
     private void OnOrder(in RiskEvent e, IFindingSink sink)
