@@ -28,9 +28,9 @@ public sealed class DrainDetector : IDetector
     // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
     private readonly long _bucketNs, _cooldownNs;
     private readonly BehaviourAssetMap _assets;
-    private readonly int _accountCount, _instrumentCount, _k;
+    private readonly int _accountCount, _instrumentCount;
     private readonly Key[] _keys;
-    private readonly long[] _ringBucket;
+    private readonly BucketRing _ring;
     private readonly double[] _ringSum;
     private readonly long[] _lastFillNs;
     private readonly Materiality _material;
@@ -47,12 +47,10 @@ public sealed class DrainDetector : IDetector
         _assets = new BehaviourAssetMap(context.Registry, _o.AssetInstruments);
         _accountCount = context.AccountCapacity;
         _instrumentCount = context.Registry.InstrumentCount;
-        _k = _o.WindowBuckets;
         _keys = new Key[_accountCount + _o.MaxAssets + _o.MaxPools];
         for (int k = 0; k < _keys.Length; k++) { _keys[k].Bucket = long.MinValue; _keys[k].Episode = BehaviourEpisode.Create(); }
-        _ringBucket = new long[_keys.Length * _k];
-        Array.Fill(_ringBucket, long.MinValue);
-        _ringSum = new double[_keys.Length * _k];
+        _ring = new BucketRing(_keys.Length, _o.WindowBuckets);
+        _ringSum = new double[_ring.Length];
         _lastFillNs = new long[_accountCount];
         _material = new Materiality(context, _o.MaterialDailyLossFraction, _o.MaterialDailyRangeFraction, _o.BucketWidth * _o.WindowBuckets,
             Materiality.DefaultDay, warmup: _o.WarmupOutflows);
@@ -93,27 +91,23 @@ public sealed class DrainDetector : IDetector
         bool byAccount = kind == KeyKind.Account;
         long t = e.TimeNs, b = _anchor.Since(t) / _bucketNs;
         ref var st = ref _keys[key];
-        int baseSlot = key * _k;
         if (st.Bucket == long.MinValue || b > st.Bucket)
         {
-            int s = baseSlot + (int)(b % _k);
-            _ringBucket[s] = b;
-            _ringSum[s] = 0;
+            _ringSum[_ring.Open(key, b)] = 0;
             st.Bucket = b;
         }
-        _ringSum[baseSlot + (int)(st.Bucket % _k)] += amount;
+        _ringSum[_ring.Slot(key, st.Bucket)] += amount;
         double sum = 0;
-        for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
+        for (long bb = _ring.Oldest(st.Bucket); bb <= st.Bucket; bb++)
         {
-            if (bb < 0) continue;
-            int s = baseSlot + (int)(bb % _k);
-            if (_ringBucket[s] == bb) sum += _ringSum[s];
+            int s = _ring.Find(key, bb);
+            if (s >= 0) sum += _ringSum[s];
         }
 
         double typical = st.Outflow.Mean;
         bool warm = st.Outflow.Count >= _o.WarmupOutflows && typical > 0;
         double ratio = warm ? sum / typical : 0;
-        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _bucketNs * _k;
+        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _bucketNs * _ring.Buckets;
         if (warm && !trading && ratio >= _o.Ratio && _material.IsMaterial(sum, byAccount ? key : -1, in st.Scale))
         {
             var severity = ratio >= _o.CriticalRatio ? Severity.Critical : Severity.Warning;
