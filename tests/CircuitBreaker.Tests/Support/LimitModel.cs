@@ -78,7 +78,7 @@ internal sealed class LimitModel
         var reason = d.Reason;
         bool needs = reason is RejectReason.MinOrderQuantity or RejectReason.MaxOrderQuantity or RejectReason.MaxOrderNotional or RejectReason.MinOrderNotional
             or RejectReason.PriceCollar or RejectReason.MaxPosition or RejectReason.MaxOpenOrders or RejectReason.OrderRate or RejectReason.MessageRate or RejectReason.ModifyRate
-            or RejectReason.ReduceOnlyOrder or RejectReason.ExpiredOrder or RejectReason.MaxDailyLoss;
+            or RejectReason.ReduceOnlyOrder or RejectReason.ExpiredOrder or RejectReason.MaxDailyLoss or RejectReason.ListTooLarge;
         bool optional = reason is RejectReason.ReduceOnly or RejectReason.MaxGrossExposure or RejectReason.MaxNetExposure or RejectReason.NotionalOverflow or RejectReason.InvalidTriggerPrice;
         if (needs ? !d.HasFigures : d.HasFigures && !optional) return $"{reason}: HasFigures {d.HasFigures}, expected {needs}";
         if (!d.HasFigures) return null;
@@ -93,6 +93,7 @@ internal sealed class LimitModel
             RejectReason.MaxPosition => d.Observed > d.Limit && (Near(d.Limit, _b.MaxLong[ins] * lot) || Near(d.Limit, _b.MaxShort[ins] * lot)),
             RejectReason.ReduceOnlyOrder or RejectReason.ReduceOnly => d.Observed > d.Limit && d.Limit >= 0,
             RejectReason.ExpiredOrder => d.Observed >= 0,
+            RejectReason.ListTooLarge => d.Observed > d.Limit && Near(d.Limit, _b.MaxListOrders),
             RejectReason.MaxDailyLoss => d.Observed >= d.Limit * (1 - 1e-12) && Near(d.Limit, _b.MaxDailyLoss[acc]),
             _ => d.Observed > d.Limit,
         };

@@ -25,13 +25,20 @@ internal sealed class SafetyBook : IDisposable
     public readonly int[] AccOpen = new int[Accounts], AccOrders = new int[Accounts], AccMessages = new int[Accounts];
     public readonly double[] MaxDailyLoss = new double[Accounts];
     public readonly int GroupOpen, GroupOrders;
+    /// <summary>The list cap (3-5 children) and how lists take rate units, drawn from a third generator.</summary>
+    public readonly int MaxListOrders;
+    public readonly ListRateMode ListRate;
 
     public SafetyBook(int seed, GateConcurrency concurrency = GateConcurrency.MultiThreaded)
     {
         var r = new Random(seed);
         var r2 = new Random(seed ^ 0x2f6b_1d3c);
+        var r3 = new Random(seed ^ 0x51ed_2701);
+        MaxListOrders = r3.Next(3, 6);
+        ListRate = (ListRateMode)r3.Next(2);
         WindowNs = r.Next(1, 100) * 1_000_000L;
-        var b = new CircuitBreakerBuilder().Concurrency(concurrency).RateWindow(TimeSpan.FromTicks(WindowNs / 100)).Capacity(accounts: 4, pairs: 8, orders: 256);
+        var b = new CircuitBreakerBuilder().Concurrency(concurrency).RateWindow(TimeSpan.FromTicks(WindowNs / 100)).Capacity(accounts: 4, pairs: 8, orders: 256)
+            .Lists(MaxListOrders, ListRate);
         string[] symbols = { "AAA-PERP", "BBB" };
         var kinds = new[] { InstrumentKind.Perpetual, InstrumentKind.Spot };
         for (int i = 0; i < Instruments; i++)
@@ -94,7 +101,7 @@ internal sealed class SafetyBook : IDisposable
         $"window {WindowNs} ns; " + string.Join("; ", Enumerable.Range(0, Instruments).Select(i =>
             $"ins{i}: lots {MinLots[i]}..{MaxLots[i]}, notional {MinNotional[i]}..{MaxNotional[i]}, collar {CollarBps[i]} bps ({Source[i]}, {Missing[i]}, stale {StaleNs[i]}), long {MaxLong[i]}, short {MaxShort[i]}, open {InsOpen[i]}/{PairOpen[i]}, rate {InsOrders[i]}/{InsMessages[i]}"))
         + "; " + string.Join("; ", Enumerable.Range(0, Accounts).Select(a => $"acc{a}: open {AccOpen[a]}, rate {AccOrders[a]}/{AccMessages[a]}, loss {MaxDailyLoss[a]}"))
-        + $"; group open {GroupOpen}, rate {GroupOrders}";
+        + $"; group open {GroupOpen}, rate {GroupOrders}; lists at most {MaxListOrders}, rate {ListRate}";
 
     public void Dispose() => Breaker.Dispose();
 }
