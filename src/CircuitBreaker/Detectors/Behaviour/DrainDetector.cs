@@ -26,7 +26,7 @@ public sealed class DrainDetector : IDetector
 
     private readonly DrainOptions _o;
     // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
-    private readonly long _bucketNs, _cooldownNs;
+    private readonly long _cooldownNs;
     private readonly BehaviourAssetMap _assets;
     private readonly int _accountCount, _instrumentCount;
     private readonly Key[] _keys;
@@ -34,7 +34,7 @@ public sealed class DrainDetector : IDetector
     private readonly double[] _ringSum;
     private readonly long[] _lastFillNs;
     private readonly Materiality _material;
-    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
+    private BucketClock _clock; // buckets of BucketWidth, counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
@@ -42,7 +42,7 @@ public sealed class DrainDetector : IDetector
     public DrainDetector(DetectorContext context, DrainOptions? options = null)
     {
         _o = DetectorSetup.Options(context, options);
-        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _clock = new BucketClock(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _assets = new BehaviourAssetMap(context.Registry, _o.AssetInstruments);
         _accountCount = context.AccountCapacity;
@@ -66,7 +66,7 @@ public sealed class DrainDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (!_anchor.Admit(e.TimeNs)) return;
+        if (!_clock.Admit(e.TimeNs)) return;
         if (e.Kind == RiskEventKind.Fill)
         {
             if ((uint)e.Account < (uint)_accountCount) _lastFillNs[e.Account] = e.TimeNs;
@@ -89,7 +89,7 @@ public sealed class DrainDetector : IDetector
     private void Judge(int key, KeyKind kind, in RiskEvent e, double amount, IFindingSink sink)
     {
         bool byAccount = kind == KeyKind.Account;
-        long t = e.TimeNs, b = _anchor.Since(t) / _bucketNs;
+        long t = e.TimeNs, b = _clock.Bucket(t);
         ref var st = ref _keys[key];
         if (st.Bucket == long.MinValue || b > st.Bucket)
         {
@@ -107,7 +107,7 @@ public sealed class DrainDetector : IDetector
         double typical = st.Outflow.Mean;
         bool warm = st.Outflow.Count >= _o.WarmupOutflows && typical > 0;
         double ratio = warm ? sum / typical : 0;
-        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _bucketNs * _ring.Buckets;
+        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _clock.WidthNs * _ring.Buckets;
         if (warm && !trading && ratio >= _o.Ratio && _material.IsMaterial(sum, byAccount ? key : -1, in st.Scale))
         {
             var severity = ratio >= _o.CriticalRatio ? Severity.Critical : Severity.Warning;

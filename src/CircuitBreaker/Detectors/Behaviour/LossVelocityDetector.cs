@@ -29,14 +29,14 @@ public sealed class LossVelocityDetector : IDetector
 
     private readonly LossVelocityOptions _o;
     // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
-    private readonly long _bucketNs, _cooldownNs;
+    private readonly long _cooldownNs;
     private readonly BehaviourPnlBook _book;
     private readonly Track[] _tracks; // accounts first, then groups
     private readonly int _groupBase;
     private readonly BucketRing _ring;
     private readonly double[] _ringMax;
     private readonly Materiality _material;
-    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
+    private BucketClock _clock; // buckets of BucketWidth, counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
@@ -44,7 +44,7 @@ public sealed class LossVelocityDetector : IDetector
     public LossVelocityDetector(DetectorContext context, LossVelocityOptions? options = null)
     {
         _o = DetectorSetup.Options(context, options);
-        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _clock = new BucketClock(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
         _groupBase = context.AccountCapacity;
@@ -69,7 +69,7 @@ public sealed class LossVelocityDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (!_anchor.Admit(e.TimeNs)) return;
+        if (!_clock.Admit(e.TimeNs)) return;
         if (e.Kind == RiskEventKind.Fill)
         {
             if (!_book.OnFill(in e)) return;
@@ -92,7 +92,7 @@ public sealed class LossVelocityDetector : IDetector
     private void Judge(int track, double pnl, long timeNs, IFindingSink sink)
     {
         ref var st = ref _tracks[track];
-        long b = _anchor.Since(timeNs) / _bucketNs;
+        long b = _clock.Bucket(timeNs);
         if (st.Bucket == long.MinValue || b > st.Bucket)
         {
             if (st.Bucket != long.MinValue)

@@ -48,7 +48,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
 
     private readonly RunawayAlgorithmOptions _o;
     // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
-    private readonly long _bucketNs, _cooldownNs;
+    private readonly long _cooldownNs;
     private readonly BehaviourPnlBook _book;
     private readonly AccountState[] _accounts;
     private readonly BucketRing _ring;
@@ -56,7 +56,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     private readonly int[] _ringFills, _ringCrossing, _ringOffMarket;
     private readonly double[] _tick; // [instrument]
     private readonly Materiality _material;
-    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
+    private BucketClock _clock; // buckets of BucketWidth, counted from the first event observed
 
     /// <summary>Creates the detector; sizes all state from <paramref name="context"/>. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
@@ -64,7 +64,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     public RunawayAlgorithmDetector(DetectorContext context, RunawayAlgorithmOptions? options = null)
     {
         _o = DetectorSetup.Options(context, options);
-        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _clock = new BucketClock(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
         _accounts = new AccountState[context.AccountCapacity];
@@ -92,7 +92,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (!_anchor.Admit(e.TimeNs)) return;
+        if (!_clock.Admit(e.TimeNs)) return;
         if (BehaviourPnlBook.IsPrice(e.Kind)) _book.OnPrice(in e);
         else if (e.Kind == RiskEventKind.Order) OnOrder(in e, sink);
         else if (e.Kind == RiskEventKind.Fill) OnFill(in e, sink);
@@ -142,7 +142,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
 
     private int Roll(ref AccountState st, int a, long timeNs)
     {
-        long b = _anchor.Since(timeNs) / _bucketNs;
+        long b = _clock.Bucket(timeNs);
         if (st.Bucket != long.MinValue && b <= st.Bucket) return st.Slot;
         if (st.Bucket != long.MinValue)
         {
