@@ -12,7 +12,7 @@ public static partial class Drill
         {
             var perp = Market(sim, "XYZ-PERP", InstrumentKind.Perpetual, 0.01, 1, 20, "XYZ", tradeQty: 5, depth: 200);
             double fair = 0;
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
+            WarmUp(sim, perp);
             sim.RunFrom(A, 90, (s, t) =>
             {
                 if (t == 0)
@@ -42,7 +42,7 @@ public static partial class Drill
             var spot = sim.Add("MNGO-USD", InstrumentKind.Spot, 0.0001, 1, 0.03, underlying: "MNGO-SPOT");
             spot.TradeQty = 200; spot.Depth = 2_000; perp.TradeQty = 500; perp.Depth = 20_000; perp.OracleSymbol = "MNGO";
             double start = 0;
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
+            WarmUp(sim, perp);
             sim.RunFrom(A, 360, (s, t) =>
             {
                 if (t == 0) start = spot.Mid;
@@ -67,9 +67,8 @@ public static partial class Drill
         {
             var vlt = Market(sim, "VLT-USD", InstrumentKind.Spot, 0.001, 1, 12, "VLT", tradeQty: 20, depth: 400);
             double stale = 0;
-            sim.Run(sim.Seconds(A), s =>
+            WarmUp(sim, vlt, s =>
             {
-                s.HouseEngine(vlt);
                 // Normal vault churn: liquidity providers deposit and withdraw 1,000 VLT, alternately, every 5 s.
                 if (s.TickStart % s.Seconds(5) == 0)
                     s.Chain(s.TickStart % s.Seconds(10) == 0 ? ChainEventKind.Deposit : ChainEventKind.Withdraw, "VLT", 1_000, "lp-" + s.Rng.Next(1, 4),
@@ -118,7 +117,7 @@ public static partial class Drill
         sim =>
         {
             var btc = Market(sim, "BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, 64_000, "BTC", tradeQty: 0.5, depth: 5);
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(btc));
+            WarmUp(sim, btc);
             sim.Run(sim.Seconds(A + 60), s =>
             {
                 if (s.TickStart == s.Seconds(A)) s.Execute(btc, House, Side.Buy, btc.Mid * 1.04, 500);
@@ -134,9 +133,8 @@ public static partial class Drill
         {
             var eth = Market(sim, "ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, 3_000, "ETH", tradeQty: 1, depth: 40);
             double stale = 0;
-            sim.Run(sim.Seconds(A), s =>
+            WarmUp(sim, eth, s =>
             {
-                s.HouseEngine(eth);
                 if (s.TickStart % s.Seconds(1) == 0) s.Cancel(eth, "stuffer-9", s.Order(eth, "stuffer-9", Side.Sell, eth.Ask + 10 * eth.Tick, 1));
             });
             sim.RunFrom(A, 60, (s, t) =>
@@ -159,9 +157,8 @@ public static partial class Drill
         {
             var sol = Market(sim, "SOL-PERP", InstrumentKind.Perpetual, 0.01, 0.1, 150, "SOL", tradeQty: 20, depth: 1_000);
             double before = 0;
-            sim.Run(sim.Seconds(A), s =>
+            WarmUp(sim, sol, s =>
             {
-                s.HouseEngine(sol);
                 if (s.TickStart % s.Seconds(10) == 5 * MarketSim.TickNs && s.TickStart < s.Seconds(100)) s.Execute(sol, House, Side.Buy, sol.Ask, 20, print: false);
             });
             sim.RunFrom(A, 120, (s, t) =>
@@ -184,7 +181,7 @@ public static partial class Drill
         {
             var alt = Market(sim, "ALT-USD", InstrumentKind.Spot, 0.0001, 1, 0.8, "ALT", tradeQty: 1.5, depth: 100);
             alt.TradesPerTick = 0.5;
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(alt));
+            WarmUp(sim, alt);
             sim.RunFrom(A, 90, (s, t) =>
             {
                 if (t < s.Seconds(60) && t % s.Seconds(2) == 0) s.Execute(alt, "treasury-2", Side.Buy, alt.Mid * 1.15, 30);
@@ -232,7 +229,7 @@ public static partial class Drill
         sim =>
         {
             var perp = Market(sim, "ORC-PERP", InstrumentKind.Perpetual, 0.01, 1, 50, "ORC", tradeQty: 10, depth: 300);
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
+            WarmUp(sim, perp);
             perp.OracleSymbol = null; // the index stops: no more oracle prices
             double start = 0;
             sim.RunFrom(A, 300, (s, t) =>
@@ -260,9 +257,8 @@ public static partial class Drill
         {
             var perp = Market(sim, "LQD-PERP", InstrumentKind.Perpetual, 0.01, 1, 40, "LQD", tradeQty: 20, depth: 2_000);
             perp.SpreadTicks = 2;
-            sim.Run(sim.Seconds(A), s =>
+            WarmUp(sim, perp, s =>
             {
-                s.HouseEngine(perp);
                 if (s.TickStart % s.Seconds(10) == 5 * MarketSim.TickNs && s.TickStart < s.Seconds(150)) s.Execute(perp, House, Side.Buy, perp.Ask, 40, print: false);
             });
             double start = 0;

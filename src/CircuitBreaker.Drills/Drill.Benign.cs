@@ -10,7 +10,7 @@ public static partial class Drill
         sim =>
         {
             var es = Market(sim, "ES-FUT", InstrumentKind.Future, 0.25, 1, 5_000, "ES", tradeQty: 5, depth: 200);
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(es));
+            WarmUp(sim, es);
             sim.RunFrom(A, 120, (s, t) =>
             {
                 bool burst = t < s.Seconds(10);
@@ -45,7 +45,7 @@ public static partial class Drill
         sim =>
         {
             var eth = Market(sim, "ETH-USD", InstrumentKind.Spot, 0.01, 0.001, 3_000, "ETH", tradeQty: 2, depth: 50);
-            sim.Run(sim.Seconds(A), s => s.HouseEngine(eth));
+            WarmUp(sim, eth);
             eth.DriftBps = 400.0 / 2400;
             sim.Run(sim.Seconds(A + 240), s => s.HouseEngine(eth));
         });

@@ -22,6 +22,11 @@ public static partial class Drill
 
     private const double A = WarmupSeconds;
 
+    /// <summary>The warm-up: until the attack start the house engine trades <paramref name="ins"/> as usual, then
+    /// <paramref name="also"/> (when given) runs each tick.</summary>
+    private static void WarmUp(MarketSim sim, SimInstrument ins, Action<MarketSim>? also = null)
+        => sim.Run(sim.Seconds(A), s => { s.HouseEngine(ins); also?.Invoke(s); });
+
     /// <summary>An instrument whose underlying is also the name of its oracle price, with its typical trade size and book depth.</summary>
     private static SimInstrument Market(MarketSim sim, string symbol, InstrumentKind kind, double tick, double lot, double mid, string underlying,
         double tradeQty, double depth)
