@@ -32,6 +32,16 @@ public sealed partial class CliApp
         new Option<string>("--creds") { Description = "A .creds file (JWT and nkey seed).", HelpName = "file" },
         new Option<string>("--name") { Description = "Who: the operator's (or engine's) name, as the audit trail records it.", HelpName = "name" });
 
+    /// <summary>A firm subcommand: the connection options first (<paramref name="conn"/> reads them back), then <paramref name="options"/> in order.</summary>
+    private static Command NewFirmCommand(string name, string description, out FirmConnection conn, params Option[] options)
+    {
+        var c = new Command(name, description);
+        conn = NewFirmConnection();
+        conn.AddTo(c);
+        foreach (var o in options) c.Options.Add(o);
+        return c;
+    }
+
     private Command FirmCommand()
     {
         var firm = new Command("firm", "The firm plane on NATS: firm-wide halt, reduce-only and resume, status, live view, audit trail, and an engine attached to it.\n" +
@@ -47,14 +57,13 @@ public sealed partial class CliApp
 
     private Command FirmSetCommand(string verb, TradingState state)
     {
-        var conn = NewFirmConnection();
         var scope = new Option<string>("--scope") { Description = "global, group, account or instrument.", Required = true };
         scope.AcceptOnlyFromAmong("global", "group", "account", "instrument");
         var target = new Option<string>("--target") { Description = "The group, account or instrument symbol (not for global).", HelpName = "name" };
         var reason = new Option<string>("--reason") { Description = "Why (recorded in the firm state and the audit trail).", Required = true, HelpName = "text" };
         var timeout = new Option<string>("--timeout") { Description = "How long to wait for every live engine (default 5s; 500ms, 2s, 1m).", DefaultValueFactory = _ => "5s" };
-        var c = new Command(verb, $"Firm-wide {verb}: written to the firm state, applied by every engine; returns when every live engine has acknowledged.");
-        conn.AddTo(c); c.Options.Add(scope); c.Options.Add(target); c.Options.Add(reason); c.Options.Add(timeout);
+        var c = NewFirmCommand(verb, $"Firm-wide {verb}: written to the firm state, applied by every engine; returns when every live engine has acknowledged.",
+            out var conn, scope, target, reason, timeout);
         c.SetAction(p =>
         {
             if (!TryParseDuration(p.GetValue(timeout)!, out var wait)) return Bad($"firm {verb}", $"--timeout '{p.GetValue(timeout)}' is not a duration (e.g. 500ms, 5s, 1m)");
@@ -86,10 +95,9 @@ public sealed partial class CliApp
 
     private Command FirmStatusCommand()
     {
-        var conn = NewFirmConnection();
         var json = new Option<bool>("--json") { Description = "Write the status as JSON." };
-        var c = new Command("status", "Engines (name, host, heartbeat received, live by receipt time, safe, applied revision, local restrictions), firm restrictions, the aggregator holding the lease and since when, firm exposure vs firm limits.");
-        conn.AddTo(c); c.Options.Add(json);
+        var c = NewFirmCommand("status", "Engines (name, host, heartbeat received, live by receipt time, safe, applied revision, local restrictions), firm restrictions, the aggregator holding the lease and since when, firm exposure vs firm limits.",
+            out var conn, json);
         c.SetAction(p => RunFirm("firm status", conn.Options(p, "operator"), async op =>
         {
             var engines = await op.EnginesAsync().ConfigureAwait(false);
@@ -131,10 +139,8 @@ public sealed partial class CliApp
 
     private Command FirmWatchCommand()
     {
-        var conn = NewFirmConnection();
         var duration = new Option<string>("--duration") { Description = "Stop after this long (default: until interrupted)." };
-        var c = new Command("watch", "A live view of changes to the firm state and the engines' heartbeats.");
-        conn.AddTo(c); c.Options.Add(duration);
+        var c = NewFirmCommand("watch", "A live view of changes to the firm state and the engines' heartbeats.", out var conn, duration);
         c.SetAction(p =>
         {
             TimeSpan? stopAfter = null;
@@ -161,10 +167,8 @@ public sealed partial class CliApp
 
     private Command FirmLogCommand()
     {
-        var conn = NewFirmConnection();
         var json = new Option<bool>("--json") { Description = "One JSON object per line." };
-        var c = new Command("log", "The audit trail: every firm command and every firm restriction change (who, when, what, why, result).");
-        conn.AddTo(c); c.Options.Add(json);
+        var c = NewFirmCommand("log", "The audit trail: every firm command and every firm restriction change (who, when, what, why, result).", out var conn, json);
         c.SetAction(p => RunFirm("firm log", conn.Options(p, "operator"), async op =>
         {
             foreach (var e in await op.AuditLogAsync().ConfigureAwait(false))

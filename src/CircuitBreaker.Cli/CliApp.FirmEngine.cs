@@ -11,7 +11,6 @@ public sealed partial class CliApp
 {
     private Command FirmEngineCommand()
     {
-        var conn = NewFirmConnection();
         var accounts = new Option<string>("--accounts") { Description = "Accounts this engine trades (comma-separated; default mm-1,mm-2).", DefaultValueFactory = _ => "mm-1,mm-2" };
         var instruments = new Option<string>("--instruments") { Description = "Perpetuals this engine trades when idle (comma-separated; default BTC-PERP,ETH-PERP; group = the part before '-'). With --tape, the tape's instruments.", DefaultValueFactory = _ => "BTC-PERP,ETH-PERP" };
         var cfg = new Option<string>("--config") { Description = "Limits, detectors and playbooks from this configuration file.", HelpName = "limits.json" };
@@ -19,9 +18,8 @@ public sealed partial class CliApp
         var grace = new Option<string>("--grace") { Description = "Out of contact longer than this, reduce-only globally (default 2s).", DefaultValueFactory = _ => "2s" };
         var tape = new Option<string>("--tape") { Description = "Replay this event tape through the engine (orders through its gate, fills to its positions, detectors and playbook), then stay attached.", HelpName = "tape.jsonl" };
         var speed = new Option<string>("--speed") { Description = "Tape pace: event time runs this many times faster than the wall clock (default 1; 'max': no pacing).", DefaultValueFactory = _ => "1" };
-        var c = new Command("engine", "A breaker attached to the firm plane that prints its state changes, idle or replaying a tape (for drills, demos and tests). It publishes its exposure for the firm aggregator.");
-        conn.AddTo(c); c.Options.Add(accounts); c.Options.Add(instruments); c.Options.Add(cfg); c.Options.Add(duration); c.Options.Add(grace);
-        c.Options.Add(tape); c.Options.Add(speed);
+        var c = NewFirmCommand("engine", "A breaker attached to the firm plane that prints its state changes, idle or replaying a tape (for drills, demos and tests). It publishes its exposure for the firm aggregator.",
+            out var conn, accounts, instruments, cfg, duration, grace, tape, speed);
         c.SetAction(p =>
         {
             var options = conn.Options(p, "engine");

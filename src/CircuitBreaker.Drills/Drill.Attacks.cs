@@ -10,13 +10,11 @@ public static partial class Drill
             ("house buys", "10 × 25 lots at the inflated ask"), ("revert", "oracle and book back after 3 s")],
         sim =>
         {
-            var perp = sim.Add("XYZ-PERP", InstrumentKind.Perpetual, 0.01, 1, 20, underlying: "XYZ");
-            perp.OracleSymbol = "XYZ"; perp.TradeQty = 5; perp.Depth = 200;
+            var perp = Market(sim, "XYZ-PERP", InstrumentKind.Perpetual, 0.01, 1, 20, "XYZ", tradeQty: 5, depth: 200);
             double fair = 0;
             sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
-            sim.Run(sim.Seconds(A + 90), s =>
+            sim.RunFrom(A, 90, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t == 0)
                 {
                     // One atomic transaction: the loan must be repaid in the block it was taken.
@@ -45,9 +43,8 @@ public static partial class Drill
             spot.TradeQty = 200; spot.Depth = 2_000; perp.TradeQty = 500; perp.Depth = 20_000; perp.OracleSymbol = "MNGO";
             double start = 0;
             sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
-            sim.Run(sim.Seconds(A + 360), s =>
+            sim.RunFrom(A, 360, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t == 0) start = spot.Mid;
                 if (t < s.Seconds(300))
                 {
@@ -68,8 +65,7 @@ public static partial class Drill
         [("vault churn", "LPs deposit or withdraw 1,000 VLT every 5 s during the warm-up"), ("withdrawals", "40 × 250,000 VLT, one per 0.5 s"), ("dump", "-35 % over 20 s"), ("house", "buys 10 lots per second at its stale bid")],
         sim =>
         {
-            var vlt = sim.Add("VLT-USD", InstrumentKind.Spot, 0.001, 1, 12, underlying: "VLT");
-            vlt.TradeQty = 20; vlt.Depth = 400; vlt.OracleSymbol = "VLT";
+            var vlt = Market(sim, "VLT-USD", InstrumentKind.Spot, 0.001, 1, 12, "VLT", tradeQty: 20, depth: 400);
             double stale = 0;
             sim.Run(sim.Seconds(A), s =>
             {
@@ -79,9 +75,8 @@ public static partial class Drill
                     s.Chain(s.TickStart % s.Seconds(10) == 0 ? ChainEventKind.Deposit : ChainEventKind.Withdraw, "VLT", 1_000, "lp-" + s.Rng.Next(1, 4),
                         s.TickStart / s.Seconds(12), "0xd" + s.TickStart, "VAULT");
             });
-            sim.Run(sim.Seconds(A + 90), s =>
+            sim.RunFrom(A, 90, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t == 0) stale = vlt.Bid;
                 if (t < s.Seconds(20))
                 {
@@ -105,9 +100,8 @@ public static partial class Drill
             var acme = sim.Add("ACME", InstrumentKind.Spot, 0.01, 1, 50);
             acme.TradeQty = 3; acme.Depth = 300; acme.TradesPerTick = 2;
             sim.Run(sim.Seconds(A), s => s.HouseEngine(acme, "algo-7"));
-            sim.Run(sim.Seconds(A + 80), s =>
+            sim.RunFrom(A, 80, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t < s.Seconds(40))
                 {
                     acme.Mid *= 1 - 0.03 / 400;
@@ -123,8 +117,7 @@ public static partial class Drill
         [("order", "buy 500 at 4 % above the mid (typical 0.5)"), ("after", "the book refills at the old mid")],
         sim =>
         {
-            var btc = sim.Add("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, 64_000, underlying: "BTC");
-            btc.TradeQty = 0.5; btc.Depth = 5; btc.OracleSymbol = "BTC";
+            var btc = Market(sim, "BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, 64_000, "BTC", tradeQty: 0.5, depth: 5);
             sim.Run(sim.Seconds(A), s => s.HouseEngine(btc));
             sim.Run(sim.Seconds(A + 60), s =>
             {
@@ -139,17 +132,15 @@ public static partial class Drill
         [("messages", "3,000/s: 150 new + 150 cancels per 100 ms"), ("duration", "20 s"), ("market", "-2 % over the burst"), ("house", "buys 1 per second at the stale ask")],
         sim =>
         {
-            var eth = sim.Add("ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, 3_000, underlying: "ETH");
-            eth.TradeQty = 1; eth.Depth = 40; eth.OracleSymbol = "ETH";
+            var eth = Market(sim, "ETH-PERP", InstrumentKind.Perpetual, 0.01, 0.01, 3_000, "ETH", tradeQty: 1, depth: 40);
             double stale = 0;
             sim.Run(sim.Seconds(A), s =>
             {
                 s.HouseEngine(eth);
                 if (s.TickStart % s.Seconds(1) == 0) s.Cancel(eth, "stuffer-9", s.Order(eth, "stuffer-9", Side.Sell, eth.Ask + 10 * eth.Tick, 1));
             });
-            sim.Run(sim.Seconds(A + 60), s =>
+            sim.RunFrom(A, 60, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t == 0) stale = eth.Ask;
                 if (t >= s.Seconds(20)) { s.HouseEngine(eth); return; }
                 eth.Mid *= 1 - 0.02 / 200;
@@ -166,17 +157,15 @@ public static partial class Drill
         [("house long", "200 lots bought during warm-up"), ("crash", "-9 % over 5 s, spread x40, depth to 5 %"), ("stop-loss", "sells 40 lots per second for 5 s at the bid"), ("rebound", "to the pre-crash level over 60 s")],
         sim =>
         {
-            var sol = sim.Add("SOL-PERP", InstrumentKind.Perpetual, 0.01, 0.1, 150, underlying: "SOL");
-            sol.TradeQty = 20; sol.Depth = 1_000; sol.OracleSymbol = "SOL";
+            var sol = Market(sim, "SOL-PERP", InstrumentKind.Perpetual, 0.01, 0.1, 150, "SOL", tradeQty: 20, depth: 1_000);
             double before = 0;
             sim.Run(sim.Seconds(A), s =>
             {
                 s.HouseEngine(sol);
                 if (s.TickStart % s.Seconds(10) == 5 * MarketSim.TickNs && s.TickStart < s.Seconds(100)) s.Execute(sol, House, Side.Buy, sol.Ask, 20, print: false);
             });
-            sim.Run(sim.Seconds(A + 120), s =>
+            sim.RunFrom(A, 120, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t == 0) { before = sol.Mid; sol.SpreadTicks = 80; sol.Depth = 50; sol.TradesPerTick = 4; }
                 if (t < s.Seconds(5))
                 {
@@ -193,12 +182,11 @@ public static partial class Drill
         [("account", "treasury-2, no trading before the attack"), ("orders", "30 lots (20x the typical trade) at +15 %, every 2 s for 60 s")],
         sim =>
         {
-            var alt = sim.Add("ALT-USD", InstrumentKind.Spot, 0.0001, 1, 0.8, underlying: "ALT");
-            alt.TradeQty = 1.5; alt.Depth = 100; alt.TradesPerTick = 0.5; alt.OracleSymbol = "ALT";
+            var alt = Market(sim, "ALT-USD", InstrumentKind.Spot, 0.0001, 1, 0.8, "ALT", tradeQty: 1.5, depth: 100);
+            alt.TradesPerTick = 0.5;
             sim.Run(sim.Seconds(A), s => s.HouseEngine(alt));
-            sim.Run(sim.Seconds(A + 90), s =>
+            sim.RunFrom(A, 90, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t < s.Seconds(60) && t % s.Seconds(2) == 0) s.Execute(alt, "treasury-2", Side.Buy, alt.Mid * 1.15, 30);
                 s.HouseEngine(alt);
             });
@@ -227,9 +215,8 @@ public static partial class Drill
                 Price();
             });
             long held = 100;
-            sim.Run(sim.Seconds(A + 300), s =>
+            sim.RunFrom(A, 300, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 long left = (s.Seconds(240) - t) / MarketSim.TickNs;
                 if (left > 0) spot.Mid *= Math.Pow((barrier + 70) / spot.Mid, 1.0 / left); // reaches 70,070 at 240 s whatever the noise
                 Price();
@@ -244,14 +231,12 @@ public static partial class Drill
         [("index", "frozen from the attack start"), ("fall", "-7 % over 120 s, from 90 s after the freeze"), ("house", "buys 5 lots per second at the ask during the fall")],
         sim =>
         {
-            var perp = sim.Add("ORC-PERP", InstrumentKind.Perpetual, 0.01, 1, 50, underlying: "ORC");
-            perp.OracleSymbol = "ORC"; perp.TradeQty = 10; perp.Depth = 300;
+            var perp = Market(sim, "ORC-PERP", InstrumentKind.Perpetual, 0.01, 1, 50, "ORC", tradeQty: 10, depth: 300);
             sim.Run(sim.Seconds(A), s => s.HouseEngine(perp));
             perp.OracleSymbol = null; // the index stops: no more oracle prices
             double start = 0;
-            sim.Run(sim.Seconds(A + 300), s =>
+            sim.RunFrom(A, 300, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t == s.Seconds(90)) start = perp.Mid;
                 if (t >= s.Seconds(90) && t < s.Seconds(210))
                 {
@@ -273,17 +258,16 @@ public static partial class Drill
             ("deadline", "restrict LQD-PERP, LQD or the house within 30 s of the 5 % point")],
         sim =>
         {
-            var perp = sim.Add("LQD-PERP", InstrumentKind.Perpetual, 0.01, 1, 40, underlying: "LQD");
-            perp.OracleSymbol = "LQD"; perp.TradeQty = 20; perp.Depth = 2_000; perp.SpreadTicks = 2;
+            var perp = Market(sim, "LQD-PERP", InstrumentKind.Perpetual, 0.01, 1, 40, "LQD", tradeQty: 20, depth: 2_000);
+            perp.SpreadTicks = 2;
             sim.Run(sim.Seconds(A), s =>
             {
                 s.HouseEngine(perp);
                 if (s.TickStart % s.Seconds(10) == 5 * MarketSim.TickNs && s.TickStart < s.Seconds(150)) s.Execute(perp, House, Side.Buy, perp.Ask, 40, print: false);
             });
             double start = 0;
-            sim.Run(sim.Seconds(A + 150), s =>
+            sim.RunFrom(A, 150, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t == 0) start = perp.Mid;
                 if (t <= s.Seconds(90))
                 {

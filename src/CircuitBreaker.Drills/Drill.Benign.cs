@@ -9,12 +9,10 @@ public static partial class Drill
         [("volume", "x15 for 10 s"), ("volatility", "x6 for 10 s, +1.2 % drift"), ("spread", "x2 for 2 s")],
         sim =>
         {
-            var es = sim.Add("ES-FUT", InstrumentKind.Future, 0.25, 1, 5_000, underlying: "ES");
-            es.TradeQty = 5; es.Depth = 200; es.OracleSymbol = "ES";
+            var es = Market(sim, "ES-FUT", InstrumentKind.Future, 0.25, 1, 5_000, "ES", tradeQty: 5, depth: 200);
             sim.Run(sim.Seconds(A), s => s.HouseEngine(es));
-            sim.Run(sim.Seconds(A + 120), s =>
+            sim.RunFrom(A, 120, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 bool burst = t < s.Seconds(10);
                 es.TradesPerTick = burst ? 15 : 1; es.VolBps = burst ? 12 : 2; es.DriftBps = burst ? 1.2 : 0; es.SpreadTicks = t < s.Seconds(2) ? 4 : 2;
                 s.HouseEngine(es);
@@ -27,8 +25,8 @@ public static partial class Drill
         [("messages", "20 new + 20 cancels a second, ~3 % filled"), ("size", "0.1 per quote")],
         sim =>
         {
-            var btc = sim.Add("BTC-USDT", InstrumentKind.Spot, 0.01, 0.0001, 64_000, underlying: "BTC");
-            btc.TradeQty = 0.2; btc.Depth = 4; btc.TradesPerTick = 2; btc.OracleSymbol = "BTC";
+            var btc = Market(sim, "BTC-USDT", InstrumentKind.Spot, 0.01, 0.0001, 64_000, "BTC", tradeQty: 0.2, depth: 4);
+            btc.TradesPerTick = 2;
             sim.Run(sim.Seconds(A + 120), s =>
             {
                 var side = (s.TickStart / MarketSim.TickNs) % 2 == 0 ? Side.Buy : Side.Sell;
@@ -46,8 +44,7 @@ public static partial class Drill
         [("drift", "+4 % over 240 s"), ("volume", "normal")],
         sim =>
         {
-            var eth = sim.Add("ETH-USD", InstrumentKind.Spot, 0.01, 0.001, 3_000, underlying: "ETH");
-            eth.TradeQty = 2; eth.Depth = 50; eth.OracleSymbol = "ETH";
+            var eth = Market(sim, "ETH-USD", InstrumentKind.Spot, 0.01, 0.001, 3_000, "ETH", tradeQty: 2, depth: 50);
             sim.Run(sim.Seconds(A), s => s.HouseEngine(eth));
             eth.DriftBps = 400.0 / 2400;
             sim.Run(sim.Seconds(A + 240), s => s.HouseEngine(eth));

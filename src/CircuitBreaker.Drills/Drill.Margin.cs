@@ -14,16 +14,14 @@ public static partial class Drill
             ("reducing", "sells of 0.05 at the bid at +5 s and +15 s (filled)")],
         sim =>
         {
-            var btc = sim.Add("BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, 64_000, underlying: "BTC");
-            btc.TradeQty = 0.5; btc.Depth = 5; btc.OracleSymbol = "BTC";
+            var btc = Market(sim, "BTC-PERP", InstrumentKind.Perpetual, 0.1, 0.001, 64_000, "BTC", tradeQty: 0.5, depth: 5);
             sim.Run(sim.Seconds(A), s =>
             {
                 if (s.TickStart == 0) s.Balance(MarginAccount, "USD", BalanceChange.Deposit, 2_000);
                 if (s.TickStart % s.Seconds(10) == s.Seconds(1)) s.Execute(btc, MarginAccount, Side.Buy, btc.Ask, 0.01, print: false);
             });
-            sim.Run(sim.Seconds(A + 60), s =>
+            sim.RunFrom(A, 60, (s, t) =>
             {
-                long t = s.TickStart - s.Seconds(A);
                 if (t == 0) s.Balance(MarginAccount, "USD", BalanceChange.Withdrawal, 1_500);
                 if (t < s.Seconds(20)) btc.Mid *= 1 - 0.02 / 200;
                 if (t < s.Seconds(30) && t % s.Seconds(1) == 0) s.Order(btc, MarginAccount, Side.Buy, btc.Ask, 0.01);

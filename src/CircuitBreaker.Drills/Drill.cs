@@ -21,4 +21,13 @@ public static partial class Drill
     public static DrillScenario? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
     private const double A = WarmupSeconds;
+
+    /// <summary>An instrument whose underlying is also the name of its oracle price, with its typical trade size and book depth.</summary>
+    private static SimInstrument Market(MarketSim sim, string symbol, InstrumentKind kind, double tick, double lot, double mid, string underlying,
+        double tradeQty, double depth)
+    {
+        var ins = sim.Add(symbol, kind, tick, lot, mid, underlying: underlying);
+        ins.TradeQty = tradeQty; ins.Depth = depth; ins.OracleSymbol = underlying;
+        return ins;
+    }
 }

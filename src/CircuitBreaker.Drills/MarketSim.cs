@@ -70,6 +70,14 @@ internal sealed class MarketSim
         }
     }
 
+    /// <summary>Runs ticks until <paramref name="seconds"/> after <paramref name="startSeconds"/>, passing the script the
+    /// event time since the start (ns) as well.</summary>
+    public void RunFrom(double startSeconds, double seconds, Action<MarketSim, long> script)
+    {
+        long start = Seconds(startSeconds);
+        Run(Seconds(startSeconds + seconds), s => script(s, s.TickStart - start));
+    }
+
     private void MarketTick(SimInstrument i)
     {
         double shock = (Rng.NextDouble() + Rng.NextDouble() + Rng.NextDouble() - 1.5) * 2 * i.VolBps / 1e4;

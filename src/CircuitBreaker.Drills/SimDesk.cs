@@ -1,29 +1,38 @@
 namespace CircuitBreaker.Drills;
 
-/// <summary>
-/// A market maker on one simulated instrument: every <see cref="RequoteTicks"/> ticks it cancels its resting quotes and
-/// quotes both sides at the touch (only the reducing side beyond <see cref="MaxPosition"/>); each tick a resting quote is
-/// lifted with probability <see cref="FillChance"/> at its (possibly stale) price, printed as a public trade. So it
-/// earns the spread and pays for adverse moves, as a real maker does. Deterministic through the simulator's RNG.
-/// </summary>
-internal sealed class SimMaker(SimInstrument ins, string account, double size, double maxPosition)
+/// <summary>A simulated trader on one instrument: its account, order size, position cap and the position its fills built.</summary>
+internal abstract class SimTrader(SimInstrument ins, string account, double size, double maxPosition)
 {
-    private long _bidId, _askId;
-    private double _bidPx, _askPx;
-
     public SimInstrument Instrument => ins;
     public string Account => account;
     public double Size = size;
     public double MaxPosition = maxPosition;
+    public double Position { get; private set; }
+
+    /// <summary>Adds a fill of <paramref name="qty"/> on <paramref name="side"/> to the position.</summary>
+    protected void Book(Side side, double qty) => Position += side == Side.Buy ? qty : -qty;
+}
+
+/// <summary>
+/// A market maker on one simulated instrument: every <see cref="RequoteTicks"/> ticks it cancels its resting quotes and
+/// quotes both sides at the touch (only the reducing side beyond <see cref="SimTrader.MaxPosition"/>); each tick a resting quote is
+/// lifted with probability <see cref="FillChance"/> at its (possibly stale) price, printed as a public trade. So it
+/// earns the spread and pays for adverse moves, as a real maker does. Deterministic through the simulator's RNG.
+/// </summary>
+internal sealed class SimMaker(SimInstrument ins, string account, double size, double maxPosition)
+    : SimTrader(ins, account, size, maxPosition)
+{
+    private long _bidId, _askId;
+    private double _bidPx, _askPx;
+
     public int RequoteTicks = 10;
     public double FillChance = 0.04;
-    public double Position { get; private set; }
     /// <summary>Quote this many ticks away from the touch (0 = at the touch).</summary>
     public double OffsetTicks;
 
     public void Step(MarketSim s)
     {
-        if (ins.Quiet) return;
+        if (Instrument.Quiet) return;
         if ((s.TickStart / MarketSim.TickNs) % RequoteTicks == 0) Requote(s);
         if (_bidId != 0 && s.Rng.NextDouble() < FillChance) { Fill(s, Side.Buy, _bidId, _bidPx); _bidId = 0; }
         if (_askId != 0 && s.Rng.NextDouble() < FillChance) { Fill(s, Side.Sell, _askId, _askPx); _askId = 0; }
@@ -38,50 +47,46 @@ internal sealed class SimMaker(SimInstrument ins, string account, double size, d
 
     private void Requote(MarketSim s)
     {
-        if (_bidId != 0) s.Cancel(ins, account, _bidId);
-        if (_askId != 0) s.Cancel(ins, account, _askId);
+        if (_bidId != 0) s.Cancel(Instrument, Account, _bidId);
+        if (_askId != 0) s.Cancel(Instrument, Account, _askId);
         _bidId = _askId = 0;
-        if (Position < MaxPosition) { _bidPx = ins.Bid - OffsetTicks * ins.Tick; _bidId = s.Order(ins, account, Side.Buy, _bidPx, Size); }
-        if (Position > -MaxPosition) { _askPx = ins.Ask + OffsetTicks * ins.Tick; _askId = s.Order(ins, account, Side.Sell, _askPx, Size); }
+        if (Position < MaxPosition) { _bidPx = Instrument.Bid - OffsetTicks * Instrument.Tick; _bidId = s.Order(Instrument, Account, Side.Buy, _bidPx, Size); }
+        if (Position > -MaxPosition) { _askPx = Instrument.Ask + OffsetTicks * Instrument.Tick; _askId = s.Order(Instrument, Account, Side.Sell, _askPx, Size); }
     }
 
     private void Fill(MarketSim s, Side side, long id, double px)
     {
-        s.Fill(ins, account, id, side, px, Size);
-        s.Trade(ins, px, Size, side == Side.Buy ? Side.Sell : Side.Buy);
-        Position += side == Side.Buy ? Size : -Size;
+        s.Fill(Instrument, Account, id, side, px, Size);
+        s.Trade(Instrument, px, Size, side == Side.Buy ? Side.Sell : Side.Buy);
+        Book(side, Size);
     }
 }
 
 /// <summary>
 /// A taker on one simulated instrument: on average every <see cref="MeanGapSeconds"/> it crosses the spread for
-/// <see cref="Size"/> (±50 %), in the direction of <see cref="Bias"/> (the chance of buying) and flattening when its
-/// position passes <see cref="MaxPosition"/>. Deterministic through the simulator's RNG.
+/// <see cref="SimTrader.Size"/> (±50 %), in the direction of <see cref="Bias"/> (the chance of buying) and flattening when its
+/// position passes <see cref="SimTrader.MaxPosition"/>. Deterministic through the simulator's RNG.
 /// </summary>
 internal sealed class SimTaker(SimInstrument ins, string account, double size, double maxPosition)
+    : SimTrader(ins, account, size, maxPosition)
 {
-    public SimInstrument Instrument => ins;
-    public string Account => account;
-    public double Size = size;
-    public double MaxPosition = maxPosition;
     public double MeanGapSeconds = 8;
     public double Bias = 0.5;
-    public double Position { get; private set; }
 
     public void Step(MarketSim s)
     {
-        if (ins.Quiet || s.Rng.NextDouble() >= MarketSim.TickNs / (MeanGapSeconds * MarketSim.Second)) return;
+        if (Instrument.Quiet || s.Rng.NextDouble() >= MarketSim.TickNs / (MeanGapSeconds * MarketSim.Second)) return;
         bool buy = s.Rng.NextDouble() < Bias;
         if (Position >= MaxPosition) buy = false;
         else if (Position <= -MaxPosition) buy = true;
-        double qty = ins.Qty(Size * (0.5 + s.Rng.NextDouble()));
+        double qty = Instrument.Qty(Size * (0.5 + s.Rng.NextDouble()));
         Trade(s, buy ? Side.Buy : Side.Sell, qty);
     }
 
     /// <summary>Crosses the spread now for <paramref name="qty"/>.</summary>
     public void Trade(MarketSim s, Side side, double qty)
     {
-        s.Execute(ins, account, side, side == Side.Buy ? ins.Ask : ins.Bid, qty);
-        Position += side == Side.Buy ? qty : -qty;
+        s.Execute(Instrument, Account, side, side == Side.Buy ? Instrument.Ask : Instrument.Bid, qty);
+        Book(side, qty);
     }
 }

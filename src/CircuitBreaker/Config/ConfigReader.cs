@@ -40,6 +40,20 @@ internal sealed class ConfigReader
         }
     }
 
+    /// <summary>
+    /// Reads an object of <paramref name="known"/> keys into an init-only record: from <c>new T()</c>, each key in document
+    /// order through <paramref name="set"/>, which returns the record with that key's field set (or unchanged when the
+    /// value is reported bad). Null, reported, when the value is not an object.
+    /// </summary>
+    public T? Record<T>(JsonElement value, string path, string[] known, Func<ConfigReader, T, string, JsonElement, string, T> set)
+        where T : class, new()
+    {
+        if (!ExpectObject(value, path)) return null;
+        var record = new T();
+        foreach (var (name, v, p) in Properties(value, path, known)) record = set(this, record, name, v, p);
+        return record;
+    }
+
     /// <summary>True for an object; otherwise reports it and returns false.</summary>
     public bool ExpectObject(JsonElement v, string path)
     {

@@ -136,37 +136,32 @@ public static partial class RiskConfigFile
 
     internal static InstrumentLimits? ReadInstrumentLimits(ConfigReader r, JsonElement value, string path)
     {
-        if (!r.ExpectObject(value, path)) return null;
-        var props = r.Properties(value, path, InstrumentLimitKeys);
-        var l = new InstrumentLimits();
-        foreach (var (name, v, p) in props)
+        var l = r.Record<InstrumentLimits>(value, path, InstrumentLimitKeys, static (r, l, name, v, p) => name switch
         {
-            l = name switch
-            {
-                "min_order_quantity" => l with { MinOrderQuantity = r.Positive(v, p) },
-                "max_order_quantity" => l with { MaxOrderQuantity = r.Positive(v, p) },
-                "max_order_notional" => l with { MaxOrderNotional = r.Positive(v, p) },
-                "fat_finger_multiple" => l with { FatFingerMultiple = r.Positive(v, p) },
-                "collar_bps" => l with { CollarBps = r.Positive(v, p) },
-                "reference_source" => l with { ReferenceSource = r.Enum<ReferencePriceSource>(v, p) },
-                "reference_stale_after_ms" => l with { ReferenceStaleAfter = r.Milliseconds(v, p, 0, minExclusive: true, MaxMilliseconds) },
-                "missing_reference" => l with { MissingReference = r.Enum<MissingReferencePolicy>(v, p) },
-                "max_long_position" => l with { MaxLongPosition = r.Positive(v, p) },
-                "max_short_position" => l with { MaxShortPosition = r.Positive(v, p) },
-                "max_open_orders" => l with { MaxOpenOrders = r.Count(v, p) },
-                "max_open_orders_per_account" => l with { MaxOpenOrdersPerAccount = r.Count(v, p, 4096) },
-                "max_orders_per_window" => l with { MaxOrdersPerWindow = r.Count(v, p) },
-                "max_messages_per_window" => l with { MaxMessagesPerWindow = r.Count(v, p) },
-                "min_order_notional" => l with { MinOrderNotional = r.Positive(v, p) },
-                "allow_non_positive_price" => l with { AllowNonPositivePrice = r.Bool(v, p) },
-                "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
-                "settlement_currency" => l with { SettlementCurrency = r.Name(v, p) },
-                "margin_rate" => l with { MarginRate = r.Number(v, p, 0, minExclusive: true, 1) },
-                "leverage" => l with { Leverage = r.Number(v, p, 1, minExclusive: false, 1e6) },
-                "fee_rate" => l with { FeeRate = FeeRate(r, v, p) },
-                _ => l,
-            };
-        }
+            "min_order_quantity" => l with { MinOrderQuantity = r.Positive(v, p) },
+            "max_order_quantity" => l with { MaxOrderQuantity = r.Positive(v, p) },
+            "max_order_notional" => l with { MaxOrderNotional = r.Positive(v, p) },
+            "fat_finger_multiple" => l with { FatFingerMultiple = r.Positive(v, p) },
+            "collar_bps" => l with { CollarBps = r.Positive(v, p) },
+            "reference_source" => l with { ReferenceSource = r.Enum<ReferencePriceSource>(v, p) },
+            "reference_stale_after_ms" => l with { ReferenceStaleAfter = r.Milliseconds(v, p, 0, minExclusive: true, MaxMilliseconds) },
+            "missing_reference" => l with { MissingReference = r.Enum<MissingReferencePolicy>(v, p) },
+            "max_long_position" => l with { MaxLongPosition = r.Positive(v, p) },
+            "max_short_position" => l with { MaxShortPosition = r.Positive(v, p) },
+            "max_open_orders" => l with { MaxOpenOrders = r.Count(v, p) },
+            "max_open_orders_per_account" => l with { MaxOpenOrdersPerAccount = r.Count(v, p, 4096) },
+            "max_orders_per_window" => l with { MaxOrdersPerWindow = r.Count(v, p) },
+            "max_messages_per_window" => l with { MaxMessagesPerWindow = r.Count(v, p) },
+            "min_order_notional" => l with { MinOrderNotional = r.Positive(v, p) },
+            "allow_non_positive_price" => l with { AllowNonPositivePrice = r.Bool(v, p) },
+            "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
+            "settlement_currency" => l with { SettlementCurrency = r.Name(v, p) },
+            "margin_rate" => l with { MarginRate = r.Number(v, p, 0, minExclusive: true, 1) },
+            "leverage" => l with { Leverage = r.Number(v, p, 1, minExclusive: false, 1e6) },
+            "fee_rate" => l with { FeeRate = FeeRate(r, v, p) },
+            _ => l,
+        });
+        if (l is null) return null;
         if (l.MarginRate is not null && l.Leverage is not null)
         {
             r.Error(path + ".leverage", "set margin_rate or leverage, not both");
@@ -186,29 +181,20 @@ public static partial class RiskConfigFile
     }
 
     internal static AccountLimits? ReadAccountLimits(ConfigReader r, JsonElement value, string path)
-    {
-        if (!r.ExpectObject(value, path)) return null;
-        var props = r.Properties(value, path, AccountLimitKeys);
-        var l = new AccountLimits();
-        foreach (var (name, v, p) in props)
+        => r.Record<AccountLimits>(value, path, AccountLimitKeys, static (r, l, name, v, p) => name switch
         {
-            l = name switch
-            {
-                "max_gross_exposure" => l with { MaxGrossExposure = r.Positive(v, p) },
-                "max_net_exposure" => l with { MaxNetExposure = r.Positive(v, p) },
-                "max_open_orders" => l with { MaxOpenOrders = r.Count(v, p) },
-                "max_orders_per_window" => l with { MaxOrdersPerWindow = r.Count(v, p) },
-                "max_messages_per_window" => l with { MaxMessagesPerWindow = r.Count(v, p) },
-                "max_daily_loss" => l with { MaxDailyLoss = r.Positive(v, p) },
-                "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
-                "prevent_self_match" => l with { PreventSelfMatch = r.Bool(v, p) },
-                "balance_mode" => l with { BalanceMode = r.Enum<BalanceMode>(v, p) },
-                "balances" => l with { Balances = ReadBalances(r, v, p) },
-                _ => l,
-            };
-        }
-        return l;
-    }
+            "max_gross_exposure" => l with { MaxGrossExposure = r.Positive(v, p) },
+            "max_net_exposure" => l with { MaxNetExposure = r.Positive(v, p) },
+            "max_open_orders" => l with { MaxOpenOrders = r.Count(v, p) },
+            "max_orders_per_window" => l with { MaxOrdersPerWindow = r.Count(v, p) },
+            "max_messages_per_window" => l with { MaxMessagesPerWindow = r.Count(v, p) },
+            "max_daily_loss" => l with { MaxDailyLoss = r.Positive(v, p) },
+            "max_modifies_per_window" => l with { MaxModifiesPerWindow = r.Count(v, p, int.MaxValue - 1) },
+            "prevent_self_match" => l with { PreventSelfMatch = r.Bool(v, p) },
+            "balance_mode" => l with { BalanceMode = r.Enum<BalanceMode>(v, p) },
+            "balances" => l with { Balances = ReadBalances(r, v, p) },
+            _ => l,
+        });
 
     private static double? FeeRate(ConfigReader r, JsonElement v, string p)
     {
@@ -231,14 +217,8 @@ public static partial class RiskConfigFile
     }
 
     private static GroupLimits? ReadGroupLimits(ConfigReader r, JsonElement value, string path)
-    {
-        if (!r.ExpectObject(value, path)) return null;
-        var props = r.Properties(value, path, GroupLimitKeys);
-        var l = new GroupLimits();
-        foreach (var (name, v, p) in props)
-            l = name == "max_orders_per_window" ? l with { MaxOrdersPerWindow = r.Count(v, p) } : l with { MaxOpenOrders = r.Count(v, p) };
-        return l;
-    }
+        => r.Record<GroupLimits>(value, path, GroupLimitKeys, static (r, l, name, v, p)
+            => name == "max_orders_per_window" ? l with { MaxOrdersPerWindow = r.Count(v, p) } : l with { MaxOpenOrders = r.Count(v, p) });
 
     private static RiskPipelineOptions ReadPipeline(ConfigReader r, JsonElement value, string path)
     {

@@ -50,7 +50,6 @@ public static class DecisionText
         RejectReason.ModifyRate => ("replaces in window", ">", "max"),
         RejectReason.InvalidTriggerPrice => ("trigger distance from reference (bps)", ">", "collar"),
         RejectReason.InvalidTrailingOffset => ("trailing offset (bps of reference)", ">", "collar"),
-        RejectReason.ListTooLarge => ("orders in list", ">", "max"),
         RejectReason.InsufficientBalance => ("held with this order", ">", "free"),
         RejectReason.MaxDailyLoss => ("daily loss", ">=", "max"),
         RejectReason.ReduceOnly or RejectReason.ReduceOnlyOrder => ("working quantity on this side", ">", "closable"),

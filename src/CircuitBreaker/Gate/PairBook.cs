@@ -102,18 +102,12 @@ internal sealed class PairBook
     public int Find(int account, int instrument)
     {
         long key = KeyOf(account, instrument);
-        int h = (int)(Hash(key) & (ulong)_mask);
+        int h = Home(key);
         for (int probe = 0; probe <= _mask; probe++)
         {
             int s = (h + probe) & _mask;
             long k = Volatile.Read(ref _indexKeys[s]);
-            if (k == key)
-            {
-                int v;
-                var spin = new SpinWait();
-                while ((v = Volatile.Read(ref _index[s])) == 0) spin.SpinOnce(-1); // being published
-                return v < 0 ? -1 : v - 1; // int.MinValue marks a key whose insert found the table full
-            }
+            if (k == key) return Published(s);
             if (k == 0) return -1;
         }
         return -1;
@@ -123,7 +117,7 @@ internal sealed class PairBook
     public int GetOrAdd(int account, int instrument)
     {
         long key = KeyOf(account, instrument);
-        int h = (int)(Hash(key) & (ulong)_mask);
+        int h = Home(key);
         for (int probe = 0; probe <= _mask; probe++)
         {
             int s = (h + probe) & _mask;
@@ -145,15 +139,24 @@ internal sealed class PairBook
                     return p;
                 }
             }
-            if (k == key)
-            {
-                int v;
-                var spin = new SpinWait();
-                while ((v = Volatile.Read(ref _index[s])) == 0) spin.SpinOnce(-1);
-                return v < 0 ? -1 : v - 1;
-            }
+            if (k == key) return Published(s);
         }
         return -1;
+    }
+
+    /// <summary>The table slot a key's probe starts at.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(long key) => (int)(Hash(key) & (ulong)_mask);
+
+    /// <summary>The pair index slot <paramref name="s"/> holds, once its insert has published it (spins until then); -1
+    /// for a key whose insert found the table full (marked int.MinValue).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Published(int s)
+    {
+        int v;
+        var spin = new SpinWait();
+        while ((v = Volatile.Read(ref _index[s])) == 0) spin.SpinOnce(-1);
+        return v < 0 ? -1 : v - 1;
     }
 
     /// <summary>Claims the lowest free resting slot on a side for a price; -1 when the side is full.</summary>

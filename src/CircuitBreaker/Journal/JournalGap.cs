@@ -47,9 +47,7 @@ public readonly record struct JournalGap(JournalGapKind Kind, ushort EventKinds,
     /// <param name="destination">At least <see cref="Size"/> bytes.</param>
     public void Write(Span<byte> destination)
     {
-        if (destination.Length < Size)
-            throw new ArgumentException($"A gap record needs {Size} bytes.", nameof(destination));
-        destination[0] = LayoutVersion;
+        JournalPayloadLayout.Begin(destination, Size, LayoutVersion, "gap");
         destination[1] = (byte)Kind;
         BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], EventKinds);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], 0);
@@ -66,7 +64,7 @@ public readonly record struct JournalGap(JournalGapKind Kind, ushort EventKinds,
     public static bool TryRead(ReadOnlySpan<byte> payload, out JournalGap gap)
     {
         gap = default;
-        if (payload.Length != Size || payload[0] != LayoutVersion)
+        if (!JournalPayloadLayout.Is(payload, Size, LayoutVersion))
             return false;
         var kind = (JournalGapKind)payload[1];
         long count = BinaryPrimitives.ReadInt64LittleEndian(payload[8..]);

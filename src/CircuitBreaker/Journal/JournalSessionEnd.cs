@@ -36,10 +36,8 @@ public readonly record struct JournalSessionEnd(long FirstSequence, long Records
     /// <param name="destination">At least <see cref="Size"/> bytes.</param>
     public void Write(Span<byte> destination)
     {
-        if (destination.Length < Size)
-            throw new ArgumentException($"A session-end record needs {Size} bytes.", nameof(destination));
-        destination[..8].Clear();
-        destination[0] = LayoutVersion;
+        JournalPayloadLayout.Begin(destination, Size, LayoutVersion, "session-end");
+        destination[1..8].Clear();
         BinaryPrimitives.WriteInt64LittleEndian(destination[8..], FirstSequence);
         BinaryPrimitives.WriteInt64LittleEndian(destination[16..], Records);
         BinaryPrimitives.WriteInt64LittleEndian(destination[24..], Shed);
@@ -55,7 +53,7 @@ public readonly record struct JournalSessionEnd(long FirstSequence, long Records
     public static bool TryRead(ReadOnlySpan<byte> payload, out JournalSessionEnd end)
     {
         end = default;
-        if (payload.Length != Size || payload[0] != LayoutVersion)
+        if (!JournalPayloadLayout.Is(payload, Size, LayoutVersion))
             return false;
         end = new JournalSessionEnd(BinaryPrimitives.ReadInt64LittleEndian(payload[8..]), BinaryPrimitives.ReadInt64LittleEndian(payload[16..]),
             BinaryPrimitives.ReadInt64LittleEndian(payload[24..]), BinaryPrimitives.ReadInt64LittleEndian(payload[32..]),

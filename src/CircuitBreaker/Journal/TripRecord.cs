@@ -46,9 +46,7 @@ public static class TripRecord
     /// <param name="destination">At least <see cref="Size"/> bytes.</param>
     public static void Write(in TripContext trip, Span<byte> destination)
     {
-        if (destination.Length < Size)
-            throw new ArgumentException($"A trip record needs {Size} bytes.", nameof(destination));
-        destination[0] = LayoutVersion;
+        JournalPayloadLayout.Begin(destination, Size, LayoutVersion, "trip");
         destination[1] = (byte)trip.Scope;
         destination[2] = (byte)trip.Previous;
         destination[3] = (byte)trip.State;
@@ -78,8 +76,8 @@ public static class TripRecord
     /// <returns>True for a valid trip payload.</returns>
     public static bool TryRead(ReadOnlySpan<byte> payload, out TripContext trip)
     {
-        bool v2 = payload.Length == Size && payload[0] == LayoutVersion && payload[10] <= MaxByBytes;
-        bool v1 = payload.Length == SizeV1 && payload[0] == 1;
+        bool v2 = JournalPayloadLayout.Is(payload, Size, LayoutVersion) && payload[10] <= MaxByBytes;
+        bool v1 = JournalPayloadLayout.Is(payload, SizeV1, 1);
         if (!v1 && !v2)
         {
             trip = default;

@@ -109,6 +109,36 @@ public class HostingTests
     }
 
     [Fact]
+    public void AddCircuitBreaker_Section_SetsTheListAndClosedIdSettings_AsTheFileDoes()
+    {
+        const string json = """
+            {
+              "closed_order_ids": { "count": 1024, "horizon_ms": 60000 },
+              "max_list_orders": 3,
+              "list_rate": "per_child",
+              "instruments": [ { "symbol": "BTC-PERP", "kind": "perpetual", "underlying": "BTC", "tick": 0.1, "lot": 0.001 } ],
+              "accounts": [ { "name": "mm-1" } ]
+            }
+            """;
+        using var sp = Provider(s => s.AddCircuitBreaker(Section(json)));
+        var c = sp.GetRequiredService<CircuitBreakerSettings>().Config;
+        Assert.Equal((1024, 60_000_000_000L, 3, ListRateMode.PerChild), (c.ClosedOrderIds, c.ClosedOrderIdHorizonNs, c.MaxListOrders, c.ListRate));
+        // And they take effect: a fourth child is too many; a cancelled id may not come back within the horizon.
+        var breaker = sp.GetRequiredService<Breaker>();
+        Assert.True(breaker.Registry.TryGetInstrument("BTC-PERP", out var btc) & breaker.Registry.TryGetAccount("mm-1", out var mm));
+        long t = 1_764_979_200_000_000_000;
+        breaker.Apply(RiskEvent.Trade(t, btc, 64000.0, 1));
+        var d = new Decision[4];
+        var four = Enumerable.Range(1, 4).Select(i => new OrderRequest(t + 1, btc, mm, i, Side.Buy, 64000.0 - i, 0.01)).ToArray();
+        Assert.Equal(RejectReason.ListTooLarge, breaker.CheckList(four, d).Reason);
+        Assert.True(breaker.CheckList(four.AsSpan(0, 3), d).IsAccepted);
+        var cancel = OrderRequest.Cancel(t + 2, btc, mm, 1);
+        Assert.True(breaker.Check(in cancel).IsAccepted);
+        var again = new OrderRequest(t + 3, btc, mm, 1, Side.Buy, 63999.0, 0.01);
+        Assert.Equal(RejectReason.DuplicateOrderId, breaker.Check(in again).Reason);
+    }
+
+    [Fact]
     public void AddCircuitBreaker_BrokenBuilder_ListsEveryError()
     {
         using var sp = Provider(s => s.AddCircuitBreaker(b => b.Instrument("X", InstrumentKind.Spot, 0, -1)));

@@ -26,15 +26,15 @@ public sealed class DrainDetector : IDetector
 
     private readonly DrainOptions _o;
     // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
-    private readonly long _bucketNs, _cooldownNs;
+    private readonly long _cooldownNs;
     private readonly BehaviourAssetMap _assets;
-    private readonly int _accountCount, _instrumentCount, _k;
+    private readonly int _accountCount, _instrumentCount;
     private readonly Key[] _keys;
-    private readonly long[] _ringBucket;
+    private readonly BucketRing _ring;
     private readonly double[] _ringSum;
     private readonly long[] _lastFillNs;
     private readonly Materiality _material;
-    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
+    private BucketClock _clock; // buckets of BucketWidth, counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
@@ -42,17 +42,15 @@ public sealed class DrainDetector : IDetector
     public DrainDetector(DetectorContext context, DrainOptions? options = null)
     {
         _o = DetectorSetup.Options(context, options);
-        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _clock = new BucketClock(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _assets = new BehaviourAssetMap(context.Registry, _o.AssetInstruments);
         _accountCount = context.AccountCapacity;
         _instrumentCount = context.Registry.InstrumentCount;
-        _k = _o.WindowBuckets;
         _keys = new Key[_accountCount + _o.MaxAssets + _o.MaxPools];
         for (int k = 0; k < _keys.Length; k++) { _keys[k].Bucket = long.MinValue; _keys[k].Episode = BehaviourEpisode.Create(); }
-        _ringBucket = new long[_keys.Length * _k];
-        Array.Fill(_ringBucket, long.MinValue);
-        _ringSum = new double[_keys.Length * _k];
+        _ring = new BucketRing(_keys.Length, _o.WindowBuckets);
+        _ringSum = new double[_ring.Length];
         _lastFillNs = new long[_accountCount];
         _material = new Materiality(context, _o.MaterialDailyLossFraction, _o.MaterialDailyRangeFraction, _o.BucketWidth * _o.WindowBuckets,
             Materiality.DefaultDay, warmup: _o.WarmupOutflows);
@@ -68,7 +66,7 @@ public sealed class DrainDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (!_anchor.Admit(e.TimeNs)) return;
+        if (!_clock.Admit(e.TimeNs)) return;
         if (e.Kind == RiskEventKind.Fill)
         {
             if ((uint)e.Account < (uint)_accountCount) _lastFillNs[e.Account] = e.TimeNs;
@@ -91,29 +89,25 @@ public sealed class DrainDetector : IDetector
     private void Judge(int key, KeyKind kind, in RiskEvent e, double amount, IFindingSink sink)
     {
         bool byAccount = kind == KeyKind.Account;
-        long t = e.TimeNs, b = _anchor.Since(t) / _bucketNs;
+        long t = e.TimeNs, b = _clock.Bucket(t);
         ref var st = ref _keys[key];
-        int baseSlot = key * _k;
         if (st.Bucket == long.MinValue || b > st.Bucket)
         {
-            int s = baseSlot + (int)(b % _k);
-            _ringBucket[s] = b;
-            _ringSum[s] = 0;
+            _ringSum[_ring.Open(key, b)] = 0;
             st.Bucket = b;
         }
-        _ringSum[baseSlot + (int)(st.Bucket % _k)] += amount;
+        _ringSum[_ring.Slot(key, st.Bucket)] += amount;
         double sum = 0;
-        for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
+        for (long bb = _ring.Oldest(st.Bucket); bb <= st.Bucket; bb++)
         {
-            if (bb < 0) continue;
-            int s = baseSlot + (int)(bb % _k);
-            if (_ringBucket[s] == bb) sum += _ringSum[s];
+            int s = _ring.Find(key, bb);
+            if (s >= 0) sum += _ringSum[s];
         }
 
         double typical = st.Outflow.Mean;
         bool warm = st.Outflow.Count >= _o.WarmupOutflows && typical > 0;
         double ratio = warm ? sum / typical : 0;
-        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _bucketNs * _k;
+        bool trading = byAccount && _lastFillNs[key] != long.MinValue && t - _lastFillNs[key] <= _clock.WidthNs * _ring.Buckets;
         if (warm && !trading && ratio >= _o.Ratio && _material.IsMaterial(sum, byAccount ? key : -1, in st.Scale))
         {
             var severity = ratio >= _o.CriticalRatio ? Severity.Critical : Severity.Warning;

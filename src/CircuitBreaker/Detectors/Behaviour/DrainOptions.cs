@@ -41,13 +41,13 @@ public sealed class DrainOptions : IDetectorOptions
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(DrainOptions))
         .Positive(BucketWidth, nameof(BucketWidth))
-        .Check(WindowBuckets is >= 1 and <= 1024, $"{nameof(WindowBuckets)} must be in [1, 1024] (was {WindowBuckets})")
+        .InRange(WindowBuckets, 1, 1024, nameof(WindowBuckets))
         .AtLeast(WarmupOutflows, 1, nameof(WarmupOutflows))
         .Fraction(BaselineAlpha, nameof(BaselineAlpha))
         .Positive(Ratio, nameof(Ratio))
         .Check(CriticalRatio >= Ratio, $"{nameof(CriticalRatio)} must be >= {nameof(Ratio)} (was {CriticalRatio})")
-        .Check(MaxAssets is >= 0 and <= 1 << 20, $"{nameof(MaxAssets)} must be in [0, 1048576] (was {MaxAssets})")
-        .Check(MaxPools is >= 0 and <= 1 << 20, $"{nameof(MaxPools)} must be in [0, 1048576] (was {MaxPools})")
+        .InRange(MaxAssets, 0, 1 << 20, nameof(MaxAssets))
+        .InRange(MaxPools, 0, 1 << 20, nameof(MaxPools))
         .Materiality(MaterialDailyLossFraction, MaterialDailyRangeFraction)
         .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();

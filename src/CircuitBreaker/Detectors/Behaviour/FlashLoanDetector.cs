@@ -78,20 +78,9 @@ public sealed class FlashLoanDetector : IDetector
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
         if (e.TimeNs < 0) return; // event time starts at 0; a negative time is a bad record
-        switch (e.Kind)
-        {
-            case RiskEventKind.Trade:
-            case RiskEventKind.Quote:
-            case RiskEventKind.Oracle:
-                if (_book.OnPrice(in e)) OnMark(e.Instrument);
-                return;
-            case RiskEventKind.Fill:
-                OnFill(in e, sink);
-                return;
-            case RiskEventKind.Chain:
-                OnChain(in e, sink);
-                return;
-        }
+        if (BehaviourPnlBook.IsPrice(e.Kind)) { if (_book.OnPrice(in e)) OnMark(e.Instrument); }
+        else if (e.Kind == RiskEventKind.Fill) OnFill(in e, sink);
+        else if (e.Kind == RiskEventKind.Chain) OnChain(in e, sink);
     }
 
     private void OnMark(int i)

@@ -37,7 +37,7 @@ public sealed class FlashLoanOptions : IDetectorOptions
         .NotNegative(SameBlockWindow, nameof(SameBlockWindow))
         .AtLeast(MinSwaps, 0, nameof(MinSwaps))
         .Positive(MoveBps, nameof(MoveBps))
-        .Check(MaxOpenLoans is >= 1 and <= 4096, $"{nameof(MaxOpenLoans)} must be in [1, 4096] (was {MaxOpenLoans})")
+        .InRange(MaxOpenLoans, 1, 4096, nameof(MaxOpenLoans))
         .Positive(RoundTripWindow, nameof(RoundTripWindow))
         .Positive(RoundTripSizeRatio, nameof(RoundTripSizeRatio))
         .AtLeast(WarmupFills, 1, nameof(WarmupFills))

@@ -29,15 +29,14 @@ public sealed class LossVelocityDetector : IDetector
 
     private readonly LossVelocityOptions _o;
     // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
-    private readonly long _bucketNs, _cooldownNs;
+    private readonly long _cooldownNs;
     private readonly BehaviourPnlBook _book;
     private readonly Track[] _tracks; // accounts first, then groups
     private readonly int _groupBase;
-    private readonly int _k;
-    private readonly long[] _ringBucket;
+    private readonly BucketRing _ring;
     private readonly double[] _ringMax;
     private readonly Materiality _material;
-    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
+    private BucketClock _clock; // buckets of BucketWidth, counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
@@ -45,7 +44,7 @@ public sealed class LossVelocityDetector : IDetector
     public LossVelocityDetector(DetectorContext context, LossVelocityOptions? options = null)
     {
         _o = DetectorSetup.Options(context, options);
-        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _clock = new BucketClock(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
         _groupBase = context.AccountCapacity;
@@ -55,10 +54,8 @@ public sealed class LossVelocityDetector : IDetector
             _tracks[t].Bucket = long.MinValue;
             _tracks[t].Episode = BehaviourEpisode.Create();
         }
-        _k = _o.WindowBuckets;
-        _ringBucket = new long[_tracks.Length * _k];
-        Array.Fill(_ringBucket, long.MinValue);
-        _ringMax = new double[_tracks.Length * _k];
+        _ring = new BucketRing(_tracks.Length, _o.WindowBuckets);
+        _ringMax = new double[_ring.Length];
         _material = new Materiality(context, _o.MaterialDailyLossFraction, _o.MaterialDailyRangeFraction, _o.BucketWidth, _o.Day,
             _o.ScaleAlpha, _o.WarmupBuckets);
     }
@@ -72,7 +69,7 @@ public sealed class LossVelocityDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (!_anchor.Admit(e.TimeNs)) return;
+        if (!_clock.Admit(e.TimeNs)) return;
         if (e.Kind == RiskEventKind.Fill)
         {
             if (!_book.OnFill(in e)) return;
@@ -95,8 +92,7 @@ public sealed class LossVelocityDetector : IDetector
     private void Judge(int track, double pnl, long timeNs, IFindingSink sink)
     {
         ref var st = ref _tracks[track];
-        long b = _anchor.Since(timeNs) / _bucketNs;
-        int baseSlot = track * _k;
+        long b = _clock.Bucket(timeNs);
         if (st.Bucket == long.MinValue || b > st.Bucket)
         {
             if (st.Bucket != long.MinValue)
@@ -115,18 +111,16 @@ public sealed class LossVelocityDetector : IDetector
                 if (!st.SignalInBucket) st.Episode.Calm(timeNs, _cooldownNs);
             }
             else st.LastPnl = st.PrevClose = pnl;
-            int s = baseSlot + (int)(b % _k);
-            _ringBucket[s] = b;
+            int s = _ring.Open(track, b);
             _ringMax[s] = st.LastPnl; // PnL was constant since the last look, so it was the value at the bucket's start
             st.Bucket = b;
             st.Slot = s;
             st.SignalInBucket = false;
             st.ClosedPeak = double.NegativeInfinity; // best PnL of the window's closed buckets, once per bucket
-            for (long bb = b - _k + 1; bb < b; bb++)
+            for (long bb = _ring.Oldest(b); bb < b; bb++)
             {
-                if (bb < 0) continue;
-                int c = baseSlot + (int)(bb % _k);
-                if (_ringBucket[c] == bb && _ringMax[c] > st.ClosedPeak) st.ClosedPeak = _ringMax[c];
+                int c = _ring.Find(track, bb);
+                if (c >= 0 && _ringMax[c] > st.ClosedPeak) st.ClosedPeak = _ringMax[c];
             }
         }
         int cur = st.Slot;
@@ -149,11 +143,10 @@ public sealed class LossVelocityDetector : IDetector
         double ratio = 0;
         if (warm)
         {
-            for (long bb = st.Bucket - _k + 1; bb <= st.Bucket; bb++)
+            for (long bb = _ring.Oldest(st.Bucket); bb <= st.Bucket; bb++)
             {
-                if (bb < 0) continue;
-                int s = baseSlot + (int)(bb % _k);
-                if (_ringBucket[s] != bb) continue;
+                int s = _ring.Find(track, bb);
+                if (s < 0) continue;
                 double drop = _ringMax[s] - pnl;
                 if (drop <= 0) continue;
                 double z = drop / (swing * Math.Sqrt(st.Bucket - bb + 1));

@@ -55,7 +55,7 @@ public sealed class LossVelocityOptions : IDetectorOptions
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(LossVelocityOptions))
         .Positive(BucketWidth, nameof(BucketWidth))
-        .Check(WindowBuckets is >= 2 and <= 1024, $"{nameof(WindowBuckets)} must be in [2, 1024] (was {WindowBuckets})")
+        .InRange(WindowBuckets, 2, 1024, nameof(WindowBuckets))
         .AtLeast(WarmupBuckets, 1, nameof(WarmupBuckets))
         .Fraction(BaselineAlpha, nameof(BaselineAlpha))
         .Positive(SwingRatio, nameof(SwingRatio))
@@ -64,7 +64,7 @@ public sealed class LossVelocityOptions : IDetectorOptions
         .Materiality(MaterialDailyLossFraction, MaterialDailyRangeFraction)
         .Fraction(ScaleAlpha, nameof(ScaleAlpha))
         .Check(Day >= BucketWidth, $"{nameof(Day)} must be ≥ {nameof(BucketWidth)} (was {Day})")
-        .Check(GroupMinAccounts is >= 1 and <= 64, $"{nameof(GroupMinAccounts)} must be in [1, 64] (was {GroupMinAccounts})")
+        .InRange(GroupMinAccounts, 1, 64, nameof(GroupMinAccounts))
         .PositiveOrInfinity(CriticalDrawdown, nameof(CriticalDrawdown))
         .NotNegative(Cooldown, nameof(Cooldown))
         .ThrowIfAny();

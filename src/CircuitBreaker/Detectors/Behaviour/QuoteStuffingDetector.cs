@@ -21,9 +21,9 @@ public sealed class QuoteStuffingDetector : IDetector
 
     private readonly QuoteStuffingOptions _o;
     // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
-    private readonly long _bucketNs, _cooldownNs;
+    private readonly long _cooldownNs;
     private readonly AccountState[] _accounts;
-    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
+    private BucketClock _clock; // buckets of BucketWidth, counted from the first event observed
 
     /// <summary>Creates the detector. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
@@ -31,7 +31,7 @@ public sealed class QuoteStuffingDetector : IDetector
     public QuoteStuffingDetector(DetectorContext context, QuoteStuffingOptions? options = null)
     {
         _o = DetectorSetup.Options(context, options);
-        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _clock = new BucketClock(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _accounts = new AccountState[context.AccountCapacity];
         for (int a = 0; a < _accounts.Length; a++)
@@ -50,13 +50,13 @@ public sealed class QuoteStuffingDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (!_anchor.Admit(e.TimeNs)) return;
+        if (!_clock.Admit(e.TimeNs)) return;
         if (e.Kind != RiskEventKind.Order) return;
         int a = e.Account;
         if ((uint)a >= (uint)_accounts.Length) return;
         ref var st = ref _accounts[a];
         long t = e.TimeNs;
-        long b = _anchor.Since(t) / _bucketNs;
+        long b = _clock.Bucket(t);
         if (st.Bucket == long.MinValue) st.Bucket = b;
         else if (b > st.Bucket)
         {

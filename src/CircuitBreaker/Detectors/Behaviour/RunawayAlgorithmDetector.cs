@@ -48,16 +48,15 @@ public sealed class RunawayAlgorithmDetector : IDetector
 
     private readonly RunawayAlgorithmOptions _o;
     // Durations of the options, converted once to event-time ns: the per-event code reads these fields.
-    private readonly long _bucketNs, _cooldownNs;
+    private readonly long _cooldownNs;
     private readonly BehaviourPnlBook _book;
     private readonly AccountState[] _accounts;
-    private readonly int _k;
-    private readonly long[] _ringBucket;
+    private readonly BucketRing _ring;
     private readonly double[] _ringNetNotional, _ringAbsQty, _ringNetQty, _ringPnl;
     private readonly int[] _ringFills, _ringCrossing, _ringOffMarket;
     private readonly double[] _tick; // [instrument]
     private readonly Materiality _material;
-    private EventTimeAnchor _anchor; // buckets are counted from the first event observed
+    private BucketClock _clock; // buckets of BucketWidth, counted from the first event observed
 
     /// <summary>Creates the detector; sizes all state from <paramref name="context"/>. Allocates; throws <see cref="ArgumentException"/> for invalid options.</summary>
     /// <param name="context">The registry and account capacity the detector sizes its state from (allocated here, once).</param>
@@ -65,7 +64,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
     public RunawayAlgorithmDetector(DetectorContext context, RunawayAlgorithmOptions? options = null)
     {
         _o = DetectorSetup.Options(context, options);
-        _bucketNs = EventTimeSpan.ToNs(_o.BucketWidth);
+        _clock = new BucketClock(_o.BucketWidth);
         _cooldownNs = EventTimeSpan.ToNs(_o.Cooldown);
         _book = new BehaviourPnlBook(context);
         _accounts = new AccountState[context.AccountCapacity];
@@ -75,10 +74,8 @@ public sealed class RunawayAlgorithmDetector : IDetector
             _accounts[a].LastInstrument = -1;
             _accounts[a].Episode = BehaviourEpisode.Create();
         }
-        _k = _o.WindowBuckets;
-        int n = _accounts.Length * _k;
-        _ringBucket = new long[n];
-        Array.Fill(_ringBucket, long.MinValue);
+        _ring = new BucketRing(_accounts.Length, _o.WindowBuckets);
+        int n = _ring.Length;
         _ringNetNotional = new double[n]; _ringAbsQty = new double[n]; _ringNetQty = new double[n]; _ringPnl = new double[n];
         _ringFills = new int[n]; _ringCrossing = new int[n]; _ringOffMarket = new int[n];
         _material = new Materiality(context, _o.MaterialDailyLossFraction, _o.MaterialDailyRangeFraction, _o.BucketWidth, Materiality.DefaultDay);
@@ -95,21 +92,10 @@ public sealed class RunawayAlgorithmDetector : IDetector
     /// <inheritdoc />
     public void Observe(in RiskEvent e, IFindingSink sink)
     {
-        if (!_anchor.Admit(e.TimeNs)) return;
-        switch (e.Kind)
-        {
-            case RiskEventKind.Trade:
-            case RiskEventKind.Quote:
-            case RiskEventKind.Oracle:
-                _book.OnPrice(in e);
-                return;
-            case RiskEventKind.Order:
-                OnOrder(in e, sink);
-                return;
-            case RiskEventKind.Fill:
-                OnFill(in e, sink);
-                return;
-        }
+        if (!_clock.Admit(e.TimeNs)) return;
+        if (BehaviourPnlBook.IsPrice(e.Kind)) _book.OnPrice(in e);
+        else if (e.Kind == RiskEventKind.Order) OnOrder(in e, sink);
+        else if (e.Kind == RiskEventKind.Fill) OnFill(in e, sink);
     }
 
     private void OnOrder(in RiskEvent e, IFindingSink sink)
@@ -156,7 +142,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
 
     private int Roll(ref AccountState st, int a, long timeNs)
     {
-        long b = _anchor.Since(timeNs) / _bucketNs;
+        long b = _clock.Bucket(timeNs);
         if (st.Bucket != long.MinValue && b <= st.Bucket) return st.Slot;
         if (st.Bucket != long.MinValue)
         {
@@ -179,8 +165,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
         st.Gross = 0;
         st.SignalInBucket = false;
         st.Bucket = b;
-        int slot = a * _k + (int)(b % _k);
-        _ringBucket[slot] = b;
+        int slot = _ring.Open(a, b);
         _ringNetNotional[slot] = _ringAbsQty[slot] = _ringNetQty[slot] = 0;
         _ringFills[slot] = _ringCrossing[slot] = _ringOffMarket[slot] = 0;
         _ringPnl[slot] = _book.AccountPnl(a);
@@ -195,11 +180,10 @@ public sealed class RunawayAlgorithmDetector : IDetector
         st.ClosedNet = st.ClosedAbsQty = st.ClosedNetQty = st.ClosedFirstPnl = st.ClosedLastPnl = 0;
         st.ClosedFills = st.ClosedCrossing = st.ClosedActive = st.ClosedPositive = st.ClosedSteps = st.ClosedLosses = st.ClosedOffMarket = 0;
         st.ClosedHavePnl = false;
-        for (long bb = st.Bucket - _k + 1; bb < st.Bucket; bb++)
+        for (long bb = _ring.Oldest(st.Bucket); bb < st.Bucket; bb++)
         {
-            if (bb < 0) continue;
-            int s = a * _k + (int)(bb % _k);
-            if (_ringBucket[s] != bb) continue;
+            int s = _ring.Find(a, bb);
+            if (s < 0) continue;
             st.ClosedNet += _ringNetNotional[s]; st.ClosedAbsQty += _ringAbsQty[s]; st.ClosedNetQty += _ringNetQty[s];
             st.ClosedFills += _ringFills[s]; st.ClosedCrossing += _ringCrossing[s]; st.ClosedOffMarket += _ringOffMarket[s];
             if (_ringNetNotional[s] != 0) { st.ClosedActive++; if (_ringNetNotional[s] > 0) st.ClosedPositive++; }
@@ -240,7 +224,7 @@ public sealed class RunawayAlgorithmDetector : IDetector
             Rate(st.Fills, st.FillsBase.Mean, ref rates, ref bestRatio, ref bestBaseline);
             if (rates > 0) signals++;
             Rate(st.Repeats, st.RepeatsBase.Mean, ref signals, ref bestRatio, ref bestBaseline, _o.RepeatRatio);
-            double usualFlow = st.GrossBase.Mean * _k;
+            double usualFlow = st.GrossBase.Mean * _ring.Buckets;
             if (usualFlow > 0 && active > 0)
             {
                 double ratio = Math.Abs(net) / usualFlow;

@@ -70,7 +70,7 @@ public sealed class RunawayAlgorithmOptions : IDetectorOptions
     /// <summary>Throws <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public void Validate() => new OptionErrors(nameof(RunawayAlgorithmOptions))
         .Positive(BucketWidth, nameof(BucketWidth))
-        .Check(WindowBuckets is >= 2 and <= 64, $"{nameof(WindowBuckets)} must be in [2, 64] (was {WindowBuckets})")
+        .InRange(WindowBuckets, 2, 64, nameof(WindowBuckets))
         .AtLeast(WarmupBuckets, 1, nameof(WarmupBuckets))
         .Fraction(BaselineAlpha, nameof(BaselineAlpha))
         .Positive(RateRatio, nameof(RateRatio))

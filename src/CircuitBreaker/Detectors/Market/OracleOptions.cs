@@ -50,15 +50,11 @@ public sealed class OracleOptions : IDetectorOptions
     public void Validate()
     {
         var e = new OptionErrors(nameof(OracleOptions));
-        e.Check(MaxSources is >= 1 and <= 64, $"{nameof(MaxSources)} must be in [1, 64] (was {MaxSources})");
-        e.Positive(JumpWarningPct, nameof(JumpWarningPct));
-        e.AtLeast(JumpCriticalPct, JumpWarningPct, nameof(JumpCriticalPct), nameof(JumpWarningPct));
-        e.Positive(CrossSourceWarningPct, nameof(CrossSourceWarningPct));
-        e.AtLeast(CrossSourceCriticalPct, CrossSourceWarningPct, nameof(CrossSourceCriticalPct), nameof(CrossSourceWarningPct));
-        e.Positive(DeviationWarningBps, nameof(DeviationWarningBps));
-        e.AtLeast(DeviationCriticalBps, DeviationWarningBps, nameof(DeviationCriticalBps), nameof(DeviationWarningBps));
-        e.Positive(DeviationWarningSigmas, nameof(DeviationWarningSigmas));
-        e.AtLeast(DeviationCriticalSigmas, DeviationWarningSigmas, nameof(DeviationCriticalSigmas), nameof(DeviationWarningSigmas));
+        e.InRange(MaxSources, 1, 64, nameof(MaxSources));
+        e.Band(JumpWarningPct, JumpCriticalPct, nameof(JumpWarningPct), nameof(JumpCriticalPct));
+        e.Band(CrossSourceWarningPct, CrossSourceCriticalPct, nameof(CrossSourceWarningPct), nameof(CrossSourceCriticalPct));
+        e.Band(DeviationWarningBps, DeviationCriticalBps, nameof(DeviationWarningBps), nameof(DeviationCriticalBps));
+        e.Band(DeviationWarningSigmas, DeviationCriticalSigmas, nameof(DeviationWarningSigmas), nameof(DeviationCriticalSigmas));
         e.Positive(BasisHalfLife, nameof(BasisHalfLife));
         e.NotNegative(BasisWarmupSamples, nameof(BasisWarmupSamples));
         e.Positive(MarkMaxAge, nameof(MarkMaxAge));

@@ -53,23 +53,20 @@ public sealed class PriceVelocityOptions : IDetectorOptions
     {
         var e = new OptionErrors(nameof(PriceVelocityOptions));
         e.Positive(Window, nameof(Window));
-        e.Check(Buckets is >= 1 and <= 4096, $"{nameof(Buckets)} must be in [1, 4096] (was {Buckets})");
+        e.InRange(Buckets, 1, 4096, nameof(Buckets));
         e.Check(Buckets < 1 || EventTimeSpan.ToNs(Window) % Math.Max(1, Buckets) == 0, $"{nameof(Window)} must be a whole number of ns per bucket ({nameof(Buckets)})");
-        e.Positive(WarningBandBps, nameof(WarningBandBps));
-        e.AtLeast(CriticalBandBps, WarningBandBps, nameof(CriticalBandBps), nameof(WarningBandBps));
-        e.Positive(WarningSigmas, nameof(WarningSigmas));
-        e.AtLeast(CriticalSigmas, WarningSigmas, nameof(CriticalSigmas), nameof(WarningSigmas));
+        e.Band(WarningBandBps, CriticalBandBps, nameof(WarningBandBps), nameof(CriticalBandBps));
+        e.Band(WarningSigmas, CriticalSigmas, nameof(WarningSigmas), nameof(CriticalSigmas));
         e.Fraction(RearmFraction, nameof(RearmFraction));
         e.Positive(BaselineHalfLife, nameof(BaselineHalfLife));
         e.NotNegative(WarmupSamples, nameof(WarmupSamples));
         e.NotNegative(Warmup, nameof(Warmup));
         e.NotNegative(Cooldown, nameof(Cooldown));
         e.NotNegative(LongWindow, nameof(LongWindow));
-        e.Check(LongBuckets is >= 1 and <= 4096, $"{nameof(LongBuckets)} must be in [1, 4096] (was {LongBuckets})");
+        e.InRange(LongBuckets, 1, 4096, nameof(LongBuckets));
         e.Check(LongWindow == TimeSpan.Zero || (LongWindow > Window && EventTimeSpan.ToNs(LongWindow) % Math.Max(1, LongBuckets) == 0),
             $"{nameof(LongWindow)} must be 0 (off) or longer than {nameof(Window)} and a whole number of ns per bucket ({nameof(LongBuckets)})");
-        e.Positive(LongWarningBandBps, nameof(LongWarningBandBps));
-        e.AtLeast(LongCriticalBandBps, LongWarningBandBps, nameof(LongCriticalBandBps), nameof(LongWarningBandBps));
+        e.Band(LongWarningBandBps, LongCriticalBandBps, nameof(LongWarningBandBps), nameof(LongCriticalBandBps));
         e.Check(UseTrades || UseQuoteMids || UseOracle, "at least one price source must be used");
         e.ThrowIfAny();
     }

@@ -31,7 +31,7 @@ public sealed class VolumeSpikeOptions : IDetectorOptions
     {
         var e = new OptionErrors(nameof(VolumeSpikeOptions));
         e.Positive(Window, nameof(Window));
-        e.Check(Buckets is >= 1 and <= 4096, $"{nameof(Buckets)} must be in [1, 4096] (was {Buckets})");
+        e.InRange(Buckets, 1, 4096, nameof(Buckets));
         e.Check(Buckets < 1 || EventTimeSpan.ToNs(Window) % Math.Max(1, Buckets) == 0, $"{nameof(Window)} must be a whole number of ns per bucket ({nameof(Buckets)})");
         e.Positive(BaselineHalfLife, nameof(BaselineHalfLife));
         e.Check(double.IsFinite(RearmRatio) && RearmRatio > 0, $"{nameof(RearmRatio)} must be finite and > 0 (was {RearmRatio})");

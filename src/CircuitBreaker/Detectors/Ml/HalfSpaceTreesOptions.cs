@@ -20,9 +20,9 @@ public sealed class HalfSpaceTreesOptions
     public void Validate()
     {
         var e = new OptionErrors(nameof(HalfSpaceTreesOptions));
-        e.Check(Dimensions is >= 1 and <= 256, $"{nameof(Dimensions)} must be in [1, 256] (was {Dimensions})");
-        e.Check(Trees is >= 1 and <= 1024, $"{nameof(Trees)} must be in [1, 1024] (was {Trees})");
-        e.Check(Depth is >= 1 and <= 20, $"{nameof(Depth)} must be in [1, 20] (was {Depth})");
+        e.InRange(Dimensions, 1, 256, nameof(Dimensions));
+        e.InRange(Trees, 1, 1024, nameof(Trees));
+        e.InRange(Depth, 1, 20, nameof(Depth));
         e.Check(WindowSize >= 1, $"{nameof(WindowSize)} must be ≥ 1 (was {WindowSize})");
         e.Check(double.IsFinite(SizeLimitFraction) && SizeLimitFraction >= 0 && SizeLimitFraction < 1,
             $"{nameof(SizeLimitFraction)} must be in [0, 1) (was {SizeLimitFraction})");

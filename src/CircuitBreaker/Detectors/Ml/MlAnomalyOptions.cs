@@ -44,8 +44,7 @@ public sealed class MlAnomalyOptions : IDetectorOptions
         e.Positive(SquashScale, nameof(SquashScale));
         e.NotNegative(NormalisationWarmupSamples, nameof(NormalisationWarmupSamples));
         e.NotNegative(WarmupSamples, nameof(WarmupSamples));
-        e.Positive(RearmSigmas, nameof(RearmSigmas));
-        e.AtLeast(ThresholdSigmas, RearmSigmas, nameof(ThresholdSigmas), nameof(RearmSigmas));
+        e.Band(RearmSigmas, ThresholdSigmas, nameof(RearmSigmas), nameof(ThresholdSigmas));
         e.Positive(MinScoreStdDev, nameof(MinScoreStdDev));
         e.Check(double.IsFinite(MinAnomalyScore) && MinAnomalyScore >= 0 && MinAnomalyScore <= 1, $"{nameof(MinAnomalyScore)} must be in [0, 1] (was {MinAnomalyScore})");
         e.NotNegative(Cooldown, nameof(Cooldown));

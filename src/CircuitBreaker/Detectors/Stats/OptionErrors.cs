@@ -33,6 +33,13 @@ internal sealed class OptionErrors
     public OptionErrors Finite(double value, string name) => Check(double.IsFinite(value), $"{name} must be finite (was {value})");
     public OptionErrors AtLeast(long value, long min, string name) => Check(value >= min, $"{name} must be ≥ {min} (was {value})");
     public OptionErrors AtLeast(double value, double min, string name, string minName) => Check(double.IsFinite(value) && value >= min, $"{name} ({value}) must be ≥ {minName} ({min})");
+    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public OptionErrors InRange(long value, long min, long max, string name) => Check(value >= min && value <= max, $"{name} must be in [{min}, {max}] (was {value})");
+
+    /// <summary>A pair of thresholds: <paramref name="lower"/> positive, <paramref name="upper"/> at least as high (a
+    /// Warning level and its Critical level, or a re-arm level and its trigger).</summary>
+    public OptionErrors Band(double lower, double upper, string lowerName, string upperName)
+        => Positive(lower, lowerName).AtLeast(upper, lower, upperName, lowerName);
     public OptionErrors Fraction(double value, string name) => Check(double.IsFinite(value) && value > 0 && value <= 1, $"{name} must be in (0, 1] (was {value})");
 
     /// <summary>The two fractions of <see cref="Materiality"/>: of the daily-loss limit in [0, 1], of the learned daily range in [0, 10].</summary>
