@@ -8,8 +8,7 @@ namespace CircuitBreaker.Tests.Safety;
 /// Property-based check of cash and margin balances against <see cref="BalanceModel"/> (issue 20): a margin account and a
 /// cash account, two instruments settling in two currencies, random leverage, fee rates and starting balances; random new
 /// orders, growing and shrinking replaces, cancels, partial fills of working orders and of unknown ids, trades, quotes and
-/// oracle prices moving the mark, deposits, withdrawals, fees, funding, PnL and set events, and order lists (all or nothing,
-/// each child judged with the ones before it). After every check the
+/// oracle prices moving the mark, and deposits, withdrawals, fees, funding, PnL and set events. After every check the
 /// gate's decision must agree with the model (an exposure-increasing order accepted only within the free balance, a
 /// position-reducing one never refused for balance, an order within the balance never refused) and the gate's
 /// <see cref="PreTradeGate.Balance"/> snapshot (balance, held, free) must equal the model's. All three concurrency modes.
@@ -19,10 +18,14 @@ public class BalancePropertyTests(ITestOutputHelper output)
 {
     public const int Cases = 300;
 
-    private enum OpKind { New, Replace, Cancel, Fill, Trade, Quote, Oracle, BalanceEvent, List }
-    private readonly record struct Op(OpKind Kind, int Acc = 0, int Ins = 0, Side Side = Side.Buy, long Px = 0, long Lots = 0, long Id = 0, BalanceChange Change = BalanceChange.Deposit, double Amount = 0, Op[]? Children = null);
+    private enum OpKind { New, Replace, Cancel, Fill, Trade, Quote, Oracle, BalanceEvent, List, Batch }
+    private readonly record struct Op(OpKind Kind, int Acc = 0, int Ins = 0, Side Side = Side.Buy, long Px = 0, long Lots = 0, long Id = 0, BalanceChange Change = BalanceChange.Deposit, double Amount = 0, Op[]? Children = null)
+    {
+        public override string ToString() => Children is null ? $"{Kind} acc{Acc} ins{Ins} #{Id} {Side} {Lots} @ {Px} {(Kind == OpKind.BalanceEvent ? $"{Change} {Amount}" : "")}"
+            : $"{Kind} acc{Acc} [{string.Join("; ", Children.Select(c => $"ins{c.Ins} #{c.Id} {c.Side} {c.Lots} @ {c.Px}"))}]";
+    }
 
-    private sealed class Stats { public long Steps, Accepted, Refused, ReducingPassed, Compared, Lists, ListsAccepted, ListsRefusedForBalance; }
+    private sealed class Stats { public long Steps, Accepted, Refused, ReducingPassed, Compared, Lists, ListsAccepted, ListsTooLarge, Batches, BatchesAccepted, ChildRefusedForBalance, PassedInRefused; }
 
     private static readonly double[] Tick = { 0.5, 0.125 }, Lot = { 0.25, 1.0 };
     private static readonly long[] Start = { 2_000, 400 };
@@ -34,11 +37,14 @@ public class BalancePropertyTests(ITestOutputHelper output)
         public readonly BalanceModel Model;
         public readonly int[] CurIndex = new int[2];
 
-        public Book(double[] rate, double[] fee, double[,] balance, GateConcurrency mode)
+        public readonly int MaxListOrders;
+
+        public Book(double[] rate, double[] fee, double[,] balance, GateConcurrency mode, int maxListOrders = RiskDefaults.MaxListOrders, ListRateMode listRate = ListRateMode.PerList)
         {
+            MaxListOrders = maxListOrders;
             string[] cur = { "USD", "USDT" };
             var modes = new[] { BalanceMode.Margin, BalanceMode.Cash };
-            var b = new CircuitBreakerBuilder().Concurrency(mode).Capacity(accounts: 2, pairs: 8, orders: 512);
+            var b = new CircuitBreakerBuilder().Concurrency(mode).Capacity(accounts: 2, pairs: 8, orders: 512).Lists(maxListOrders, listRate);
             for (int i = 0; i < 2; i++)
                 b.Instrument(i == 0 ? "AAA-PERP" : "BBB", i == 0 ? InstrumentKind.Perpetual : InstrumentKind.Spot, Tick[i], Lot[i], limits: new InstrumentLimits
                 {
@@ -92,8 +98,27 @@ public class BalancePropertyTests(ITestOutputHelper output)
         Assert.True(stats.Accepted > Cases * 5, $"only {stats.Accepted} accepted");
         Assert.True(stats.ReducingPassed > Cases / 4, $"only {stats.ReducingPassed} reducing orders passed");
         Assert.True(stats.Compared > Cases * 10, $"only {stats.Compared} snapshots compared");
-        output.WriteLine($"lists {stats.Lists}: accepted {stats.ListsAccepted}, children refused for balance {stats.ListsRefusedForBalance}");
-        Assert.True(stats.ListsAccepted > Cases / 2 && stats.ListsRefusedForBalance > Cases / 4, $"lists {stats.Lists}: {stats.ListsAccepted} accepted, {stats.ListsRefusedForBalance} children refused for balance");
+        output.WriteLine($"lists {stats.Lists} ({stats.ListsAccepted} accepted, {stats.ListsTooLarge} over the cap), batches {stats.Batches} ({stats.BatchesAccepted} accepted); children refused for balance {stats.ChildRefusedForBalance}, passed inside a refused list or batch {stats.PassedInRefused}");
+        Assert.True(stats.ListsAccepted > Cases && stats.Lists - stats.ListsAccepted - stats.ListsTooLarge > Cases / 2, "lists must reach both outcomes");
+        Assert.True(stats.BatchesAccepted > Cases / 2 && stats.Batches - stats.BatchesAccepted > Cases / 4, "batches must reach both outcomes");
+        Assert.True(stats.ListsTooLarge > Cases / 10, $"only {stats.ListsTooLarge} lists over the cap");
+        Assert.True(stats.PassedInRefused > Cases / 4, $"only {stats.PassedInRefused} children passed inside a refused list or batch: the rollback is not exercised");
+    }
+
+    /// <summary>Control: a wrong model that checks each child of a list or batch on its own (forgetting the holds of the
+    /// children before it) must be contradicted by the gate, and FsCheck must find the counterexample, so the list and batch
+    /// properties can fail.</summary>
+    [Fact]
+    public void Balances_Control_AModelThatForgetsTheEarlierChildren_IsCaughtByFsCheck()
+    {
+        var prop = Prop.ForAll(Arb.From(CaseGen), c =>
+        {
+            string? failure = RunRandom(c.Seed, c.Steps, GateConcurrency.MultiThreaded, null, forgetEarlierChildren: true);
+            return failure is null ? true.Label("ok") : false.Label(failure);
+        });
+        var ex = Assert.ThrowsAny<Exception>(() => Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(Cases), prop));
+        Assert.Matches("child [0-9]+ (refused within the balance|figures: free)", ex.Message);
+        output.WriteLine(ex.Message.Split('\n').FirstOrDefault(l => l.Contains("refused within", StringComparison.Ordinal)) ?? "");
     }
 
     /// <summary>The once-failing case (a fill after a newer oracle: the keeper marked the fill at the oracle, the model at
@@ -119,15 +144,19 @@ public class BalancePropertyTests(ITestOutputHelper output)
         }
     }
 
-    private static string? RunRandom(int seed, int steps, GateConcurrency mode, Stats stats)
+    private static string? RunRandom(int seed, int steps, GateConcurrency mode, Stats? stats, bool forgetEarlierChildren = false)
     {
         var r = new Random(seed);
+        var r2 = new Random(seed ^ 0x3c6e_f372); // list settings: the draws above keep their seeds
+        int maxList = r2.Next(2, 5);
+        var listRate = (ListRateMode)r2.Next(2);
         double[] rate = { 1.0 / r.Next(1, 21), 1.0 / r.Next(1, 4) };
         double[] fee = { r.Next(3) * 0.0005, r.Next(3) * 0.001 };
         // Balances in range of a few orders (a lot of AAA is 250, of BBB 50) so the limit is hit often.
         var balance = new double[,] { { r.Next(0, 40) * 25.0, r.Next(0, 40) * 25.0 }, { r.Next(0, 60) * 25.0, r.Next(0, 60) * 25.0 } };
         long origin = TimeOrigins.For(1_000_000_000 + 1_000 * StepNs)[(int)((uint)seed % 5)];
-        return Run(rate, fee, balance, mode, origin, m => new OpGenerator(r, m).Ops(steps), stats, seed);
+        // Each case runs at origin 0 or a present-day Unix-ns origin (1.8e18), and the other origins, by seed.
+        return Run(rate, fee, balance, mode, origin, m => new OpGenerator(r, m).Ops(steps), stats, seed, maxList, listRate, forgetEarlierChildren);
     }
 
     /// <summary>Generates operations against a running view of what is working, so fills and replaces mostly hit live orders.</summary>
@@ -142,16 +171,29 @@ public class BalancePropertyTests(ITestOutputHelper output)
             {
                 int op = r.Next(100), acc = r.Next(2), ins = r.Next(2);
                 var live = model.Orders.ToArray();
-                if (op < 6)
+                if (op < 8 || (op >= 35 && op < 40))
                 {
-                    // An order list of 2-3 new orders of one account on either instrument (its currency with it).
-                    var children = new Op[r.Next(2, 4)];
-                    for (int k = 0; k < children.Length; k++)
+                    // A list of 1-5 new orders of one account (either instrument and side): over the cap sometimes.
+                    int n = r.Next(1, 6);
+                    var kids = new Op[n];
+                    for (int k = 0; k < n; k++)
                     {
                         int ci = r.Next(2);
-                        children[k] = new(OpKind.New, acc, ci, (Side)r.Next(2), Price(ci), r.Next(1, 8), _nextId++);
+                        var side = (Side)r.Next(2);
+                        long pos = model.Position[acc, ci];
+                        if (pos != 0 && r.Next(3) == 0) side = pos > 0 ? Side.Sell : Side.Buy;
+                        kids[k] = new(OpKind.New, acc, ci, side, Price(ci), r.Next(1, 8), _nextId++);
                     }
-                    yield return new(OpKind.List, acc, Children: children);
+                    yield return new(OpKind.List, acc, kids[0].Ins, Children: kids);
+                }
+                else if (op >= 40 && op < 45 && live.Length > 0)
+                {
+                    // A batch of replaces of 1-3 distinct working orders of one account: grow or shrink, same or new price.
+                    int bacc = live[r.Next(live.Length)].Key.acc;
+                    var mine = live.Where(kv => kv.Key.acc == bacc).OrderBy(_ => r.Next()).Take(r.Next(1, 4)).ToArray();
+                    var kids = mine.Select(kv => new Op(OpKind.Replace, kv.Key.acc, kv.Value.Ins, kv.Value.Side, r.Next(3) == 0 ? kv.Value.Px : Price(kv.Value.Ins),
+                        r.Next(2) == 0 ? Math.Max(1, kv.Value.Lots - r.Next(0, 3)) : kv.Value.Lots + r.Next(1, 6), kv.Key.id)).ToArray();
+                    yield return new(OpKind.Batch, kids[0].Acc, kids[0].Ins, Children: kids);
                 }
                 else if (op < 35)
                 {
@@ -195,22 +237,23 @@ public class BalancePropertyTests(ITestOutputHelper output)
         private long Price(int ins) => Math.Max(1, _mkt[ins] + (long)Math.Round(_mkt[ins] * (r.NextDouble() * 2 - 1) * 0.03));
     }
 
-    private static string? Run(double[] rate, double[] fee, double[,] balance, GateConcurrency mode, long origin, Func<BalanceModel, IEnumerable<Op>> ops, Stats? stats, int seed = -1)
+    private static string? Run(double[] rate, double[] fee, double[,] balance, GateConcurrency mode, long origin, Func<BalanceModel, IEnumerable<Op>> ops, Stats? stats, int seed = -1,
+        int maxList = RiskDefaults.MaxListOrders, ListRateMode listRate = ListRateMode.PerList, bool forgetEarlierChildren = false)
     {
-        using var book = new Book(rate, fee, balance, mode);
+        using var book = new Book(rate, fee, balance, mode, maxList, listRate);
         if (book.Breaker.Gate.Concurrency != mode) return $"built in {book.Breaker.Gate.Concurrency}, not {mode}";
         var bk = book.Breaker;
         var m = book.Model;
         long now = origin + 1_000_000_000;
         for (int i = 0; i < 2; i++) { bk.Apply(RiskEvent.Trade(now, new InstrumentId(i), Start[i] * Tick[i], Lot[i])); m.OnTrade(i, Start[i] * Tick[i]); }
-        string where = $"seed {seed}, origin {origin}, {mode}, rates {rate[0]}/{rate[1]}, fees {fee[0]}/{fee[1]}, balances {balance[0, 0]}/{balance[0, 1]} (margin), {balance[1, 0]}/{balance[1, 1]} (cash)";
+        string where = $"seed {seed}, origin {origin}, {mode}, lists at most {maxList} ({listRate}), rates {rate[0]}/{rate[1]}, fees {fee[0]}/{fee[1]}, balances {balance[0, 0]}/{balance[0, 1]} (margin), {balance[1, 0]}/{balance[1, 1]} (cash)";
         int step = 0;
         foreach (var op in ops(m))
         {
             step++;
             if (stats is not null) stats.Steps++;
             now += StepNs;
-            string? breach = Apply(bk, m, book, op, now, stats);
+            string? breach = op.Children is null ? Apply(bk, m, book, op, now, stats) : ApplyGroup(bk, m, book, op, now, stats, forgetEarlierChildren);
             if (breach is not null) return $"{where}, step {step} ({op}): {breach}";
         }
         return null;
@@ -227,7 +270,6 @@ public class BalancePropertyTests(ITestOutputHelper output)
             case OpKind.Oracle: bk.Apply(RiskEvent.Oracle(now, ins, op.Px * Tick[op.Ins])); m.OnOracle(op.Ins, op.Px * Tick[op.Ins]); return null;
             case OpKind.Fill: bk.Apply(RiskEvent.Fill(now, ins, acc, op.Id, op.Side, op.Px * Tick[op.Ins], op.Lots * Lot[op.Ins])); m.OnFill(op.Acc, op.Ins, op.Id, op.Side, op.Px, op.Lots); return null;
             case OpKind.BalanceEvent: bk.Apply(RiskEvent.Balance(now, acc, m.Currency[op.Ins], op.Change, op.Amount)); m.OnBalance(op.Acc, m.Currency[op.Ins], op.Change, op.Amount); return null;
-            case OpKind.List: return ApplyList(bk, m, book, op, now, stats);
             case OpKind.Cancel:
             {
                 m.Orders.TryGetValue((op.Acc, op.Id), out var e);
@@ -280,47 +322,93 @@ public class BalancePropertyTests(ITestOutputHelper output)
         return Compare(bk, m, book, op.Acc, cur, stats);
     }
 
-    /// <summary>A list: each child judged by the model with the children before it that passed their own checks applied
-    /// (accepted, or ListRejected: it passed and was rolled back), as the gate checks them; an accepted list keeps them all,
-    /// a refused one none, and the balance snapshot of each currency must equal the model's either way.</summary>
-    private static string? ApplyList(Breaker bk, BalanceModel m, Book book, Op op, long now, Stats? stats)
+    /// <summary>
+    /// A list (new orders) or a batch (replaces) of one account against the model: over the cap, every child ListTooLarge
+    /// with the cap and the size; otherwise each child in order against the free balance with the holds of the children
+    /// before it that passed (the model's own arithmetic, as for a single order): a child refused for balance must be
+    /// beyond the balance and not reducing, a child that passed (accepted, or ListRejected / BatchRejected in a refused
+    /// group) within it. All accepted or none; an accepted group is its children applied in order; a refused one leaves
+    /// the model as it was, and the gate's snapshots in both currencies must then equal it exactly.
+    /// <paramref name="forgetEarlierChildren"/> makes the model wrong on purpose (each child alone), for the control.
+    /// </summary>
+    private static string? ApplyGroup(Breaker bk, BalanceModel m, Book book, Op op, long now, Stats? stats, bool forgetEarlierChildren)
     {
-        var children = op.Children!;
-        var requests = children.Select(c => new OrderRequest(now, new InstrumentId(c.Ins), new AccountId(c.Acc), c.Id, c.Side, c.Px * Tick[c.Ins], c.Lots * Lot[c.Ins])).ToArray();
-        var d = new Decision[children.Length];
-        var first = bk.CheckList(requests, d);
-        if (stats is not null) stats.Lists++;
-        int accepted = d.Count(x => x.IsAccepted);
-        if (accepted != 0 && accepted != children.Length) return $"{accepted} of {children.Length} children accepted: a list is all or nothing";
-        var added = new List<(int, long)>();
-        string? breach = null;
-        for (int k = 0; k < children.Length && breach is null; k++)
+        var kids = op.Children!;
+        int n = kids.Length, acc = op.Acc;
+        bool batch = op.Kind == OpKind.Batch;
+        var items = new OrderRequest[n];
+        var old = new (long Px, long Lots)[n];
+        for (int k = 0; k < n; k++)
         {
-            var c = children[k];
-            int cur = m.Currency[c.Ins];
-            double collateral = m.Collateral(c.Acc, cur), growth = m.Hold(c.Acc, c.Ins, c.Px, c.Lots);
-            double need = m.Held(c.Acc, cur) + growth;
-            bool reducing = m.Reducing(c.Acc, c.Ins, c.Side, m.Working(c.Acc, c.Ins, c.Side) + c.Lots);
-            double tol = 1e-4 * (m.HeldOrders(c.Acc, cur) + 2) + 1e-9 * (Math.Abs(collateral) + need);
-            bool increases = growth > 0 && !reducing;
-            if (d[k].IsAccepted || d[k].Reason == RejectReason.ListRejected)
-            {
-                if (increases && need > collateral + tol) breach = $"child {k} passed beyond the balance: hold {need} > free {collateral}";
-                m.Orders[(c.Acc, c.Id)] = new BalanceModel.Live { Acc = c.Acc, Ins = c.Ins, Side = c.Side, Px = c.Px, Lots = c.Lots };
-                added.Add((c.Acc, c.Id));
-            }
-            else if (d[k].Reason == RejectReason.InsufficientBalance)
-            {
-                if (!increases) breach = $"child {k}, which holds no more ({growth}) or reduces, was refused for balance";
-                else if (need <= collateral - tol) breach = $"child {k} refused within the balance: hold {need} ≤ free {collateral}";
-                else if (stats is not null) stats.ListsRefusedForBalance++;
-            }
-            else breach = $"child {k} refused for {d[k].Reason}, which this book never configures";
+            var c = kids[k];
+            if (batch) { var e = m.Orders[(acc, c.Id)]; old[k] = (e.Px, e.Lots); }
+            items[k] = new OrderRequest(now, new InstrumentId(c.Ins), new AccountId(acc), c.Id, c.Side, c.Px * Tick[c.Ins], c.Lots * Lot[c.Ins], batch ? OrderAction.Replace : OrderAction.New);
         }
-        if (breach is not null) return breach;
-        if (!first.IsAccepted) foreach (var key in added) m.Orders.Remove(key); // all or nothing: the model drops them too
-        else if (stats is not null) stats.ListsAccepted++;
-        return Compare(bk, m, book, op.Acc, m.Currency[0], stats) ?? Compare(bk, m, book, op.Acc, m.Currency[1], stats);
+        var d = new Decision[n];
+        var first = batch ? bk.CheckBatch(items, d) : bk.CheckList(items, d);
+        if (stats is not null) { if (batch) stats.Batches++; else stats.Lists++; }
+        string? Snapshots() => Compare(bk, m, book, acc, 0, stats) ?? Compare(bk, m, book, acc, 1, stats);
+        if (n > book.MaxListOrders)
+        {
+            if (stats is not null) stats.ListsTooLarge++;
+            if (d.Any(x => x.Reason != RejectReason.ListTooLarge) || first.Limit != book.MaxListOrders || first.Observed != n)
+                return $"over the cap {book.MaxListOrders}: {first.Reason} (limit {first.Limit}, observed {first.Observed}), children {string.Join(", ", d.Select(x => x.Reason))}";
+            return Snapshots();
+        }
+        int accepted = d.Count(x => x.IsAccepted);
+        if (accepted != 0 && accepted != n) return $"{accepted} of {n} children accepted: all or nothing";
+        if (first.IsAccepted != (accepted == n)) return "the group's decision disagrees with its children's";
+        var passed = batch ? RejectReason.BatchRejected : RejectReason.ListRejected;
+        var held = new double[2];
+        var extra = new Dictionary<(int Ins, Side Side), long>();
+        for (int cur = 0; cur < 2; cur++) held[cur] = m.Held(acc, cur);
+        for (int k = 0; k < n; k++)
+        {
+            var c = kids[k];
+            int cur = m.Currency[c.Ins];
+            var side = batch ? m.Orders[(acc, c.Id)].Side : c.Side;
+            double collateral = m.Collateral(acc, cur);
+            double growth = m.Hold(acc, c.Ins, c.Px, c.Lots) - (batch ? m.Hold(acc, c.Ins, old[k].Px, old[k].Lots) : 0);
+            long working = m.Working(acc, c.Ins, side) + extra.GetValueOrDefault((c.Ins, side)) + c.Lots - (batch ? old[k].Lots : 0);
+            bool reducing = m.Reducing(acc, c.Ins, side, working);
+            double before = forgetEarlierChildren ? m.Held(acc, cur) : held[cur];
+            double need = before + growth;
+            double tol = 1e-4 * (m.HeldOrders(acc, cur) + n + 2) + 1e-9 * (Math.Abs(collateral) + Math.Abs(need));
+            bool increases = growth > 0 && !reducing;
+            var x = d[k];
+            if (x.IsAccepted || x.Reason == passed)
+            {
+                if (increases && need > collateral + tol) return $"child {k} passed beyond the balance: hold {need} > free {collateral}";
+                if (!x.IsAccepted && stats is not null) stats.PassedInRefused++;
+                held[cur] += growth;
+                extra[(c.Ins, side)] = extra.GetValueOrDefault((c.Ins, side)) + c.Lots - (batch ? old[k].Lots : 0);
+            }
+            else if (x.Reason == RejectReason.InsufficientBalance)
+            {
+                if (reducing) return $"child {k}, position-reducing, was refused for balance";
+                if (!increases) return $"child {k}, which holds no more ({growth}), was refused for balance";
+                if (need <= collateral - tol) return $"child {k} refused within the balance: hold {need} ≤ free {collateral}";
+                if (Math.Abs(x.Limit - collateral) > tol || Math.Abs(x.Observed - need) > tol) return $"child {k} figures: free {x.Limit} (model {collateral}), held {x.Observed} (model {need})";
+                if (stats is not null) stats.ChildRefusedForBalance++;
+            }
+            else return $"child {k} refused for {x.Reason}, which this book never configures";
+        }
+        if (accepted == n)
+        {
+            if (stats is not null) { stats.Accepted += n; if (batch) stats.BatchesAccepted++; else stats.ListsAccepted++; }
+            for (int k = 0; k < n; k++)
+            {
+                var c = kids[k];
+                if (batch) { var e = m.Orders[(acc, c.Id)]; e.Px = c.Px; e.Lots = c.Lots; }
+                else m.Orders[(acc, c.Id)] = new BalanceModel.Live { Acc = acc, Ins = c.Ins, Side = c.Side, Px = c.Px, Lots = c.Lots };
+            }
+        }
+        else
+        {
+            if (first.Reason == passed) return $"a refused group returned {passed}, not a child's own reason";
+            if (d.All(x => x.Reason == passed)) return "no child of the refused group carries its own reason";
+        }
+        return Snapshots();
     }
 
     /// <summary>After a check (which drains a single-writer gate's release queue) the snapshot equals the model.</summary>

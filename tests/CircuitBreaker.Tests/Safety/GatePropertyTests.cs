@@ -16,7 +16,7 @@ public class GatePropertyTests(ITestOutputHelper output)
     public const int Cases = 1_000;
     public const int RateCases = 2_000;
 
-    private sealed class Stats { public long Steps, New, NewAccepted, Replace, ReplaceAccepted, Cancels, Transitions, Lists, ListsAccepted; public readonly Dictionary<RejectReason, long> Rejects = new(), ListRefusals = new(); }
+    private sealed class Stats { public long Steps, New, NewAccepted, Replace, ReplaceAccepted, Cancels, Transitions, Lists, ListsAccepted, ListsTooLarge, PerChildLists, Batches, BatchesAccepted; public readonly Dictionary<RejectReason, long> Rejects = new(), ListRefusals = new(); }
 
     private static Gen<(int Seed, int Steps)> CaseGen =>
         from seed in Gen.Choose(0, int.MaxValue)
@@ -40,6 +40,11 @@ public class GatePropertyTests(ITestOutputHelper output)
         output.WriteLine($"lists {stats.Lists} ({stats.ListsAccepted} accepted); refused for " + string.Join(", ", stats.ListRefusals.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
         Assert.True(stats.ListsAccepted > Cases / 20 && stats.Lists - stats.ListsAccepted > Cases / 4, $"lists {stats.Lists}, {stats.ListsAccepted} accepted: the generator must reach both outcomes");
         Assert.True(stats.Rejects.GetValueOrDefault(RejectReason.ListRejected) > Cases / 4, "no refused list had a child that passed: the rollback path is not exercised");
+        output.WriteLine($"lists over the cap {stats.ListsTooLarge}, accepted under per-child rates {stats.PerChildLists}; batches {stats.Batches} ({stats.BatchesAccepted} accepted, {stats.Rejects.GetValueOrDefault(RejectReason.BatchRejected)} amendments BatchRejected)");
+        Assert.True(stats.ListsTooLarge > Cases / 20, $"only {stats.ListsTooLarge} lists over the cap");
+        Assert.True(stats.PerChildLists > Cases / 40, $"only {stats.PerChildLists} accepted lists under per-child rates");
+        Assert.True(stats.BatchesAccepted > Cases / 10 && stats.Batches - stats.BatchesAccepted > Cases / 4, $"batches {stats.Batches}, {stats.BatchesAccepted} accepted: both outcomes needed");
+        Assert.True(stats.Rejects.GetValueOrDefault(RejectReason.BatchRejected) > Cases / 50, "no refused batch had an amendment that passed: the batch rollback is not exercised");
         output.WriteLine("rejections: " + string.Join(", ", stats.Rejects.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
         // Not vacuous: plenty accepted, and most limits were actually hit.
         Assert.True(stats.NewAccepted > Cases * 5 / 2, $"only {stats.NewAccepted} new orders accepted");
@@ -75,6 +80,37 @@ public class GatePropertyTests(ITestOutputHelper output)
             }
         }
         Assert.Fail("no accepted list on instrument 0 in 500 seeds: the control never exercised the check");
+    }
+
+    /// <summary>Control for the batch property: a model that believes instrument 0 halted must flag the first accepted batch
+    /// that amends an order on it.</summary>
+    [Fact]
+    public void BatchProperty_Control_AModelThatDisagreesWithTheGate_IsCaught()
+    {
+        for (int seed = 1; seed < 500; seed++)
+        {
+            using var book = new SafetyBook(seed, GateConcurrency.MultiThreaded);
+            var m = new LimitModel(book);
+            var r = new Random(seed);
+            long now = 1_000_000_000, nextId = 1;
+            var mkt = (long[])SafetyBook.StartTicks.Clone();
+            for (int i = 0; i < SafetyBook.Instruments; i++)
+            {
+                var t = RiskEvent.Trade(now, new InstrumentId(i), mkt[i] * SafetyBook.Tick[i], SafetyBook.Lot[i]);
+                book.Breaker.Apply(in t);
+                m.OnTrade(i, mkt[i], now);
+            }
+            for (int step = 0; step < 60; step++)
+            {
+                now += 1_000;
+                if (step % 2 == 0) { NewOrder(r, book, m, new Stats(), now, mkt, ref nextId); continue; }
+                m.InsState[0] = TradingState.Halted; // the lie, told only while the batch is checked
+                var (_, breach) = NewBatch(r, book, m, new Stats(), now, mkt);
+                m.InsState[0] = TradingState.Active;
+                if (breach is not null) { Assert.Contains("halted", breach, StringComparison.Ordinal); return; }
+            }
+        }
+        Assert.Fail("no accepted batch on instrument 0 in 500 seeds: the control never exercised the check");
     }
 
     private static string? RunCase(int seed, int steps, Stats stats, GateConcurrency mode = GateConcurrency.MultiThreaded)
@@ -120,6 +156,7 @@ public class GatePropertyTests(ITestOutputHelper output)
                 m.Orders.Remove(key);
             }
             else if (op < 76) desc = Fill(r, book, m, now, mkt);
+            else if (op < 80) (desc, breach) = m.Orders.Count > 0 ? NewBatch(r, book, m, stats, now, mkt) : NewOrder(r, book, m, stats, now, mkt, ref nextId);
             else if (op < 94)
             {
                 int ins = r.Next(SafetyBook.Instruments);
@@ -266,6 +303,17 @@ public class GatePropertyTests(ITestOutputHelper output)
         var first = b.Breaker.CheckList(children, d);
         string desc = $"list acc{acc} [{string.Join("; ", spec.Select(c => $"ins{c.Ins} #{c.Id} {c.Side} {c.Lots} @ {c.Px}{(c.ReduceOnly ? " ro" : "")}"))}] -> {first} [{string.Join(", ", d.Select(x => x.Reason))}]";
         int accepted = d.Count(x => x.IsAccepted);
+        if (n > b.MaxListOrders)
+        {
+            // Over the cap: refused whole before any child is looked at, with the cap and the size as figures.
+            stats.ListsTooLarge++;
+            stats.ListRefusals[first.Reason] = stats.ListRefusals.GetValueOrDefault(first.Reason) + 1;
+            if (d.Any(x => x.Reason != RejectReason.ListTooLarge)) return (desc, $"a list of {n} over the cap {b.MaxListOrders} was not refused whole with ListTooLarge");
+            if (m.FigureError(in first, acc, spec[0].Ins) is { } fig) return (desc, fig);
+            if (first.Observed != n) return (desc, $"ListTooLarge observed {first.Observed}, the list has {n}");
+            string afterCap = Reservations(b);
+            return (desc, afterCap == before ? null : $"a list over the cap changed the reservations: {before} -> {afterCap}");
+        }
         if (accepted != 0 && accepted != n) return (desc, $"{accepted} of {n} children accepted: a list is all or nothing");
         if (first.IsAccepted != (accepted == n)) return (desc, "the list's decision disagrees with its children's");
         if (accepted == 0)
@@ -285,13 +333,16 @@ public class GatePropertyTests(ITestOutputHelper output)
             if (breach is not null) return (desc, $"child {k}: {breach}");
             m.Orders[(acc, c.Id)] = new LimitModel.Live { Acc = acc, Ins = c.Ins, Side = c.Side, Px = c.Px, Lots = c.Lots, ReduceOnly = c.ReduceOnly };
         }
-        // Rates (ListRateMode.PerList, the default): one order and one message unit per instrument touched, one for the
-        // account, one for the group.
+        // Rates: ListRateMode.PerList, one order and one message unit per instrument touched, one for the account, one for
+        // the group; PerChild, each child counts as a single order would.
+        bool perChild = b.ListRate == ListRateMode.PerChild;
+        if (perChild) stats.PerChildLists++;
         string? rate = null;
-        foreach (int ins in spec.Select(c => c.Ins).Distinct())
+        foreach (int ins in perChild ? spec.Select(c => c.Ins) : spec.Select(c => c.Ins).Distinct())
             rate ??= m.RateBreach($"orders ins{ins}", now, b.InsOrders[ins]) ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins]);
-        rate ??= m.RateBreach($"orders acc{acc}", now, b.AccOrders[acc]) ?? m.RateBreach("orders group", now, b.GroupOrders)
-            ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
+        for (int u = 0; u < (perChild ? n : 1); u++)
+            rate ??= m.RateBreach($"orders acc{acc}", now, b.AccOrders[acc]) ?? m.RateBreach("orders group", now, b.GroupOrders)
+                ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
         return (desc, rate);
     }
 
@@ -366,12 +417,23 @@ public class GatePropertyTests(ITestOutputHelper output)
         if (!d.IsAccepted) { stats.Rejects[d.Reason] = stats.Rejects.GetValueOrDefault(d.Reason) + 1; return (desc, d.Reason == RejectReason.UnknownOrder ? null : m.FigureError(in d, acc, ins)); }
         stats.ReplaceAccepted++;
         if (!m.Orders.TryGetValue((acc, id), out var e)) return (desc, "replace of an order that is not working was accepted");
-        if (e.Ins != ins) return (desc, $"replace on instrument {ins} of an order working on {e.Ins} was accepted");
+        string? breach = ReplaceBreach(b, m, acc, ins, e, px, lots, qty, reduceOnlyFlag, now, pnl)
+            ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins])
+            ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
+        e.Px = px; e.Lots = lots; e.ReduceOnly |= reduceOnlyFlag;
+        return (desc, breach);
+    }
+
+    /// <summary>The hard limits an accepted replace of the working order <paramref name="e"/> must respect, by the model
+    /// (rates apart). Null when none is breached.</summary>
+    private static string? ReplaceBreach(SafetyBook b, LimitModel m, int acc, int ins, LimitModel.Live e, long px, long lots, double qty, bool reduceOnlyFlag, long now, double pnl)
+    {
+        if (e.Ins != ins) return $"replace on instrument {ins} of an order working on {e.Ins} was accepted";
         var state = m.Effective(ins, acc);
         bool reduce = state == TradingState.ReduceOnly || pnl <= -b.MaxDailyLoss[acc];
         long pos = m.Position[acc, ins];
         long working = m.Working(acc, ins, e.Side) - e.Lots + lots;
-        string? breach =
+        return
             state == TradingState.Halted ? "replace accepted while halted" :
             qty != lots * SafetyBook.Lot[ins] ? "off-lot quantity accepted" :
             lots < b.MinLots[ins] || lots > b.MaxLots[ins] ? $"quantity {lots} lots outside {b.MinLots[ins]}..{b.MaxLots[ins]}" :
@@ -382,11 +444,86 @@ public class GatePropertyTests(ITestOutputHelper output)
             (px == e.Px && lots <= e.Lots ? null : m.CollarBreach(ins, px, now)) ??
             (reduce && lots > e.Lots ? $"reduce-only ({state}): replace grew {e.Lots} -> {lots}" :
             lots > e.Lots && e.Side == Side.Buy && pos + working > b.MaxLong[ins] ? $"long {pos} + working {working} above {b.MaxLong[ins]}" :
-            lots > e.Lots && e.Side == Side.Sell && working - pos > b.MaxShort[ins] ? $"short: working {working} - position {pos} above {b.MaxShort[ins]}" : null)
-            ?? m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins])
-            ?? m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
-        e.Px = px; e.Lots = lots; e.ReduceOnly |= reduceOnlyFlag;
-        return (desc, breach);
+            lots > e.Lots && e.Side == Side.Sell && working - pos > b.MaxShort[ins] ? $"short: working {working} - position {pos} above {b.MaxShort[ins]}" : null);
+    }
+
+    /// <summary>A batch of 1-4 replaces of one account (mostly its working orders, sometimes an unknown id or one id twice,
+    /// sometimes on the wrong instrument). The model's rules: a batch over the cap or with an id twice is refused whole
+    /// (ListTooLarge / InvalidList); otherwise all amendments accepted or none; a refused batch names at least one
+    /// amendment's own reason (the others BatchRejected) and leaves every reservation as it was; an accepted batch is its
+    /// replaces applied in order, each within every hard limit with the ones before it applied, and takes one message
+    /// unit per instrument and one for the account (PerList) or one per amendment (PerChild).</summary>
+    private static (string, string?) NewBatch(Random r, SafetyBook b, LimitModel m, Stats stats, long now, long[] mkt)
+    {
+        stats.Batches++;
+        var all = m.Orders.Keys.ToArray();
+        int acc = all.Length > 0 ? all[r.Next(all.Length)].acc : r.Next(SafetyBook.Accounts), n = r.Next(1, 5);
+        var mine = m.Orders.Keys.Where(k => k.acc == acc).Select(k => k.id).ToArray();
+        var items = new OrderRequest[n];
+        var spec = new (long Id, int Ins, long Px, long Lots, double Qty, bool Ro)[n];
+        for (int k = 0; k < n; k++)
+        {
+            long id = mine.Length > 0 && r.Next(20) > 0 ? mine[r.Next(mine.Length)] : r.NextInt64(-3, 1_000_000);
+            if (k > 0 && r.Next(30) > 0) for (int tries = 0; tries < 8 && spec.Take(k).Any(x => x.Id == id) && mine.Length > 0; tries++) id = mine[r.Next(mine.Length)];
+            bool known = m.Orders.TryGetValue((acc, id), out var e);
+            int ins = known && r.Next(20) > 0 ? e!.Ins : r.Next(SafetyBook.Instruments);
+            long px = PickPrice(r, b, ins, mkt);
+            var (lots, qty) = PickQuantity(r, b, ins);
+            if (known && e!.Ins == ins && r.Next(8) > 0)
+            {
+                // Mostly sane: near the order's own price and size, so both outcomes are reached.
+                px = r.Next(2) == 0 ? e!.Px : Math.Max(1, mkt[ins] + (long)Math.Round(mkt[ins] * (r.NextDouble() - 0.5) * b.CollarBps[ins] / 10_000));
+                lots = Math.Clamp(e!.Lots + r.Next(-2, 3), b.MinLots[ins], b.MaxLots[ins]);
+                qty = lots * SafetyBook.Lot[ins];
+            }
+            bool ro = r.Next(10) == 0;
+            spec[k] = (id, ins, px, lots, qty, ro);
+            items[k] = new OrderRequest(now, new InstrumentId(ins), new AccountId(acc), id, (Side)r.Next(2), px * SafetyBook.Tick[ins], qty, OrderAction.Replace) { ReduceOnly = ro };
+        }
+        double pnl = b.Breaker.Positions.DailyPnl(new AccountId(acc));
+        b.Breaker.Gate.Releases?.Drain(b.Breaker.Gate);
+        var before = Reservations(b);
+        var d = new Decision[n];
+        var first = b.Breaker.CheckBatch(items, d);
+        string desc = $"batch acc{acc} [{string.Join("; ", spec.Select(c => $"ins{c.Ins} #{c.Id} -> {c.Lots} @ {c.Px}{(c.Ro ? " ro" : "")}"))}] -> {first} [{string.Join(", ", d.Select(x => x.Reason))}]";
+        int accepted = d.Count(x => x.IsAccepted);
+        bool twice = spec.Select(c => c.Id).Distinct().Count() < n;
+        RejectReason? whole = n > b.MaxListOrders ? RejectReason.ListTooLarge : twice ? RejectReason.InvalidList : null;
+        if (whole is { } w)
+        {
+            stats.ListRefusals[w] = stats.ListRefusals.GetValueOrDefault(w) + 1;
+            if (d.Any(x => x.Reason != w)) return (desc, $"the batch should be refused whole with {w}");
+            string afterWhole = Reservations(b);
+            return (desc, afterWhole == before ? null : $"a batch refused whole changed the reservations: {before} -> {afterWhole}");
+        }
+        if (accepted != 0 && accepted != n) return (desc, $"{accepted} of {n} amendments accepted: a batch is all or nothing");
+        if (first.IsAccepted != (accepted == n)) return (desc, "the batch's decision disagrees with its amendments'");
+        if (accepted == 0)
+        {
+            foreach (var x in d) stats.Rejects[x.Reason] = stats.Rejects.GetValueOrDefault(x.Reason) + 1;
+            stats.ListRefusals[first.Reason] = stats.ListRefusals.GetValueOrDefault(first.Reason) + 1;
+            if (first.Reason == RejectReason.BatchRejected) return (desc, "a refused batch returned BatchRejected, not an amendment's own reason");
+            if (d.All(x => x.Reason == RejectReason.BatchRejected)) return (desc, "no amendment of the refused batch carries its own reason");
+            for (int k = 0; k < n; k++)
+                if (d[k].Reason == RejectReason.UnknownOrder && m.Orders.TryGetValue((acc, spec[k].Id), out var wo) && wo.Ins == spec[k].Ins)
+                    return (desc, $"amendment {k} of working order #{spec[k].Id} refused as unknown");
+            string after = Reservations(b);
+            return (desc, after == before ? null : $"a refused batch changed the reservations: {before} -> {after}");
+        }
+        stats.BatchesAccepted++;
+        for (int k = 0; k < n; k++)
+        {
+            var c = spec[k];
+            if (!m.Orders.TryGetValue((acc, c.Id), out var e)) return (desc, $"amendment {k}: replace of #{c.Id}, not working, accepted");
+            if (ReplaceBreach(b, m, acc, c.Ins, e, c.Px, c.Lots, c.Qty, c.Ro, now, pnl) is { } breach) return (desc, $"amendment {k}: {breach}");
+            e.Px = c.Px; e.Lots = c.Lots; e.ReduceOnly |= c.Ro;
+        }
+        bool perChild = b.ListRate == ListRateMode.PerChild;
+        string? rate = null;
+        foreach (int ins in perChild ? spec.Select(c => c.Ins) : spec.Select(c => c.Ins).Distinct())
+            rate ??= m.RateBreach($"messages ins{ins}", now, b.InsMessages[ins]);
+        for (int u = 0; u < (perChild ? n : 1); u++) rate ??= m.RateBreach($"messages acc{acc}", now, b.AccMessages[acc]);
+        return (desc, rate);
     }
 
     private static string Fill(Random r, SafetyBook b, LimitModel m, long now, long[] mkt)
