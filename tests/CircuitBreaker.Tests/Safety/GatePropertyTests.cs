@@ -54,6 +54,20 @@ public class GatePropertyTests(ITestOutputHelper output)
             Assert.True(stats.Rejects.GetValueOrDefault(reason) > 0, $"no order was ever rejected for {reason}: the generator does not reach that limit");
     }
 
+    /// <summary>A model of <paramref name="book"/> with one trade at the start price on every instrument, in both.</summary>
+    private static (LimitModel Model, long[] Market) Traded(SafetyBook book, long now)
+    {
+        var m = new LimitModel(book);
+        var mkt = (long[])SafetyBook.StartTicks.Clone();
+        for (int i = 0; i < SafetyBook.Instruments; i++)
+        {
+            var t = RiskEvent.Trade(now, new InstrumentId(i), mkt[i] * SafetyBook.Tick[i], SafetyBook.Lot[i]);
+            book.Breaker.Apply(in t);
+            m.OnTrade(i, mkt[i], now);
+        }
+        return (m, mkt);
+    }
+
     /// <summary>Control for the list property: a model that believes instrument 0 halted (the gate does not) must flag the
     /// first accepted list that touches it, so the list checks can fail.</summary>
     [Fact]
@@ -62,16 +76,9 @@ public class GatePropertyTests(ITestOutputHelper output)
         for (int seed = 1; seed < 500; seed++)
         {
             using var book = new SafetyBook(seed, GateConcurrency.MultiThreaded);
-            var m = new LimitModel(book);
+            var (m, mkt) = Traded(book, 1_000_000_000);
             var r = new Random(seed);
             long now = 1_000_000_000, nextId = 1;
-            var mkt = (long[])SafetyBook.StartTicks.Clone();
-            for (int i = 0; i < SafetyBook.Instruments; i++)
-            {
-                var t = RiskEvent.Trade(now, new InstrumentId(i), mkt[i] * SafetyBook.Tick[i], SafetyBook.Lot[i]);
-                book.Breaker.Apply(in t);
-                m.OnTrade(i, mkt[i], now);
-            }
             m.InsState[0] = TradingState.Halted; // the lie
             for (int step = 0; step < 40; step++)
             {
@@ -90,16 +97,9 @@ public class GatePropertyTests(ITestOutputHelper output)
         for (int seed = 1; seed < 500; seed++)
         {
             using var book = new SafetyBook(seed, GateConcurrency.MultiThreaded);
-            var m = new LimitModel(book);
+            var (m, mkt) = Traded(book, 1_000_000_000);
             var r = new Random(seed);
             long now = 1_000_000_000, nextId = 1;
-            var mkt = (long[])SafetyBook.StartTicks.Clone();
-            for (int i = 0; i < SafetyBook.Instruments; i++)
-            {
-                var t = RiskEvent.Trade(now, new InstrumentId(i), mkt[i] * SafetyBook.Tick[i], SafetyBook.Lot[i]);
-                book.Breaker.Apply(in t);
-                m.OnTrade(i, mkt[i], now);
-            }
             for (int step = 0; step < 60; step++)
             {
                 now += 1_000;
